@@ -1,0 +1,102 @@
+/**
+ * The runtime's public surface as generated facades and services see it. Implementations live
+ * beside this file; this module holds only the shapes so that the generator, the facades and
+ * the runtime agree on one definition.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+/** Routing-key parameters of a consumed message, e.g. `{ session_id: 'abc' }`. */
+export type RoutingParams = Record<string, string>;
+
+/** What a handler learns about the message besides its payload. */
+export interface ConsumeContext<Params extends RoutingParams = RoutingParams> {
+  messageId: string | undefined;
+  correlationId: string | undefined;
+  /** The routing key the message was published with (not the retry queue's). */
+  routingKey: string;
+  /** Parameters parsed out of the routing key. */
+  params: Params;
+  /** 1 on first delivery, counting broker-driven retries. */
+  attempt: number;
+  redelivered: boolean;
+  headers: Record<string, unknown>;
+}
+
+export interface RpcContext {
+  correlationId: string | undefined;
+  messageId: string | undefined;
+  headers: Record<string, unknown>;
+}
+
+export type EventHandler = (payload: never, context: ConsumeContext<never>) => Promise<void> | void;
+export type RpcHandler = (request: never, context: RpcContext) => Promise<unknown> | unknown;
+
+/** Handlers keyed by `ConsumerSpec.name` / `RpcSpec.name`. */
+export interface ServiceHandlers {
+  consumers: Record<string, EventHandler>;
+  rpcServers: Record<string, RpcHandler>;
+}
+
+export interface PublishOptions {
+  headers?: Record<string, string | number | boolean>;
+  /** Defaults to the correlation id of the message being handled, if any, else a new one. */
+  correlationId?: string;
+  /** Defaults to a new uuid. */
+  messageId?: string;
+  /** How long to wait for the broker's confirm (and for a connection during an outage). */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string | number | boolean>;
+}
+
+export interface TlsOptions {
+  /** PEM contents (not paths). */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** Default true. */
+  rejectUnauthorized?: boolean;
+}
+
+export interface ConnectOptions {
+  /** Default: `process.env.RABBITMQ_URL`, else `amqp://localhost:5672`. */
+  url?: string;
+  tls?: TlsOptions;
+  /** Distinguishes instances of one service (per-instance queues, connection name). Default: host-pid-random. */
+  instanceId?: string;
+  /** Overrides the contract's prefetch for every consumer queue. */
+  prefetch?: number;
+  logger?: Logger;
+  /** Metrics go here; default: a new registry, exposed as `connection.metrics`. */
+  registry?: Registry;
+  /** How long to keep retrying the first connection before giving up. Default 30 s. */
+  connectTimeoutMs?: number;
+  /** Default publish confirm timeout. Default 10 s. */
+  publishTimeoutMs?: number;
+  /** Default RPC timeout. Default 5 s. */
+  rpcTimeoutMs?: number;
+  /** Bound on waiting for in-flight handlers and confirms in `close()`. Default 10 s. */
+  shutdownTimeoutMs?: number;
+}
+
+/** The untyped engine a generated facade wraps. */
+export interface ServiceConnection {
+  publish(publisher: string, params: RoutingParams, payload: unknown, options?: PublishOptions): Promise<void>;
+  call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
+  /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
+  close(): Promise<void>;
+  readonly metrics: Registry;
+  readonly instanceId: string;
+}
+
+/** Implemented by `connectService` in `service.ts`; re-exported from `runtime/index.ts`. */
+export type ConnectService = (
+  definition: import('./definition.js').ServiceDefinition,
+  handlers: ServiceHandlers,
+  options?: ConnectOptions,
+) => Promise<ServiceConnection>;

@@ -1,0 +1,124 @@
+/**
+ * The seam between generated code and the runtime.
+ *
+ * A generated service facade builds one `ServiceDefinition` (plain data plus the ahead-of-time
+ * compiled validators) and hands it to `connectService`. Everything the runtime knows about a
+ * service comes from here: the runtime itself knows nothing of PeerPrep. Keep this file small
+ * and stable: a change here means a regeneration of every facade.
+ */
+
+/** One schema violation, as ajv reports it (ajv's `ErrorObject`, reduced to what we read). */
+export interface SchemaViolation {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** An ahead-of-time compiled ajv validator (ajv standalone code). */
+export type Validator = ((data: unknown) => boolean) & { errors?: SchemaViolation[] | null };
+
+export type ExchangeType = 'topic' | 'direct' | 'fanout' | 'headers';
+
+export interface ExchangeSpec {
+  name: string;
+  type: ExchangeType;
+  durable: boolean;
+  autoDelete: boolean;
+}
+
+export interface QueueSpec {
+  /** Base name. For a per-instance queue the runtime appends `.<instanceId>`. */
+  name: string;
+  /** Why the queue exists; the runtime declares them all the same way. */
+  role: 'consumer' | 'rpc' | 'retry' | 'dead-letter';
+  durable: boolean;
+  exclusive: boolean;
+  autoDelete: boolean;
+  /** One queue per process instance (real-time fan-out): exclusive, gone with the connection. */
+  perInstance: boolean;
+  /** Queue arguments exactly as declared (`x-queue-type`, `x-message-ttl`, ...). */
+  arguments: Record<string, string | number | boolean>;
+}
+
+export interface BindingSpec {
+  exchange: string;
+  /** Base queue name (see `QueueSpec.name`). */
+  queue: string;
+  /** Binding key; for topic exchanges a pattern such as `session.*.code_updated`. */
+  pattern: string;
+}
+
+/** What one service declares on (re)connect: only the objects it publishes to or consumes from. */
+export interface Topology {
+  exchanges: ExchangeSpec[];
+  queues: QueueSpec[];
+  bindings: BindingSpec[];
+}
+
+/** Broker-driven retry of a failed handler. */
+export interface RetrySpec {
+  /** Deliveries in all, the first included: 1 means no retry. */
+  maxAttempts: number;
+  /**
+   * The delay queue to park a message in before attempt n+1, for n = 1 .. maxAttempts-1
+   * (`delayQueues[n-1]`). Each has an `x-message-ttl` and dead-letters back to the consumer queue.
+   */
+  delayQueues: { queue: string; delayMs: number }[];
+}
+
+/** A message routed by routing key on an exchange: `{param}` segments are filled from parameters. */
+export interface EventRoute {
+  exchange: string;
+  /** Routing-key template, e.g. `session.{session_id}.code_updated`. */
+  routingKey: string;
+  /** Parameter names in template order. */
+  parameters: string[];
+}
+
+export interface PublisherSpec extends EventRoute {
+  /** Facade method name; also used in logs, metrics and errors. */
+  name: string;
+  /** The contract's message name, e.g. `UserCreated`. */
+  message: string;
+  /** Unroutable is an error (AMQP `mandatory`). */
+  mandatory: boolean;
+  /** delivery_mode 2. */
+  persistent: boolean;
+  validate: Validator;
+}
+
+export interface ConsumerSpec extends EventRoute {
+  name: string;
+  message: string;
+  /** Base name of the queue this consumer reads; several consumers may share one queue. */
+  queue: string;
+  validate: Validator;
+  retry: RetrySpec;
+  /** Where a message goes when it cannot be processed; undefined: nowhere (logged and dropped, only for per-instance real-time queues). */
+  deadLetterQueue?: string;
+  /** Default prefetch from the contract; `ConnectOptions.prefetch` overrides it. */
+  prefetch: number;
+}
+
+export interface RpcSpec {
+  name: string;
+  /** The request queue, reached through the default exchange. */
+  queue: string;
+  requestMessage: string;
+  replyMessage: string;
+  validateRequest: Validator;
+  validateReply: Validator;
+}
+
+export interface ServiceDefinition {
+  service: string;
+  topology: Topology;
+  publishers: PublisherSpec[];
+  consumers: ConsumerSpec[];
+  /** RPCs this service calls. */
+  rpcClients: RpcSpec[];
+  /** RPCs this service answers. */
+  rpcServers: RpcSpec[];
+}
