@@ -1,0 +1,6 @@
+/** The runtime's public surface: what generated facades and services import. */
+export { connectService } from './service.js';
+export { closeOnSignals } from './shutdown.js';
+export * from './errors.js';
+export type * from './api.js';
+export type * from './definition.js';
