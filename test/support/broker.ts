@@ -1,0 +1,189 @@
+/**
+ * Helpers for tests against the real RabbitMQ on this machine (AMQP on 127.0.0.1:5672, the
+ * management HTTP API on 127.0.0.1:15672).
+ *
+ * Each test file creates a vhost of its own with `createTestVhost`, so files can run in parallel
+ * without seeing each other's exchanges, queues or messages. The vhost also gets a user of its
+ * own: the code under test connects with `vhost.url` (as that user), which lets `killConnections`
+ * cut exactly its connections, at once, through the broker's connection tracking. The helpers
+ * themselves act as `guest`, so they are never cut.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect } from 'amqplib';
+
+const BROKER_HOST = '127.0.0.1';
+const AMQP_PORT = 5672;
+export const MANAGEMENT_API = `http://${BROKER_HOST}:15672/api`;
+const ADMIN = { user: 'guest', password: 'guest' } as const;
+/** AMQP URL of the default vhost as the admin user; for checks that need no isolation. */
+export const ADMIN_AMQP_URL = amqpUrl(ADMIN.user, ADMIN.password, '/');
+
+const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
+
+export interface TestVhost {
+  /** The vhost's name, e.g. `test-interop-3fa2c1d0`. */
+  readonly name: string;
+  /** The user that owns the vhost's client connections (named like the vhost). */
+  readonly user: string;
+  /** AMQP URL of the vhost, as `user`: hand this to the code under test. */
+  readonly url: string;
+  /** Deletes the vhost (closing every connection to it) and its user. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates a fresh vhost and a user with full rights on it (`guest` gets full rights too, for the
+ * helpers). `label` names the test file: lowercase letters, digits and dashes.
+ */
+export async function createTestVhost(label: string): Promise<TestVhost> {
+  if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`vhost label must match [a-z0-9-]+, got "${label}"`);
+  const name = `test-${label}-${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await management('PUT', `/vhosts/${encodeURIComponent(name)}`, {});
+  await management('PUT', `/users/${encodeURIComponent(name)}`, { password, tags: '' });
+  for (const user of [name, ADMIN.user]) {
+    await management('PUT', `/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, FULL_PERMISSIONS);
+  }
+  return {
+    name,
+    user: name,
+    url: amqpUrl(name, password, name),
+    async dispose() {
+      await management('DELETE', `/vhosts/${encodeURIComponent(name)}`);
+      await management('DELETE', `/users/${encodeURIComponent(name)}`);
+    },
+  };
+}
+
+export interface ConnectionSummary {
+  /** The broker's name for the connection, e.g. `127.0.0.1:41488 -> 127.0.0.1:5672`. */
+  name: string;
+  vhost: string;
+  user: string;
+}
+
+/** The open AMQP connections of the vhost's user, as the broker tracks them (no statistics lag). */
+export async function listConnections(vhost: TestVhost): Promise<ConnectionSummary[]> {
+  const response = await management('GET', `/connections/username/${encodeURIComponent(vhost.user)}`);
+  const connections = (await response.json()) as ConnectionSummary[];
+  return connections.map(({ name, vhost: connectionVhost, user }) => ({ name, vhost: connectionVhost, user }));
+}
+
+/**
+ * Force-closes every connection of the vhost's user, as an operator would from the management UI
+ * (the client sees `CONNECTION_FORCED` with `reason`). Resolves once the broker has closed them.
+ */
+export async function killConnections(vhost: TestVhost, reason = 'closed by a fault test'): Promise<void> {
+  await management('DELETE', `/connections/username/${encodeURIComponent(vhost.user)}`, undefined, { 'x-reason': reason });
+}
+
+export interface QueueState {
+  /** Messages ready for delivery (not counting unacknowledged ones). */
+  messages: number;
+  consumers: number;
+}
+
+/**
+ * A queue's ready-message and consumer counts, asked of the broker over AMQP (a passive declare
+ * as `guest`): exact at the moment of asking, unlike the management API's counters, which lag
+ * by up to the 5 s statistics interval. Rejects if the queue does not exist.
+ */
+export async function queueState(vhostName: string, queue: string): Promise<QueueState> {
+  const connection = await connect(amqpUrl(ADMIN.user, ADMIN.password, vhostName));
+  try {
+    const channel = await connection.createChannel();
+    const { messageCount, consumerCount } = await channel.checkQueue(queue);
+    return { messages: messageCount, consumers: consumerCount };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A message taken off a queue through the management API. */
+export interface BrokerMessage {
+  exchange: string;
+  routingKey: string;
+  redelivered: boolean;
+  /** AMQP properties in the management API's snake_case (`headers`, `message_id`, `delivery_mode`...). */
+  properties: Record<string, unknown> & { headers?: Record<string, unknown> };
+  /** The body as text (decoded from base64 when it is not valid UTF-8). */
+  body: string;
+}
+
+interface ManagementGetItem {
+  exchange: string;
+  routing_key: string;
+  redelivered: boolean;
+  properties: BrokerMessage['properties'] | [];
+  payload: string;
+  payload_encoding: 'string' | 'base64';
+}
+
+/**
+ * Takes up to `count` messages off a queue and acknowledges them (they are gone afterwards):
+ * for asserting what ended up in a dead-letter queue.
+ */
+export async function getMessages(vhostName: string, queue: string, count: number): Promise<BrokerMessage[]> {
+  const response = await management('POST', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/get`, {
+    count,
+    ackmode: 'ack_requeue_false',
+    encoding: 'auto',
+  });
+  const items = (await response.json()) as ManagementGetItem[];
+  return items.map((item) => ({
+    exchange: item.exchange,
+    routingKey: item.routing_key,
+    redelivered: item.redelivered,
+    // The API renders empty properties as [] rather than {}.
+    properties: Array.isArray(item.properties) ? {} : item.properties,
+    body: item.payload_encoding === 'base64' ? Buffer.from(item.payload, 'base64').toString('utf8') : item.payload,
+  }));
+}
+
+export interface WaitForOptions {
+  /** Give up after this long; an upper bound for a failing test, not a performance threshold. */
+  timeoutMs: number;
+  /** What is awaited, for the failure message: "the consumer to come back". */
+  what: string;
+  /** Pause between checks. Default 50 ms. */
+  intervalMs?: number;
+}
+
+/**
+ * Checks `predicate` until it holds, then resolves; rejects with "Timed out after N ms waiting
+ * for <what>" if it never does. An error thrown by `predicate` rejects at once.
+ */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, options: WaitForOptions): Promise<void> {
+  const { timeoutMs, what, intervalMs = 50 } = options;
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** One call to the management API as the admin user; any non-2xx answer is an error naming the call. */
+export async function management(
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const response = await fetch(`${MANAGEMENT_API}${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`,
+      'content-type': 'application/json',
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(`RabbitMQ management API: ${method} ${path} answered ${response.status} ${await response.text()}`);
+  }
+  return response;
+}
+
+function amqpUrl(user: string, password: string, vhostName: string): string {
+  return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${BROKER_HOST}:${AMQP_PORT}/${encodeURIComponent(vhostName)}`;
+}
