@@ -1,0 +1,16 @@
+/** JSDoc text assembled from contract descriptions. */
+
+/** Paragraphs joined by a blank line; empty and repeated paragraphs are dropped. */
+export function paragraphs(...parts: (string | undefined)[]): string {
+  const kept: string[] = [];
+  for (const part of parts) {
+    const text = part?.trim();
+    if (text !== undefined && text.length > 0 && !kept.includes(text)) kept.push(text);
+  }
+  return kept.join('\n\n').replace(/\*\//g, '*\\/');
+}
+
+/** An inline code span for names on the wire. */
+export function code(text: string): string {
+  return `\`${text}\``;
+}

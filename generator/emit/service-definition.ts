@@ -1,0 +1,115 @@
+import type { ConsumerSpec, PublisherSpec, RpcSpec, ServiceDefinition, Validator } from '../../runtime/definition.js';
+import type { Message, Model, Publication, Queue, RpcUse, Service, Subscription } from '../model/types.js';
+import { Code } from './literal.js';
+import { validatorName } from './names.js';
+import { serviceTopology } from './topology-data.js';
+
+/** A runtime seam type as the generator builds it: validators are references to generated code. */
+export type Emitted<T> = T extends Validator
+  ? Code
+  : T extends readonly (infer Item)[]
+    ? Emitted<Item>[]
+    : T extends object
+      ? { [Key in keyof T]: Emitted<T[Key]> }
+      : T;
+
+/** Looks up contract objects by name; a dangling name is a model-builder bug, so it throws. */
+export class ModelIndex {
+  private readonly messages: Map<string, Message>;
+  private readonly queues: Map<string, Queue>;
+
+  constructor(model: Model) {
+    this.messages = new Map(model.messages.map((message) => [message.name, message]));
+    this.queues = new Map(model.queues.map((queue) => [queue.name, queue]));
+  }
+
+  message(name: string): Message {
+    const message = this.messages.get(name);
+    if (message === undefined) throw new Error(`model: no message named ${name}`);
+    return message;
+  }
+
+  queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (queue === undefined) throw new Error(`model: no queue named ${name}`);
+    return queue;
+  }
+
+  validator(messageName: string): Code {
+    return new Code(validatorName(this.message(messageName).typeName));
+  }
+}
+
+/** Names of every message a service sends or receives, sorted. */
+export function serviceMessageNames(service: Service): string[] {
+  const names = new Set([
+    ...service.publishes.map((publication) => publication.channel.message),
+    ...service.consumes.map((subscription) => subscription.channel.message),
+    ...[...service.calls, ...service.serves].flatMap((use) => [use.rpc.requestMessage, use.rpc.replyMessage]),
+  ]);
+  return [...names].sort();
+}
+
+function publisherSpec(index: ModelIndex, publication: Publication): Emitted<PublisherSpec> {
+  const { channel } = publication;
+  return {
+    name: publication.methodName,
+    message: channel.message,
+    exchange: channel.exchange,
+    routingKey: channel.routingKey,
+    parameters: channel.parameters.map((parameter) => parameter.name),
+    mandatory: publication.mandatory,
+    persistent: publication.persistent,
+    validate: index.validator(channel.message),
+  };
+}
+
+function consumerSpec(index: ModelIndex, subscription: Subscription): Emitted<ConsumerSpec> {
+  const { channel } = subscription;
+  const queue = index.queue(subscription.queue);
+  const delaysMs = queue.retry?.delaysMs ?? [];
+  const retryQueues = queue.retryQueues ?? [];
+  if (retryQueues.length !== delaysMs.length) {
+    throw new Error(`model: queue ${queue.name} has ${retryQueues.length} retry queues for ${delaysMs.length} delays`);
+  }
+  return {
+    name: subscription.methodName,
+    message: channel.message,
+    exchange: channel.exchange,
+    routingKey: channel.routingKey,
+    parameters: channel.parameters.map((parameter) => parameter.name),
+    queue: queue.name,
+    validate: index.validator(channel.message),
+    retry: {
+      maxAttempts: queue.retry?.maxAttempts ?? 1,
+      delayQueues: retryQueues.map((name, n) => ({ queue: name, delayMs: delaysMs[n] ?? 0 })),
+    },
+    deadLetterQueue: queue.deadLetterQueue,
+    prefetch: queue.prefetch,
+  };
+}
+
+function rpcSpec(index: ModelIndex, use: RpcUse): Emitted<RpcSpec> {
+  const { rpc } = use;
+  return {
+    name: use.methodName,
+    queue: rpc.queue,
+    requestMessage: rpc.requestMessage,
+    replyMessage: rpc.replyMessage,
+    validateRequest: index.validator(rpc.requestMessage),
+    validateReply: index.validator(rpc.replyMessage),
+  };
+}
+
+/** The `ServiceDefinition` a service's facade hands to `connectService`. */
+export function serviceDefinition(model: Model, service: Service): Emitted<ServiceDefinition> {
+  const index = new ModelIndex(model);
+  return {
+    service: service.name,
+    topology: serviceTopology(model, service),
+    publishers: service.publishes.map((publication) => publisherSpec(index, publication)),
+    consumers: service.consumes.map((subscription) => consumerSpec(index, subscription)),
+    rpcClients: service.calls.map((use) => rpcSpec(index, use)),
+    rpcServers: service.serves.map((use) => rpcSpec(index, use)),
+  };
+}

@@ -1,0 +1,301 @@
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type ImportSpecifierStructure,
+  type InterfaceDeclarationStructure,
+  type MethodSignatureStructure,
+  type OptionalKind,
+  type StatementStructures,
+} from 'ts-morph';
+import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscription } from '../model/types.js';
+import { code, paragraphs } from './docs.js';
+import type { GeneratedFile } from './generated-file.js';
+import { printLiteral } from './literal.js';
+import { camelCase, pascalCase, propertyName, quote, validatorName } from './names.js';
+import { ModelIndex, serviceDefinition, serviceMessageNames } from './service-definition.js';
+import { createSourceFilePrinter } from './typescript.js';
+
+/** The names a facade module declares, all derived from the service name. */
+interface FacadeNames {
+  handlers: string;
+  publishers: string;
+  calls: string;
+  bus: string;
+  options: string;
+  definition: string;
+}
+
+function facadeNames(service: Service): FacadeNames {
+  const type = pascalCase(service.name);
+  return {
+    handlers: `${type}Handlers`,
+    publishers: `${type}Publishers`,
+    calls: `${type}Calls`,
+    bus: `${type}Bus`,
+    options: `${type}Options`,
+    definition: `${camelCase(service.name)}Definition`,
+  };
+}
+
+/** The routing-key parameters of a channel as an object type: `{ session_id: string }`. */
+function paramsType(channel: EventChannel): string {
+  if (channel.parameters.length === 0) return 'Record<string, never>';
+  return `{ ${channel.parameters.map((parameter) => `${propertyName(parameter.name)}: string`).join('; ')} }`;
+}
+
+function routingDoc(channel: EventChannel): string {
+  return `exchange ${code(channel.exchange)}, routing key ${code(channel.routingKey)}`;
+}
+
+function paramsDoc(channel: EventChannel): string | undefined {
+  if (channel.parameters.length === 0) return undefined;
+  const described = channel.parameters.map((parameter) =>
+    parameter.description === undefined ? code(parameter.name) : `${code(parameter.name)}: ${parameter.description}`,
+  );
+  return `@param params Routing-key parameters (${described.join('; ')}).`;
+}
+
+function retryDoc(queue: Queue): string {
+  const retries = (queue.retry?.maxAttempts ?? 1) - 1;
+  const fate = queue.deadLetterQueue === undefined ? 'logged and dropped' : `dead-lettered to ${code(queue.deadLetterQueue)}`;
+  if (retries === 0) return `A failed message is not retried: it is ${fate}.`;
+  return `A failed message is retried ${retries} times (after ${queue.retry?.delaysMs.join(', ')} ms), then ${fate}.`;
+}
+
+function publishMethod(index: ModelIndex, publication: Publication): OptionalKind<MethodSignatureStructure> {
+  const { channel } = publication;
+  const delivery = [
+    publication.mandatory ? 'An unroutable message is an error.' : 'An unroutable message is not an error.',
+    publication.persistent ? undefined : 'Transient: not persisted by the broker.',
+  ].filter((sentence) => sentence !== undefined);
+  const routed = `Publishes ${code(channel.message)} on ${routingDoc(channel)}. ${delivery.join(' ')}`;
+  const params = channel.parameters.length === 0 ? [] : [{ name: 'params', type: paramsType(channel) }];
+  return {
+    name: publication.methodName,
+    docs: [paragraphs(channel.description, publication.description, routed, paramsDoc(channel))],
+    parameters: [
+      { name: 'payload', type: index.message(channel.message).typeName },
+      ...params,
+      { name: 'options', type: 'PublishOptions', hasQuestionToken: true },
+    ],
+    returnType: 'Promise<void>',
+  };
+}
+
+function consumerHandler(index: ModelIndex, subscription: Subscription): OptionalKind<MethodSignatureStructure> {
+  const { channel } = subscription;
+  const queue = index.queue(subscription.queue);
+  const from = `from queue ${code(queue.name)}${queue.perInstance ? ' (one per instance)' : ''}`;
+  const consumed = `Consumes ${code(channel.message)} (${routingDoc(channel)}) ${from}. ${retryDoc(queue)}`;
+  return {
+    name: subscription.methodName,
+    docs: [paragraphs(channel.description, subscription.description, consumed)],
+    parameters: [
+      { name: 'event', type: index.message(channel.message).typeName },
+      { name: 'context', type: `ConsumeContext<${paramsType(channel)}>` },
+    ],
+    returnType: 'Promise<void> | void',
+  };
+}
+
+function rpcSummary(index: ModelIndex, use: RpcUse): string {
+  const { rpc } = use;
+  return `request ${code(index.message(rpc.requestMessage).typeName)}, reply ${code(index.message(rpc.replyMessage).typeName)}`;
+}
+
+function rpcServerHandler(index: ModelIndex, use: RpcUse): OptionalKind<MethodSignatureStructure> {
+  const reply = index.message(use.rpc.replyMessage).typeName;
+  const served = `Serves RPC queue ${code(use.rpc.queue)}: ${rpcSummary(index, use)}. A thrown error is sent back to the caller as a remote error.`;
+  return {
+    name: use.methodName,
+    docs: [paragraphs(use.rpc.description, use.description, served)],
+    parameters: [
+      { name: 'request', type: index.message(use.rpc.requestMessage).typeName },
+      { name: 'context', type: 'RpcContext' },
+    ],
+    returnType: `Promise<${reply}> | ${reply}`,
+  };
+}
+
+function callMethod(index: ModelIndex, use: RpcUse): OptionalKind<MethodSignatureStructure> {
+  const called = `Calls RPC queue ${code(use.rpc.queue)} through the default exchange: ${rpcSummary(index, use)}.`;
+  return {
+    name: use.methodName,
+    docs: [paragraphs(use.rpc.description, use.description, called)],
+    parameters: [
+      { name: 'request', type: index.message(use.rpc.requestMessage).typeName },
+      { name: 'options', type: 'CallOptions', hasQuestionToken: true },
+    ],
+    returnType: `Promise<${index.message(use.rpc.replyMessage).typeName}>`,
+  };
+}
+
+function interfaceDeclaration(name: string, doc: string, methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure {
+  return { kind: StructureKind.Interface, name, isExported: true, docs: [doc], methods };
+}
+
+function hasHandlers(service: Service): boolean {
+  return service.consumes.length > 0 || service.serves.length > 0;
+}
+
+function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure>[] {
+  const types = [
+    service.calls.length > 0 ? 'CallOptions' : undefined,
+    'ConnectOptions',
+    service.consumes.length > 0 ? 'ConsumeContext' : undefined,
+    service.publishes.length > 0 ? 'PublishOptions' : undefined,
+    service.serves.length > 0 ? 'RpcContext' : undefined,
+    'ServiceConnection',
+    'ServiceDefinition',
+  ].filter((name) => name !== undefined);
+  return [{ name: 'connectService' }, ...types.map((name) => ({ name, isTypeOnly: true }))];
+}
+
+function importStatements(index: ModelIndex, service: Service): StatementStructures[] {
+  const typeNames = serviceMessageNames(service).map((name) => index.message(name).typeName);
+  const imports: StatementStructures[] = [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../runtime/index.js', namedImports: runtimeImports(service) },
+  ];
+  if (typeNames.length > 0) {
+    imports.push(
+      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../payloads.js', namedImports: typeNames },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../validators.js', namedImports: typeNames.map(validatorName) },
+    );
+  }
+  return imports;
+}
+
+/** `{ name: (a, b) => target.name(a, b), ... }`, one line per method. */
+function forwardingObject(methodNames: string[], parameters: string, body: (methodName: string) => string): string {
+  if (methodNames.length === 0) return '{}';
+  return `{\n${methodNames.map((name) => `    ${name}: (${parameters}) => ${body(name)},\n`).join('')}  }`;
+}
+
+function connectBody(index: ModelIndex, service: Service, names: FacadeNames): string {
+  const consumers = forwardingObject(
+    service.consumes.map((subscription) => subscription.methodName),
+    'event, context',
+    (name) => `handlers.${name}(event, context)`,
+  );
+  const rpcServers = forwardingObject(
+    service.serves.map((use) => use.methodName),
+    'request, context',
+    (name) => `handlers.${name}(request, context)`,
+  );
+  const bus: string[] = [];
+  if (service.publishes.length > 0) {
+    const publishers = service.publishes.map((publication) => {
+      const hasParams = publication.channel.parameters.length > 0;
+      const parameters = hasParams ? 'payload, params, options' : 'payload, options';
+      return `    ${publication.methodName}: (${parameters}) => connection.publish(${quote(publication.methodName)}, ${hasParams ? 'params' : '{}'}, payload, options),\n`;
+    });
+    bus.push(`publish: {\n${publishers.join('')}  },`);
+  }
+  if (service.calls.length > 0) {
+    const calls = service.calls.map((use) => {
+      const reply = index.message(use.rpc.replyMessage).typeName;
+      return `    ${use.methodName}: (request, options) => connection.call(${quote(use.methodName)}, request, options) as Promise<${reply}>,\n`;
+    });
+    bus.push(`call: {\n${calls.join('')}  },`);
+  }
+  bus.push('close: () => connection.close(),', 'metrics: connection.metrics,', 'instanceId: connection.instanceId,');
+  const handlers = hasHandlers(service) ? 'const { handlers, ...connectOptions } = options;\n' : '';
+  const connectOptions = hasHandlers(service) ? 'connectOptions' : 'options';
+  return `${handlers}const connection = await connectService(${names.definition}, {
+  consumers: ${consumers},
+  rpcServers: ${rpcServers},
+}, ${connectOptions});
+return {
+${bus.map((line) => `  ${line}`).join('\n')}
+};`;
+}
+
+function facadeStatements(model: Model, service: Service): StatementStructures[] {
+  const index = new ModelIndex(model);
+  const names = facadeNames(service);
+  const statements: StatementStructures[] = importStatements(index, service);
+  const busProperties: { name: string; type: string; isReadonly: boolean; docs: string[] }[] = [];
+  if (hasHandlers(service)) {
+    statements.push(
+      interfaceDeclaration(
+        names.handlers,
+        `What ${service.name} must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message.`,
+        [...service.consumes.map((subscription) => consumerHandler(index, subscription)), ...service.serves.map((use) => rpcServerHandler(index, use))],
+      ),
+    );
+  }
+  if (service.publishes.length > 0) {
+    statements.push(
+      interfaceDeclaration(
+        names.publishers,
+        `The events ${service.name} publishes. Each call validates the payload and resolves once the broker confirmed it.`,
+        service.publishes.map((publication) => publishMethod(index, publication)),
+      ),
+    );
+    busProperties.push({ name: 'publish', type: names.publishers, isReadonly: true, docs: ['Publish an event.'] });
+  }
+  if (service.calls.length > 0) {
+    statements.push(
+      interfaceDeclaration(
+        names.calls,
+        `The RPCs ${service.name} calls. Each call validates request and reply and rejects with a typed error on timeout or remote failure.`,
+        service.calls.map((use) => callMethod(index, use)),
+      ),
+    );
+    busProperties.push({ name: 'call', type: names.calls, isReadonly: true, docs: ['Call a remote procedure.'] });
+  }
+  statements.push({
+    kind: StructureKind.Interface,
+    name: names.bus,
+    isExported: true,
+    docs: [`${service.name}'s connection to the broker: exactly the operations the contract grants it.`],
+    extends: ["Pick<ServiceConnection, 'close' | 'metrics' | 'instanceId'>"],
+    properties: busProperties,
+  });
+  if (hasHandlers(service)) {
+    statements.push({
+      kind: StructureKind.Interface,
+      name: names.options,
+      isExported: true,
+      extends: ['ConnectOptions'],
+      properties: [{ name: 'handlers', type: names.handlers }],
+    });
+  }
+  statements.push(
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      isExported: true,
+      docs: [`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`],
+      declarations: [{ name: names.definition, type: 'ServiceDefinition', initializer: printLiteral(serviceDefinition(model, service)) }],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      isAsync: true,
+      name: 'connect',
+      docs: [`Connects ${service.name} to the broker, declares its topology${hasHandlers(service) ? ' and starts its handlers' : ''}.`],
+      parameters: [
+        hasHandlers(service)
+          ? { name: 'options', type: names.options }
+          : { name: 'options', type: 'ConnectOptions', initializer: '{}' },
+      ],
+      returnType: `Promise<${names.bus}>`,
+      statements: connectBody(index, service, names),
+    },
+  );
+  return statements;
+}
+
+/** `services/<service>.ts`: one typed facade per service, exposing exactly the operations it owns. */
+export function emitServices(model: Model): GeneratedFile[] {
+  const printFile = createSourceFilePrinter();
+  return model.services.map((service) =>
+    printFile(`services/${service.name}.ts`, {
+      statements: [
+        ...(service.description === undefined ? [] : [`/** ${paragraphs(service.description)} */`]),
+        ...facadeStatements(model, service),
+      ],
+    }),
+  );
+}

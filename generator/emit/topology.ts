@@ -1,0 +1,18 @@
+import type { Model } from '../model/types.js';
+import type { GeneratedFile } from './generated-file.js';
+import { printLiteral } from './literal.js';
+import { contractTopology } from './topology-data.js';
+import { createSourceFilePrinter } from './typescript.js';
+
+/** `topology.ts`: every exchange, queue and binding of the contract as typed data. */
+export function emitTopology(model: Model): GeneratedFile[] {
+  const printFile = createSourceFilePrinter();
+  return [
+    printFile('topology.ts', {
+      statements: [
+        "import type { Topology } from '../runtime/definition.js';",
+        `/**\n * Every exchange, queue and binding in the contract. Per-instance queues are declared by each\n * process with its instance id appended to the name.\n */\nexport const topology: Topology = ${printLiteral(contractTopology(model))};`,
+      ],
+    }),
+  ];
+}

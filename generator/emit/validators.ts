@@ -1,0 +1,49 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import standaloneCodeModule from 'ajv/dist/standalone/index.js';
+import type { Model } from '../model/types.js';
+import type { GeneratedFile } from './generated-file.js';
+import { GENERATED_HEADER } from './header.js';
+import { validatorName } from './names.js';
+import { createSourceFilePrinter } from './typescript.js';
+
+// Both are CommonJS modules whose typings describe `exports.default`.
+const addFormats = addFormatsModule.default;
+const standaloneCode = standaloneCodeModule.default;
+
+/**
+ * ajv's ESM standalone code still `require`s its runtime helpers and the format checkers
+ * (ajv#2209); give the module a `require` of its own.
+ */
+const REQUIRE_SHIM = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);";
+
+/** ajv's standalone code, one validator per message, exported as `validate<TypeName>`. */
+function validatorsModule(model: Model): string {
+  const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: true, allErrors: true });
+  addFormats(ajv);
+  const exports: Record<string, string> = {};
+  for (const message of model.messages) {
+    ajv.addSchema(message.schema, message.name);
+    exports[validatorName(message.typeName)] = message.name;
+  }
+  const code = standaloneCode(ajv, exports).replace(/^"use strict";\s*/, '');
+  return `${GENERATED_HEADER}\n${REQUIRE_SHIM}\n\n${code}\n`;
+}
+
+/** The validators' declarations: each is a `Validator` of the runtime seam. */
+function validatorsDeclarations(model: Model): GeneratedFile {
+  const printFile = createSourceFilePrinter();
+  return printFile('validators.d.ts', {
+    statements: [
+      "import type { Validator } from '../runtime/definition.js';",
+      ...model.messages.map(
+        (message) => `/** Validates a \`${message.typeName}\` payload against the contract's schema. */\nexport declare const ${validatorName(message.typeName)}: Validator;`,
+      ),
+    ],
+  });
+}
+
+/** `validators.js` (ahead-of-time compiled ajv code, no schema compiling at start-up) and its `.d.ts`. */
+export function emitValidators(model: Model): GeneratedFile[] {
+  return [{ path: 'validators.js', content: validatorsModule(model) }, validatorsDeclarations(model)];
+}
