@@ -49,6 +49,13 @@ export class ConnectionClosedError extends MessagingError {
   }
 }
 
+/** The channel an operation depended on died before it completed (e.g. an RPC awaiting its reply). */
+export class ConnectionLostError extends MessagingError {
+  constructor(readonly operation: string) {
+    super('connection_lost', `${operation}: the broker connection was lost before it completed`);
+  }
+}
+
 /** A payload does not match its schema. Nothing was sent. */
 export class ValidationError extends MessagingError {
   constructor(

@@ -1,5 +1,80 @@
-import type { ConnectService } from './api.js';
+/** `connectService`: wires one service's definition and handlers onto one broker connection. */
+import type { ChannelModel } from 'amqplib';
+import type { ConnectService, ServiceConnection } from './api.js';
+import { resolveConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { ConnectionManager } from './connection.js';
+import { QueueNames, declareTopology } from './topology.js';
+import { ConfirmPublisher } from './confirm-publisher.js';
+import { EventPublisher } from './publisher.js';
+import { InboundChannel } from './inbound.js';
+import { eventConsumerQueues } from './consumer.js';
+import { rpcServerQueues } from './rpc-server.js';
+import { RpcClient } from './rpc-client.js';
+import { ConnectionClosedError } from './errors.js';
 
-export const connectService: ConnectService = async () => {
-  throw new Error('connectService: not implemented yet');
+export const connectService: ConnectService = async (definition, handlers, options = {}) => {
+  const { service } = definition;
+  const config = resolveConfig(service, options);
+  const logger = createLogger(service, config.instanceId, options.logger);
+  const metrics = new Metrics(options.registry);
+  const names = new QueueNames(definition.topology, config.instanceId);
+
+  const connection = new ConnectionManager(config, logger, (model) => setup(model));
+  const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
+  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs);
+  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit);
+  const inbound = new InboundChannel(
+    [
+      ...eventConsumerQueues(definition.consumers, handlers.consumers, {
+        service,
+        names,
+        prefetchOverride: config.prefetchOverride,
+        sender,
+        metrics,
+        logger,
+        publishTimeoutMs: config.publishTimeoutMs,
+      }),
+      ...rpcServerQueues(definition.rpcServers, handlers.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger }),
+    ],
+    connection,
+    logger,
+    config.outageBufferLimit,
+  );
+
+  async function setup(model: ChannelModel): Promise<void> {
+    await declareTopology(model, definition.topology, names);
+    await sender.slot.attach(model);
+    if (definition.rpcClients.length > 0) await rpcClient.slot.attach(model);
+    // Last: deliveries may need the publisher (retries, dead letters) the moment consuming starts.
+    await inbound.slot.attach(model);
+  }
+
+  await connection.start();
+
+  let closing: Promise<void> | undefined;
+  // Handlers still running during close() may publish and call; only after them is the bus shut.
+  let shut = false;
+  async function close(): Promise<void> {
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    const remaining = () => Math.max(0, deadline - Date.now());
+    logger.info('closing: no new deliveries, waiting for work in flight');
+    if (!(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
+    shut = true;
+    if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
+    await Promise.all([inbound.slot.close(), rpcClient.close(), sender.close()]);
+    await connection.close();
+  }
+
+  const bus: ServiceConnection = {
+    publish: (name, params, payload, publishOptions) =>
+      shut ? Promise.reject(new ConnectionClosedError(`publish ${name}`)) : publisher.publish(name, params, payload, publishOptions),
+    call: (name, request, callOptions) =>
+      shut ? Promise.reject(new ConnectionClosedError(`RPC ${name}`)) : rpcClient.call(name, request, callOptions),
+    close: () => (closing ??= close()),
+    metrics: metrics.registry,
+    instanceId: config.instanceId,
+  };
+  return bus;
 };

@@ -1,0 +1,98 @@
+/** Turns `ConnectOptions` into the settings the runtime works with; the only place that reads the URL. */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { SocketOptions } from 'amqplib';
+import type { ConnectOptions } from './api.js';
+import { ConfigError } from './errors.js';
+
+export interface RuntimeConfig {
+  /** The real URL, password included: hand it only to amqplib. */
+  url: string;
+  /** The URL as it may appear in logs and errors. */
+  displayUrl: string;
+  socketOptions: SocketOptions;
+  instanceId: string;
+  connectionName: string;
+  prefetchOverride: number | undefined;
+  connectTimeoutMs: number;
+  publishTimeoutMs: number;
+  rpcTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** How many operations may wait for the connection during an outage. */
+  outageBufferLimit: number;
+}
+
+const DEFAULT_URL = 'amqp://localhost:5672';
+const DEFAULT_HEARTBEAT_SECONDS = 15;
+
+export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
+  const url = withHeartbeat(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
+  const instanceId = options.instanceId ?? defaultInstanceId();
+  const connectionName = `${service}@${instanceId}`;
+  return {
+    url,
+    displayUrl: maskUrl(url),
+    socketOptions: {
+      noDelay: true,
+      clientProperties: { connection_name: connectionName },
+      ...tlsSocketOptions(url, options),
+    },
+    instanceId,
+    connectionName,
+    prefetchOverride: positive('prefetch', options.prefetch),
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs) ?? 30_000,
+    publishTimeoutMs: positive('publishTimeoutMs', options.publishTimeoutMs) ?? 10_000,
+    rpcTimeoutMs: positive('rpcTimeoutMs', options.rpcTimeoutMs) ?? 5_000,
+    shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs) ?? 10_000,
+    outageBufferLimit: 10_000,
+  };
+}
+
+/** `amqp://user:secret@host/vhost` -> `amqp://user:***@host/vhost`; anything unparsable is hidden whole. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparsable RABBITMQ_URL>';
+  }
+}
+
+function withHeartbeat(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`RABBITMQ_URL is not a URL: ${maskUrl(url)}`);
+  }
+  if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
+    throw new ConfigError(`RABBITMQ_URL must use amqp:// or amqps://, got ${parsed.protocol}//`);
+  }
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
+  return parsed.toString();
+}
+
+function tlsSocketOptions(url: string, options: ConnectOptions): SocketOptions {
+  const tls = options.tls;
+  if (!tls) return {};
+  if (!url.startsWith('amqps:')) throw new ConfigError('TLS options were given but the URL does not use amqps://');
+  return {
+    servername: new URL(url).hostname,
+    ...(tls.ca !== undefined && { ca: tls.ca }),
+    ...(tls.cert !== undefined && { cert: tls.cert }),
+    ...(tls.key !== undefined && { key: tls.key }),
+    ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  };
+}
+
+function positive(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,119 @@
+/**
+ * Owns the process's one AMQP connection: connects with back-off at start-up (bounded by
+ * `connectTimeoutMs`), and after a loss reconnects with back-off for as long as it takes, running
+ * `setup` (topology, channels, consumers) on every fresh connection before anyone may use it.
+ *
+ * We run this loop ourselves rather than use amqplib 2.x's `recovery` option: that option bounds
+ * start-up by a number of attempts, not by time; it retries a failing `setup` forever, so a topology
+ * conflict at start-up would never reach the caller as an error; and it recovers only the
+ * connection, so channel-level losses need their own handling anyway (see `managed-channel.ts`).
+ */
+import { connect, type ChannelModel } from 'amqplib';
+import type { Logger } from 'pino';
+import type { RuntimeConfig } from './config.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { ConfigError, ConnectTimeoutError, TopologyConflictError, describe } from './errors.js';
+
+export type ConnectionSetup = (model: ChannelModel) => Promise<void>;
+
+export class ConnectionManager {
+  private model: ChannelModel | undefined;
+  private stopped = false;
+  private reconnecting = false;
+
+  constructor(
+    private readonly config: RuntimeConfig,
+    private readonly logger: Logger,
+    private readonly setup: ConnectionSetup,
+  ) {}
+
+  get current(): ChannelModel | undefined {
+    return this.model;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  async start(): Promise<void> {
+    const deadline = Date.now() + this.config.connectTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.open();
+        this.logger.info({ url: this.config.displayUrl, connection: this.config.connectionName }, 'connected to broker');
+        return;
+      } catch (error) {
+        if (error instanceof TopologyConflictError || error instanceof ConfigError || this.stopped) throw error;
+        const delay = backoffDelay(attempt);
+        if (Date.now() + delay > deadline) {
+          throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
+        }
+        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: describe(error) }, 'broker not reachable yet, retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Drops the current connection so that everything is rebuilt on a fresh one. */
+  recycle(reason: string): void {
+    const model = this.model;
+    if (!model || this.stopped) return;
+    this.logger.warn({ reason }, 'recycling the broker connection');
+    model.close().catch(() => this.onClose(model, new Error(reason)));
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const model = this.model;
+    this.model = undefined;
+    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: describe(error) }, 'closing the connection failed'));
+    this.logger.info('connection closed');
+  }
+
+  private async open(): Promise<void> {
+    const model = await connect(this.config.url, this.config.socketOptions);
+    model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
+    model.on('close', (error?: Error) => this.onClose(model, error));
+    model.on('blocked', (reason: string) => this.logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
+    model.on('unblocked', () => this.logger.info('broker unblocked publishing'));
+    try {
+      await this.setup(model);
+    } catch (error) {
+      await model.close().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      await model.close().catch(() => undefined);
+      return;
+    }
+    this.model = model;
+  }
+
+  private onClose(model: ChannelModel, error: Error | undefined): void {
+    if (this.model !== model || this.stopped) return;
+    this.model = undefined;
+    this.logger.warn({ err: error?.message ?? 'closed by the broker' }, 'connection lost, reconnecting');
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        await sleep(backoffDelay(attempt));
+        if (this.stopped) return;
+        try {
+          await this.open();
+          this.logger.info({ url: this.config.displayUrl, attempts: attempt }, 'reconnected to broker');
+          return;
+        } catch (error) {
+          this.logger.warn({ url: this.config.displayUrl, attempt, err: describe(error) }, 'reconnect failed, retrying');
+        }
+      }
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Event consumers: one `InboundQueue` per consumer queue, dispatching each delivery by its
+ * original exchange and routing key to the consumer whose route matches. A handler that throws
+ * is parked in the retry delay queue for its attempt (which TTL-expires back into the consumer
+ * queue); after the last attempt, or at once for a message no handler could ever accept, it is
+ * republished to the dead-letter queue with the reason in headers. Every republish is confirmed
+ * before the original is acked, so nothing is lost between the two.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { ConsumeContext, EventHandler, RoutingParams } from './api.js';
+import type { ConsumerSpec } from './definition.js';
+import type { ConfirmPublisher } from './confirm-publisher.js';
+import type { Delivery, InboundQueue } from './inbound.js';
+import type { Metrics } from './metrics.js';
+import type { QueueNames } from './topology.js';
+import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
+import { runInScope, scopeOf } from './message-scope.js';
+import { Header, withoutBrokerDeathHeaders, type DeadLetterReason } from './headers.js';
+import { sleep } from './backoff.js';
+import { ConfigError, describe, formatViolations } from './errors.js';
+
+interface Route {
+  spec: ConsumerSpec;
+  routingKey: RoutingKeyTemplate;
+  handler: EventHandler;
+}
+
+interface Origin {
+  exchange: string;
+  routingKey: string;
+  attempt: number;
+}
+
+export interface ConsumerDeps {
+  service: string;
+  names: QueueNames;
+  prefetchOverride: number | undefined;
+  sender: ConfirmPublisher;
+  metrics: Metrics;
+  logger: Logger;
+  publishTimeoutMs: number;
+}
+
+/** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
+const REQUEUE_PAUSE_MS = 1_000;
+
+export function eventConsumerQueues(specs: ConsumerSpec[], handlers: Record<string, EventHandler>, deps: ConsumerDeps): InboundQueue[] {
+  const byQueue = new Map<string, Route[]>();
+  for (const spec of specs) {
+    const handler = handlers[spec.name];
+    if (!handler) throw new ConfigError(`no handler for consumer "${spec.name}"`);
+    const routes = byQueue.get(spec.queue) ?? [];
+    routes.push({ spec, routingKey: compileRoutingKey(spec.routingKey), handler });
+    byQueue.set(spec.queue, routes);
+  }
+  return [...byQueue].map(([baseQueue, routes]) => new EventQueue(deps.names.resolve(baseQueue), routes, deps));
+}
+
+class EventQueue implements InboundQueue {
+  readonly prefetch: number;
+
+  constructor(
+    readonly queue: string,
+    private readonly routes: Route[],
+    private readonly deps: ConsumerDeps,
+  ) {
+    this.prefetch = deps.prefetchOverride ?? Math.max(...routes.map((r) => r.spec.prefetch));
+  }
+
+  async handle(message: ConsumeMessage, delivery: Delivery): Promise<void> {
+    const headers: Record<string, unknown> = message.properties.headers ?? {};
+    const origin = originOf(message, headers);
+    const matched = this.match(origin);
+    if (!matched) {
+      return this.deadLetter(message, delivery, this.routes[0]?.spec, origin, 'no_handler', `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`);
+    }
+    const { route, params } = matched;
+    const { spec } = route;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describe(error)}`);
+    }
+    if (!spec.validate(payload)) {
+      return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
+    }
+
+    const context: ConsumeContext = {
+      messageId: message.properties.messageId,
+      correlationId: message.properties.correlationId,
+      routingKey: origin.routingKey,
+      params,
+      attempt: origin.attempt,
+      redelivered: message.fields.redelivered,
+      headers,
+    };
+    const labels = [this.deps.service, spec.name] as const;
+    const endTimer = this.deps.metrics.handlerSeconds.startTimer({ service: labels[0], operation: labels[1] });
+    try {
+      await runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context));
+    } catch (error) {
+      endTimer();
+      this.deps.metrics.failed.labels(...labels).inc();
+      return this.onHandlerFailure(message, delivery, spec, origin, error);
+    }
+    endTimer();
+    delivery.ack();
+    this.deps.metrics.consumed.labels(...labels).inc();
+  }
+
+  private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
+    for (const route of this.routes) {
+      if (route.spec.exchange !== origin.exchange) continue;
+      const params = route.routingKey.match(origin.routingKey);
+      if (params) return { route, params };
+    }
+    return undefined;
+  }
+
+  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown): Promise<void> {
+    const reason = describe(error);
+    const delay = spec.retry.delayQueues[origin.attempt - 1];
+    if (origin.attempt >= spec.retry.maxAttempts || !delay) {
+      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason);
+    }
+    this.deps.logger.warn({ consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
+    const sent = await this.republish(message, delivery, delay.queue, {
+      [Header.attempt]: origin.attempt + 1,
+      [Header.lastError]: reason,
+    }, origin);
+    if (sent) this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
+  }
+
+  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string): Promise<void> {
+    const operation = spec?.name ?? this.queue;
+    const deadLetterQueue = spec?.deadLetterQueue;
+    if (!deadLetterQueue) {
+      this.deps.logger.error({ queue: this.queue, reason, err: error, messageId: message.properties.messageId }, 'message cannot be processed and this queue has no dead-letter queue: dropped');
+      delivery.ack();
+      this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
+      return;
+    }
+    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
+    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), {
+      [Header.deadLetterReason]: reason,
+      [Header.error]: error,
+      [Header.attempts]: origin.attempt,
+      [Header.originalQueue]: this.queue,
+      [Header.deadLetteredBy]: this.deps.service,
+      [Header.deadLetteredAt]: new Date().toISOString(),
+    }, origin);
+    if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
+  }
+
+  /** Copies the message to `queue` (default exchange) with extra headers; acks the original once confirmed. */
+  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
+    const { properties } = message;
+    try {
+      await this.deps.sender.send(
+        {
+          exchange: '',
+          routingKey: queue,
+          content: message.content,
+          properties: {
+            contentType: properties.contentType,
+            messageId: properties.messageId ?? randomUUID(),
+            correlationId: properties.correlationId,
+            timestamp: properties.timestamp,
+            type: properties.type,
+            persistent: true,
+            mandatory: true,
+            headers: {
+              ...withoutBrokerDeathHeaders(properties.headers ?? {}),
+              [Header.originalExchange]: origin.exchange,
+              [Header.originalRoutingKey]: origin.routingKey,
+              ...extraHeaders,
+            },
+          },
+        },
+        this.deps.publishTimeoutMs,
+      );
+    } catch (error) {
+      this.deps.logger.error({ queue: this.queue, to: queue, err: describe(error) }, 'could not republish a failed message; handing it back to the broker');
+      await sleep(REQUEUE_PAUSE_MS);
+      delivery.nack(true);
+      return false;
+    }
+    delivery.ack();
+    return true;
+  }
+}
+
+function originOf(message: ConsumeMessage, headers: Record<string, unknown>): Origin {
+  const exchange = headers[Header.originalExchange];
+  const routingKey = headers[Header.originalRoutingKey];
+  const attempt = Number(headers[Header.attempt]);
+  return {
+    exchange: typeof exchange === 'string' ? exchange : message.fields.exchange,
+    routingKey: typeof routingKey === 'string' ? routingKey : message.fields.routingKey,
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+  };
+}

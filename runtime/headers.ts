@@ -1,0 +1,27 @@
+/** Header names the runtime writes on retried, dead-lettered and RPC error messages. */
+export const Header = {
+  /** The attempt number the message will be delivered as next (absent: 1). */
+  attempt: 'x-attempt',
+  lastError: 'x-last-error',
+  /** Where the message was first published; after a retry the delivery itself shows the retry route. */
+  originalExchange: 'x-original-exchange',
+  originalRoutingKey: 'x-original-routing-key',
+  originalQueue: 'x-original-queue',
+  deadLetterReason: 'x-dead-letter-reason',
+  error: 'x-error',
+  attempts: 'x-attempts',
+  deadLetteredBy: 'x-dead-lettered-by',
+  deadLetteredAt: 'x-dead-lettered-at',
+  rpcError: 'x-rpc-error',
+} as const;
+
+export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler';
+
+/** Headers the broker adds when it dead-letters; dropped when we republish, our own headers count attempts. */
+const BROKER_DEATH_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
+
+export function withoutBrokerDeathHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...headers };
+  for (const name of BROKER_DEATH_HEADERS) delete copy[name];
+  return copy;
+}

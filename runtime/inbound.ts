@@ -1,0 +1,98 @@
+/**
+ * The channel all of a service's queues are consumed on (event consumers and RPC servers). It
+ * starts every consumer on each new channel, counts deliveries in flight, and turns acks of a
+ * delivery whose channel has since died into no-ops (the broker redelivers those).
+ */
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { ConnectionManager } from './connection.js';
+import { ManagedChannel } from './managed-channel.js';
+import { InFlight } from './in-flight.js';
+import { describe } from './errors.js';
+
+export interface Delivery {
+  /** The channel the message came in on; publish replies on it. */
+  channel: Channel;
+  ack(): void;
+  /** Back to the queue (requeue) or, with `false`, to the queue's broker dead-letter exchange if any. */
+  nack(requeue: boolean): void;
+}
+
+export interface InboundQueue {
+  /** The queue's name on the broker. */
+  queue: string;
+  prefetch: number;
+  handle(message: ConsumeMessage, delivery: Delivery): Promise<void>;
+}
+
+export class InboundChannel {
+  readonly slot: ManagedChannel<Channel>;
+  private readonly inFlight = new InFlight();
+  private consumerTags: string[] = [];
+  private readonly closedChannels = new WeakSet<Channel>();
+  private stopping = false;
+
+  constructor(
+    private readonly queues: InboundQueue[],
+    private readonly connection: ConnectionManager,
+    private readonly logger: Logger,
+    waiterLimit: number,
+  ) {
+    this.slot = new ManagedChannel(
+      { name: 'inbound', open: (model: ChannelModel) => model.createChannel(), setup: (channel) => this.startConsumers(channel) },
+      connection,
+      logger,
+      waiterLimit,
+    );
+  }
+
+  /** Cancels every consumer, then waits (bounded) for the deliveries already being handled. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopping = true;
+    const channel = this.slot.channel;
+    if (channel) {
+      await Promise.all(this.consumerTags.map((tag) => channel.cancel(tag).catch(() => undefined)));
+    }
+    this.consumerTags = [];
+    return this.inFlight.whenIdle(timeoutMs);
+  }
+
+  private async startConsumers(channel: Channel): Promise<void> {
+    channel.once('close', () => this.closedChannels.add(channel));
+    if (this.stopping) return;
+    const tags: string[] = [];
+    for (const inbound of this.queues) {
+      // Without `global`, RabbitMQ applies prefetch to each consumer started after it.
+      await channel.prefetch(inbound.prefetch);
+      const { consumerTag } = await channel.consume(inbound.queue, (message) => this.onMessage(channel, inbound, message));
+      tags.push(consumerTag);
+    }
+    this.consumerTags = tags;
+  }
+
+  private onMessage(channel: Channel, inbound: InboundQueue, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled the consumer (queue deleted or failed over): rebuild from scratch.
+      this.connection.recycle(`consumer of ${inbound.queue} cancelled by the broker`);
+      return;
+    }
+    this.inFlight.enter();
+    inbound
+      .handle(message, this.deliveryOn(channel, message))
+      .catch((error: unknown) => this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery'))
+      .finally(() => this.inFlight.leave());
+  }
+
+  private deliveryOn(channel: Channel, message: ConsumeMessage): Delivery {
+    const live = () => !this.closedChannels.has(channel);
+    return {
+      channel,
+      ack: () => {
+        if (live()) channel.ack(message);
+      },
+      nack: (requeue) => {
+        if (live()) channel.nack(message, false, requeue);
+      },
+    };
+  }
+}

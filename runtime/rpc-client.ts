@@ -1,0 +1,231 @@
+/**
+ * Calling RPCs: requests go to the RPC queue through the default exchange, replies come back over
+ * direct reply-to (`amq.rabbitmq.reply-to`, consumed without acks on the same channel), matched by
+ * correlation id. A missing queue is caught by `mandatory` (the broker returns the request). A queue
+ * nobody consumes is caught by a consumer-count probe that runs beside the call, not before it,
+ * and is skipped while a server was seen in the last second; requests carry `expiration` equal to
+ * the timeout so that a server starting later does not work on calls nobody waits for.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import type { Logger } from 'pino';
+import type { CallOptions } from './api.js';
+import type { RpcSpec } from './definition.js';
+import type { ConnectionManager } from './connection.js';
+import type { Metrics } from './metrics.js';
+import { ManagedChannel } from './managed-channel.js';
+import { currentScope } from './message-scope.js';
+import { Header } from './headers.js';
+import {
+  ConnectionLostError,
+  MessagingError,
+  NoRpcServerError,
+  RpcRemoteError,
+  RpcTimeoutError,
+  UnknownOperationError,
+  ValidationError,
+  describe,
+} from './errors.js';
+
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+/** How long a seen server counts as present before the next call probes again. */
+const SERVER_SEEN_TTL_MS = 1_000;
+
+interface PendingCall {
+  spec: RpcSpec;
+  resolve(reply: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class RpcClient {
+  readonly slot: ManagedChannel<Channel>;
+  private readonly specs: Map<string, RpcSpec>;
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly serverSeenAt = new Map<string, number>();
+  private readonly probes = new Map<string, Promise<number | undefined>>();
+  /** Probing a missing queue closes the channel (404), so probes get a channel of their own. */
+  private probeChannel: Promise<Channel> | undefined;
+
+  constructor(
+    private readonly service: string,
+    specs: RpcSpec[],
+    private readonly connection: ConnectionManager,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly defaultTimeoutMs: number,
+    waiterLimit: number,
+  ) {
+    this.specs = new Map(specs.map((spec) => [spec.name, spec]));
+    this.slot = new ManagedChannel(
+      {
+        name: 'rpc-client',
+        open: (model: ChannelModel) => model.createChannel(),
+        setup: async (channel) => {
+          channel.on('return', (message: Message) => this.onReturn(message));
+          await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
+        },
+        onLost: () => this.rejectAll((spec) => new ConnectionLostError(`RPC ${spec.name}`)),
+      },
+      connection,
+      logger,
+      waiterLimit,
+    );
+  }
+
+  async call(name: string, request: unknown, options: CallOptions = {}): Promise<unknown> {
+    const spec = this.specs.get(name);
+    if (!spec) throw new UnknownOperationError('rpc', name);
+    if (!spec.validateRequest(request)) throw new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]);
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const endTimer = this.metrics.rpcSeconds.startTimer({ service: this.service, operation: name });
+    try {
+      const reply = await this.send(spec, request, options, timeoutMs);
+      endTimer({ outcome: 'ok' });
+      return reply;
+    } catch (error) {
+      endTimer({ outcome: error instanceof MessagingError ? error.code : 'error' });
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.rejectAll((spec) => new ConnectionLostError(`RPC ${spec.name}`));
+    return this.slot.close();
+  }
+
+  private async send(spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number): Promise<unknown> {
+    const channel = this.slot.channel ?? (await this.slot.acquire(`RPC ${spec.name}`, timeoutMs));
+    const correlationId = randomUUID();
+    const reply = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        this.serverSeenAt.delete(spec.queue);
+        reject(new RpcTimeoutError(spec.name, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(correlationId, { spec, resolve, reject, timer });
+    });
+    const scope = currentScope();
+    try {
+      channel.sendToQueue(spec.queue, Buffer.from(JSON.stringify(request)), {
+        correlationId,
+        replyTo: DIRECT_REPLY_TO,
+        contentType: 'application/json',
+        mandatory: true,
+        expiration: timeoutMs,
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: scope || options.headers ? { ...scope?.traceHeaders, ...options.headers } : {},
+      });
+    } catch {
+      this.settle(correlationId);
+      throw new ConnectionLostError(`RPC ${spec.name}`);
+    }
+    this.ensureServer(spec, correlationId);
+    return reply;
+  }
+
+  private onReply(message: ConsumeMessage | null): void {
+    if (!message) return;
+    const call = this.settle(message.properties.correlationId);
+    if (!call) return; // late reply to a call that timed out
+    this.serverSeenAt.set(call.spec.queue, Date.now());
+    try {
+      call.resolve(decodeReply(call.spec, message));
+    } catch (error) {
+      call.reject(error as Error);
+    }
+  }
+
+  private onReturn(message: Message): void {
+    const call = this.settle(message.properties.correlationId);
+    call?.reject(new NoRpcServerError(call.spec.name, call.spec.queue));
+  }
+
+  private ensureServer(spec: RpcSpec, correlationId: string): void {
+    const seenAt = this.serverSeenAt.get(spec.queue);
+    if (seenAt !== undefined && Date.now() - seenAt < SERVER_SEEN_TTL_MS) return;
+    this.consumerCount(spec.queue).then((count) => {
+      if (count === undefined) return; // the queue is missing: the returned request reports it
+      if (count > 0) {
+        this.serverSeenAt.set(spec.queue, Date.now());
+        return;
+      }
+      this.settle(correlationId)?.reject(new NoRpcServerError(spec.name, spec.queue));
+    });
+  }
+
+  /** Consumers of `queue`, or undefined if it cannot be checked; one probe per queue at a time. */
+  private consumerCount(queue: string): Promise<number | undefined> {
+    let probe = this.probes.get(queue);
+    if (!probe) {
+      probe = this.probe(queue).finally(() => this.probes.delete(queue));
+      this.probes.set(queue, probe);
+    }
+    return probe;
+  }
+
+  private async probe(queue: string): Promise<number | undefined> {
+    try {
+      this.probeChannel ??= this.openProbeChannel();
+      const channel = await this.probeChannel;
+      return (await channel.checkQueue(queue)).consumerCount;
+    } catch (error) {
+      this.logger.debug({ queue, err: describe(error) }, 'RPC server probe failed');
+      return undefined;
+    }
+  }
+
+  private async openProbeChannel(): Promise<Channel> {
+    const model = this.connection.current;
+    if (!model) throw new Error('not connected');
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    channel.on('close', () => {
+      this.probeChannel = undefined;
+    });
+    return channel;
+  }
+
+  private settle(correlationId: unknown): PendingCall | undefined {
+    if (typeof correlationId !== 'string') return undefined;
+    const call = this.pending.get(correlationId);
+    if (!call) return undefined;
+    this.pending.delete(correlationId);
+    clearTimeout(call.timer);
+    return call;
+  }
+
+  private rejectAll(errorFor: (spec: RpcSpec) => Error): void {
+    for (const id of [...this.pending.keys()]) {
+      const call = this.settle(id);
+      call?.reject(errorFor(call.spec));
+    }
+  }
+}
+
+/**
+ * Our servers mark errors with a header; a Python server just replies `{"error": "..."}`, which we
+ * read as an error only when it is not a valid reply, so a reply schema may still have an `error` field.
+ */
+function decodeReply(spec: RpcSpec, message: Message): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.content.toString('utf8'));
+  } catch {
+    throw new RpcRemoteError(spec.name, 'malformed_reply', 'the reply is not JSON');
+  }
+  const remoteError = errorReply(body);
+  if (message.properties.headers?.[Header.rpcError] === true && remoteError) {
+    throw new RpcRemoteError(spec.name, remoteError.code, remoteError.message);
+  }
+  if (spec.validateReply(body)) return body;
+  if (remoteError) throw new RpcRemoteError(spec.name, remoteError.code, remoteError.message);
+  throw new ValidationError(spec.replyMessage, [...(spec.validateReply.errors ?? [])]);
+}
+
+function errorReply(body: unknown): { code: string; message: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { error, error_code: code } = body as { error?: unknown; error_code?: unknown };
+  if (typeof error !== 'string') return undefined;
+  return { code: typeof code === 'string' ? code : 'remote_error', message: error };
+}

@@ -1,0 +1,127 @@
+/**
+ * Serving RPCs: one `InboundQueue` per RPC queue. Every request gets exactly one reply, sent through
+ * the default exchange to its `reply_to` (direct reply-to or a per-call queue, as Python callers
+ * use) with its correlation id; the request is acked after the reply went out. Failures become
+ * error replies `{ error, error_code }` marked with the `x-rpc-error` header.
+ */
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { RpcContext, RpcHandler } from './api.js';
+import type { RpcSpec } from './definition.js';
+import type { Delivery, InboundQueue } from './inbound.js';
+import type { Metrics } from './metrics.js';
+import { runInScope, scopeOf } from './message-scope.js';
+import { Header } from './headers.js';
+import { ConfigError, MessagingError, describe, formatViolations } from './errors.js';
+
+export interface RpcServerDeps {
+  service: string;
+  prefetchOverride: number | undefined;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const DEFAULT_RPC_PREFETCH = 10;
+
+class RequestFailure extends Error {
+  constructor(readonly errorCode: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export function rpcServerQueues(specs: RpcSpec[], handlers: Record<string, RpcHandler>, deps: RpcServerDeps): InboundQueue[] {
+  return specs.map((spec) => {
+    const handler = handlers[spec.name];
+    if (!handler) throw new ConfigError(`no handler for RPC server "${spec.name}"`);
+    return new RpcQueue(spec, handler, deps);
+  });
+}
+
+class RpcQueue implements InboundQueue {
+  readonly queue: string;
+  readonly prefetch: number;
+
+  constructor(
+    private readonly spec: RpcSpec,
+    private readonly handler: RpcHandler,
+    private readonly deps: RpcServerDeps,
+  ) {
+    this.queue = spec.queue;
+    this.prefetch = deps.prefetchOverride ?? DEFAULT_RPC_PREFETCH;
+  }
+
+  async handle(message: ConsumeMessage, delivery: Delivery): Promise<void> {
+    const { replyTo, correlationId } = message.properties;
+    const endTimer = this.deps.metrics.handlerSeconds.startTimer({ service: this.deps.service, operation: this.spec.name });
+    let body: unknown;
+    let failed = false;
+    try {
+      body = await this.answer(message);
+      this.deps.metrics.consumed.labels(this.deps.service, this.spec.name).inc();
+    } catch (error) {
+      failed = true;
+      body = this.errorBody(error);
+      this.deps.metrics.failed.labels(this.deps.service, this.spec.name).inc();
+    }
+    endTimer();
+    if (typeof replyTo !== 'string' || replyTo === '') {
+      this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
+    } else {
+      this.reply(delivery.channel, replyTo, correlationId, body, failed);
+    }
+    delivery.ack();
+  }
+
+  private async answer(message: ConsumeMessage): Promise<unknown> {
+    let request: unknown;
+    try {
+      request = JSON.parse(message.content.toString('utf8'));
+    } catch (error) {
+      throw new RequestFailure('invalid_request', `the request is not JSON: ${describe(error)}`);
+    }
+    const { validateRequest, validateReply } = this.spec;
+    if (!validateRequest(request)) {
+      const violations = [...(validateRequest.errors ?? [])];
+      throw new RequestFailure('invalid_request', `${this.spec.requestMessage} is invalid: ${formatViolations(violations)}`, violations);
+    }
+    const headers: Record<string, unknown> = message.properties.headers ?? {};
+    const context: RpcContext = { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers };
+    const reply = await runInScope(scopeOf(context.correlationId, headers), () =>
+      (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context),
+    );
+    if (!validateReply(reply)) {
+      const violations = [...(validateReply.errors ?? [])];
+      this.deps.logger.error({ rpc: this.spec.name, violations }, 'RPC handler returned an invalid reply');
+      throw new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`);
+    }
+    return reply;
+  }
+
+  private errorBody(error: unknown): Record<string, unknown> {
+    if (error instanceof RequestFailure) {
+      return { error: error.message, error_code: error.errorCode, ...(error.details !== undefined && { violations: error.details }) };
+    }
+    this.deps.logger.warn({ rpc: this.spec.name, err: describe(error) }, 'RPC handler failed');
+    return { error: describe(error), error_code: handlerErrorCode(error) };
+  }
+
+  private reply(channel: Channel, replyTo: string, correlationId: unknown, body: unknown, failed: boolean): void {
+    try {
+      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(body)), {
+        correlationId: typeof correlationId === 'string' ? correlationId : undefined,
+        contentType: 'application/json',
+        ...(failed && { headers: { [Header.rpcError]: true } }),
+      });
+    } catch (error) {
+      // The channel died: the unacked request will be redelivered and answered then.
+      this.deps.logger.warn({ rpc: this.spec.name, err: describe(error) }, 'could not send RPC reply');
+    }
+  }
+}
+
+/** A handler may throw an error with a string `code` to choose the code its caller sees. */
+function handlerErrorCode(error: unknown): string {
+  if (error instanceof MessagingError) return error.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'handler_error';
+}
