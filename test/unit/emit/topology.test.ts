@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { emitDefinitions } from '../../../generator/emit/definitions.js';
+import { emitTopology } from '../../../generator/emit/topology.js';
+import { contractTopology, serviceTopology } from '../../../generator/emit/topology-data.js';
+import type { Service } from '../../../generator/model/types.js';
+import { peerPrepModel } from '../../fixtures/model.js';
+
+function service(name: string): Service {
+  const found = peerPrepModel.services.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`fixture has no ${name}`);
+  return found;
+}
+
+interface Definitions {
+  exchanges: { name: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: object }[];
+  queues: { name: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> }[];
+  bindings: { source: string; destination: string; destination_type: string; routing_key: string; arguments: object }[];
+  policies: unknown[];
+}
+
+const [definitionsFile] = emitDefinitions(peerPrepModel);
+const definitions = JSON.parse(definitionsFile?.content ?? '{}') as Definitions;
+
+describe('emitTopology', () => {
+  const [file] = emitTopology(peerPrepModel);
+
+  it('emits topology.ts typed by the runtime seam', () => {
+    expect(file?.path).toBe('topology.ts');
+    expect(file?.content).toContain("import type { Topology } from '../runtime/definition.js';");
+    expect(file?.content).toContain('export const topology: Topology = {');
+  });
+
+  it('holds every exchange, queue and binding of the model', () => {
+    const topology = contractTopology(peerPrepModel);
+    expect(topology.exchanges.map((exchange) => exchange.name)).toEqual(['collaboration.events', 'matching.events', 'user.events']);
+    expect(topology.queues.map((queue) => queue.name)).toEqual(peerPrepModel.queues.map((queue) => queue.name));
+    expect(topology.bindings).toHaveLength(peerPrepModel.bindings.length);
+    for (const queue of topology.queues) expect(file?.content).toContain(`name: '${queue.name}'`);
+  });
+
+  it('prints queue arguments exactly, quoting keys that are not identifiers', () => {
+    expect(file?.content).toContain("'x-queue-type': 'quorum'");
+    expect(file?.content).toContain("'x-dead-letter-routing-key': 'matching.user_events'");
+  });
+});
+
+describe('serviceTopology: what one service declares', () => {
+  it.each([
+    [
+      'matching-service',
+      ['collaboration.events', 'matching.events', 'user.events'],
+      ['matching.session_events', 'matching.session_events.dlq', 'matching.session_events.retry.1', 'matching.session_events.retry.2',
+        'matching.user_events', 'matching.user_events.dlq', 'matching.user_events.retry.1', 'matching.user_events.retry.2',
+        'matching.user_events.retry.3', 'matching.user_events.retry.4'],
+      4,
+    ],
+    ['question-service', [], ['question.get', 'question.pick'], 0],
+    ['user-service', ['user.events'], ['user.profile.get'], 0],
+    [
+      'collaboration-service',
+      ['collaboration.events', 'matching.events'],
+      ['collaboration.code_updates', 'collaboration.match_found', 'collaboration.match_found.dlq', 'collaboration.match_found.retry.1',
+        'collaboration.match_found.retry.2', 'collaboration.match_found.retry.3', 'collaboration.match_found.retry.4'],
+      2,
+    ],
+  ])('%s: exchanges %j, its own queues, %i bindings', (name, exchanges, queues, bindings) => {
+    const topology = serviceTopology(peerPrepModel, service(name));
+    expect(topology.exchanges.map((exchange) => exchange.name)).toEqual(exchanges);
+    expect(topology.queues.map((queue) => queue.name)).toEqual(queues);
+    expect(topology.bindings).toHaveLength(bindings);
+  });
+
+  it('does not declare the RPC queues a service only calls', () => {
+    const names = serviceTopology(peerPrepModel, service('matching-service')).queues.map((queue) => queue.name);
+    expect(names).not.toContain('user.profile.get');
+    expect(names).not.toContain('question.pick');
+  });
+});
+
+describe('emitDefinitions: a RabbitMQ definitions file', () => {
+  it('is definitions.json, with no vhost keys and no policies', () => {
+    expect(definitionsFile?.path).toBe('definitions.json');
+    expect(definitionsFile?.content).not.toContain('vhost');
+    expect(definitions.policies).toEqual([]);
+  });
+
+  it('declares the exchanges in RabbitMQ terms', () => {
+    expect(definitions.exchanges).toContainEqual({
+      name: 'user.events', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {},
+    });
+  });
+
+  it.each([
+    ['matching.user_events', {}],
+    ['collaboration.match_found', { 'x-queue-type': 'quorum' }],
+    ['matching.user_events.retry.2', { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' }],
+    ['user.profile.get', {}],
+  ])('declares queue %s with arguments %j', (name, args) => {
+    expect(definitions.queues.find((queue) => queue.name === name)).toEqual({ name, durable: true, auto_delete: false, arguments: args });
+  });
+
+  it('leaves out per-instance queues and their bindings', () => {
+    expect(definitions.queues.map((queue) => queue.name)).not.toContain('collaboration.code_updates');
+    expect(definitions.bindings.map((binding) => binding.destination)).not.toContain('collaboration.code_updates');
+    expect(definitions.queues).toHaveLength(peerPrepModel.queues.length - 1);
+  });
+
+  it('binds the shared queue once per routing key', () => {
+    const shared = definitions.bindings.filter((binding) => binding.destination === 'matching.user_events');
+    expect(shared.map((binding) => binding.routing_key)).toEqual(['user.created', 'user.deleted', 'user.updated']);
+    expect(shared.every((binding) => binding.source === 'user.events' && binding.destination_type === 'queue')).toBe(true);
+  });
+});
