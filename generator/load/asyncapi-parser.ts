@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import type { Diagnostic } from '../diagnostics.js';
+import { closestMatch } from '../did-you-mean.js';
+import { entriesOf, isObject } from '../model/json.js';
+import type { YamlSource } from './yaml-source.js';
+
+const ERROR = 0;
+
+// Parsing cost is mostly the parser's own set-up of its rules: share one instance.
+let sharedParser: Parser | undefined;
+
+/**
+ * Validates the document against AsyncAPI 3.0 and resolves its `$ref`s. `document` is the
+ * resolved document as plain data (`undefined` when it has errors).
+ */
+export async function parseAsyncApi(text: string, file: string, source: YamlSource): Promise<{ document?: unknown; diagnostics: Diagnostic[] }> {
+  sharedParser ??= new Parser();
+  const absolute = resolve(file);
+  const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
+  const errors = withoutWrapperErrors(diagnostics.filter((d) => d.severity === ERROR));
+  const mapped = errors.map((d) => toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source));
+  return document === undefined ? { diagnostics: mapped } : { document: document.json(), diagnostics: mapped };
+}
+
+/** "property must match "then" schema" repeats, less precisely, an error reported deeper in the same place. */
+function withoutWrapperErrors(errors: ParserDiagnostic[]): ParserDiagnostic[] {
+  const isWrapper = (d: ParserDiagnostic) => /must match "(then|else)" schema|must match a schema in (anyOf|oneOf)/.test(d.message);
+  return errors.filter(
+    (d) => !isWrapper(d) || !errors.some((other) => other !== d && !isWrapper(other) && other.path.length > d.path.length && d.path.every((segment, i) => other.path[i] === segment)),
+  );
+}
+
+function toDiagnostic(d: ParserDiagnostic, file: string, source: YamlSource): Diagnostic {
+  const path = d.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+  // The parser reports 0:0 when it lost track of the node; our own locator usually still finds it.
+  const position = d.range.start.line === 0 && d.range.start.character === 0 && path.length > 0 ? source.locate(path) : { line: d.range.start.line + 1, column: d.range.start.character + 1 };
+  const { code, message, hint } = explain(d, path, source.data);
+  return { code, message, ...(hint === undefined ? {} : { hint }), file, ...position };
+}
+
+function explain(d: ParserDiagnostic, path: (string | number)[], data: unknown): { code: string; message: string; hint?: string } {
+  const where = path.join('.');
+  switch (d.code) {
+    case 'invalid-ref': {
+      const ref = valueAt(data, path);
+      const target = typeof ref === 'string' ? ref : d.message;
+      return { code: 'unresolved-ref', message: `$ref "${target}" at ${where} points at nothing`, hint: `${refSuggestion(data, target)}check the spelling and that the target exists` };
+    }
+    case 'asyncapi3-channel-parameters':
+      return {
+        code: 'routing-key-parameter',
+        message: d.message,
+        hint: "every {name} in a channel's address needs an entry under the channel's parameters, and every entry must appear in the address",
+      };
+    case 'asyncapi-document-resolved':
+      return { code: 'asyncapi-schema', message: `${d.message} (at ${where || 'the document root'})`, hint: 'the document does not follow the AsyncAPI 3.0.0 schema here' };
+    default:
+      return { code: d.code.toString(), message: where ? `${d.message} (at ${where})` : d.message };
+  }
+}
+
+/** For `#/components/messages/UserCreatd`: the closest key that does exist under `#/components/messages`. */
+function refSuggestion(data: unknown, ref: string): string {
+  if (!ref.startsWith('#/')) return '';
+  const segments = ref.slice(2).split('/');
+  const last = segments.pop() ?? '';
+  const parent = valueAt(data, segments);
+  const match = closestMatch(last, entriesOf(parent).map(([key]) => key));
+  return match === undefined ? '' : `did you mean "#/${[...segments, match].join('/')}"? `;
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let node = data;
+  for (const segment of path) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node)) node = node[String(segment)];
+    else return undefined;
+  }
+  return node;
+}

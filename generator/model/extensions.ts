@@ -1,0 +1,169 @@
+/**
+ * Readers for the contract's own objects: the `x-` extensions (docs/contract-extensions.md) and
+ * the AMQP binding objects the AsyncAPI parser does not check key by key. Each validates and
+ * applies the documented defaults.
+ */
+import type { ExchangeType } from '../../runtime/definition.js';
+import { didYouMean } from '../did-you-mean.js';
+import { entriesOf, isObject } from './json.js';
+import { ObjectReader } from './object-reader.js';
+import type { JsonPath, Problems } from './problem.js';
+
+export interface RetryOptions {
+  attempts: number;
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+}
+
+/** An `x-queue` with every default applied. */
+export interface QueueOptions {
+  name: string;
+  type: 'classic' | 'quorum';
+  durable: boolean;
+  exclusive: boolean;
+  retry: RetryOptions;
+  deadLetter: boolean;
+  prefetch: number;
+}
+
+export interface ExchangeOptions {
+  name: string;
+  type: ExchangeType;
+  durable: boolean;
+  autoDelete: boolean;
+}
+
+export interface RpcQueueOptions {
+  name: string | undefined;
+  durable: boolean;
+  exclusive: boolean;
+  autoDelete: boolean;
+}
+
+export interface ServiceDeclaration {
+  name: string;
+  description?: string;
+}
+
+export const DEFAULT_PREFETCH = 10;
+const NO_RETRY: RetryOptions = { attempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
+const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch'] as const;
+const RETRY_KEYS = ['attempts', 'initialDelayMs', 'multiplier', 'maxDelayMs'] as const;
+const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as const;
+const RPC_QUEUE_KEYS = ['name', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
+const EXCHANGE_TYPES = ['topic', 'direct', 'fanout', 'headers'] as const;
+const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export function readQueueOptions(value: unknown, path: JsonPath, problems: Problems): QueueOptions | undefined {
+  const reader = ObjectReader.open(value, path, 'x-queue', QUEUE_KEYS, problems);
+  if (reader === undefined) return undefined;
+  const name = reader.string('name', { required: true });
+  const type = reader.oneOf('type', ['classic', 'quorum'] as const) ?? 'classic';
+  const exclusive = reader.boolean('exclusive') ?? false;
+  const durable = reader.boolean('durable');
+  const deadLetter = reader.boolean('deadLetter');
+  const prefetch = reader.integer('prefetch', 1) ?? DEFAULT_PREFETCH;
+  const retry = reader.has('retry') ? readRetryOptions(reader.raw('retry'), [...path, 'retry'], problems) : NO_RETRY;
+
+  if (exclusive) {
+    const perInstanceHint = 'an exclusive queue is per instance and gone with its connection: it cannot keep, retry or dead-letter messages';
+    if (durable === true) reader.report('durable', 'invalid-value', 'an exclusive x-queue cannot be durable', perInstanceHint);
+    if (type === 'quorum') reader.report('type', 'invalid-value', 'an exclusive x-queue cannot be a quorum queue', perInstanceHint);
+    if (reader.has('retry')) reader.report('retry', 'invalid-value', 'an exclusive x-queue cannot have a retry policy', perInstanceHint);
+    if (deadLetter === true) reader.report('deadLetter', 'invalid-value', 'an exclusive x-queue cannot have a dead-letter queue', perInstanceHint);
+  }
+  if (name === undefined || retry === undefined) return undefined;
+  return {
+    name,
+    type,
+    durable: durable ?? !exclusive,
+    exclusive,
+    retry,
+    deadLetter: deadLetter ?? !exclusive,
+    prefetch,
+  };
+}
+
+function readRetryOptions(value: unknown, path: JsonPath, problems: Problems): RetryOptions | undefined {
+  const reader = ObjectReader.open(value, path, 'x-queue retry', RETRY_KEYS, problems);
+  if (reader === undefined) return undefined;
+  const attempts = reader.integer('attempts', 1, { required: true });
+  if (attempts === undefined) return undefined;
+  if (attempts === 1) return NO_RETRY;
+  const initialDelayMs = reader.integer('initialDelayMs', 1, { required: true });
+  const multiplier = reader.number('multiplier', 1, { required: true });
+  const maxDelayMs = reader.integer('maxDelayMs', 1, { required: true });
+  if (initialDelayMs === undefined || multiplier === undefined || maxDelayMs === undefined) return undefined;
+  if (maxDelayMs < initialDelayMs) {
+    reader.report('maxDelayMs', 'invalid-value', `x-queue retry "maxDelayMs" (${maxDelayMs}) is below "initialDelayMs" (${initialDelayMs})`, 'maxDelayMs caps the growing delay, so it must be at least initialDelayMs');
+    return undefined;
+  }
+  return { attempts, initialDelayMs, multiplier, maxDelayMs };
+}
+
+/** A channel's `bindings.amqp.exchange` (often a `$ref` to `components.x-exchanges`). */
+export function readExchange(value: unknown, path: JsonPath, problems: Problems): ExchangeOptions | undefined {
+  const reader = ObjectReader.open(value, path, 'exchange', EXCHANGE_KEYS, problems);
+  if (reader === undefined) return undefined;
+  const name = reader.string('name', { required: true });
+  const type = reader.oneOf('type', EXCHANGE_TYPES) ?? 'topic';
+  const durable = reader.boolean('durable') ?? true;
+  const autoDelete = reader.boolean('autoDelete') ?? false;
+  return name === undefined ? undefined : { name, type, durable, autoDelete };
+}
+
+/** An RPC channel's `bindings.amqp.queue`; every key is optional. */
+export function readRpcQueueBinding(value: unknown, path: JsonPath, problems: Problems): RpcQueueOptions | undefined {
+  const reader = ObjectReader.open(value ?? {}, path, 'queue binding', RPC_QUEUE_KEYS, problems);
+  if (reader === undefined) return undefined;
+  return {
+    name: reader.string('name'),
+    durable: reader.boolean('durable') ?? true,
+    exclusive: reader.boolean('exclusive') ?? false,
+    autoDelete: reader.boolean('autoDelete') ?? false,
+  };
+}
+
+/** The root `x-services` map. */
+export function readServiceDeclarations(value: unknown, problems: Problems): ServiceDeclaration[] {
+  const path = ['x-services'];
+  if (value === undefined) return [];
+  if (!isObject(value)) {
+    problems.add(path, 'invalid-value', 'x-services must be a mapping of service name to { description }', 'e.g. x-services: { user-service: { description: ... } }');
+    return [];
+  }
+  return entriesOf(value).flatMap(([name, entry]) => {
+    const reader = ObjectReader.open(entry ?? {}, [...path, name], `x-services entry "${name}"`, ['description'], problems);
+    if (!KEBAB_CASE.test(name)) {
+      problems.add([...path, name], 'invalid-name', `service name "${name}" is not kebab-case`, 'use lower-case words joined by "-", e.g. "matching-service"');
+    }
+    if (reader === undefined) return [];
+    const description = reader.string('description');
+    return [description === undefined ? { name } : { name, description }];
+  });
+}
+
+/** An operation's `x-service`: exactly one service named in `x-services`. */
+export function readOwner(value: unknown, operationPath: JsonPath, serviceNames: readonly string[], problems: Problems): string | undefined {
+  const operationId = String(operationPath[operationPath.length - 1]);
+  const path = [...operationPath, 'x-service'];
+  const known = `Services in x-services: ${serviceNames.join(', ') || '(none)'}`;
+  if (value === undefined) {
+    problems.add(operationPath, 'operation-without-owner', `operation "${operationId}" has no owner`, `add x-service: <service> to it. ${known}`);
+    return undefined;
+  }
+  if (Array.isArray(value) && value.length > 1) {
+    problems.add(path, 'operation-with-several-owners', `operation "${operationId}" has ${value.length} owners (${value.join(', ')})`, 'an operation belongs to exactly one service: split it into one operation per service');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    problems.add(path, 'invalid-value', `x-service of operation "${operationId}" must be a service name`, known);
+    return undefined;
+  }
+  if (!serviceNames.includes(value)) {
+    problems.add(path, 'unknown-service', `operation "${operationId}" is owned by "${value}", which is not declared in x-services`, `${didYouMean(value, serviceNames)}${known}`);
+    return undefined;
+  }
+  return value;
+}

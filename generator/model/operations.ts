@@ -1,0 +1,104 @@
+import type { ChannelMap, EventChannelInfo, RpcChannelInfo } from './channels.js';
+import { readOwner, readQueueOptions, type QueueOptions } from './extensions.js';
+import { entriesOf, isObject, optionalString, type JsonObject } from './json.js';
+import type { JsonPath, Problems } from './problem.js';
+
+interface OperationBase {
+  id: string;
+  path: JsonPath;
+  owner: string;
+  description?: string;
+}
+
+export interface PublishOperation extends OperationBase {
+  kind: 'publish';
+  channel: EventChannelInfo;
+  mandatory: boolean;
+  persistent: boolean;
+}
+
+export interface ConsumeOperation extends OperationBase {
+  kind: 'consume';
+  channel: EventChannelInfo;
+  queue: QueueOptions;
+}
+
+/** `call`: the send side of a request/reply; `serve`: the receive side. */
+export interface RpcOperation extends OperationBase {
+  kind: 'call' | 'serve';
+  channel: RpcChannelInfo;
+  replyMessage: string;
+}
+
+export type OperationInfo = PublishOperation | ConsumeOperation | RpcOperation;
+
+/** Classifies every operation by its action and its channel's kind; the unusable ones are reported and left out. */
+export function readOperations(operations: unknown, channels: ChannelMap, serviceNames: readonly string[], problems: Problems): OperationInfo[] {
+  return entriesOf(operations).flatMap(([id, operation]) => {
+    if (!isObject(operation)) return [];
+    const info = readOperation(id, operation, channels, serviceNames, problems);
+    return info === undefined ? [] : [info];
+  });
+}
+
+function readOperation(id: string, operation: JsonObject, channels: ChannelMap, serviceNames: readonly string[], problems: Problems): OperationInfo | undefined {
+  const path = ['operations', id];
+  const owner = readOwner(operation['x-service'], path, serviceNames, problems);
+  if (!channels.has(operation['channel'])) {
+    problems.add([...path, 'channel'], 'invalid-channel-reference', `operation "${id}" must reference a channel under channels`, "write channel: { $ref: '#/channels/<id>' }");
+    return undefined;
+  }
+  const channel = channels.get(operation['channel']);
+  if (channel === undefined) return undefined;
+  const description = optionalString(operation['description']);
+  const receives = operation['action'] === 'receive';
+  if (operation['x-queue'] !== undefined && !(receives && channel.kind === 'event')) {
+    const where = receives ? 'a receive operation on an RPC channel (its queue is the channel\'s queue binding)' : 'a send operation';
+    problems.add([...path, 'x-queue'], 'misplaced-extension', `x-queue is not allowed on ${where}: operation "${id}"`, 'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey');
+  }
+  if (channel.kind === 'unbound') {
+    problems.add([...path, 'channel'], 'channel-without-binding', `operation "${id}" uses channel "${channel.id}", which has no bindings.amqp`, 'add bindings.amqp with is: routingKey and an exchange (events) or is: queue (RPC)');
+    return undefined;
+  }
+  const reply = operation['reply'];
+  if (channel.kind === 'event') {
+    if (reply !== undefined) {
+      problems.add([...path, 'reply'], 'unsupported-reply', `operation "${id}" has a reply on the routing-key channel "${channel.id}"`, 'request/reply needs a channel with bindings.amqp.is: queue; drop the reply to publish an event');
+      return undefined;
+    }
+    if (owner === undefined) return undefined;
+    const base = { id, path, owner, ...(description === undefined ? {} : { description }), channel };
+    return receives ? readConsume(base, operation, problems) : { ...base, kind: 'publish', ...readPublishOptions(operation) };
+  }
+  if (reply === undefined) {
+    problems.add(path, 'rpc-without-reply', `operation "${id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${channel.id}" but has no reply`, "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }");
+    return undefined;
+  }
+  const replyMessage = readReplyMessage(id, reply, [...path, 'reply'], channels, problems);
+  if (owner === undefined || replyMessage === undefined) return undefined;
+  return { id, path, owner, ...(description === undefined ? {} : { description }), kind: receives ? 'serve' : 'call', channel, replyMessage };
+}
+
+function readConsume(base: Omit<ConsumeOperation, 'kind' | 'queue'>, operation: JsonObject, problems: Problems): ConsumeOperation | undefined {
+  if (operation['x-queue'] === undefined) {
+    problems.add(base.path, 'consumer-without-queue', `receive operation "${base.id}" on channel "${base.channel.id}" has no x-queue`, 'add x-queue: { name: <service>.<purpose> } (or a $ref to components.x-queues) to say which queue it reads');
+    return undefined;
+  }
+  const queue = readQueueOptions(operation['x-queue'], [...base.path, 'x-queue'], problems);
+  return queue === undefined ? undefined : { ...base, kind: 'consume', queue };
+}
+
+/** Operation `bindings.amqp`: `mandatory` (default true), `deliveryMode` 1 transient / 2 persistent (default 2). */
+function readPublishOptions(operation: JsonObject): { mandatory: boolean; persistent: boolean } {
+  const amqp = isObject(operation['bindings']) && isObject(operation['bindings']['amqp']) ? operation['bindings']['amqp'] : {};
+  return { mandatory: amqp['mandatory'] !== false, persistent: amqp['deliveryMode'] !== 1 };
+}
+
+function readReplyMessage(id: string, reply: unknown, path: JsonPath, channels: ChannelMap, problems: Problems): string | undefined {
+  const channel = isObject(reply) ? channels.get(reply['channel']) : undefined;
+  if (channel?.message === undefined) {
+    problems.add(path, 'invalid-reply', `the reply of operation "${id}" does not name a channel that carries exactly one message`, "point reply.channel at a channel (address: null) with one message: { $ref: '#/channels/<reply channel>' }");
+    return undefined;
+  }
+  return channel.message;
+}

@@ -1,0 +1,40 @@
+import { jsonEqual } from './json.js';
+import type { JsonPath, Problems } from './problem.js';
+
+/**
+ * Broker objects by name. Declaring a name again is fine when every setting is identical (the
+ * broker accepts an identical redeclaration); anything else would fail at run time with
+ * 406 PRECONDITION_FAILED, so it is reported here.
+ */
+export class NamedRegistry<T extends { name: string }> {
+  private readonly byName = new Map<string, { item: T; origin: string }>();
+
+  constructor(
+    private readonly kind: 'queue' | 'exchange',
+    private readonly problems: Problems,
+  ) {}
+
+  /** `origin` says in words where the declaration comes from, e.g. `operation "consumeUserCreated"`. */
+  declare(item: T, path: JsonPath, origin: string): void {
+    const known = this.byName.get(item.name);
+    if (known === undefined) {
+      this.byName.set(item.name, { item, origin });
+      return;
+    }
+    const differences = Object.keys(item).filter((key) => !jsonEqual(item[key as keyof T], known.item[key as keyof T]));
+    if (differences.length === 0) return;
+    const details = differences
+      .map((key) => `${key} ${JSON.stringify(item[key as keyof T])} here, ${JSON.stringify(known.item[key as keyof T])} in ${known.origin}`)
+      .join('; ');
+    this.problems.add(
+      path,
+      `${this.kind}-conflict`,
+      `${this.kind} "${item.name}" is declared twice with different settings: ${details}`,
+      `every declaration of a ${this.kind} must be identical (RabbitMQ refuses a redeclaration that differs): make them agree, or use another name`,
+    );
+  }
+
+  list(): T[] {
+    return [...this.byName.values()].map((entry) => entry.item);
+  }
+}
