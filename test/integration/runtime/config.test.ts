@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createTestVhost, type TestVhost } from '../../support/broker.js';
+import { ConfigError, ConnectTimeoutError, connectService } from '../../../runtime/index.js';
+import { pricingClientDefinition } from './_fixtures.js';
+
+const SECRET = 'hunter2-Secret';
+
+/** A logger that keeps every line it writes. */
+function capturingLogger(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines };
+}
+
+let vhost: TestVhost;
+
+beforeAll(async () => {
+  vhost = await createTestVhost('runtime-config');
+});
+
+afterAll(async () => {
+  await vhost?.dispose();
+});
+
+describe('connection configuration', () => {
+  it('gives up after connectTimeoutMs with a typed error, never showing the password', async () => {
+    const { logger, lines } = capturingLogger();
+    const url = `amqp://someone:${SECRET}@127.0.0.1:1/`;
+    const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 600 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectTimeoutError);
+    expect((error as Error).message).toContain('someone:***@127.0.0.1:1');
+    expect(lines.some((line) => line.includes('broker not reachable yet'))).toBe(true);
+    expect([String((error as Error).message), ...lines].join('\n')).not.toContain(SECRET);
+  });
+
+  it('does not leak the password when the broker refuses the credentials', async () => {
+    const { logger, lines } = capturingLogger();
+    const url = vhost.url.replace(/:[^:@/]+@/, `:${SECRET}@`);
+    const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 600 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectTimeoutError);
+    expect((error as Error).message).toMatch(/ACCESS_REFUSED/);
+    expect([String((error as Error).message), ...lines].join('\n')).not.toContain(SECRET);
+  });
+
+  it('rejects a URL that is not amqp:// or amqps://', async () => {
+    await expect(connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url: `http://x:${SECRET}@localhost/` })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
