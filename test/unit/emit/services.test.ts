@@ -119,8 +119,8 @@ describe('serviceDefinition', () => {
   it('pairs each retry queue with its delay, in attempt order', () => {
     const spec = serviceDefinition(peerPrepModel, service('matching-service')).consumers.find((each) => each.name === 'sessionEnded');
     expect(spec?.retry.delayQueues).toEqual([
-      { queue: 'matching.session_events.retry.1', delayMs: 1000 },
-      { queue: 'matching.session_events.retry.2', delayMs: 2000 },
+      { queue: 'matching.session_events.retry.1000ms', delayMs: 1000 },
+      { queue: 'matching.session_events.retry.2000ms', delayMs: 2000 },
     ]);
   });
 

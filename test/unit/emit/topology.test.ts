@@ -49,9 +49,9 @@ describe('serviceTopology: what one service declares', () => {
     [
       'matching-service',
       ['collaboration.events', 'matching.events', 'user.events'],
-      ['matching.session_events', 'matching.session_events.dlq', 'matching.session_events.retry.1', 'matching.session_events.retry.2',
-        'matching.user_events', 'matching.user_events.dlq', 'matching.user_events.retry.1', 'matching.user_events.retry.2',
-        'matching.user_events.retry.3', 'matching.user_events.retry.4'],
+      ['matching.session_events', 'matching.session_events.dlq', 'matching.session_events.retry.1000ms', 'matching.session_events.retry.2000ms',
+        'matching.user_events', 'matching.user_events.dlq', 'matching.user_events.retry.1000ms', 'matching.user_events.retry.2000ms',
+        'matching.user_events.retry.4000ms', 'matching.user_events.retry.8000ms'],
       4,
     ],
     ['question-service', [], ['question.get', 'question.pick'], 0],
@@ -59,8 +59,8 @@ describe('serviceTopology: what one service declares', () => {
     [
       'collaboration-service',
       ['collaboration.events', 'matching.events'],
-      ['collaboration.code_updates', 'collaboration.match_found', 'collaboration.match_found.dlq', 'collaboration.match_found.retry.1',
-        'collaboration.match_found.retry.2', 'collaboration.match_found.retry.3', 'collaboration.match_found.retry.4'],
+      ['collaboration.code_updates', 'collaboration.match_found', 'collaboration.match_found.dlq', 'collaboration.match_found.retry.1000ms',
+        'collaboration.match_found.retry.2000ms', 'collaboration.match_found.retry.4000ms', 'collaboration.match_found.retry.8000ms'],
       2,
     ],
   ])('%s: exchanges %j, its own queues, %i bindings', (name, exchanges, queues, bindings) => {
@@ -93,7 +93,7 @@ describe('emitDefinitions: a RabbitMQ definitions file', () => {
   it.each([
     ['matching.user_events', {}],
     ['collaboration.match_found', { 'x-queue-type': 'quorum' }],
-    ['matching.user_events.retry.2', { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' }],
+    ['matching.user_events.retry.2000ms', { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' }],
     ['user.profile.get', {}],
   ])('declares queue %s with arguments %j', (name, args) => {
     expect(definitions.queues.find((queue) => queue.name === name)).toEqual({ name, durable: true, auto_delete: false, arguments: args });
