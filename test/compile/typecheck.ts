@@ -35,13 +35,35 @@ export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string
 }
 
 /**
- * Diagnostics for `rootNames` (and what they import). `overrides` replaces the text of files by
+ * A program over `rootNames` (and what they import). `overrides` replaces the text of files by
  * absolute path, so that a variant of a file can be checked without writing it.
  */
-export function typeCheck(rootNames: string[], overrides: ReadonlyMap<string, string> = new Map()): ts.Diagnostic[] {
+export function createProgram(rootNames: string[], overrides: ReadonlyMap<string, string> = new Map()): ts.Program {
   const host = ts.createCompilerHost(options, true);
   const readFile = host.readFile.bind(host);
   host.readFile = (path) => overrides.get(resolve(path)) ?? readFile(path);
-  const program = ts.createProgram({ rootNames, options, host });
-  return [...ts.getPreEmitDiagnostics(program)];
+  return ts.createProgram({ rootNames, options, host });
+}
+
+/** What `tsc --noEmit` reports for the program. */
+export function typeCheck(rootNames: string[], overrides?: ReadonlyMap<string, string>): ts.Diagnostic[] {
+  return [...ts.getPreEmitDiagnostics(createProgram(rootNames, overrides))];
+}
+
+/** `file:line:col` of every `any` written in the given files. */
+export function anyKeywords(program: ts.Program, fileNames: string[]): string[] {
+  const found: string[] = [];
+  for (const fileName of fileNames) {
+    const sourceFile = program.getSourceFile(fileName);
+    if (sourceFile === undefined) throw new Error(`not in the program: ${fileName}`);
+    const visit = (node: ts.Node): void => {
+      if (node.kind === ts.SyntaxKind.AnyKeyword) {
+        const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+        found.push(`${fileName}:${line + 1}:${character + 1}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  return found;
 }
