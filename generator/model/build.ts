@@ -5,11 +5,11 @@
 import { compareText } from '../diagnostics.js';
 import { createStrictAjv } from './ajv.js';
 import { readChannels } from './channels.js';
-import { readExchange, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
-import { entriesOf, isObject, optionalString, type JsonObject } from './json.js';
+import { readExchangeOptions, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
+import { entriesOf, isObject, optionalString } from './json.js';
 import { MessageCatalog } from './messages.js';
 import { readOperations, type OperationInfo, type RpcOperation } from './operations.js';
-import { Problems, type SpecProblem } from './problem.js';
+import { Problems, type DefinitionReader, type JsonPath, type SpecProblem } from './problem.js';
 import { consumerQueues, rpcQueue } from './queues.js';
 import { NamedRegistry } from './registry.js';
 import type { Binding, Exchange, Model, Queue, Rpc, RpcUse, Service } from './types.js';
@@ -20,12 +20,14 @@ export function buildModel(document: unknown): BuildResult {
   const problems = new Problems();
   const doc = isObject(document) ? document : {};
   const services = readServiceDeclarations(doc['x-services'], problems);
-  checkReusableDefinitions(isObject(doc['components']) ? doc['components'] : {}, problems);
+  const components = isObject(doc['components']) ? doc['components'] : {};
+  const readQueue = reusableReader(readQueueOptions, components['x-queues'], ['components', 'x-queues'], problems);
+  const readExchange = reusableReader(readExchangeOptions, components['x-exchanges'], ['components', 'x-exchanges'], problems);
 
   const messages = new MessageCatalog(createStrictAjv(), optionalString(doc['defaultContentType']) ?? 'application/json', problems);
-  const channels = [...readChannels(doc['channels'], messages, problems).entries()];
+  const channels = [...readChannels(doc['channels'], messages, readExchange, problems).entries()];
   const channelMap = new Map(channels);
-  const operations = readOperations(doc['operations'], channelMap, services.map((s) => s.name), problems);
+  const operations = readOperations(doc['operations'], channelMap, services.map((s) => s.name), readQueue, problems);
   const eventChannels = channels.flatMap(([, info]) => (info?.kind === 'event' ? [info] : []));
 
   const exchanges = new NamedRegistry<Exchange>('exchange', problems);
@@ -60,10 +62,22 @@ export function buildModel(document: unknown): BuildResult {
   };
 }
 
-/** `components.x-queues` and `components.x-exchanges` are checked even where nothing references them yet. */
-function checkReusableDefinitions(components: JsonObject, problems: Problems): void {
-  for (const [key, value] of entriesOf(components['x-queues'])) readQueueOptions(value, ['components', 'x-queues', key], problems);
-  for (const [key, value] of entriesOf(components['x-exchanges'])) readExchange(value, ['components', 'x-exchanges', key], problems);
+/**
+ * Reads each reusable definition (`components.x-queues`, `components.x-exchanges`) once, at its
+ * own path, even when nothing references it yet. A reference resolves to the very same object,
+ * so it reuses that result instead of reporting the definition's problems again at every use.
+ */
+function reusableReader<T>(
+  read: (value: unknown, path: JsonPath, problems: Problems) => T | undefined,
+  definitions: unknown,
+  definitionsPath: JsonPath,
+  problems: Problems,
+): DefinitionReader<T> {
+  const results = new Map<unknown, T | undefined>();
+  for (const [key, value] of entriesOf(definitions)) {
+    if (isObject(value)) results.set(value, read(value, [...definitionsPath, key], problems));
+  }
+  return (value, path) => (results.has(value) ? results.get(value) : read(value, path, problems));
 }
 
 /** One `Rpc` per request channel that operations use, with its queue owned by the one serving service. */

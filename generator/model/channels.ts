@@ -1,8 +1,8 @@
 import { isObject, entriesOf, optionalString, type JsonObject } from './json.js';
-import { readExchange, readRpcQueueBinding, type ExchangeOptions } from './extensions.js';
+import { readRpcQueueBinding, type ExchangeOptions } from './extensions.js';
 import type { MessageCatalog } from './messages.js';
 import { isCamelCaseIdentifier, toCamelCase } from './naming.js';
-import type { JsonPath, Problems } from './problem.js';
+import type { DefinitionReader, JsonPath, Problems } from './problem.js';
 import { bindingPattern, partialParameterSegments, routingKeyParameters } from './routing-key.js';
 import type { EventChannel } from './types.js';
 
@@ -41,15 +41,22 @@ export interface UnboundChannelInfo extends ChannelBase {
  */
 export type ChannelMap = Map<unknown, ChannelInfo | undefined>;
 
-export function readChannels(channels: unknown, messages: MessageCatalog, problems: Problems): ChannelMap {
+export function readChannels(channels: unknown, messages: MessageCatalog, readExchange: DefinitionReader<ExchangeOptions>, problems: Problems): ChannelMap {
   const result: ChannelMap = new Map();
   for (const [id, value] of entriesOf(channels)) {
-    result.set(value, isObject(value) ? readChannel(id, value, ['channels', id], messages, problems) : undefined);
+    result.set(value, isObject(value) ? readChannel(id, value, ['channels', id], messages, readExchange, problems) : undefined);
   }
   return result;
 }
 
-function readChannel(id: string, channel: JsonObject, path: JsonPath, messages: MessageCatalog, problems: Problems): ChannelInfo | undefined {
+function readChannel(
+  id: string,
+  channel: JsonObject,
+  path: JsonPath,
+  messages: MessageCatalog,
+  readExchange: DefinitionReader<ExchangeOptions>,
+  problems: Problems,
+): ChannelInfo | undefined {
   const messageNames = entriesOf(channel['messages']).map(([key, message]) => messages.add(message, [...path, 'messages', key]));
   const description = optionalString(channel['description']);
   const base: ChannelBase = {
@@ -73,17 +80,21 @@ function readChannel(id: string, channel: JsonObject, path: JsonPath, messages: 
     return undefined;
   }
   const bindingPath = [...path, 'bindings', 'amqp'];
-  return amqp['is'] === 'queue'
-    ? readRpcChannel(base, address, amqp, bindingPath, problems)
-    : readEventChannel(base, address, channel, amqp, bindingPath, problems);
-}
-
-function readEventChannel(base: ChannelBase, address: string, channel: JsonObject, amqp: JsonObject, bindingPath: JsonPath, problems: Problems): EventChannelInfo | undefined {
+  if (amqp['is'] === 'queue') return readRpcChannel(base, address, amqp, bindingPath, problems);
   if (amqp['exchange'] === undefined) {
-    problems.add(bindingPath, 'missing-exchange', `channel "${base.id}" is routed by routing key but names no exchange`, "add exchange: { $ref: '#/components/x-exchanges/<name>' } under bindings.amqp");
+    problems.add(bindingPath, 'missing-exchange', `channel "${id}" is routed by routing key but names no exchange`, "add exchange: { $ref: '#/components/x-exchanges/<name>' } under bindings.amqp");
     return undefined;
   }
-  const exchange = readExchange(amqp['exchange'], [...bindingPath, 'exchange'], problems);
+  return readEventChannel(base, address, channel, readExchange(amqp['exchange'], [...bindingPath, 'exchange']), problems);
+}
+
+function readEventChannel(
+  base: ChannelBase,
+  address: string,
+  channel: JsonObject,
+  exchange: ExchangeOptions | undefined,
+  problems: Problems,
+): EventChannelInfo | undefined {
   for (const segment of partialParameterSegments(address)) {
     problems.add([...base.path, 'address'], 'routing-key-parameter', `routing key "${address}" has a parameter inside the segment "${segment}"`, 'a topic binding can only match whole segments: make the parameter a segment of its own, e.g. "user.{user_id}.created"');
   }

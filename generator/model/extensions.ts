@@ -103,7 +103,7 @@ function readRetryOptions(value: unknown, path: JsonPath, problems: Problems): R
 }
 
 /** A channel's `bindings.amqp.exchange` (often a `$ref` to `components.x-exchanges`). */
-export function readExchange(value: unknown, path: JsonPath, problems: Problems): ExchangeOptions | undefined {
+export function readExchangeOptions(value: unknown, path: JsonPath, problems: Problems): ExchangeOptions | undefined {
   const reader = ObjectReader.open(value, path, 'exchange', EXCHANGE_KEYS, problems);
   if (reader === undefined) return undefined;
   const name = reader.string('name', { required: true });

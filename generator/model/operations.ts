@@ -1,7 +1,7 @@
 import type { ChannelMap, EventChannelInfo, RpcChannelInfo } from './channels.js';
-import { readOwner, readQueueOptions, type QueueOptions } from './extensions.js';
+import { readOwner, type QueueOptions } from './extensions.js';
 import { entriesOf, isObject, optionalString, type JsonObject } from './json.js';
-import type { JsonPath, Problems } from './problem.js';
+import type { DefinitionReader, JsonPath, Problems } from './problem.js';
 
 interface OperationBase {
   id: string;
@@ -33,15 +33,27 @@ export interface RpcOperation extends OperationBase {
 export type OperationInfo = PublishOperation | ConsumeOperation | RpcOperation;
 
 /** Classifies every operation by its action and its channel's kind; the unusable ones are reported and left out. */
-export function readOperations(operations: unknown, channels: ChannelMap, serviceNames: readonly string[], problems: Problems): OperationInfo[] {
+export function readOperations(
+  operations: unknown,
+  channels: ChannelMap,
+  serviceNames: readonly string[],
+  readQueue: DefinitionReader<QueueOptions>,
+  problems: Problems,
+): OperationInfo[] {
   return entriesOf(operations).flatMap(([id, operation]) => {
     if (!isObject(operation)) return [];
-    const info = readOperation(id, operation, channels, serviceNames, problems);
+    const info = readOperation(id, operation, { channels, serviceNames, readQueue }, problems);
     return info === undefined ? [] : [info];
   });
 }
 
-function readOperation(id: string, operation: JsonObject, channels: ChannelMap, serviceNames: readonly string[], problems: Problems): OperationInfo | undefined {
+interface OperationContext {
+  channels: ChannelMap;
+  serviceNames: readonly string[];
+  readQueue: DefinitionReader<QueueOptions>;
+}
+
+function readOperation(id: string, operation: JsonObject, { channels, serviceNames, readQueue }: OperationContext, problems: Problems): OperationInfo | undefined {
   const path = ['operations', id];
   const owner = readOwner(operation['x-service'], path, serviceNames, problems);
   if (!channels.has(operation['channel'])) {
@@ -68,7 +80,7 @@ function readOperation(id: string, operation: JsonObject, channels: ChannelMap, 
     }
     if (owner === undefined) return undefined;
     const base = { id, path, owner, ...(description === undefined ? {} : { description }), channel };
-    return receives ? readConsume(base, operation, problems) : { ...base, kind: 'publish', ...readPublishOptions(operation) };
+    return receives ? readConsume(base, operation, readQueue, problems) : { ...base, kind: 'publish', ...readPublishOptions(operation) };
   }
   if (reply === undefined) {
     problems.add(path, 'rpc-without-reply', `operation "${id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${channel.id}" but has no reply`, "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }");
@@ -79,12 +91,17 @@ function readOperation(id: string, operation: JsonObject, channels: ChannelMap, 
   return { id, path, owner, ...(description === undefined ? {} : { description }), kind: receives ? 'serve' : 'call', channel, replyMessage };
 }
 
-function readConsume(base: Omit<ConsumeOperation, 'kind' | 'queue'>, operation: JsonObject, problems: Problems): ConsumeOperation | undefined {
+function readConsume(
+  base: Omit<ConsumeOperation, 'kind' | 'queue'>,
+  operation: JsonObject,
+  readQueue: DefinitionReader<QueueOptions>,
+  problems: Problems,
+): ConsumeOperation | undefined {
   if (operation['x-queue'] === undefined) {
     problems.add(base.path, 'consumer-without-queue', `receive operation "${base.id}" on channel "${base.channel.id}" has no x-queue`, 'add x-queue: { name: <service>.<purpose> } (or a $ref to components.x-queues) to say which queue it reads');
     return undefined;
   }
-  const queue = readQueueOptions(operation['x-queue'], [...base.path, 'x-queue'], problems);
+  const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
   return queue === undefined ? undefined : { ...base, kind: 'consume', queue };
 }
 

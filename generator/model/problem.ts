@@ -24,3 +24,6 @@ export class Problems {
     return this.list.length === 0;
   }
 }
+
+/** Reads one of the contract's objects found at `path`; `undefined` when unusable (after a report). */
+export type DefinitionReader<T> = (value: unknown, path: JsonPath) => T | undefined;

@@ -3,7 +3,8 @@ import { deadLetterQueueName, retryPolicy, retryQueueName } from './retry.js';
 import type { Queue } from './types.js';
 
 /**
- * A consumer queue with its retry and dead-letter queues. The consumer queue gets no
+ * A consumer queue with its retry and dead-letter queues. Without retries (one attempt) it has
+ * neither `retry` nor `retryQueues`. The consumer queue gets no
  * dead-letter arguments: the runtime republishes failed messages to the retry or dead-letter
  * queue itself, so a Python consumer that declares the same queue plainly keeps working.
  */
@@ -20,9 +21,8 @@ export function consumerQueues(options: QueueOptions, owner: string): Queue[] {
     autoDelete: options.exclusive,
     perInstance: options.exclusive,
     arguments: options.type === 'quorum' ? { 'x-queue-type': 'quorum' } : {},
-    retry,
+    ...(retry.maxAttempts > 1 ? { retry, retryQueues } : {}),
     ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
-    retryQueues,
     prefetch: options.prefetch,
     owner,
   };

@@ -1,0 +1,112 @@
+import { describe, it } from 'vitest';
+import { expectDiagnostic, MARK, patch, type BadCase } from './bad-spec-cases.js';
+
+// The contract's x- extensions: ownership, queues, unknown and misplaced keys.
+const cases: BadCase[] = [
+  [
+    'operation with no owner',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated: ${MARK}\n    action: send\n`]),
+    { code: 'operation-without-owner', message: 'operation "publishThingCreated" has no owner', hint: 'add x-service', column: 3 },
+  ],
+  [
+    'operation with two owners',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-service: [pub-service, sub-service] ${MARK}\n`]),
+    { code: 'operation-with-several-owners', message: 'operation "publishThingCreated" has 2 owners (pub-service, sub-service)' },
+  ],
+  [
+    'operation owned by a service not in x-services',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-service: pub-servise ${MARK}\n`]),
+    { code: 'unknown-service', message: 'owned by "pub-servise", which is not declared in x-services', hint: 'did you mean "pub-service"?' },
+  ],
+  [
+    'service in x-services that owns no operation',
+    patch(['  sub-service:\n', `  idle-service: ${MARK}\n    description: Does nothing yet.\n  sub-service:\n`]),
+    { code: 'service-without-operations', message: 'service "idle-service" owns no operation' },
+  ],
+  [
+    'service name that is not kebab-case',
+    patch(['  sub-service:\n', `  Idle_Service: ${MARK}\n    description: Does nothing yet.\n  sub-service:\n`]),
+    { code: 'invalid-name', message: 'service name "Idle_Service" is not kebab-case', alsoCodes: ['service-without-operations'] },
+  ],
+  [
+    'receive operation on a routing-key channel without x-queue',
+    patch([`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-queue:\n      $ref: '#/components/x-queues/things'\n`, `  consumeThingCreated: ${MARK}\n    action: receive\n    x-service: sub-service\n`]),
+    { code: 'consumer-without-queue', message: 'receive operation "consumeThingCreated" on channel "thingCreated" has no x-queue' },
+  ],
+  [
+    'misspelled extension key on an operation',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-servce: pub-service ${MARK}\n`]),
+    { code: 'unknown-extension', message: 'unknown key "x-servce" on operation "publishThingCreated"', hint: 'did you mean "x-service"? Known keys here: x-service, x-queue', column: 5, alsoCodes: ['operation-without-owner'] },
+  ],
+  [
+    'unknown extension key on a channel',
+    patch(['    address: thing.created\n', `    address: thing.created\n    x-retention: 7d ${MARK}\n`]),
+    { code: 'unknown-extension', message: 'unknown key "x-retention" on channel "thingCreated"', hint: 'no extension is allowed here' },
+  ],
+  [
+    'unknown extension key at the root',
+    patch(['x-services:\n', `x-service: pub-service ${MARK}\nx-services:\n`]),
+    { code: 'misplaced-extension', message: '"x-service" is not allowed on the document root', hint: 'x-service belongs on an operation' },
+  ],
+  [
+    'x-queue on a send operation',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-service: pub-service\n    x-queue: ${MARK}\n      name: pub.things\n`]),
+    { code: 'misplaced-extension', message: 'x-queue is not allowed on a send operation' },
+  ],
+  [
+    'x-queue on an RPC server',
+    patch([`  serveThingGet:\n    action: receive\n    x-service: pub-service\n`, `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-queue: ${MARK}\n      name: pub.thing_get\n`]),
+    { code: 'misplaced-extension', message: 'x-queue is not allowed on a receive operation on an RPC channel' },
+  ],
+  [
+    'unknown key inside x-queue',
+    patch(['      name: sub.things\n', `      name: sub.things\n      prefech: 5 ${MARK}\n`]),
+    { code: 'unknown-key', message: 'unknown key "prefech" in x-queue', hint: 'did you mean "prefetch"?' },
+  ],
+  [
+    'unknown key inside x-queue retry',
+    patch(['        attempts: 3\n', `        attempts: 3\n        backoff: 2 ${MARK}\n`]),
+    { code: 'unknown-key', message: 'unknown key "backoff" in x-queue retry', hint: 'Known keys here: attempts, initialDelayMs, multiplier, maxDelayMs' },
+  ],
+  [
+    'x-queue with a wrongly typed value',
+    patch(['      name: sub.things\n', `      name: sub.things\n      durable: yes please ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-queue "durable" must be true or false, got "yes please"' },
+  ],
+  [
+    'x-queue with an unknown queue type',
+    patch(['      name: sub.things\n', `      name: sub.things\n      type: quorom ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-queue "type" must be one of "classic", "quorum"', hint: 'did you mean "quorum"?' },
+  ],
+  [
+    'x-queue without a name',
+    patch(['    things:\n      name: sub.things\n', `    things: ${MARK}\n      type: classic\n`]),
+    { code: 'invalid-value', message: 'x-queue is missing the required key "name"' },
+  ],
+  [
+    'retry with zero attempts',
+    patch(['        attempts: 3\n', `        attempts: 0 ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-queue retry "attempts" must be an integer >= 1, got 0' },
+  ],
+  [
+    'retry whose cap is below its first delay',
+    patch(['        maxDelayMs: 1000\n', `        maxDelayMs: 50 ${MARK}\n`]),
+    { code: 'invalid-value', message: '"maxDelayMs" (50) is below "initialDelayMs" (100)' },
+  ],
+  [
+    'exclusive (per-instance) queue with a retry policy',
+    patch(['      name: sub.things\n      retry:\n', `      name: sub.things\n      exclusive: true\n      retry: ${MARK}\n`]),
+    { code: 'invalid-value', message: 'an exclusive x-queue cannot have a retry policy' },
+  ],
+  [
+    'unknown key in a channel exchange (the parser does not check them)',
+    patch(['      type: topic\n', `      type: topic\n      durabel: true ${MARK}\n`]),
+    { code: 'unknown-key', message: 'unknown key "durabel" in exchange', hint: 'did you mean "durable"?' },
+  ],
+];
+
+describe('loadModel reports extension problems at their line', () => {
+  it.each(cases)('%s', async (_name, given, want) => {
+    await expectDiagnostic(given, want);
+  });
+});
