@@ -14,3 +14,10 @@ export function paragraphs(...parts: (string | undefined)[]): string {
 export function code(text: string): string {
   return `\`${text}\``;
 }
+
+/** A JSDoc block for a statement written as text. */
+export function jsDoc(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return `/** ${text} */`;
+  return ['/**', ...lines.map((line) => (line.length === 0 ? ' *' : ` * ${line}`)), ' */'].join('\n');
+}

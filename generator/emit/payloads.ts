@@ -75,7 +75,7 @@ async function payloadType(message: Message): Promise<string> {
 /** `payloads.ts`: one exported type per message, field names as on the wire. */
 export async function emitPayloads(model: Model): Promise<GeneratedFile[]> {
   const declarations = await Promise.all(model.messages.map(payloadType));
-  const printFile = createSourceFilePrinter();
+  const printFile = createSourceFilePrinter({ format: true });
   const file = printFile('payloads.ts', { statements: declarations.map((text) => text.trim()) });
   return [file];
 }

@@ -1,6 +1,5 @@
 import {
   StructureKind,
-  VariableDeclarationKind,
   type ImportSpecifierStructure,
   type InterfaceDeclarationStructure,
   type MethodSignatureStructure,
@@ -8,7 +7,7 @@ import {
   type StatementStructures,
 } from 'ts-morph';
 import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscription } from '../model/types.js';
-import { code, paragraphs } from './docs.js';
+import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
 import { camelCase, pascalCase, propertyName, quote, validatorName } from './names.js';
@@ -210,10 +209,10 @@ ${bus.map((line) => `  ${line}`).join('\n')}
 };`;
 }
 
-function facadeStatements(model: Model, service: Service): StatementStructures[] {
+function facadeStatements(model: Model, service: Service): (StatementStructures | string)[] {
   const index = new ModelIndex(model);
   const names = facadeNames(service);
-  const statements: StatementStructures[] = importStatements(index, service);
+  const statements: (StatementStructures | string)[] = importStatements(index, service);
   const busProperties: { name: string; type: string; isReadonly: boolean; docs: string[] }[] = [];
   if (hasHandlers(service)) {
     statements.push(
@@ -262,13 +261,8 @@ function facadeStatements(model: Model, service: Service): StatementStructures[]
     });
   }
   statements.push(
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      isExported: true,
-      docs: [`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`],
-      declarations: [{ name: names.definition, type: 'ServiceDefinition', initializer: printLiteral(serviceDefinition(model, service)) }],
-    },
+    `${jsDoc(`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`)}
+export const ${names.definition}: ServiceDefinition = ${printLiteral(serviceDefinition(model, service))};`,
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -293,7 +287,7 @@ export function emitServices(model: Model): GeneratedFile[] {
   return model.services.map((service) =>
     printFile(`services/${service.name}.ts`, {
       statements: [
-        ...(service.description === undefined ? [] : [`/** ${paragraphs(service.description)} */`]),
+        ...(service.description === undefined ? [] : [jsDoc(paragraphs(service.description))]),
         ...facadeStatements(model, service),
       ],
     }),

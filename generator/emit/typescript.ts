@@ -5,7 +5,15 @@ import { GENERATED_HEADER } from './header.js';
 /** Prints ts-morph source-file structures as generated TypeScript files, each under the header. */
 export type SourceFilePrinter = (path: string, structure: OptionalKind<SourceFileStructure>) => GeneratedFile;
 
-export function createSourceFilePrinter(): SourceFilePrinter {
+export interface PrinterOptions {
+  /**
+   * Re-indent with the TypeScript formatter: for text from elsewhere (json-schema-to-typescript)
+   * that ts-morph does not indent. Structures print indented already, and formatting is slow.
+   */
+  format?: boolean;
+}
+
+export function createSourceFilePrinter({ format = false }: PrinterOptions = {}): SourceFilePrinter {
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: {
@@ -17,7 +25,7 @@ export function createSourceFilePrinter(): SourceFilePrinter {
   });
   return (path, structure) => {
     const sourceFile = project.createSourceFile(path, { ...structure, leadingTrivia: `${GENERATED_HEADER}\n\n` }, { overwrite: true });
-    sourceFile.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+    if (format) sourceFile.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
     const content = sourceFile.getFullText();
     project.removeSourceFile(sourceFile);
     return { path, content };

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import type { Model } from '../model/types.js';
+import { code, jsDoc } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { GENERATED_HEADER } from './header.js';
 import { validatorName } from './names.js';
@@ -37,7 +38,8 @@ function validatorsDeclarations(model: Model): GeneratedFile {
     statements: [
       "import type { Validator } from '../runtime/definition.js';",
       ...model.messages.map(
-        (message) => `/** Validates a \`${message.typeName}\` payload against the contract's schema. */\nexport declare const ${validatorName(message.typeName)}: Validator;`,
+        (message) =>
+          `${jsDoc(`Validates a ${code(message.typeName)} payload against the contract's schema.`)}\nexport declare const ${validatorName(message.typeName)}: Validator;`,
       ),
     ],
   });
