@@ -21,11 +21,10 @@ export class NamedRegistry<T extends { name: string }> {
       this.byName.set(item.name, { item, origin });
       return;
     }
-    const differences = Object.keys(item).filter((key) => !jsonEqual(item[key as keyof T], known.item[key as keyof T]));
+    const keys = [...new Set([...Object.keys(known.item), ...Object.keys(item)])] as (keyof T)[];
+    const differences = keys.filter((key) => !jsonEqual(item[key], known.item[key]));
     if (differences.length === 0) return;
-    const details = differences
-      .map((key) => `${key} ${JSON.stringify(item[key as keyof T])} here, ${JSON.stringify(known.item[key as keyof T])} in ${known.origin}`)
-      .join('; ');
+    const details = differences.map((key) => `${String(key)} ${show(item[key])} here, ${show(known.item[key])} in ${known.origin}`).join('; ');
     this.problems.add(
       path,
       `${this.kind}-conflict`,
@@ -37,4 +36,8 @@ export class NamedRegistry<T extends { name: string }> {
   list(): T[] {
     return [...this.byName.values()].map((entry) => entry.item);
   }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'none' : JSON.stringify(value);
 }

@@ -193,7 +193,6 @@ export async function expectDiagnostic(given: string, want: Want): Promise<Diagn
   const result = await loadModelFromText(given, 'spec.yaml');
   if (!('diagnostics' in result)) throw new Error('expected diagnostics, the spec loaded');
   const shown = result.diagnostics.map(formatDiagnostic).join('\n');
-  console.log('TMPSHOW\n' + result.diagnostics.map((d) => formatDiagnostic(d) + '\n   > ' + given.split('\n')[d.line - 1]).join('\n'));
   const found = result.diagnostics.find((d) => d.code === want.code && d.message.includes(want.message));
   expect(found, `no ${want.code} with "${want.message}" among:\n${shown}`).toBeDefined();
   const diagnostic = found as Diagnostic;
