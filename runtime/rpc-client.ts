@@ -73,20 +73,26 @@ export class RpcClient {
     );
   }
 
-  async call(name: string, request: unknown, options: CallOptions = {}): Promise<unknown> {
+  call(name: string, request: unknown, options: CallOptions = {}): Promise<unknown> {
     const spec = this.specs.get(name);
-    if (!spec) throw new UnknownOperationError('rpc', name);
-    if (!spec.validateRequest(request)) throw new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]);
+    if (!spec) return Promise.reject(new UnknownOperationError('rpc', name));
+    if (!spec.validateRequest(request)) return Promise.reject(new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]));
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const endTimer = this.metrics.rpcSeconds.startTimer({ service: this.service, operation: name });
-    try {
-      const reply = await this.send(spec, request, options, timeoutMs);
-      endTimer({ outcome: 'ok' });
-      return reply;
-    } catch (error) {
-      endTimer({ outcome: error instanceof MessagingError ? error.code : 'error' });
-      throw error;
-    }
+    const channel = this.slot.channel;
+    const reply = channel
+      ? this.send(channel, spec, request, options, timeoutMs)
+      : this.slot.acquire(`RPC ${spec.name}`, timeoutMs).then((ready) => this.send(ready, spec, request, options, timeoutMs));
+    return reply.then(
+      (body) => {
+        endTimer({ outcome: 'ok' });
+        return body;
+      },
+      (error: unknown) => {
+        endTimer({ outcome: error instanceof MessagingError ? error.code : 'error' });
+        throw error;
+      },
+    );
   }
 
   close(): Promise<void> {
@@ -94,8 +100,7 @@ export class RpcClient {
     return this.slot.close();
   }
 
-  private async send(spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number): Promise<unknown> {
-    const channel = this.slot.channel ?? (await this.slot.acquire(`RPC ${spec.name}`, timeoutMs));
+  private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number): Promise<unknown> {
     const correlationId = randomUUID();
     const reply = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -113,12 +118,11 @@ export class RpcClient {
         contentType: 'application/json',
         mandatory: true,
         expiration: timeoutMs,
-        timestamp: Math.floor(Date.now() / 1000),
-        headers: scope || options.headers ? { ...scope?.traceHeaders, ...options.headers } : {},
+        ...(scope || options.headers ? { headers: { ...scope?.traceHeaders, ...options.headers } } : {}),
       });
     } catch {
       this.settle(correlationId);
-      throw new ConnectionLostError(`RPC ${spec.name}`);
+      return Promise.reject(new ConnectionLostError(`RPC ${spec.name}`));
     }
     this.ensureServer(spec, correlationId);
     return reply;
