@@ -25,10 +25,9 @@ export function buildModel(document: unknown): BuildResult {
   const readExchange = reusableReader(readExchangeOptions, components['x-exchanges'], ['components', 'x-exchanges'], problems);
 
   const messages = new MessageCatalog(createStrictAjv(), optionalString(doc['defaultContentType']) ?? 'application/json', problems);
-  const channels = [...readChannels(doc['channels'], messages, readExchange, problems).entries()];
-  const channelMap = new Map(channels);
-  const operations = readOperations(doc['operations'], channelMap, services.map((s) => s.name), readQueue, problems);
-  const eventChannels = channels.flatMap(([, info]) => (info?.kind === 'event' ? [info] : []));
+  const channels = readChannels(doc['channels'], messages, readExchange, problems);
+  const operations = readOperations(doc['operations'], channels, services.map((s) => s.name), readQueue, problems);
+  const eventChannels = [...channels.values()].flatMap((info) => (info?.kind === 'event' ? [info] : []));
 
   const exchanges = new NamedRegistry<Exchange>('exchange', problems);
   for (const channel of eventChannels) exchanges.declare(channel.exchange, [...channel.path, 'bindings', 'amqp', 'exchange'], `channel "${channel.id}"`);

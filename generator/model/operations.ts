@@ -53,56 +53,66 @@ interface OperationContext {
   readQueue: DefinitionReader<QueueOptions>;
 }
 
-function readOperation(id: string, operation: JsonObject, { channels, serviceNames, readQueue }: OperationContext, problems: Problems): OperationInfo | undefined {
+function readOperation(id: string, operation: JsonObject, context: OperationContext, problems: Problems): OperationInfo | undefined {
   const path = ['operations', id];
-  const owner = readOwner(operation['x-service'], path, serviceNames, problems);
-  if (!channels.has(operation['channel'])) {
+  const owner = readOwner(operation['x-service'], path, context.serviceNames, problems);
+  if (!context.channels.has(operation['channel'])) {
     problems.add([...path, 'channel'], 'invalid-channel-reference', `operation "${id}" must reference a channel under channels`, "write channel: { $ref: '#/channels/<id>' }");
     return undefined;
   }
-  const channel = channels.get(operation['channel']);
-  if (channel === undefined) return undefined;
-  const description = optionalString(operation['description']);
-  const receives = operation['action'] === 'receive';
-  if (operation['x-queue'] !== undefined && !(receives && channel.kind === 'event')) {
-    const where = receives ? 'a receive operation on an RPC channel (its queue is the channel\'s queue binding)' : 'a send operation';
-    problems.add([...path, 'x-queue'], 'misplaced-extension', `x-queue is not allowed on ${where}: operation "${id}"`, 'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey');
-  }
+  const channel = context.channels.get(operation['channel']);
+  if (channel === undefined) return undefined; // Its own problems are already reported.
   if (channel.kind === 'unbound') {
     problems.add([...path, 'channel'], 'channel-without-binding', `operation "${id}" uses channel "${channel.id}", which has no bindings.amqp`, 'add bindings.amqp with is: routingKey and an exchange (events) or is: queue (RPC)');
     return undefined;
   }
-  const reply = operation['reply'];
-  if (channel.kind === 'event') {
-    if (reply !== undefined) {
-      problems.add([...path, 'reply'], 'unsupported-reply', `operation "${id}" has a reply on the routing-key channel "${channel.id}"`, 'request/reply needs a channel with bindings.amqp.is: queue; drop the reply to publish an event');
-      return undefined;
-    }
-    if (owner === undefined) return undefined;
-    const base = { id, path, owner, ...(description === undefined ? {} : { description }), channel };
-    return receives ? readConsume(base, operation, readQueue, problems) : { ...base, kind: 'publish', ...readPublishOptions(operation) };
+  const receives = operation['action'] === 'receive';
+  if (operation['x-queue'] !== undefined && !(receives && channel.kind === 'event')) {
+    const where = receives ? "a receive operation on an RPC channel (its queue is the channel's queue binding)" : 'a send operation';
+    problems.add([...path, 'x-queue'], 'misplaced-extension', `x-queue is not allowed on ${where}: operation "${id}"`, 'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey');
   }
-  if (reply === undefined) {
-    problems.add(path, 'rpc-without-reply', `operation "${id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${channel.id}" but has no reply`, "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }");
-    return undefined;
-  }
-  const replyMessage = readReplyMessage(id, reply, [...path, 'reply'], channels, problems);
-  if (owner === undefined || replyMessage === undefined) return undefined;
-  return { id, path, owner, ...(description === undefined ? {} : { description }), kind: receives ? 'serve' : 'call', channel, replyMessage };
+  const description = optionalString(operation['description']);
+  const base = { id, path, owner, ...(description === undefined ? {} : { description }) };
+  return channel.kind === 'event'
+    ? readEventOperation({ ...base, channel }, operation, receives, context, problems)
+    : readRpcOperation({ ...base, channel }, operation, receives, context, problems);
 }
 
-function readConsume(
-  base: Omit<ConsumeOperation, 'kind' | 'queue'>,
+/** What every operation has before its kind is known; the owner is missing when it was wrong. */
+type OperationStart<C> = Omit<OperationBase, 'owner'> & { owner: string | undefined; channel: C };
+
+function readEventOperation(
+  base: OperationStart<EventChannelInfo>,
   operation: JsonObject,
-  readQueue: DefinitionReader<QueueOptions>,
+  receives: boolean,
+  { readQueue }: OperationContext,
   problems: Problems,
-): ConsumeOperation | undefined {
+): PublishOperation | ConsumeOperation | undefined {
+  if (operation['reply'] !== undefined) {
+    problems.add([...base.path, 'reply'], 'unsupported-reply', `operation "${base.id}" has a reply on the routing-key channel "${base.channel.id}"`, 'request/reply needs a channel with bindings.amqp.is: queue; drop the reply to publish an event');
+    return undefined;
+  }
+  const { owner } = base;
+  if (owner === undefined) return undefined;
+  if (!receives) return { ...base, owner, kind: 'publish', ...readPublishOptions(operation) };
   if (operation['x-queue'] === undefined) {
     problems.add(base.path, 'consumer-without-queue', `receive operation "${base.id}" on channel "${base.channel.id}" has no x-queue`, 'add x-queue: { name: <service>.<purpose> } (or a $ref to components.x-queues) to say which queue it reads');
     return undefined;
   }
   const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
-  return queue === undefined ? undefined : { ...base, kind: 'consume', queue };
+  return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue };
+}
+
+function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonObject, receives: boolean, { channels }: OperationContext, problems: Problems): RpcOperation | undefined {
+  const reply = operation['reply'];
+  if (reply === undefined) {
+    problems.add(base.path, 'rpc-without-reply', `operation "${base.id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${base.channel.id}" but has no reply`, "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }");
+    return undefined;
+  }
+  const replyMessage = readReplyMessage(base.id, reply, [...base.path, 'reply'], channels, problems);
+  const { owner } = base;
+  if (owner === undefined || replyMessage === undefined) return undefined;
+  return { ...base, owner, kind: receives ? 'serve' : 'call', replyMessage };
 }
 
 /** Operation `bindings.amqp`: `mandatory` (default true), `deliveryMode` 1 transient / 2 persistent (default 2). */
