@@ -62,6 +62,7 @@ describe('reconnect', () => {
     await waitFor(async () => (await listConnections(vhost)).length === 2, { timeoutMs: 15_000, what: 'both services to reconnect' });
     await server.publish('orderPlaced', { order_id: 'after' }, { order_id: 'after', amount: 1 });
     await waitFor(() => handled.includes('after'), { timeoutMs: 15_000, what: 'the message after the second cut' });
-    expect(handled.filter((id) => id === 'before')).toHaveLength(1);
+    // At-least-once: a message whose ack was cut off with the connection may come again, but none is lost.
+    expect(new Set(handled)).toEqual(new Set(['before', 'during', 'after']));
   });
 });
