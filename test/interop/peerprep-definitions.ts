@@ -5,9 +5,8 @@
  * (declared with NO arguments, exactly as the Python consumer declares it) and calls
  * `user.profile.get`. Schemas follow asyncapi.yaml, naive Python timestamps included.
  */
-import { Ajv } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
-import type { QueueSpec, RpcSpec, ServiceDefinition, Validator } from '../../runtime/index.js';
+import type { RpcSpec, ServiceDefinition } from '../../runtime/index.js';
+import { plainDurableQueue, validator } from '../support/definitions.js';
 
 export const USER_EVENTS_EXCHANGE = 'user.events';
 export const USER_CREATED_KEY = 'user.created';
@@ -31,10 +30,6 @@ export interface UserProfile {
   username: string;
   profile_data: Record<string, unknown>;
 }
-
-const ajv = new Ajv({ allErrors: true });
-addFormatsPlugin.default(ajv);
-const validator = (schema: object): Validator => ajv.compile(schema) as unknown as Validator;
 
 const userId = { type: 'string', format: 'uuid' };
 const userCreatedSchema = {
@@ -64,10 +59,6 @@ const userProfileRpc: RpcSpec = {
 };
 
 const userEventsExchange = { name: USER_EVENTS_EXCHANGE, type: 'topic', durable: true, autoDelete: false } as const;
-
-function plainDurableQueue(name: string, role: QueueSpec['role']): QueueSpec {
-  return { name, role, durable: true, exclusive: false, autoDelete: false, perInstance: false, arguments: {} };
-}
 
 export function userServiceDefinition(): ServiceDefinition {
   return {

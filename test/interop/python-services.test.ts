@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RpcRemoteError, connectService, type ConsumeContext, type ServiceConnection, type ServiceDefinition, type ServiceHandlers } from '../../runtime/index.js';
 import { createTestVhost, getMessages, queueState, waitFor, type TestVhost } from '../support/broker.js';
+import { testLogger } from '../support/definitions.js';
 import {
   MATCHING_DEAD_LETTER_QUEUE,
   MATCHING_USER_EVENTS_QUEUE,
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 async function connectOurs(definition: ServiceDefinition, handlers: ServiceHandlers): Promise<ServiceConnection> {
-  const connection = await connectService(definition, handlers, { url: vhost.url, logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }) });
+  const connection = await connectService(definition, handlers, { url: vhost.url, logger: testLogger() });
   opened.push(connection);
   return connection;
 }

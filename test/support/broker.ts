@@ -13,12 +13,28 @@ import { connect } from 'amqplib';
 
 const BROKER_HOST = '127.0.0.1';
 const AMQP_PORT = 5672;
-export const MANAGEMENT_API = `http://${BROKER_HOST}:15672/api`;
+const MANAGEMENT_API = `http://${BROKER_HOST}:15672/api`;
 const ADMIN = { user: 'guest', password: 'guest' } as const;
-/** AMQP URL of the default vhost as the admin user; for checks that need no isolation. */
-export const ADMIN_AMQP_URL = amqpUrl(ADMIN.user, ADMIN.password, '/');
 
 const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
+
+/**
+ * Resolves when the broker accepts an AMQP connection and its management API answers; otherwise
+ * rejects with an error naming which of the two failed.
+ */
+export async function assertBrokerReachable(): Promise<void> {
+  try {
+    const connection = await connect(amqpUrl(ADMIN.user, ADMIN.password, '/'));
+    await connection.close();
+  } catch (error) {
+    throw new Error(`RabbitMQ does not accept AMQP connections on ${BROKER_HOST}:${AMQP_PORT} (${String(error)})`);
+  }
+  try {
+    await management('GET', '/overview');
+  } catch (error) {
+    throw new Error(`the RabbitMQ management API does not answer at ${MANAGEMENT_API} (${String(error)})`);
+  }
+}
 
 export interface TestVhost {
   /** The vhost's name, e.g. `test-interop-3fa2c1d0`. */

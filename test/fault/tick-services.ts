@@ -1,0 +1,164 @@
+/**
+ * What the fault tests run through the runtime: a `ticker` service publishes numbered ticks (and
+ * calls an echo RPC), a `counter` service consumes them (and serves the echo). Messages are
+ * persistent and queues durable, so a cut connection or a broker restart may duplicate a tick
+ * but must never lose one. Also: a stream publisher that can pause at chosen points, and a
+ * counter that tells lost ticks from duplicated ones.
+ */
+import { connectService, type ConnectOptions, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
+import { plainDurableQueue, testLogger, validator } from '../support/definitions.js';
+
+export const TICKS_QUEUE = 'fault.ticks';
+export const TICKS_DEAD_LETTER_QUEUE = 'fault.ticks.dead-letter';
+export const ECHO_QUEUE = 'fault.echo';
+const EXCHANGE = 'fault.events';
+const ROUTING_KEY = 'tick';
+
+export interface Tick {
+  seq: number;
+}
+
+const tickSchema = { type: 'object', additionalProperties: false, required: ['seq'], properties: { seq: { type: 'integer', minimum: 0 } } };
+
+const echoRpc = {
+  name: 'echo',
+  queue: ECHO_QUEUE,
+  requestMessage: 'Tick',
+  replyMessage: 'Tick',
+  validateRequest: validator(tickSchema),
+  validateReply: validator(tickSchema),
+};
+
+const exchange = { name: EXCHANGE, type: 'topic', durable: true, autoDelete: false } as const;
+
+function tickerDefinition(): ServiceDefinition {
+  return {
+    service: 'ticker',
+    topology: { exchanges: [exchange], queues: [], bindings: [] },
+    publishers: [
+      { name: 'tick', message: 'Tick', exchange: EXCHANGE, routingKey: ROUTING_KEY, parameters: [], mandatory: true, persistent: true, validate: validator(tickSchema) },
+    ],
+    consumers: [],
+    rpcClients: [echoRpc],
+    rpcServers: [],
+  };
+}
+
+function counterDefinition(): ServiceDefinition {
+  return {
+    service: 'counter',
+    topology: {
+      exchanges: [exchange],
+      queues: [plainDurableQueue(TICKS_QUEUE, 'consumer'), plainDurableQueue(TICKS_DEAD_LETTER_QUEUE, 'dead-letter'), plainDurableQueue(ECHO_QUEUE, 'rpc')],
+      bindings: [{ exchange: EXCHANGE, queue: TICKS_QUEUE, pattern: ROUTING_KEY }],
+    },
+    publishers: [],
+    consumers: [
+      {
+        name: 'onTick',
+        message: 'Tick',
+        exchange: EXCHANGE,
+        routingKey: ROUTING_KEY,
+        parameters: [],
+        queue: TICKS_QUEUE,
+        validate: validator(tickSchema),
+        retry: { maxAttempts: 1, delayQueues: [] },
+        deadLetterQueue: TICKS_DEAD_LETTER_QUEUE,
+        prefetch: 100,
+      },
+    ],
+    rpcClients: [],
+    rpcServers: [echoRpc],
+  };
+}
+
+/** Connects the counter, which records every tick it is handed, and the ticker. */
+export async function connectTickServices(
+  counter: DeliveryCounter,
+  options: ConnectOptions,
+): Promise<{ ticker: ServiceConnection; counterService: ServiceConnection }> {
+  const allOptions = { logger: testLogger(), ...options };
+  const counterService = await connectService(
+    counterDefinition(),
+    {
+      consumers: { onTick: ((tick: Tick, context: { redelivered: boolean }) => counter.record(tick.seq, context.redelivered)) as never },
+      rpcServers: { echo: ((request: Tick) => request) as never },
+    },
+    allOptions,
+  );
+  const ticker = await connectService(tickerDefinition(), { consumers: {}, rpcServers: {} }, allOptions);
+  return { ticker, counterService };
+}
+
+export interface TickStream {
+  total: number;
+  /** Publishes kept in flight at once (each lane awaits its confirm before its next tick). */
+  inFlight: number;
+  /**
+   * Faults to inject mid-stream: when the next tick is a key, its function runs once and no tick
+   * is started until it resolves (ticks before it may still await their confirms).
+   */
+  interruptions: Map<number, () => Promise<void>>;
+}
+
+/** Publishes ticks 0 .. total-1 through the ticker; resolves once all are confirmed. */
+export async function publishTicks(ticker: ServiceConnection, stream: TickStream): Promise<void> {
+  let next = 0;
+  const passed = new Set<number>();
+  const underway = new Map<number, Promise<void>>();
+  const pauseAt = (seq: number): Promise<void> | undefined => {
+    const interruption = stream.interruptions.get(seq);
+    if (!interruption || passed.has(seq)) return undefined;
+    let pause = underway.get(seq);
+    if (!pause) {
+      pause = interruption().then(() => {
+        passed.add(seq);
+      });
+      underway.set(seq, pause);
+    }
+    return pause;
+  };
+  const lane = async (): Promise<void> => {
+    while (next < stream.total) {
+      const pause = pauseAt(next);
+      if (pause) {
+        await pause;
+        continue;
+      }
+      const seq = next++;
+      await ticker.publish('tick', {}, { seq } satisfies Tick);
+    }
+  };
+  await Promise.all(Array.from({ length: stream.inFlight }, lane));
+}
+
+/** Counts deliveries per tick: what was lost, what was duplicated, and how often the broker said so. */
+export class DeliveryCounter {
+  private readonly deliveriesBySeq = new Map<number, number>();
+  private deliveries = 0;
+  private redeliveries = 0;
+
+  record(seq: number, redelivered: boolean): void {
+    this.deliveriesBySeq.set(seq, (this.deliveriesBySeq.get(seq) ?? 0) + 1);
+    this.deliveries += 1;
+    if (redelivered) this.redeliveries += 1;
+  }
+
+  get distinct(): number {
+    return this.deliveriesBySeq.size;
+  }
+
+  /** Ticks of 0 .. total-1 never delivered. */
+  missing(total: number): number[] {
+    return Array.from({ length: total }, (_, seq) => seq).filter((seq) => !this.deliveriesBySeq.has(seq));
+  }
+
+  /** One line for the test log: duplicates are allowed (at-least-once), losses are not. */
+  report(label: string, total: number): string {
+    const duplicates = this.deliveries - this.distinct;
+    return (
+      `[fault] ${label}: ${total} published, ${this.distinct} distinct consumed, ${this.missing(total).length} lost, ` +
+      `${duplicates} duplicate deliveries (${this.redeliveries} deliveries flagged redelivered by the broker)`
+    );
+  }
+}
