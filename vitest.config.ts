@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that restart the broker run alone, afterwards: vitest.serial.config.ts.
+    exclude: [...configDefaults.exclude, 'test/**/*.serial.test.ts'],
     // Fails the run at once, with the fix, when RabbitMQ or its management API is down.
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
