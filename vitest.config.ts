@@ -5,8 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Tests that restart the broker run alone, afterwards: vitest.serial.config.ts.
     exclude: [...configDefaults.exclude, 'test/**/*.serial.test.ts'],
-    // Fails the run at once, with the fix, when RabbitMQ or its management API is down.
-    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Broker-bound tests share two cores with RabbitMQ; two files at a time keeps them honest.

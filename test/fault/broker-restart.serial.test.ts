@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assertBrokerReachable, createTestVhost, queueState, waitFor, type TestVhost } from '../support/broker.js';
+import { brokerAnswers, createTestVhost, queueState, waitFor, type TestVhost } from '../support/broker.js';
 import { DeliveryCounter, ECHO_QUEUE, TICKS_DEAD_LETTER_QUEUE, TICKS_QUEUE, connectTickServices, publishTicks } from './tick-services.js';
 import type { ServiceConnection } from '../../runtime/index.js';
 
@@ -27,10 +27,7 @@ async function rabbitmqctl(command: 'stop_app' | 'start_app'): Promise<void> {
 /** Starts the broker app (a no-op when it runs) and waits until AMQP and the management API answer. */
 async function ensureBrokerRunning(): Promise<void> {
   await rabbitmqctl('start_app');
-  await waitFor(
-    () => assertBrokerReachable().then(() => true, () => false),
-    { timeoutMs: 60_000, what: 'the broker and its management API to answer after start_app', intervalMs: 250 },
-  );
+  await waitFor(brokerAnswers, { timeoutMs: 60_000, what: 'the broker and its management API to answer after start_app', intervalMs: 250 });
 }
 
 let vhost: TestVhost;

@@ -18,21 +18,15 @@ const ADMIN = { user: 'guest', password: 'guest' } as const;
 
 const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
 
-/**
- * Resolves when the broker accepts an AMQP connection and its management API answers; otherwise
- * rejects with an error naming which of the two failed.
- */
-export async function assertBrokerReachable(): Promise<void> {
+/** Whether the broker accepts an AMQP connection and its management API answers. */
+export async function brokerAnswers(): Promise<boolean> {
   try {
     const connection = await connect(amqpUrl(ADMIN.user, ADMIN.password, '/'));
     await connection.close();
-  } catch (error) {
-    throw new Error(`RabbitMQ does not accept AMQP connections on ${BROKER_HOST}:${AMQP_PORT} (${String(error)})`);
-  }
-  try {
     await management('GET', '/overview');
-  } catch (error) {
-    throw new Error(`the RabbitMQ management API does not answer at ${MANAGEMENT_API} (${String(error)})`);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -193,6 +187,9 @@ export async function management(
       ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((error: unknown) => {
+    const reason = String((error as Error).cause ?? error); // fetch's own message is just "fetch failed"
+    throw new Error(`RabbitMQ's management API does not answer at ${MANAGEMENT_API} (${reason}): start the broker with \`bash scripts/ensure-broker.sh\``);
   });
   if (!response.ok) {
     throw new Error(`RabbitMQ management API: ${method} ${path} answered ${response.status} ${await response.text()}`);
