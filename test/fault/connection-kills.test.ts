@@ -44,7 +44,7 @@ function killBothServices(kill: number): () => Promise<void> {
 
 it('consumes every one of 10,000 ticks while all client connections are killed three times', async () => {
   const counter = new DeliveryCounter();
-  const { ticker, counterService } = await connectTickServices(counter, { url: vhost.url });
+  const { ticker, counterService } = await connectTickServices((tick, context) => counter.record(tick.seq, context.redelivered), { url: vhost.url });
   services.push(ticker, counterService);
 
   await publishTicks(ticker, {

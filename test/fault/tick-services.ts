@@ -5,7 +5,7 @@
  * but must never lose one. Also: a stream publisher that can pause at chosen points, and a
  * counter that tells lost ticks from duplicated ones.
  */
-import { connectService, type ConnectOptions, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
+import { connectService, type ConnectOptions, type ConsumeContext, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { plainDurableQueue, testLogger, validator } from '../support/definitions.js';
 
 export const TICKS_QUEUE = 'fault.ticks';
@@ -72,18 +72,18 @@ function counterDefinition(): ServiceDefinition {
   };
 }
 
-/** Connects the counter, which records every tick it is handed, and the ticker. */
+/** What the counter does with each tick it is handed. */
+export type TickHandler = (tick: Tick, context: ConsumeContext) => void | Promise<void>;
+
+/** Connects the counter (consuming ticks with `onTick`, serving the echo) and the ticker. */
 export async function connectTickServices(
-  counter: DeliveryCounter,
+  onTick: TickHandler,
   options: ConnectOptions,
 ): Promise<{ ticker: ServiceConnection; counterService: ServiceConnection }> {
   const allOptions = { logger: testLogger(), ...options };
   const counterService = await connectService(
     counterDefinition(),
-    {
-      consumers: { onTick: ((tick: Tick, context: { redelivered: boolean }) => counter.record(tick.seq, context.redelivered)) as never },
-      rpcServers: { echo: ((request: Tick) => request) as never },
-    },
+    { consumers: { onTick: onTick as never }, rpcServers: { echo: ((request: Tick) => request) as never } },
     allOptions,
   );
   const ticker = await connectService(tickerDefinition(), { consumers: {}, rpcServers: {} }, allOptions);
