@@ -1,0 +1,50 @@
+/**
+ * The HTTP side every service shares: fastify with its request logging on the service's logger,
+ * `/health`, `/metrics` (the bus's prom-client registry), and one error format for every failure:
+ * `{ statusCode, error, message }`, where a 4xx message says exactly what was wrong.
+ */
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { MessagingError } from '../../runtime/index.js';
+import { HttpError } from './errors.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  service: string;
+  instanceId: string;
+  metrics: Registry;
+}
+
+export function createHttpApp({ logger, service, instanceId, metrics }: HttpAppOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Unknown fields are an error, not silently stripped: a typo should not pass unnoticed.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const statusCode = statusOf(error);
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const message = statusCode === 500 ? 'internal error' : messageOf(error);
+    return reply.status(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, error: STATUS_CODES[404], message: `no route ${request.method} ${request.url}` }),
+  );
+  app.get('/health', async () => ({ status: 'ok', service, instance: instanceId }));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  return app;
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.statusCode;
+  if (error instanceof MessagingError) return error.code === 'validation' ? 400 : 503;
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 ? statusCode : 500;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof MessagingError && error.code === 'validation') return `the event would break the contract: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,56 @@
+/** user-service's HTTP API: create, read, update and delete users. */
+import type { FastifyInstance } from 'fastify';
+import { idParams } from '../common/schemas.js';
+import type { NewUser, UserChanges, UserStore } from './users.js';
+
+const username = { type: 'string', minLength: 3, maxLength: 32 } as const;
+const email = { type: 'string', format: 'email', maxLength: 254 } as const;
+const profileData = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    display_name: { type: 'string', maxLength: 100 },
+    preferred_language: { type: 'string', maxLength: 50 },
+    skill_level: { type: 'string', enum: ['beginner', 'intermediate', 'advanced'] },
+  },
+} as const;
+
+interface UserParams {
+  user_id: string;
+}
+
+/** `onWrite` runs after every committed change (it wakes the outbox relay). */
+export function registerUserRoutes(app: FastifyInstance, users: UserStore, onWrite: () => void): void {
+  app.post<{ Body: NewUser }>(
+    '/users',
+    { schema: { body: { type: 'object', additionalProperties: false, required: ['username', 'email'], properties: { username, email, profile_data: profileData } } } },
+    async (request, reply) => {
+      const user = users.create(request.body);
+      onWrite();
+      return reply.status(201).send(user);
+    },
+  );
+
+  app.get<{ Params: UserParams }>('/users/:user_id', { schema: { params: idParams('user_id') } }, async (request) => users.require(request.params.user_id));
+
+  app.patch<{ Params: UserParams; Body: UserChanges }>(
+    '/users/:user_id',
+    {
+      schema: {
+        params: idParams('user_id'),
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { username, email, profile_data: profileData } },
+      },
+    },
+    async (request) => {
+      const user = users.update(request.params.user_id, request.body);
+      onWrite();
+      return user;
+    },
+  );
+
+  app.delete<{ Params: UserParams }>('/users/:user_id', { schema: { params: idParams('user_id') } }, async (request, reply) => {
+    users.delete(request.params.user_id);
+    onWrite();
+    return reply.status(204).send();
+  });
+}
