@@ -5,7 +5,7 @@
  * but must never lose one. Also: a stream publisher that can pause at chosen points, and a
  * counter that tells lost ticks from duplicated ones.
  */
-import { connectService, type ConnectOptions, type ConsumeContext, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
+import { connectService, type ConnectOptions, type ConsumeContext, type RpcSpec, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { plainDurableQueue, testLogger, validator } from '../support/definitions.js';
 
 export const TICKS_QUEUE = 'fault.ticks';
@@ -20,7 +20,7 @@ export interface Tick {
 
 const tickSchema = { type: 'object', additionalProperties: false, required: ['seq'], properties: { seq: { type: 'integer', minimum: 0 } } };
 
-const echoRpc = {
+const echoRpc: RpcSpec = {
   name: 'echo',
   queue: ECHO_QUEUE,
   requestMessage: 'Tick',
