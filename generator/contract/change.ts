@@ -1,0 +1,34 @@
+import type { SchemaChangeKind } from './schema-diff.js';
+
+export type TopologyChangeKind =
+  | 'exchange-removed'
+  | 'exchange-added'
+  | 'exchange-settings-changed'
+  | 'routing-key-removed'
+  | 'routing-key-changed'
+  | 'routing-key-added'
+  | 'rpc-removed'
+  | 'rpc-renamed'
+  | 'rpc-added'
+  | 'queue-removed'
+  | 'queue-settings-changed'
+  | 'operation-removed'
+  | 'operation-added'
+  | 'description-changed';
+
+/** One difference between the base contract and the current one, with its verdict. */
+export interface ContractChange {
+  kind: TopologyChangeKind | SchemaChangeKind;
+  /** Where, in the current document (or in the base one, for something removed). */
+  pointer: string;
+  breaking: boolean;
+  /** What changed, one line. */
+  what: string;
+  /** Why it breaks which producer, consumer, caller or server; or why it is safe. */
+  why: string;
+}
+
+/** RFC 6901 pointer from unescaped segments. */
+export function jsonPointer(...segments: string[]): string {
+  return segments.map((segment) => `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}

@@ -1,0 +1,32 @@
+/** The breaking-change classifier: base model + current model -> every change, judged. */
+import semver from 'semver';
+import type { Model } from '../model/types.js';
+import type { ContractChange } from './change.js';
+import { payloadChanges } from './payload-changes.js';
+import { topologyChanges } from './topology-diff.js';
+
+export function classifyChanges(base: Model, current: Model): ContractChange[] {
+  return [...topologyChanges(base, current), ...payloadChanges(base, current)];
+}
+
+export interface CompatibilityVerdict {
+  changes: ContractChange[];
+  breaking: ContractChange[];
+  /** Breaking changes are allowed only with a major version bump. */
+  majorBumped: boolean;
+  ok: boolean;
+}
+
+/** Whether `current`'s major version is above `base`'s (versions that are not semver never count as bumped). */
+export function isMajorBump(baseVersion: string, currentVersion: string): boolean {
+  const before = semver.coerce(baseVersion);
+  const after = semver.coerce(currentVersion);
+  return before !== null && after !== null && semver.major(after) > semver.major(before);
+}
+
+export function judgeCompatibility(base: Model, current: Model): CompatibilityVerdict {
+  const changes = classifyChanges(base, current);
+  const breaking = changes.filter((change) => change.breaking);
+  const majorBumped = isMajorBump(base.version, current.version);
+  return { changes, breaking, majorBumped, ok: breaking.length === 0 || majorBumped };
+}
