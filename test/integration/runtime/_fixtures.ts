@@ -3,15 +3,10 @@
  * a small shop whose `orders` service publishes order events, consumes them with retry and a
  * dead-letter queue, and calls / serves a `price.quote` RPC. Validators are compiled with ajv.
  */
-import { Ajv } from 'ajv';
-import { pino, type Logger } from 'pino';
-import type { ConsumerSpec, RpcSpec, ServiceDefinition, Validator } from '../../../runtime/index.js';
+import type { ConsumerSpec, RpcSpec, ServiceDefinition } from '../../../runtime/index.js';
+import { plainDurableQueue, validator } from '../../support/definitions.js';
 
-const ajv = new Ajv({ allErrors: true });
-
-export function validator(schema: object): Validator {
-  return ajv.compile(schema) as unknown as Validator;
-}
+export { testLogger, validator } from '../../support/definitions.js';
 
 export const EXCHANGE = 'shop.events';
 export const ORDERS_QUEUE = 'billing.orders';
@@ -57,7 +52,7 @@ export function ordersDefinition(): ServiceDefinition {
     topology: {
       exchanges: [{ name: EXCHANGE, type: 'topic', durable: true, autoDelete: false }],
       queues: [
-        { name: ORDERS_QUEUE, role: 'consumer', durable: true, exclusive: false, autoDelete: false, perInstance: false, arguments: {} },
+        plainDurableQueue(ORDERS_QUEUE, 'consumer'),
         ...RETRY_DELAYS_MS.map((delayMs) => ({
           name: retryQueueName(delayMs),
           role: 'retry' as const,
@@ -67,7 +62,7 @@ export function ordersDefinition(): ServiceDefinition {
           perInstance: false,
           arguments: { 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': ORDERS_QUEUE },
         })),
-        { name: DEAD_LETTER_QUEUE, role: 'dead-letter', durable: true, exclusive: false, autoDelete: false, perInstance: false, arguments: {} },
+        plainDurableQueue(DEAD_LETTER_QUEUE, 'dead-letter'),
       ],
       bindings: [
         { exchange: EXCHANGE, queue: ORDERS_QUEUE, pattern: 'order.*.placed' },
@@ -111,7 +106,7 @@ export const quoteRpc: RpcSpec = {
   validateReply: validator({ type: 'object', required: ['sku', 'price'], properties: { sku: { type: 'string' }, price: { type: 'number' } } }),
 };
 
-const rpcQueueSpec = { name: RPC_QUEUE, role: 'rpc' as const, durable: true, exclusive: false, autoDelete: false, perInstance: false, arguments: {} };
+const rpcQueueSpec = plainDurableQueue(RPC_QUEUE, 'rpc');
 
 export function pricingServerDefinition(): ServiceDefinition {
   return {
@@ -127,11 +122,6 @@ export function pricingServerDefinition(): ServiceDefinition {
 /** A caller that declares nothing: whether the RPC queue exists is up to the server. */
 export function pricingClientDefinition(rpc: RpcSpec = quoteRpc): ServiceDefinition {
   return { service: 'checkout', topology: { exchanges: [], queues: [], bindings: [] }, publishers: [], consumers: [], rpcClients: [rpc], rpcServers: [] };
-}
-
-/** Quiet by default; `LOG_LEVEL=debug npx vitest ...` to watch the runtime work. */
-export function testLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 }
 
 export function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
