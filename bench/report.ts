@@ -1,0 +1,102 @@
+/** Writes one run's results as `latest.json` and a Markdown table, `latest.md`. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodegenResult } from './scenarios/codegen.js';
+import type { DocsResult } from './scenarios/docs.js';
+import type { Machine } from './support/machine.js';
+import type { ScenarioResult } from './runner.js';
+import { VARIANT_NAMES, type Metric, type VariantId } from './scenario.js';
+import type { TargetResult } from './targets.js';
+
+export interface BenchReport {
+  date: string;
+  mode: 'full' | 'quick';
+  durationSeconds: number;
+  machine: Machine & { rabbitmq: string; loadAverage1mAtStart: number };
+  settings: Record<string, number>;
+  scenarios: ScenarioResult[];
+  targets: TargetResult[];
+  codegen: CodegenResult[];
+  docs: DocsResult;
+}
+
+/** A run is flagged as noisy when other work kept the cores busier than this (load average per core). */
+const BUSY_LOAD_PER_CORE = 0.5;
+const PEERS: VariantId[] = ['acm', 'rascal'];
+
+export function writeReport(outDir: string, report: BenchReport): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, 'latest.md'), renderMarkdown(report));
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  return [...header(report), '', ...messagingTable(report), '', ...targetsTable(report), '', ...codegenTable(report), '', docsLine(report), ''].join('\n');
+}
+
+function header(report: BenchReport): string[] {
+  const { machine } = report;
+  const rounds = report.settings['rounds'];
+  const lines = [
+    `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds} interleaved rounds, ${report.durationSeconds} s), ` +
+      `on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}, RabbitMQ ${machine.rabbitmq} on the same machine. ` +
+      `Load average ${machine.loadAverage1mAtStart} at the start, ${machine.loadAverage1m} at the end.`,
+  ];
+  const busiest = Math.max(machine.loadAverage1mAtStart, machine.loadAverage1m);
+  if (busiest > machine.cpus * BUSY_LOAD_PER_CORE) {
+    lines.push('', `> **Noisy run:** other work shared the ${machine.cpus} cores (load average up to ${busiest}). The ratios, taken within interleaved rounds, hold; the absolute figures do not.`);
+  }
+  return lines;
+}
+
+function messagingTable(report: BenchReport): string[] {
+  const rows = report.scenarios.flatMap((scenario) =>
+    scenario.metrics.map((metric) => {
+      const value = (id: VariantId) => scenario.variants.find((variant) => variant.id === id)?.median[metric.key];
+      const ratio = (variant: VariantId, against: VariantId) =>
+        scenario.ratios.find((r) => r.variant === variant && r.against === against && r.metric === metric.key)?.value;
+      const peers = PEERS.map((peer) => {
+        const peerValue = value(peer);
+        return peerValue === undefined ? '' : `${figure(peerValue, metric)} (ours ${times(ratio('facade', peer))})`;
+      });
+      return `| ${scenario.title} | ${metric.label} | ${figure(value('raw'), metric)} | ${figure(value('facade'), metric)} | **${times(ratio('facade', 'raw'))}** | ${peers.join(' | ')} |`;
+    }),
+  );
+  return [
+    'Medians over the rounds; ratios are medians of the per-round ratios (ours / other). For msg/s and calls/s higher is better, for latencies lower.',
+    '',
+    `| scenario | metric | ${VARIANT_NAMES.raw} | ${VARIANT_NAMES.facade} | ours / raw | ${PEERS.map((peer) => VARIANT_NAMES[peer]).join(' | ')} |`,
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+function targetsTable(report: BenchReport): string[] {
+  return [
+    '| target | wanted | measured | |',
+    '|---|---:|---:|---|',
+    ...report.targets.map((target) => `| ${target.description} | ${target.bound.op} ${target.bound.value} | ${times(target.ratio)} | ${target.met ? 'met' : '**missed**'} |`),
+  ];
+}
+
+function codegenTable(report: BenchReport): string[] {
+  return [
+    '| codegen | channels | files | load ms | emit ms | write ms | total ms (median) | cold total ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.codegen.map((r) => `| ${r.spec} | ${r.channels} | ${r.files} | ${r.median.loadMs} | ${r.median.emitMs} | ${r.median.writeMs} | ${r.median.totalMs} | ${r.coldTotalMs} |`),
+  ];
+}
+
+function docsLine(report: BenchReport): string {
+  const { docs } = report;
+  return docs.status === 'measured' ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.` : `Docs build: ${docs.status} (${docs.note}).`;
+}
+
+function figure(value: number | undefined, metric: Metric): string {
+  if (value === undefined || Number.isNaN(value)) return '';
+  return metric.key.endsWith('Ms') ? value.toFixed(2) : Math.round(value).toLocaleString('en-US');
+}
+
+function times(ratio: number | undefined): string {
+  return ratio === undefined || Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}x`;
+}

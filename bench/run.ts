@@ -1,0 +1,105 @@
+/**
+ * `npm run bench [-- --quick] [--only <scenario id>] [--out <dir>]`
+ *
+ * Runs every messaging scenario against the local broker (127.0.0.1:5672, in a vhost of its own
+ * that is deleted afterwards), raw amqplib against the generated PeerPrep facades (and the peer
+ * libraries where they take part), interleaved over several rounds; then codegen and docs build
+ * time. Writes `latest.json` and `latest.md` into bench/results (or `--out`). Not a test.
+ */
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeReport, type BenchReport } from './report.js';
+import { runInterleaved, type ScenarioResult } from './runner.js';
+import type { Scenario } from './scenario.js';
+import { measureCodegen } from './scenarios/codegen.js';
+import { consumeScenarios } from './scenarios/consume.js';
+import { measureDocsBuild } from './scenarios/docs.js';
+import { fanoutScenario } from './scenarios/fanout.js';
+import { PUBLISH_WINDOW, publishScenarios } from './scenarios/publish.js';
+import { RPC_CONCURRENCY, rpcScenarios } from './scenarios/rpc.js';
+import { openBenchBroker, type BenchBroker } from './support/broker.js';
+import { describeMachine } from './support/machine.js';
+import { EVENT_BYTES } from './support/payloads.js';
+import { checkTargets } from './targets.js';
+
+const SIZES = {
+  full: { rounds: 3, messages: 100_000, fanoutMessages: 20_000, rpcSequentialCalls: 5_000, rpcConcurrentCalls: 20_000, codegenRuns: 5 },
+  quick: { rounds: 2, messages: 5_000, fanoutMessages: 1_000, rpcSequentialCalls: 500, rpcConcurrentCalls: 2_000, codegenRuns: 1 },
+};
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
+  },
+});
+const mode = values.quick ? 'quick' : 'full';
+const sizes = SIZES[mode];
+
+function scenariosOn(broker: BenchBroker): Scenario[] {
+  const all = [
+    ...publishScenarios(broker, sizes.messages),
+    ...consumeScenarios(broker, sizes.messages),
+    ...rpcScenarios(broker.url, sizes.rpcSequentialCalls, sizes.rpcConcurrentCalls),
+    fanoutScenario(broker, sizes.fanoutMessages),
+  ];
+  const chosen = values.only === undefined ? all : all.filter((scenario) => scenario.id === values.only);
+  if (chosen.length === 0) throw new Error(`no scenario "${values.only}"; there are: ${all.map((s) => s.id).join(', ')}`);
+  return chosen;
+}
+
+async function runMessaging(): Promise<{ results: ScenarioResult[]; rabbitmq: string }> {
+  const broker = await openBenchBroker();
+  const dispose = () => broker.dispose().finally(() => process.exit(130));
+  process.once('SIGINT', dispose);
+  try {
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenariosOn(broker)) {
+      console.log(`\n${scenario.title}: ${scenario.measures}`);
+      results.push(await runInterleaved(scenario, sizes.rounds, (line) => console.log(`  ${line}`)));
+    }
+    return { results, rabbitmq: broker.rabbitmqVersion };
+  } finally {
+    process.off('SIGINT', dispose);
+    await broker.dispose();
+  }
+}
+
+const startedAt = performance.now();
+const date = new Date().toISOString();
+const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
+console.log(`npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish/consume run`);
+
+const { results, rabbitmq } = await runMessaging();
+console.log('\ncodegen');
+const codegen = await measureCodegen(sizes.codegenRuns);
+const docs = mode === 'quick' ? { status: 'skipped' as const, note: 'not run in --quick mode' } : await measureDocsBuild();
+
+const report: BenchReport = {
+  date,
+  mode,
+  durationSeconds: Math.round((performance.now() - startedAt) / 1000),
+  machine: { ...describeMachine(), rabbitmq, loadAverage1mAtStart },
+  settings: {
+    rounds: sizes.rounds,
+    messages: sizes.messages,
+    fanoutMessages: sizes.fanoutMessages,
+    rpcSequentialCalls: sizes.rpcSequentialCalls,
+    rpcConcurrentCalls: sizes.rpcConcurrentCalls,
+    rpcConcurrency: RPC_CONCURRENCY,
+    publishWindow: PUBLISH_WINDOW,
+    eventBytes: EVENT_BYTES,
+    codegenRuns: sizes.codegenRuns,
+  },
+  scenarios: results,
+  targets: checkTargets(results),
+  codegen,
+  docs,
+};
+writeReport(values.out, report);
+console.log(`\nWrote ${values.out}/latest.json and latest.md in ${report.durationSeconds} s.`);
+for (const target of report.targets) {
+  console.log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3) ?? 'n/a'} (want ${target.bound.op} ${target.bound.value})`);
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs a scenario's variants interleaved over several rounds (round 1 in order, round 2 reversed,
+ * and so on: A B, B A, A B ...), so that drift in the machine's load hits every variant alike,
+ * and summarises: the median of each metric, and each variant's ratio to raw amqplib (and the
+ * facade's to each peer) as the median of the per-round ratios.
+ */
+import { median } from './support/stats.js';
+import { VARIANT_NAMES, type Metric, type Sample, type Scenario, type VariantId } from './scenario.js';
+
+export interface VariantResult {
+  id: VariantId;
+  name: string;
+  /** One per round, in round order. */
+  samples: Sample[];
+  median: Sample;
+}
+
+export interface Ratio {
+  variant: VariantId;
+  against: VariantId;
+  metric: string;
+  /** Median over rounds of variant / against, each pair from the same round. */
+  value: number;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  measures: string;
+  metrics: Metric[];
+  variants: VariantResult[];
+  ratios: Ratio[];
+}
+
+export type Progress = (line: string) => void;
+
+export async function runInterleaved(scenario: Scenario, rounds: number, progress: Progress): Promise<ScenarioResult> {
+  const samples = new Map<VariantId, Sample[]>(scenario.variants.map((variant) => [variant.id, []]));
+  await scenario.setUp?.();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? scenario.variants : [...scenario.variants].reverse();
+      for (const variant of order) {
+        await scenario.prepare?.();
+        const sample = await variant.run();
+        samples.get(variant.id)?.push(sample);
+        progress(`${scenario.id} round ${round + 1}/${rounds} ${VARIANT_NAMES[variant.id]}: ${formatSample(sample)}`);
+      }
+    }
+  } finally {
+    await scenario.tearDown?.();
+  }
+  const variants = scenario.variants.map(({ id }): VariantResult => {
+    const own = samples.get(id) ?? [];
+    return { id, name: VARIANT_NAMES[id], samples: own, median: medianSample(own, scenario.metrics) };
+  });
+  return { id: scenario.id, title: scenario.title, measures: scenario.measures, metrics: scenario.metrics, variants, ratios: ratiosOf(variants, scenario.metrics) };
+}
+
+function medianSample(samples: Sample[], metrics: Metric[]): Sample {
+  return Object.fromEntries(metrics.map(({ key }) => [key, median(samples.map((sample) => sample[key] ?? Number.NaN))]));
+}
+
+/** Every variant against raw; the facade also against each peer. */
+function ratiosOf(variants: VariantResult[], metrics: Metric[]): Ratio[] {
+  const byId = new Map(variants.map((variant) => [variant.id, variant]));
+  const pairs: [VariantId, VariantId][] = [
+    ...variants.filter(({ id }) => id !== 'raw').map(({ id }): [VariantId, VariantId] => [id, 'raw']),
+    ...variants.filter(({ id }) => id === 'acm' || id === 'rascal').map(({ id }): [VariantId, VariantId] => ['facade', id]),
+  ];
+  return pairs.flatMap(([variant, against]) => {
+    const mine = byId.get(variant)?.samples ?? [];
+    const theirs = byId.get(against)?.samples ?? [];
+    if (mine.length === 0 || theirs.length === 0) return [];
+    return metrics.map(({ key }) => ({
+      variant,
+      against,
+      metric: key,
+      value: median(mine.map((sample, round) => (sample[key] ?? Number.NaN) / (theirs[round]?.[key] ?? Number.NaN))),
+    }));
+  });
+}
+
+function formatSample(sample: Sample): string {
+  return Object.entries(sample)
+    .map(([key, value]) => `${key} ${value >= 100 ? Math.round(value) : value.toFixed(2)}`)
+    .join(', ');
+}

@@ -1,0 +1,179 @@
+/**
+ * Publish with confirms, 220-byte JSON events, at most `PUBLISH_WINDOW` unconfirmed at a time.
+ *
+ * - persistent: user-service's `userCreated` (delivery mode 2, mandatory) to `user.events`,
+ *   routed to `matching.user_events`, as PeerPrep does; the peers publish the same.
+ * - transient: collaboration-service's `codeUpdated` (delivery mode 1) to `collaboration.events`.
+ *   Every collaboration-service instance relays code edits, so the publishing facade's own
+ *   per-instance queue receives each message and its consumer acks it; raw amqplib does the same
+ *   on its connection (an exclusive queue, the same binding and prefetch), so both do equal work.
+ *
+ * Raw amqplib is written as an expert would: `noDelay`, one confirm channel, confirm callbacks
+ * (no promise per message), `drain` honoured, only `contentType` and `persistent` set.
+ */
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import * as collaborationService from '../../generated/services/collaboration-service.js';
+import * as userService from '../../generated/services/user-service.js';
+import type { BenchBroker } from '../support/broker.js';
+import { facadeOptions } from '../support/facade-options.js';
+import { codeUpdated, profile, userCreated } from '../support/payloads.js';
+import { inWindow, secondsSince } from '../support/timing.js';
+import { THROUGHPUT, type Scenario, type Variant } from '../scenario.js';
+import { acmPublish, rascalPublish } from './peers.js';
+
+/** Unconfirmed publishes allowed at once, for every variant. */
+export const PUBLISH_WINDOW = 1_000;
+
+export interface Route {
+  exchange: string;
+  routingKey: string;
+  persistent: boolean;
+}
+
+export const USER_CREATED: Route = { exchange: 'user.events', routingKey: 'user.created', persistent: true };
+export const USER_EVENTS_QUEUE = 'matching.user_events';
+const CODE_UPDATED: Route = { exchange: 'collaboration.events', routingKey: `session.${codeUpdated.session_id}.code_updated`, persistent: false };
+/** collaboration-service's relay queue: exclusive per instance, bound with this pattern, prefetch 10 (from the contract). */
+export const CODE_UPDATES_PATTERN = 'session.*.code_updated';
+const RELAY_PREFETCH = 10;
+
+/**
+ * Publishes `total` copies of `payload` on a confirm channel, keeping at most `window` unconfirmed;
+ * resolves when the broker confirmed them all.
+ */
+export function publishWithConfirms(channel: ConfirmChannel, route: Route, payload: unknown, total: number, window: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const options = { contentType: 'application/json', persistent: route.persistent };
+    let sent = 0;
+    let confirmed = 0;
+    let awaitingDrain = false;
+    let failed = false;
+    const onConfirm = (error: unknown) => {
+      if (failed) return;
+      if (error) {
+        failed = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      } else if (++confirmed === total) {
+        resolve();
+      } else if (!awaitingDrain) {
+        pump();
+      }
+    };
+    const pump = () => {
+      while (sent < total && sent - confirmed < window) {
+        sent++;
+        if (!channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), options, onConfirm)) {
+          awaitingDrain = true;
+          channel.once('drain', () => {
+            awaitingDrain = false;
+            pump();
+          });
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+/** Raw amqplib publishing `total` messages; `alongside` mirrors work the facade's service does on its connection. */
+function rawPublish(url: string, route: Route, payload: unknown, total: number, alongside?: (connection: ChannelModel) => Promise<void>): Variant {
+  return {
+    id: 'raw',
+    async run() {
+      const connection = await connect(url, { noDelay: true });
+      try {
+        await alongside?.(connection);
+        const channel = await connection.createConfirmChannel();
+        const startedAt = performance.now();
+        await publishWithConfirms(channel, route, payload, total, PUBLISH_WINDOW);
+        return { msgPerSec: total / secondsSince(startedAt) };
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}
+
+/** What a collaboration-service instance does with code edits: its own queue, consumed and acked. */
+async function relayConsumer(connection: ChannelModel): Promise<void> {
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+  await channel.bindQueue(queue, CODE_UPDATED.exchange, CODE_UPDATES_PATTERN);
+  await channel.prefetch(RELAY_PREFETCH);
+  await channel.consume(queue, (message) => {
+    if (!message) return;
+    JSON.parse(message.content.toString('utf8'));
+    channel.ack(message);
+  });
+}
+
+async function timedPublishes(total: number, publish: () => Promise<void>): Promise<{ msgPerSec: number }> {
+  const startedAt = performance.now();
+  await inWindow(total, PUBLISH_WINDOW, publish);
+  return { msgPerSec: total / secondsSince(startedAt) };
+}
+
+function facadePublishUserCreated(url: string, total: number): Variant {
+  return {
+    id: 'facade',
+    async run() {
+      const bus = await userService.connect({ ...facadeOptions(url), handlers: { userProfileGet: () => profile } });
+      try {
+        return await timedPublishes(total, () => bus.publish.userCreated(userCreated));
+      } finally {
+        await bus.close();
+      }
+    },
+  };
+}
+
+function facadePublishCodeUpdated(url: string, total: number): Variant {
+  const params = { session_id: codeUpdated.session_id };
+  return {
+    id: 'facade',
+    async run() {
+      const bus = await collaborationService.connect({
+        ...facadeOptions(url),
+        handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+      });
+      try {
+        return await timedPublishes(total, () => bus.publish.codeUpdated(codeUpdated, params));
+      } finally {
+        await bus.close();
+      }
+    },
+  };
+}
+
+/** Raw and facade publishing `codeUpdated` (transient), each with its relay consumer: also the fan-out scenario's variants. */
+export function transientPublishVariants(url: string, total: number): Variant[] {
+  return [rawPublish(url, CODE_UPDATED, codeUpdated, total, relayConsumer), facadePublishCodeUpdated(url, total)];
+}
+
+export function publishScenarios(broker: BenchBroker, total: number): Scenario[] {
+  const emptyUserEvents = () => broker.purge(USER_EVENTS_QUEUE);
+  return [
+    {
+      id: 'publish-persistent',
+      title: 'Publish with confirms, persistent',
+      measures: `${total} persistent 220-byte userCreated events to a durable queue, ${PUBLISH_WINDOW} unconfirmed at most`,
+      metrics: [THROUGHPUT],
+      variants: [
+        rawPublish(broker.url, USER_CREATED, userCreated, total),
+        facadePublishUserCreated(broker.url, total),
+        acmPublish(broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
+        rascalPublish(broker, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
+      ],
+      prepare: emptyUserEvents,
+      tearDown: emptyUserEvents,
+    },
+    {
+      id: 'publish-transient',
+      title: 'Publish with confirms, transient',
+      measures: `${total} transient 220-byte codeUpdated events, ${PUBLISH_WINDOW} unconfirmed at most, relayed to the publisher's own instance queue`,
+      metrics: [THROUGHPUT],
+      variants: transientPublishVariants(broker.url, total),
+    },
+  ];
+}
