@@ -1,18 +1,35 @@
+import { servicePermissions } from '../model/permissions.js';
 import type { Model } from '../model/types.js';
 import type { GeneratedFile } from './generated-file.js';
 
 /**
- * `definitions.json`: the contract's broker objects in RabbitMQ's definitions format, without
- * vhost keys so that it can be imported into any vhost (`POST /api/definitions/<vhost>`, or
- * `rabbitmqadmin import`). Per-instance queues are left out: each process creates its own.
- * JSON has no comments, so this file carries no "generated" header.
+ * The vhost every object of `definitions.json` names: RabbitMQ's default, as the contract's AMQP
+ * bindings say (`vhost: /`). A vhost-scoped import (`POST /api/definitions/<vhost>`) ignores the
+ * vhost keys, users and permissions and puts the topology into `<vhost>`; `npm run broker:provision`
+ * creates users and permissions in any vhost.
+ */
+export const DEFINITIONS_VHOST = '/';
+
+/**
+ * `definitions.json`: the contract's broker objects in RabbitMQ's definitions format, for
+ * `rabbitmqctl import_definitions` (into `/`) or a vhost-scoped import into any vhost. Per-instance
+ * queues are left out: each process creates its own. One user per service, named like the service,
+ * with no password (nobody can log in as it until `broker:provision` sets one; a global import
+ * resets the passwords of existing users, so provision after importing), its permissions and
+ * topic permissions. JSON has no comments, so this file carries no "generated" header.
  */
 export function emitDefinitions(model: Model): GeneratedFile[] {
+  const vhost = DEFINITIONS_VHOST;
   const queues = model.queues.filter((queue) => !queue.perInstance);
   const queueNames = new Set(queues.map((queue) => queue.name));
+  const permissions = servicePermissions(model);
   const definitions = {
+    users: permissions.map(({ service }) => ({ name: service, password_hash: '', hashing_algorithm: 'rabbit_password_hashing_sha256', tags: '' })),
+    permissions: permissions.map(({ service, configure, write, read }) => ({ user: service, vhost, configure, write, read })),
+    topic_permissions: permissions.flatMap(({ service, topic }) => topic.map(({ exchange, write, read }) => ({ user: service, vhost, exchange, write, read }))),
     exchanges: model.exchanges.map((exchange) => ({
       name: exchange.name,
+      vhost,
       type: exchange.type,
       durable: exchange.durable,
       auto_delete: exchange.autoDelete,
@@ -21,6 +38,7 @@ export function emitDefinitions(model: Model): GeneratedFile[] {
     })),
     queues: queues.map((queue) => ({
       name: queue.name,
+      vhost,
       durable: queue.durable,
       auto_delete: queue.autoDelete,
       arguments: queue.arguments,
@@ -29,6 +47,7 @@ export function emitDefinitions(model: Model): GeneratedFile[] {
       .filter((binding) => queueNames.has(binding.queue))
       .map((binding) => ({
         source: binding.exchange,
+        vhost,
         destination: binding.queue,
         destination_type: 'queue',
         routing_key: binding.pattern,

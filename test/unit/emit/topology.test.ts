@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emitDefinitions } from '../../../generator/emit/definitions.js';
 import { emitTopology } from '../../../generator/emit/topology.js';
 import { contractTopology, serviceTopology } from '../../../generator/emit/topology-data.js';
+import { servicePermissions } from '../../../generator/model/permissions.js';
 import type { Service } from '../../../generator/model/types.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 
@@ -12,9 +13,12 @@ function service(name: string): Service {
 }
 
 interface Definitions {
-  exchanges: { name: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: object }[];
-  queues: { name: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> }[];
-  bindings: { source: string; destination: string; destination_type: string; routing_key: string; arguments: object }[];
+  users: { name: string; password_hash: string; hashing_algorithm: string; tags: string }[];
+  permissions: { user: string; vhost: string; configure: string; write: string; read: string }[];
+  topic_permissions: { user: string; vhost: string; exchange: string; write: string; read: string }[];
+  exchanges: { name: string; vhost: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: object }[];
+  queues: { name: string; vhost: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> }[];
+  bindings: { source: string; vhost: string; destination: string; destination_type: string; routing_key: string; arguments: object }[];
   policies: unknown[];
 }
 
@@ -78,15 +82,33 @@ describe('serviceTopology: what one service declares', () => {
 });
 
 describe('emitDefinitions: a RabbitMQ definitions file', () => {
-  it('is definitions.json, with no vhost keys and no policies', () => {
+  it('is definitions.json for the default vhost, with no policies', () => {
     expect(definitionsFile?.path).toBe('definitions.json');
-    expect(definitionsFile?.content).not.toContain('vhost');
+    const vhosts = [...definitions.exchanges, ...definitions.queues, ...definitions.bindings, ...definitions.permissions].map((item) => item.vhost);
+    expect(new Set(vhosts)).toEqual(new Set(['/']));
     expect(definitions.policies).toEqual([]);
+  });
+
+  it('has one user per service, with no password and no tags', () => {
+    expect(definitions.users).toEqual(peerPrepModel.services.map((each) => ({
+      name: each.name, password_hash: '', hashing_algorithm: 'rabbit_password_hashing_sha256', tags: '',
+    })));
+  });
+
+  it("grants each user its service's permissions and topic permissions", () => {
+    const matching = servicePermissions(peerPrepModel).find((each) => each.service === 'matching-service');
+    expect(definitions.permissions).toContainEqual({
+      user: 'matching-service', vhost: '/', configure: matching?.configure, write: matching?.write, read: matching?.read,
+    });
+    expect(definitions.topic_permissions.filter((each) => each.user === 'matching-service').map((each) => each.exchange)).toEqual(['collaboration.events', 'matching.events', 'user.events']);
+    expect(definitions.topic_permissions).toContainEqual({
+      user: 'user-service', vhost: '/', exchange: 'user.events', write: '^(?:user\\.created|user\\.deleted|user\\.updated)$', read: '(?!)',
+    });
   });
 
   it('declares the exchanges in RabbitMQ terms', () => {
     expect(definitions.exchanges).toContainEqual({
-      name: 'user.events', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {},
+      name: 'user.events', vhost: '/', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {},
     });
   });
 
@@ -96,7 +118,7 @@ describe('emitDefinitions: a RabbitMQ definitions file', () => {
     ['matching.user_events.retry.2000ms', { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' }],
     ['user.profile.get', {}],
   ])('declares queue %s with arguments %j', (name, args) => {
-    expect(definitions.queues.find((queue) => queue.name === name)).toEqual({ name, durable: true, auto_delete: false, arguments: args });
+    expect(definitions.queues.find((queue) => queue.name === name)).toEqual({ name, vhost: '/', durable: true, auto_delete: false, arguments: args });
   });
 
   it('leaves out per-instance queues and their bindings', () => {
