@@ -1,0 +1,100 @@
+/**
+ * `npm run bench -- --quick` runs end to end against the local broker and writes well-formed
+ * results: every scenario with every variant measured in every round, positive numbers, the
+ * ratios and targets, codegen times and the Markdown table. Benchmarks are not tests: nothing
+ * here looks at how fast anything was. Serial: the run loads both cores for about a minute.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../bench/report.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const SCENARIOS: Record<string, string[]> = {
+  'publish-persistent': ['raw', 'facade', 'acm', 'rascal'],
+  'publish-transient': ['raw', 'facade'],
+  'consume-prefetch-100': ['raw', 'facade', 'acm', 'rascal'],
+  'consume-prefetch-1000': ['raw', 'facade'],
+  'rpc-sequential': ['raw', 'facade'],
+  'rpc-concurrent-50': ['raw', 'facade'],
+  'fanout-10': ['raw', 'facade'],
+};
+
+let outDir: string;
+let exitCode: number | null;
+let output = '';
+let report: BenchReport;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'bench-quick-'));
+  exitCode = await new Promise<number | null>((done) => {
+    const child = spawn('npm', ['run', 'bench', '--', '--quick', '--out', outDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', done);
+  });
+  if (exitCode === 0) report = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as BenchReport;
+});
+
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+const positive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+describe('npm run bench -- --quick', () => {
+  it('exits 0', () => {
+    expect(exitCode, output).toBe(0);
+  });
+
+  it('describes the run and the machine', () => {
+    expect(report.mode).toBe('quick');
+    expect(Number.isNaN(Date.parse(report.date))).toBe(false);
+    expect(report.machine.rabbitmq).toMatch(/^\d+\.\d+\.\d+/);
+    expect(report.machine.node).toBe(process.version);
+    for (const key of ['cpus', 'memoryGb'] as const) expect(positive(report.machine[key]), key).toBe(true);
+    expect(report.settings['rounds']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('measures every scenario with every variant in every round, all numbers positive', () => {
+    expect(Object.fromEntries(report.scenarios.map((s) => [s.id, s.variants.map((v) => v.id)]))).toEqual(SCENARIOS);
+    for (const scenario of report.scenarios) {
+      for (const variant of scenario.variants) {
+        expect(variant.samples, `${scenario.id} ${variant.id}`).toHaveLength(report.settings['rounds'] as number);
+        for (const sample of [...variant.samples, variant.median]) {
+          for (const metric of scenario.metrics) expect(positive(sample[metric.key]), `${scenario.id} ${variant.id} ${metric.key}`).toBe(true);
+        }
+      }
+      for (const variant of scenario.variants.filter((v) => v.id !== 'raw')) {
+        for (const metric of scenario.metrics) {
+          const ratio = scenario.ratios.find((r) => r.variant === variant.id && r.against === 'raw' && r.metric === metric.key);
+          expect(positive(ratio?.value), `${scenario.id} ${variant.id}/raw ${metric.key}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('checks every target against a measured ratio', () => {
+    expect(report.targets.length).toBeGreaterThan(0);
+    for (const target of report.targets) expect(positive(target.ratio), target.description).toBe(true);
+  });
+
+  it('times codegen for the PeerPrep spec and the synthetic 500-channel spec', () => {
+    expect(report.codegen.map((r) => [r.spec, r.channels])).toEqual([
+      ['asyncapi.yaml', expect.any(Number)],
+      ['synthetic-500', 500],
+    ]);
+    for (const result of report.codegen) expect(positive(result.median.totalMs) && positive(result.coldTotalMs), result.spec).toBe(true);
+  });
+
+  it('writes the Markdown table with the date, machine and ratios', () => {
+    const markdown = readFileSync(join(outDir, 'latest.md'), 'utf8');
+    expect(markdown).toContain(report.date.slice(0, 10));
+    expect(markdown).toContain(`RabbitMQ ${report.machine.rabbitmq}`);
+    expect(markdown).toContain('| scenario | metric | raw amqplib | generated facade | ours / raw |');
+    for (const scenario of report.scenarios) expect(markdown).toContain(`| ${scenario.title} |`);
+    expect(markdown).toMatch(/Docs build: /);
+  });
+});
