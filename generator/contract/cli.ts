@@ -1,0 +1,70 @@
+/**
+ * `npm run contract:check [-- --base <ref> | --base-spec <file>] [--spec asyncapi.yaml] [--out generated]
+ *   [--project tsconfig.json] [--skip generated,types]`
+ * Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a crash.
+ */
+import { parseArgs } from 'node:util';
+import { CHECK_NAMES, type CheckName } from './checks/check-result.js';
+import { formatReport, runContractChecks } from './run-checks.js';
+
+const USAGE = `usage: npm run contract:check [-- [--base <git ref> | --base-spec <file>] [--spec <path>] [--out <dir>] [--project <tsconfig>] [--skip <checks>]]
+  --base       compare with the spec at this git ref (default: the commit before the spec's latest change)
+  --base-spec  compare with this file instead
+  --spec       the AsyncAPI document (default asyncapi.yaml)
+  --out        the generated directory to check (default generated)
+  --project    the tsconfig to type-check (default tsconfig.json)
+  --skip       comma-separated checks to skip: ${CHECK_NAMES.join(', ')}`;
+
+function parseSkip(value: string | undefined): Set<CheckName> {
+  const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const unknown = names.filter((name) => !(CHECK_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`--skip: unknown check(s) ${unknown.join(', ')}`);
+  return new Set(names as CheckName[]);
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      spec: { type: 'string', default: 'asyncapi.yaml' },
+      out: { type: 'string', default: 'generated' },
+      project: { type: 'string', default: 'tsconfig.json' },
+      base: { type: 'string' },
+      'base-spec': { type: 'string' },
+      skip: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.base !== undefined && values['base-spec'] !== undefined) throw new UsageError('give --base or --base-spec, not both');
+  const results = await runContractChecks({
+    specPath: values.spec,
+    outDir: values.out,
+    project: values.project,
+    ...(values.base === undefined ? {} : { baseRef: values.base }),
+    ...(values['base-spec'] === undefined ? {} : { baseSpecPath: values['base-spec'] }),
+    skip: parseSkip(values.skip),
+  });
+  const report = formatReport(values.spec, results);
+  const ok = results.every((result) => result.ok);
+  (ok ? console.log : console.error)(report);
+  return ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    console.error(usage ? `${(error as Error).message}\n${USAGE}` : error);
+    process.exitCode = 2;
+  },
+);
