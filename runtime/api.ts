@@ -53,19 +53,26 @@ export interface CallOptions {
   headers?: Record<string, string | number | boolean>;
 }
 
+/**
+ * TLS for `amqps://` URLs. Each field falls back to an environment variable: `RABBITMQ_CA_FILE`,
+ * `RABBITMQ_CERT_FILE`, `RABBITMQ_KEY_FILE` (paths to PEM files) and `RABBITMQ_KEY_PASSPHRASE`.
+ * Without a CA, Node's trusted roots verify the broker.
+ */
 export interface TlsOptions {
-  /** PEM contents (not paths). */
+  /** PEM contents (not paths) of the CA(s) that signed the broker's certificate. */
   ca?: string | Buffer;
+  /** PEM contents of the client certificate, for brokers that verify clients. */
   cert?: string | Buffer;
   key?: string | Buffer;
   passphrase?: string;
-  /** Default true. */
+  /** Verify the broker's certificate and host name. Default true; false only for local experiments. */
   rejectUnauthorized?: boolean;
 }
 
 export interface ConnectOptions {
   /** Default: `process.env.RABBITMQ_URL`, else `amqp://localhost:5672`. */
   url?: string;
+  /** Only with an `amqps://` URL; see `TlsOptions` for the environment variables it falls back to. */
   tls?: TlsOptions;
   /** Distinguishes instances of one service (per-instance queues, connection name). Default: host-pid-random. */
   instanceId?: string;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
 import { ConfigError } from './errors.js';
+import { tlsSocketOptions } from './tls.js';
 
 export interface RuntimeConfig {
   /** The real URL, password included: hand it only to amqplib. */
@@ -35,7 +36,7 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
     socketOptions: {
       noDelay: true,
       clientProperties: { connection_name: connectionName },
-      ...tlsSocketOptions(url, options),
+      ...tlsSocketOptions(new URL(url), options.tls, process.env),
     },
     instanceId,
     connectionName,
@@ -71,20 +72,6 @@ function withHeartbeat(url: string): string {
   }
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
-}
-
-function tlsSocketOptions(url: string, options: ConnectOptions): SocketOptions {
-  const tls = options.tls;
-  if (!tls) return {};
-  if (!url.startsWith('amqps:')) throw new ConfigError('TLS options were given but the URL does not use amqps://');
-  return {
-    servername: new URL(url).hostname,
-    ...(tls.ca !== undefined && { ca: tls.ca }),
-    ...(tls.cert !== undefined && { cert: tls.cert }),
-    ...(tls.key !== undefined && { key: tls.key }),
-    ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
-    rejectUnauthorized: tls.rejectUnauthorized ?? true,
-  };
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

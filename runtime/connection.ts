@@ -12,7 +12,8 @@ import { connect, type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from './config.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { ConfigError, ConnectTimeoutError, TopologyConflictError, describe } from './errors.js';
+import { ConfigError, ConnectTimeoutError, TlsVerificationError, TopologyConflictError, describe } from './errors.js';
+import { tlsFailureReason } from './tls.js';
 
 export type ConnectionSetup = (model: ChannelModel) => Promise<void>;
 
@@ -43,7 +44,7 @@ export class ConnectionManager {
         this.logger.info({ url: this.config.displayUrl, connection: this.config.connectionName }, 'connected to broker');
         return;
       } catch (error) {
-        if (error instanceof TopologyConflictError || error instanceof ConfigError || this.stopped) throw error;
+        if (error instanceof TopologyConflictError || error instanceof ConfigError || error instanceof TlsVerificationError || this.stopped) throw error;
         const delay = backoffDelay(attempt);
         if (Date.now() + delay > deadline) {
           throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
@@ -72,7 +73,10 @@ export class ConnectionManager {
   }
 
   private async open(): Promise<void> {
-    const model = await connect(this.config.url, this.config.socketOptions);
+    const model = await connect(this.config.url, this.config.socketOptions).catch((error: unknown) => {
+      const tlsFailure = tlsFailureReason(error);
+      throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : error;
+    });
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
     model.on('close', (error?: Error) => this.onClose(model, error));
     model.on('blocked', (reason: string) => this.logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));

@@ -28,6 +28,20 @@ export class ConnectTimeoutError extends MessagingError {
   }
 }
 
+/** The TLS handshake failed: the broker's certificate did not verify, or the broker refused ours. Not retried. */
+export class TlsVerificationError extends MessagingError {
+  constructor(readonly url: string, readonly reason: string, cause: unknown) {
+    super('tls_verification', `TLS connection to ${url} failed: ${reason}. Check RABBITMQ_CA_FILE (the CA that signed the broker's certificate), the host name in the URL, and the client certificate`, { cause });
+  }
+}
+
+/** An exchange this service only binds to does not exist, and its user may not declare it (only publishers may). */
+export class MissingExchangeError extends MessagingError {
+  constructor(readonly exchange: string) {
+    super('missing_exchange', `exchange "${exchange}" does not exist and this user may not declare it: start a service that publishes to it, or provision the topology (npm run broker:provision)`);
+  }
+}
+
 /** The broker stayed unreachable for longer than an operation was willing to wait. */
 export class ConnectionUnavailableError extends MessagingError {
   constructor(readonly operation: string, readonly waitedMs: number) {

@@ -1,11 +1,12 @@
 /**
  * Declares a service's exchanges, queues and bindings. Per-instance queues get the instance id
  * appended and are exclusive to this connection. A declaration the broker refuses because the
- * object exists with other settings (406) becomes a `TopologyConflictError` naming both.
+ * object exists with other settings (406) becomes a `TopologyConflictError` naming both. An
+ * exchange the user may not configure (403: it only binds to it) is checked for existence instead.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import type { QueueSpec, Topology } from './definition.js';
-import { TopologyConflictError } from './errors.js';
+import { MissingExchangeError, TopologyConflictError } from './errors.js';
 
 /** Maps a queue's base name (as the definition uses it) to its name on the broker. */
 export class QueueNames {
@@ -22,13 +23,21 @@ export class QueueNames {
 
 export async function declareTopology(model: ChannelModel, topology: Topology, names: QueueNames): Promise<void> {
   // A refused declaration closes its channel, so this one lives only for the declarations.
-  const channel = await model.createChannel();
-  channel.on('error', () => undefined);
+  let channel = await openDeclarationChannel(model);
   try {
     for (const exchange of topology.exchanges) {
-      await declare('exchange', exchange.name, describeExchange(exchange), () =>
-        channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete }),
-      );
+      try {
+        await declare('exchange', exchange.name, describeExchange(exchange), () =>
+          channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete }),
+        );
+      } catch (error) {
+        // A least-privilege user may declare only the exchanges it publishes to; one it binds to must exist.
+        if (!isAccessRefused(error)) throw error;
+        channel = await openDeclarationChannel(model);
+        await channel.checkExchange(exchange.name).catch(() => {
+          throw new MissingExchangeError(exchange.name);
+        });
+      }
     }
     for (const queue of topology.queues) {
       const name = names.resolve(queue.name);
@@ -40,6 +49,16 @@ export async function declareTopology(model: ChannelModel, topology: Topology, n
   } finally {
     await channel.close().catch(() => undefined);
   }
+}
+
+async function openDeclarationChannel(model: ChannelModel): Promise<Channel> {
+  const channel = await model.createChannel();
+  channel.on('error', () => undefined);
+  return channel;
+}
+
+function isAccessRefused(error: unknown): boolean {
+  return /\b403\b|ACCESS[_-]REFUSED/.test(error instanceof Error ? error.message : String(error));
 }
 
 function assertQueue(channel: Channel, name: string, queue: QueueSpec): Promise<unknown> {
