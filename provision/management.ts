@@ -1,0 +1,42 @@
+/**
+ * A minimal client of RabbitMQ's management HTTP API for provisioning. The admin credentials come
+ * from the environment; errors name the call and the broker's answer, never a credential.
+ */
+export interface ManagementConfig {
+  /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
+  baseUrl: string;
+  user: string;
+  password: string;
+}
+
+export const MANAGEMENT_ENV = { url: 'RABBITMQ_MANAGEMENT_URL', user: 'RABBITMQ_ADMIN_USER', password: 'RABBITMQ_ADMIN_PASSWORD' } as const;
+const DEFAULT_MANAGEMENT_URL = 'http://localhost:15672';
+
+export function managementConfigFromEnv(env: Record<string, string | undefined>): ManagementConfig {
+  const user = env[MANAGEMENT_ENV.user];
+  const password = env[MANAGEMENT_ENV.password];
+  if (!user || !password) throw new Error(`set ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`);
+  const baseUrl = new URL(env[MANAGEMENT_ENV.url] ?? DEFAULT_MANAGEMENT_URL);
+  if (baseUrl.username || baseUrl.password) throw new Error(`${MANAGEMENT_ENV.url} must not hold credentials: use ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}`);
+  return { baseUrl: baseUrl.toString().replace(/\/$/, ''), user, password };
+}
+
+export class ManagementClient {
+  constructor(private readonly config: ManagementConfig) {}
+
+  async call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.config.baseUrl}/api${path}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${this.config.user}:${this.config.password}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((error: unknown) => {
+      throw new Error(`management API at ${this.config.baseUrl} not reachable: ${(error as Error).cause ?? (error as Error).message}`);
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`management API: ${method} ${path} answered ${response.status} ${text}`);
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+}
