@@ -4,6 +4,7 @@
  * Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a crash.
  */
 import { parseArgs } from 'node:util';
+import { runMain, UsageError } from '../cli-main.js';
 import { CHECK_NAMES, type CheckName } from './checks/check-result.js';
 import { formatReport, runContractChecks } from './run-checks.js';
 
@@ -21,8 +22,6 @@ function parseSkip(value: string | undefined): Set<CheckName> {
   if (unknown.length > 0) throw new UsageError(`--skip: unknown check(s) ${unknown.join(', ')}`);
   return new Set(names as CheckName[]);
 }
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -58,13 +57,4 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-    console.error(usage ? `${(error as Error).message}\n${USAGE}` : error);
-    process.exitCode = 2;
-  },
-);
+runMain(main, USAGE);

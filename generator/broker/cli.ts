@@ -1,0 +1,59 @@
+/**
+ * `npm run contract:verify-broker [-- --spec asyncapi.yaml] [--vhost /]`
+ * Compares a live broker (management HTTP API; see management-api.ts for the environment) with
+ * the contract. Exit codes: 0 they agree, 1 they differ or the spec does not load, 2 bad usage,
+ * an unreachable broker or a crash.
+ */
+import { parseArgs } from 'node:util';
+import { runMain } from '../cli-main.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { loadModel } from '../load/load-model.js';
+import { contractObjects, perInstanceQueues } from './broker-objects.js';
+import { compareObjects, type Discrepancy } from './compare-objects.js';
+import { managementConfigFromEnv, readBrokerObjects } from './management-api.js';
+
+const USAGE = `usage: npm run contract:verify-broker [-- [--spec <path>] [--vhost <vhost>]]
+  --spec   the AsyncAPI document (default asyncapi.yaml)
+  --vhost  the vhost to compare (default $RABBITMQ_VHOST or /)
+environment: RABBITMQ_MANAGEMENT_URL (default http://127.0.0.1:15672), RABBITMQ_MANAGEMENT_USER and
+  RABBITMQ_MANAGEMENT_PASSWORD (default guest/guest), RABBITMQ_VHOST`;
+
+function describe(discrepancy: Discrepancy): string {
+  const detail = discrepancy.detail === undefined ? '' : `: ${discrepancy.detail}`;
+  return `  ${discrepancy.problem.padEnd(8)} ${discrepancy.name}${detail}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      spec: { type: 'string', default: 'asyncapi.yaml' },
+      vhost: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const loaded = await loadModel(values.spec);
+  if ('diagnostics' in loaded) {
+    for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));
+    return 1;
+  }
+  const config = { ...managementConfigFromEnv(), ...(values.vhost === undefined ? {} : { vhost: values.vhost }) };
+  const broker = await readBrokerObjects(config);
+  const discrepancies = compareObjects(contractObjects(loaded.model), broker, perInstanceQueues(loaded.model));
+  const where = `vhost "${config.vhost}" at ${config.url}`;
+  if (discrepancies.length === 0) {
+    console.log(`${where} agrees with ${values.spec} (${loaded.model.exchanges.length} exchanges, ${broker.queues.length} queues, ${broker.bindings.length} bindings read).`);
+    return 0;
+  }
+  console.error(`${where} differs from ${values.spec} in ${discrepancies.length} place(s):`);
+  for (const discrepancy of discrepancies) console.error(describe(discrepancy));
+  return 1;
+}
+
+runMain(main, USAGE);

@@ -1,0 +1,21 @@
+/** What the contract:check, contract:verify-broker and docs CLIs share: exit codes and usage errors. */
+
+/** A mistake in the command line: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+function isUsageError(error: unknown): error is Error {
+  return error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+}
+
+/** Runs `main` and sets the exit code it returns; a usage error or a crash exits 2. */
+export function runMain(main: (argv: string[]) => Promise<number>, usage: string): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(isUsageError(error) ? `${error.message}\n${usage}` : error);
+      process.exitCode = 2;
+    },
+  );
+}
