@@ -1,0 +1,30 @@
+/** Fails fast, with the URL (password hidden) and how to start a broker, when RabbitMQ cannot be reached. */
+import { connect } from 'amqplib';
+import { maskUrl } from '../runtime/config.js';
+
+const CHECK_TIMEOUT_MS = 5_000;
+
+export async function assertBrokerReachable(url: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const connection = await Promise.race([
+      connect(url, { timeout: CHECK_TIMEOUT_MS }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    await connection.close();
+  } catch (error) {
+    throw new Error(
+      [
+        `Cannot reach RabbitMQ at ${maskUrl(url)} (${error instanceof Error ? error.message : String(error)}).`,
+        'Start a broker, then run the demo again:',
+        '  docker compose up -d rabbitmq       # with Docker (docker-compose.yml, credentials from .env)',
+        '  bash scripts/ensure-broker.sh       # RabbitMQ installed on this machine',
+        'or point RABBITMQ_URL at a running broker: RABBITMQ_URL=amqp://user:password@host:5672 npm run demo',
+      ].join('\n'),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

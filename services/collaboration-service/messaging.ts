@@ -1,0 +1,33 @@
+/**
+ * collaboration-service on the bus: `match.found` opens a session (one instance gets each, from the
+ * shared quorum queue); every code edit reaches every instance through its own exclusive queue, and
+ * each relays it to the clients it hosts for that session.
+ */
+import {
+  connect,
+  collaborationServiceDefinition,
+  type CollaborationServiceBus,
+  type CollaborationServiceHandlers,
+} from '../../generated/services/collaboration-service.js';
+import { busOptions } from '../common/bus-options.js';
+import type { ServiceContext } from '../common/service.js';
+import { traceBus, traceHandlers } from '../common/trace.js';
+import type { SessionLifecycle } from './lifecycle.js';
+import type { SessionRooms } from './rooms.js';
+
+export async function connectCollaborationBus(context: ServiceContext, lifecycle: SessionLifecycle, rooms: SessionRooms): Promise<CollaborationServiceBus> {
+  const handlers = traceHandlers<CollaborationServiceHandlers>(
+    collaborationServiceDefinition,
+    {
+      matchFound: (event) => lifecycle.open(event),
+      codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
+        const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
+        context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
+      },
+    },
+    context.logger,
+    context.config.instanceId,
+  );
+  const bus = await connect({ ...busOptions(context), handlers });
+  return traceBus(collaborationServiceDefinition, bus, context.logger);
+}

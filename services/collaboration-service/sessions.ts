@@ -1,0 +1,71 @@
+/**
+ * Collaboration sessions in SQLite. Every collaboration instance opens the same database file
+ * (`DATA_DIR` on a shared volume): the instance that consumed `match.found` writes the session, and
+ * any instance can then admit its participants. Ending is a conditional update, so when two
+ * instances try to end one session at once, exactly one of them does (and announces it).
+ */
+import type { CollaborationServiceBus, CollaborationServiceHandlers } from '../../generated/services/collaboration-service.js';
+import type { Db } from '../common/sqlite.js';
+import { notFound } from '../common/errors.js';
+
+export type MatchFound = Parameters<CollaborationServiceHandlers['matchFound']>[0];
+export type Question = Awaited<ReturnType<CollaborationServiceBus['call']['questionGet']>>;
+export type EndReason = Parameters<CollaborationServiceBus['publish']['sessionEnded']>[0]['reason'];
+
+export interface Session {
+  session_id: string;
+  question: Question;
+  user_ids: [string, string];
+  started_at: string;
+  ended_at: string | null;
+  end_reason: EndReason | null;
+}
+
+export const SESSIONS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    user_ids TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT
+  );
+`;
+
+type SessionRow = Omit<Session, 'question' | 'user_ids'> & { question: string; user_ids: string };
+
+export class SessionStore {
+  constructor(private readonly db: Db) {}
+
+  /** Stores a new session; if it exists already (a redelivered `match.found`), returns it unchanged. */
+  open(session: Pick<Session, 'session_id' | 'question' | 'user_ids'>): Session {
+    this.db
+      .prepare('INSERT OR IGNORE INTO sessions (session_id, question, user_ids, started_at) VALUES (?, ?, ?, ?)')
+      .run(session.session_id, JSON.stringify(session.question), JSON.stringify(session.user_ids), new Date().toISOString());
+    return this.require(session.session_id);
+  }
+
+  get(sessionId: string): Session | undefined {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    return row && { ...row, question: JSON.parse(row.question) as Question, user_ids: JSON.parse(row.user_ids) as [string, string] };
+  }
+
+  require(sessionId: string): Session {
+    const session = this.get(sessionId);
+    if (!session) throw notFound(`no session with id ${sessionId}`);
+    return session;
+  }
+
+  /** Ends an active session and returns it; undefined if it had ended already. */
+  end(sessionId: string, reason: EndReason): Session | undefined {
+    const { changes } = this.db
+      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL')
+      .run(new Date().toISOString(), reason, sessionId);
+    return changes === 1 ? this.get(sessionId) : undefined;
+  }
+
+  /** Undoes `end` when its announcement could not be published. */
+  reopen(sessionId: string): void {
+    this.db.prepare('UPDATE sessions SET ended_at = NULL, end_reason = NULL WHERE session_id = ?').run(sessionId);
+  }
+}
