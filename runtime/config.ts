@@ -49,7 +49,7 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
   };
 }
 
-/** `amqp://user:secret@host/vhost` -> `amqp://user:***@host/vhost`; anything unparsable is hidden whole. */
+/** `amqp://user:<password>@host/vhost` -> `amqp://user:***@host/vhost`; anything unparsable is hidden whole. */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -73,7 +73,8 @@ describe('amqps', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);
     const message = (error as Error).message;
-    expect(message).toMatch(new RegExp(`^TLS connection to amqps://${vhost.user}:\\*\\*\\*@localhost:${listener.port}/.* failed: (unable to verify the first certificate|self-signed certificate in certificate chain)`));
+    expect(message).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
+    expect(message).toMatch(/ failed: (unable to verify the first certificate|self-signed certificate in certificate chain) \(/);
     expect(message).not.toContain(new URL(vhost.url).password);
     expect(Date.now() - started).toBeLessThan(5_000);
   });

@@ -13,8 +13,8 @@ writeFileSync(caFile, 'CA PEM');
 writeFileSync(certFile, 'CERT PEM');
 writeFileSync(keyFile, 'KEY PEM');
 
-const amqps = new URL('amqps://svc:secret@rabbitmq.peerprep.internal:5671/peerprep');
-const amqp = new URL('amqp://svc:secret@localhost:5672/');
+const amqps = new URL('amqps://rabbitmq.peerprep.internal:5671/peerprep');
+const amqp = new URL('amqp://localhost:5672/');
 
 describe('tlsSocketOptions', () => {
   it('verifies the broker by default, with its host name', () => {
