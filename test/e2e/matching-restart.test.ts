@@ -1,0 +1,57 @@
+/**
+ * matching-service goes away while user-service keeps announcing new users, and comes back: every
+ * user.created waited in matching.user_events meanwhile, so every user gets a profile. Once with a
+ * graceful restart (SIGTERM) and once with a crash (SIGKILL: deliveries in flight are redelivered;
+ * applying a user event twice changes nothing).
+ */
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../demo/cluster.js';
+import { expectStatus, request } from '../../demo/http-client.js';
+import { poll } from '../../demo/poll.js';
+import type { User } from '../../services/user-service/users.js';
+import { createTestVhost, queueState } from '../support/broker.js';
+
+const USERS = 60;
+const MATCHING = { name: 'matching-service', instanceId: 'matching' } as const;
+
+describe('restarting matching-service while user.created events are published', () => {
+  it.each([
+    ['a graceful restart (SIGTERM)', 'stop'],
+    ['a crash (SIGKILL)', 'kill'],
+  ] as const)('loses none of them across %s', async (_name, how) => {
+    const vhost = await createTestVhost('e2e-restart');
+    const cluster = await Cluster.start(vhost.url, [{ name: 'user-service', instanceId: 'user' }, MATCHING]);
+    try {
+      const created: User[] = [];
+      const signUps = (async () => {
+        for (let index = 0; index < USERS; index++) {
+          created.push(await expectStatus<User>(201, 'POST', cluster.instance('user').url('/users'), { username: `user-${index}`, email: `user-${index}@example.com` }));
+        }
+      })();
+
+      await poll(() => (created.length >= USERS / 4 ? true : undefined), 'a quarter of the users to be created');
+      const exitCode = await cluster.stopInstance('matching', how);
+      expect(exitCode).toBe(how === 'stop' ? 0 : null);
+      const createdWhileDown = created.length;
+      await poll(() => (created.length >= createdWhileDown + USERS / 4 ? true : undefined), 'more users to be created while matching-service is down');
+      const waiting = await queueState(vhost.name, 'matching.user_events');
+      expect(waiting.consumers).toBe(0);
+      expect(waiting.messages).toBeGreaterThan(0);
+
+      await cluster.startInstance(MATCHING);
+      await signUps;
+      const matching = cluster.instance('matching');
+      for (const user of created) {
+        await poll(async () => ((await request('GET', matching.url(`/profiles/${user.user_id}`))).status === 200 ? true : undefined), `the profile of ${user.username}`);
+      }
+      expect(await queueState(vhost.name, 'matching.user_events')).toMatchObject({ messages: 0 });
+      expect(await queueState(vhost.name, 'matching.user_events.dlq')).toMatchObject({ messages: 0 });
+      const published = cluster.traces.filter((event) => event.kind === 'publish' && event.routingKey === 'user.created');
+      expect(new Set(published.map((event) => event.messageId)).size).toBe(USERS);
+    } finally {
+      const codes = await cluster.stop();
+      await vhost.dispose();
+      expect(codes).toEqual({ user: 0, matching: 0 });
+    }
+  }, 120_000);
+});
