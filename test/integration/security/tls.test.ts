@@ -1,8 +1,9 @@
 /**
  * TLS against the real broker: a TLS listener with a CA and certificates made at test time; the
  * runtime connects over amqps with CA, client certificate and key from the RABBITMQ_*_FILE
- * variables, publishes and consumes; a client that does not trust the broker's CA is refused at
- * once with a typed error naming the (masked) URL and the reason.
+ * variables, publishes and consumes; a client that does not trust the broker's CA, or has no
+ * certificate for a broker that verifies clients, is refused at once with a typed error naming the
+ * (masked) URL and the reason.
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +78,17 @@ describe('amqps', () => {
     expect(message).toMatch(/ failed: (unable to verify the first certificate|self-signed certificate in certificate chain) \(/);
     expect(message).not.toContain(new URL(vhost.url).password);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('is refused by a broker that verifies clients when it presents no certificate', async () => {
+    const error = await generated.collaborationService
+      .connect({
+        url: amqpsUrl(), logger, connectTimeoutMs: 20_000,
+        tls: { ca: await readPem(listener.client.ca) },
+        handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TlsVerificationError);
+    expect((error as Error).message).toMatch(/certificate required/);
   });
 });
