@@ -7,9 +7,14 @@ function isUsageError(error: unknown): error is Error {
   return error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
 }
 
-/** Runs `main` and sets the exit code it returns; a usage error or a crash exits 2. */
+/** Prints `usage` for `--help` / `-h`; otherwise runs `main` and sets the exit code it returns. A usage error or a crash exits 2. */
 export function runMain(main: (argv: string[]) => Promise<number>, usage: string): void {
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    return;
+  }
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },

@@ -29,15 +29,10 @@ async function main(argv: string[]): Promise<number> {
     options: {
       spec: { type: 'string', default: 'asyncapi.yaml' },
       vhost: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const loaded = await loadModel(values.spec);
   if ('diagnostics' in loaded) {
     for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));

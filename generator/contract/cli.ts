@@ -33,15 +33,10 @@ async function main(argv: string[]): Promise<number> {
       base: { type: 'string' },
       'base-spec': { type: 'string' },
       skip: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (values.base !== undefined && values['base-spec'] !== undefined) throw new UsageError('give --base or --base-spec, not both');
   const results = await runContractChecks({
     specPath: values.spec,

@@ -1,0 +1,12 @@
+/** The part of @asyncapi/generator 2.x (CommonJS, untyped) that asyncapi-reference.ts uses. */
+declare module '@asyncapi/generator' {
+  interface GeneratorOptions {
+    forceWrite?: boolean;
+    install?: boolean;
+    templateParams?: Record<string, string>;
+  }
+  export default class Generator {
+    constructor(templateName: string, targetDir: string, options?: GeneratorOptions);
+    generateFromFile(asyncapiFile: string): Promise<void>;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run docs [-- --serve] [--port 8080] [--spec asyncapi.yaml] [--out site]`
+ * Builds the documentation site offline; with --serve, serves it on 127.0.0.1 until interrupted.
+ * Exit codes: 0 built, 1 the spec does not load, 2 bad usage or a crash.
+ */
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runMain, UsageError } from '../cli-main.js';
+import { SpecError } from '../diagnostics.js';
+import { buildSite } from './build-site.js';
+import { serveSite } from './serve-site.js';
+
+const USAGE = `usage: npm run docs [-- [--serve] [--port <n>] [--spec <path>] [--out <dir>]]
+  --serve  serve the site on 127.0.0.1 after building it (Ctrl-C stops)
+  --port   port for --serve (default 8080; 0 picks a free one)
+  --spec   the AsyncAPI document (default asyncapi.yaml)
+  --out    the output directory (default site)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      serve: { type: 'boolean', default: false },
+      port: { type: 'string', default: '8080' },
+      spec: { type: 'string', default: 'asyncapi.yaml' },
+      out: { type: 'string', default: 'site' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
+  const started = performance.now();
+  try {
+    const files = await buildSite({ specPath: values.spec, outDir: values.out });
+    const outDir = relative(process.cwd(), values.out) || '.';
+    console.log(`Built ${files.length} files into ${outDir}/ from ${values.spec} (${Math.round(performance.now() - started)} ms).`);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  if (!values.serve) return 0;
+  const site = await serveSite(values.out, port);
+  console.log(`Serving ${values.out}/ at ${site.url} (Ctrl-C stops).`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await site.close();
+  return 0;
+}
+
+runMain(main, USAGE);
