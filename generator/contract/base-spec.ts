@@ -38,7 +38,7 @@ async function defaultRef(dir: string, file: string): Promise<{ ref: string } | 
   const lastChange = (await git(dir, ['log', '-1', '--format=%H', '--', file]))?.trim();
   if (lastChange === undefined || lastChange === '') return { ref: 'HEAD' };
   const parent = `${lastChange.slice(0, 12)}~1`;
-  if (!(await resolves(dir, parent))) return { missing: `${file} was added in ${lastChange.slice(0, 12)}, the first commit: there is no earlier version` };
+  if (!(await resolves(dir, parent))) return { missing: `${file} was added in ${lastChange.slice(0, 12)}, the first commit here: there is no earlier version` };
   return { ref: parent };
 }
 
