@@ -19,9 +19,9 @@ export async function assertBrokerReachable(url: string): Promise<void> {
       [
         `Cannot reach RabbitMQ at ${maskUrl(url)} (${error instanceof Error ? error.message : String(error)}).`,
         'Start a broker, then run the demo again:',
-        '  docker compose up -d rabbitmq       # with Docker (docker-compose.yml, credentials from .env)',
-        '  bash scripts/ensure-broker.sh       # RabbitMQ installed on this machine',
-        'or point RABBITMQ_URL at a running broker: RABBITMQ_URL=amqp://user:password@host:5672 npm run demo',
+        '  bash scripts/ensure-broker.sh      # RabbitMQ installed on this machine (guest on localhost, the default URL)',
+        '  docker compose up -d rabbitmq      # with Docker: credentials from .env, so then',
+        '  RABBITMQ_URL=amqp://<RABBITMQ_USER>:<RABBITMQ_PASSWORD>@localhost:5672 npm run demo',
       ].join('\n'),
     );
   } finally {

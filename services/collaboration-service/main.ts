@@ -20,7 +20,7 @@ runService('collaboration-service', 3004, async (context) => {
   const connected = await connectCollaborationBus(context, lifecycle, rooms);
   bus.set(connected);
 
-  const http = createHttpApp({ logger: context.logger, service: 'collaboration-service', instanceId: connected.instanceId, metrics: connected.metrics });
+  const http = createHttpApp(context, connected);
   registerSessionRoutes(http, sessions, lifecycle);
   attachSessionSockets(http, { sessions, rooms, lifecycle, logger: context.logger });
   return {

@@ -5,19 +5,13 @@
  */
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import { MessagingError } from '../../runtime/index.js';
+import { MessagingError, type ServiceConnection } from '../../runtime/index.js';
 import { HttpError } from './errors.js';
+import type { ServiceContext } from './service.js';
 
-export interface HttpAppOptions {
-  logger: Logger;
-  service: string;
-  instanceId: string;
-  metrics: Registry;
-}
-
-export function createHttpApp({ logger, service, instanceId, metrics }: HttpAppOptions): FastifyInstance {
+/** The service's HTTP app, logging with its logger and serving its bus's metrics. */
+export function createHttpApp({ logger, config }: ServiceContext, { instanceId, metrics }: Pick<ServiceConnection, 'instanceId' | 'metrics'>): FastifyInstance {
+  const { service } = config;
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Unknown fields are an error, not silently stripped: a typo should not pass unnoticed.

@@ -14,7 +14,7 @@ runService('matching-service', 3003, async (context) => {
   const profiles = new ProfileStore(db);
   const bus = await connectMatchingBus(context, profiles);
   const matchmaker = new Matchmaker(bus, profiles, context.logger, timeoutMs);
-  const http = createHttpApp({ logger: context.logger, service: 'matching-service', instanceId: bus.instanceId, metrics: bus.metrics });
+  const http = createHttpApp(context, bus);
   registerMatchingRoutes(http, profiles, matchmaker);
   return {
     http,

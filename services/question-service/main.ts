@@ -8,7 +8,7 @@ import { DEFAULT_SEED, loadQuestions } from './seed.js';
 runService('question-service', 3002, async (context) => {
   const questions = loadQuestions(DEFAULT_SEED, validateQuestion);
   const bus = await connectQuestionBus(context, questions);
-  const http = createHttpApp({ logger: context.logger, service: 'question-service', instanceId: bus.instanceId, metrics: bus.metrics });
+  const http = createHttpApp(context, bus);
   registerQuestionRoutes(http, questions);
   return { http, closers: [{ name: 'bus', close: () => bus.close() }] };
 });

@@ -16,7 +16,7 @@ runService('user-service', 3001, async (context) => {
   const relay = new OutboxRelay(outbox, publishOutboxEntry(bus), context.logger);
   relay.kick(); // what an earlier run left unpublished
 
-  const http = createHttpApp({ logger: context.logger, service: 'user-service', instanceId: bus.instanceId, metrics: bus.metrics });
+  const http = createHttpApp(context, bus);
   registerUserRoutes(http, users, () => relay.kick());
   return {
     http,

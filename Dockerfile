@@ -1,0 +1,14 @@
+# One image for the four PeerPrep services; docker-compose.yml picks the service by command.
+# The full node image carries python3, make and g++, which better-sqlite3 needs to build at install.
+FROM node:20-bookworm
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY asyncapi.yaml tsconfig.json ./
+COPY generated generated
+COPY runtime runtime
+COPY services services
+ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+EXPOSE 3000
+# The same launcher as `npm run service -- <name>`, without npm in between (signals reach node).
+ENTRYPOINT ["node", "--import", "tsx", "services/run.ts"]
