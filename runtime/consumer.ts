@@ -13,7 +13,7 @@ import type { ConsumeContext, EventHandler, RoutingParams } from './api.js';
 import type { ConsumerSpec } from './definition.js';
 import type { ConfirmPublisher } from './confirm-publisher.js';
 import type { Delivery, InboundQueue } from './inbound.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { runInScope, scopeOf } from './message-scope.js';
@@ -25,6 +25,7 @@ interface Route {
   spec: ConsumerSpec;
   routingKey: RoutingKeyTemplate;
   handler: EventHandler;
+  metrics: OperationMetrics;
 }
 
 interface Origin {
@@ -52,7 +53,7 @@ export function eventConsumerQueues(specs: ConsumerSpec[], handlers: Record<stri
     const handler = handlers[spec.name];
     if (!handler) throw new ConfigError(`no handler for consumer "${spec.name}"`);
     const routes = byQueue.get(spec.queue) ?? [];
-    routes.push({ spec, routingKey: compileRoutingKey(spec.routingKey), handler });
+    routes.push({ spec, routingKey: compileRoutingKey(spec.routingKey), handler, metrics: deps.metrics.forOperation(deps.service, spec.name) });
     byQueue.set(spec.queue, routes);
   }
   return [...byQueue].map(([baseQueue, routes]) => new EventQueue(deps.names.resolve(baseQueue), routes, deps));
@@ -97,18 +98,17 @@ class EventQueue implements InboundQueue {
       redelivered: message.fields.redelivered,
       headers,
     };
-    const labels = [this.deps.service, spec.name] as const;
-    const endTimer = this.deps.metrics.handlerSeconds.startTimer({ service: labels[0], operation: labels[1] });
+    const startedAt = performance.now();
     try {
       await runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context));
     } catch (error) {
-      endTimer();
-      this.deps.metrics.failed.labels(...labels).inc();
+      route.metrics.handlerTook(startedAt);
+      route.metrics.failed.inc();
       return this.onHandlerFailure(message, delivery, spec, origin, error);
     }
-    endTimer();
+    route.metrics.handlerTook(startedAt);
     delivery.ack();
-    this.deps.metrics.consumed.labels(...labels).inc();
+    route.metrics.consumed.inc();
   }
 
   private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {

@@ -77,22 +77,29 @@ export class InboundChannel {
       return;
     }
     this.inFlight.enter();
-    inbound
-      .handle(message, this.deliveryOn(channel, message))
-      .catch((error: unknown) => this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery'))
-      .finally(() => this.inFlight.leave());
+    inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels)).then(
+      () => this.inFlight.leave(),
+      (error: unknown) => {
+        this.inFlight.leave();
+        this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery');
+      },
+    );
+  }
+}
+
+/** Acks and nacks on the channel the message came in on; no-ops once that channel has closed. */
+class ChannelDelivery implements Delivery {
+  constructor(
+    readonly channel: Channel,
+    private readonly message: ConsumeMessage,
+    private readonly closedChannels: WeakSet<Channel>,
+  ) {}
+
+  ack(): void {
+    if (!this.closedChannels.has(this.channel)) this.channel.ack(this.message);
   }
 
-  private deliveryOn(channel: Channel, message: ConsumeMessage): Delivery {
-    const live = () => !this.closedChannels.has(channel);
-    return {
-      channel,
-      ack: () => {
-        if (live()) channel.ack(message);
-      },
-      nack: (requeue) => {
-        if (live()) channel.nack(message, false, requeue);
-      },
-    };
+  nack(requeue: boolean): void {
+    if (!this.closedChannels.has(this.channel)) this.channel.nack(this.message, false, requeue);
   }
 }

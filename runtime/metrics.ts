@@ -5,6 +5,8 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 type Labels = 'service' | 'operation';
+type CounterChild = ReturnType<Counter<Labels>['labels']>;
+type HistogramChild = ReturnType<Histogram<Labels>['labels']>;
 
 export class Metrics {
   readonly published: Counter<Labels>;
@@ -25,6 +27,11 @@ export class Metrics {
     this.rpcSeconds = this.histogram('messaging_rpc_duration_seconds', 'RPC call latency as the caller sees it', ['outcome'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
   }
 
+  /** The instruments of one operation with its labels bound once, for the per-message paths. */
+  forOperation(service: string, operation: string): OperationMetrics {
+    return new OperationMetrics(this, service, operation);
+  }
+
   private counter<Extra extends string = never>(name: string, help: string, extra: Extra[] = []): Counter<Labels | Extra> {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Counter<Labels | Extra>;
@@ -36,4 +43,40 @@ export class Metrics {
     if (existing) return existing as Histogram<Labels | Extra>;
     return new Histogram({ name, help, labelNames: ['service', 'operation', ...extra], buckets, registers: [this.registry] });
   }
+}
+
+export class OperationMetrics {
+  readonly consumed: CounterChild;
+  readonly failed: CounterChild;
+  private readonly handlerSeconds: HistogramChild;
+  private readonly rpcSecondsByOutcome = new Map<string, HistogramChild>();
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly service: string,
+    private readonly operation: string,
+  ) {
+    this.consumed = metrics.consumed.labels(service, operation);
+    this.failed = metrics.failed.labels(service, operation);
+    this.handlerSeconds = metrics.handlerSeconds.labels(service, operation);
+  }
+
+  /** Records a handler's duration; `startedAt` is the `performance.now()` reading when it began. */
+  handlerTook(startedAt: number): void {
+    this.handlerSeconds.observe(secondsSince(startedAt));
+  }
+
+  /** Records an RPC call's latency as the caller saw it, by outcome (`ok` or an error code). */
+  callTook(startedAt: number, outcome: string): void {
+    let child = this.rpcSecondsByOutcome.get(outcome);
+    if (!child) {
+      child = this.metrics.rpcSeconds.labels(this.service, this.operation, outcome);
+      this.rpcSecondsByOutcome.set(outcome, child);
+    }
+    child.observe(secondsSince(startedAt));
+  }
+}
+
+function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
 }

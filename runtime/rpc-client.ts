@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { CallOptions } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { ConnectionManager } from './connection.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, OperationMetrics } from './metrics.js';
 import { ManagedChannel } from './managed-channel.js';
 import { currentScope } from './message-scope.js';
 import { Header } from './headers.js';
@@ -41,6 +41,7 @@ interface PendingCall {
 export class RpcClient {
   readonly slot: ManagedChannel<Channel>;
   private readonly specs: Map<string, RpcSpec>;
+  private readonly operationMetrics: Map<string, OperationMetrics>;
   private readonly pending = new Map<string, PendingCall>();
   private readonly serverSeenAt = new Map<string, number>();
   private readonly probes = new Map<string, Promise<number | undefined>>();
@@ -48,15 +49,16 @@ export class RpcClient {
   private probeChannel: Promise<Channel> | undefined;
 
   constructor(
-    private readonly service: string,
+    service: string,
     specs: RpcSpec[],
     private readonly connection: ConnectionManager,
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
     private readonly defaultTimeoutMs: number,
     waiterLimit: number,
   ) {
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
+    this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
     this.slot = new ManagedChannel(
       {
         name: 'rpc-client',
@@ -78,18 +80,19 @@ export class RpcClient {
     if (!spec) return Promise.reject(new UnknownOperationError('rpc', name));
     if (!spec.validateRequest(request)) return Promise.reject(new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]));
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const endTimer = this.metrics.rpcSeconds.startTimer({ service: this.service, operation: name });
+    const startedAt = performance.now();
+    const metrics = this.operationMetrics.get(name) as OperationMetrics;
     const channel = this.slot.channel;
     const reply = channel
       ? this.send(channel, spec, request, options, timeoutMs)
       : this.slot.acquire(`RPC ${spec.name}`, timeoutMs).then((ready) => this.send(ready, spec, request, options, timeoutMs));
     return reply.then(
       (body) => {
-        endTimer({ outcome: 'ok' });
+        metrics.callTook(startedAt, 'ok');
         return body;
       },
       (error: unknown) => {
-        endTimer({ outcome: error instanceof MessagingError ? error.code : 'error' });
+        metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
         throw error;
       },
     );

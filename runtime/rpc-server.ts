@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { RpcContext, RpcHandler } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, OperationMetrics } from './metrics.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { Header } from './headers.js';
 import { ConfigError, MessagingError, describe, formatViolations } from './errors.js';
@@ -40,6 +40,7 @@ export function rpcServerQueues(specs: RpcSpec[], handlers: Record<string, RpcHa
 class RpcQueue implements InboundQueue {
   readonly queue: string;
   readonly prefetch: number;
+  private readonly metrics: OperationMetrics;
 
   constructor(
     private readonly spec: RpcSpec,
@@ -48,22 +49,23 @@ class RpcQueue implements InboundQueue {
   ) {
     this.queue = spec.queue;
     this.prefetch = deps.prefetchOverride ?? DEFAULT_RPC_PREFETCH;
+    this.metrics = deps.metrics.forOperation(deps.service, spec.name);
   }
 
   async handle(message: ConsumeMessage, delivery: Delivery): Promise<void> {
     const { replyTo, correlationId } = message.properties;
-    const endTimer = this.deps.metrics.handlerSeconds.startTimer({ service: this.deps.service, operation: this.spec.name });
+    const startedAt = performance.now();
     let body: unknown;
     let failed = false;
     try {
       body = await this.answer(message);
-      this.deps.metrics.consumed.labels(this.deps.service, this.spec.name).inc();
+      this.metrics.consumed.inc();
     } catch (error) {
       failed = true;
       body = this.errorBody(error);
-      this.deps.metrics.failed.labels(this.deps.service, this.spec.name).inc();
+      this.metrics.failed.inc();
     }
-    endTimer();
+    this.metrics.handlerTook(startedAt);
     if (typeof replyTo !== 'string' || replyTo === '') {
       this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
     } else {
