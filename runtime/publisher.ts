@@ -54,7 +54,8 @@ export class EventPublisher {
           persistent: spec.persistent,
           mandatory: spec.mandatory,
           type: spec.message,
-          headers: scope || options.headers ? { ...scope?.traceHeaders, ...options.headers } : {},
+          // No empty table to encode and decode on every message that carries no headers.
+          ...((scope || options.headers) && { headers: { ...scope?.traceHeaders, ...options.headers } }),
         },
       },
       options.timeoutMs ?? this.defaultTimeoutMs,
