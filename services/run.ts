@@ -1,5 +1,5 @@
 /** `npm run service -- <name>`: starts one service in this process. */
-export const SERVICE_NAMES = ['user-service', 'question-service', 'matching-service', 'collaboration-service'] as const;
+const SERVICE_NAMES = ['user-service', 'question-service', 'matching-service', 'collaboration-service'] as const;
 
 const name = process.argv[2];
 if (!SERVICE_NAMES.includes(name as (typeof SERVICE_NAMES)[number])) {

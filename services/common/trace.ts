@@ -26,7 +26,7 @@ export interface TraceRecord {
 
 type Fn = (...args: unknown[]) => unknown;
 
-export function trace(logger: Logger, record: TraceRecord): void {
+function trace(logger: Logger, record: TraceRecord): void {
   logger.info({ trace: record }, `${record.kind} ${record.routingKey}`);
 }
 
