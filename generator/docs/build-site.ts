@@ -6,7 +6,7 @@ import { renderAsyncApiReference } from './asyncapi-reference.js';
 import { readContractHistory } from './contract-history.js';
 import { renderDiagram } from './render-diagram.js';
 import { emitSite } from './site/emit-site.js';
-import { SITE_PATHS } from './site/links.js';
+import { REFERENCE_DIR } from './site/links.js';
 import { topologyDot } from './site/topology-dot.js';
 
 export interface BuildSiteOptions {
@@ -16,9 +16,8 @@ export interface BuildSiteOptions {
 
 export async function buildSite(options: BuildSiteOptions): Promise<GeneratedFile[]> {
   const model = await loadModelOrThrow(options.specPath);
-  const referenceDir = SITE_PATHS.reference.slice(0, SITE_PATHS.reference.lastIndexOf('/'));
   const [reference, history, topologySvg] = await Promise.all([
-    renderAsyncApiReference(options.specPath, referenceDir),
+    renderAsyncApiReference(options.specPath, REFERENCE_DIR),
     readContractHistory(options.specPath),
     renderDiagram(topologyDot(model)),
   ]);
