@@ -22,24 +22,23 @@ describe('restarting matching-service while user.created events are published', 
     const vhost = await createTestVhost('e2e-restart');
     const cluster = await Cluster.start(vhost.url, [{ name: 'user-service', instanceId: 'user' }, MATCHING]);
     try {
-      const created: User[] = [];
-      const signUps = (async () => {
-        for (let index = 0; index < USERS; index++) {
-          created.push(await expectStatus<User>(201, 'POST', cluster.instance('user').url('/users'), { username: `user-${index}`, email: `user-${index}@example.com` }));
+      const signUp = async (from: number, to: number): Promise<User[]> => {
+        const users: User[] = [];
+        for (let index = from; index < to; index++) {
+          users.push(await expectStatus<User>(201, 'POST', cluster.instance('user').url('/users'), { username: `user-${index}`, email: `user-${index}@example.com` }));
         }
-      })();
+        return users;
+      };
 
-      await poll(() => (created.length >= USERS / 4 ? true : undefined), 'a quarter of the users to be created');
-      const exitCode = await cluster.stopInstance('matching', how);
+      const before = await signUp(0, 15);
+      const [duringStop, exitCode] = await Promise.all([signUp(15, 30), cluster.stopInstance('matching', how)]);
       expect(exitCode).toBe(how === 'stop' ? 0 : null);
-      const createdWhileDown = created.length;
-      await poll(() => (created.length >= createdWhileDown + USERS / 4 ? true : undefined), 'more users to be created while matching-service is down');
-      const waiting = await queueState(vhost.name, 'matching.user_events');
-      expect(waiting.consumers).toBe(0);
-      expect(waiting.messages).toBeGreaterThan(0);
+      const whileDown = await signUp(30, 45);
+      await poll(async () => ((await queueState(vhost.name, 'matching.user_events')).messages > 0 ? true : undefined), 'user.created events to wait in the queue');
+      expect(await queueState(vhost.name, 'matching.user_events')).toMatchObject({ consumers: 0 });
+      const [duringStart] = await Promise.all([signUp(45, USERS), cluster.startInstance(MATCHING)]);
 
-      await cluster.startInstance(MATCHING);
-      await signUps;
+      const created = [...before, ...duringStop, ...whileDown, ...duringStart];
       const matching = cluster.instance('matching');
       for (const user of created) {
         await poll(async () => ((await request('GET', matching.url(`/profiles/${user.user_id}`))).status === 200 ? true : undefined), `the profile of ${user.username}`);
