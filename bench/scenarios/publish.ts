@@ -157,13 +157,14 @@ export function publishScenarios(broker: BenchBroker, total: number): Scenario[]
     {
       id: 'publish-persistent',
       title: 'Publish with confirms, persistent',
-      measures: `${total} persistent 220-byte userCreated events to a durable queue, ${PUBLISH_WINDOW} unconfirmed at most`,
+      measures: `${total} persistent 220-byte userCreated events to a durable queue (rascal: a fifth of them), ${PUBLISH_WINDOW} unconfirmed at most`,
       metrics: [THROUGHPUT],
       variants: [
         rawPublish(broker.url, USER_CREATED, userCreated, total),
         facadePublishUserCreated(broker.url, total),
         acmPublish(broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
-        rascalPublish(broker, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
+        // Rascal publishes about 1k msg/s here: a fifth of the messages keeps the full run bounded; the rate is what counts.
+        rascalPublish(broker, USER_CREATED, userCreated, Math.ceil(total / 5), PUBLISH_WINDOW),
       ],
       prepare: emptyUserEvents,
       tearDown: emptyUserEvents,
