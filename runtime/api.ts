@@ -13,8 +13,12 @@ export type RoutingParams = Record<string, string>;
 export interface ConsumeContext<Params extends RoutingParams = RoutingParams> {
   messageId: string | undefined;
   correlationId: string | undefined;
+  /** The exchange the message was published to (not the retry queue's). */
+  exchange: string;
   /** The routing key the message was published with (not the retry queue's). */
   routingKey: string;
+  /** The queue it was read from, with the instance suffix of a per-instance queue. */
+  queue: string;
   /** Parameters parsed out of the routing key. */
   params: Params;
   /** 1 on first delivery, counting broker-driven retries. */
@@ -104,6 +108,10 @@ export interface ServiceConnection {
 /** Implemented by `connectService` in `service.ts`; re-exported from `runtime/index.ts`. */
 export type ConnectService = (
   definition: import('./definition.js').ServiceDefinition,
-  handlers: ServiceHandlers,
+  /**
+   * The handlers, or a function that makes them from the connection: consuming starts before
+   * `connectService` resolves, so a handler that publishes or calls needs the connection this way.
+   */
+  handlers: ServiceHandlers | ((connection: ServiceConnection) => ServiceHandlers),
   options?: ConnectOptions,
 ) => Promise<ServiceConnection>;

@@ -92,7 +92,9 @@ class EventQueue implements InboundQueue {
     const context: ConsumeContext = {
       messageId: message.properties.messageId,
       correlationId: message.properties.correlationId,
+      exchange: origin.exchange,
       routingKey: origin.routingKey,
+      queue: this.queue,
       params,
       attempt: origin.attempt,
       redelivered: message.fields.redelivered,

@@ -25,33 +25,6 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs);
   const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit);
-  const inbound = new InboundChannel(
-    [
-      ...eventConsumerQueues(definition.consumers, handlers.consumers, {
-        service,
-        names,
-        prefetchOverride: config.prefetchOverride,
-        sender,
-        metrics,
-        logger,
-        publishTimeoutMs: config.publishTimeoutMs,
-      }),
-      ...rpcServerQueues(definition.rpcServers, handlers.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger }),
-    ],
-    connection,
-    logger,
-    config.outageBufferLimit,
-  );
-
-  async function setup(model: ChannelModel): Promise<void> {
-    await declareTopology(model, definition.topology, names);
-    await sender.slot.attach(model);
-    if (definition.rpcClients.length > 0) await rpcClient.slot.attach(model);
-    // Last: deliveries may need the publisher (retries, dead letters) the moment consuming starts.
-    await inbound.slot.attach(model);
-  }
-
-  await connection.start();
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -76,5 +49,34 @@ export const connectService: ConnectService = async (definition, handlers, optio
     metrics: metrics.registry,
     instanceId: config.instanceId,
   };
+
+  const implemented = typeof handlers === 'function' ? handlers(bus) : handlers;
+  const inbound = new InboundChannel(
+    [
+      ...eventConsumerQueues(definition.consumers, implemented.consumers, {
+        service,
+        names,
+        prefetchOverride: config.prefetchOverride,
+        sender,
+        metrics,
+        logger,
+        publishTimeoutMs: config.publishTimeoutMs,
+      }),
+      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger }),
+    ],
+    connection,
+    logger,
+    config.outageBufferLimit,
+  );
+
+  async function setup(model: ChannelModel): Promise<void> {
+    await declareTopology(model, definition.topology, names);
+    await sender.slot.attach(model);
+    if (definition.rpcClients.length > 0) await rpcClient.slot.attach(model);
+    // Last: deliveries may need the publisher (retries, dead letters) the moment consuming starts.
+    await inbound.slot.attach(model);
+  }
+
+  await connection.start();
   return bus;
 };

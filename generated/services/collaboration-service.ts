@@ -76,7 +76,8 @@ export interface CollaborationServiceBus extends Pick<ServiceConnection, 'close'
 }
 
 export interface CollaborationServiceOptions extends ConnectOptions {
-  handlers: CollaborationServiceHandlers;
+  /** The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves. */
+  handlers: CollaborationServiceHandlers | ((bus: CollaborationServiceBus) => CollaborationServiceHandlers);
 }
 
 /** Everything the runtime needs to know about collaboration-service: its topology, publishers, consumers and RPCs. */
@@ -261,13 +262,21 @@ export const collaborationServiceDefinition: ServiceDefinition = {
 /** Connects collaboration-service to the broker, declares its topology and starts its handlers. */
 export async function connect(options: CollaborationServiceOptions): Promise<CollaborationServiceBus> {
   const { handlers, ...connectOptions } = options;
-  const connection = await connectService(collaborationServiceDefinition, {
-    consumers: {
-      codeUpdated: (event, context) => handlers.codeUpdated(event, context),
-      matchFound: (event, context) => handlers.matchFound(event, context),
-    },
-    rpcServers: {},
+  const connection = await connectService(collaborationServiceDefinition, (connection) => {
+    const implemented = typeof handlers === 'function' ? handlers(collaborationServiceBus(connection)) : handlers;
+    return {
+      consumers: {
+        codeUpdated: (event, context) => implemented.codeUpdated(event, context),
+        matchFound: (event, context) => implemented.matchFound(event, context),
+      },
+      rpcServers: {},
+    };
   }, connectOptions);
+  return collaborationServiceBus(connection);
+}
+
+/** Wraps the runtime's connection in collaboration-service's typed bus. */
+function collaborationServiceBus(connection: ServiceConnection): CollaborationServiceBus {
   return {
     publish: {
       codeUpdated: (payload, params, options) => connection.publish('codeUpdated', params, payload, options),

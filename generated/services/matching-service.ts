@@ -86,7 +86,8 @@ export interface MatchingServiceBus extends Pick<ServiceConnection, 'close' | 'm
 }
 
 export interface MatchingServiceOptions extends ConnectOptions {
-  handlers: MatchingServiceHandlers;
+  /** The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves. */
+  handlers: MatchingServiceHandlers | ((bus: MatchingServiceBus) => MatchingServiceHandlers);
 }
 
 /** Everything the runtime needs to know about matching-service: its topology, publishers, consumers and RPCs. */
@@ -361,15 +362,23 @@ export const matchingServiceDefinition: ServiceDefinition = {
 /** Connects matching-service to the broker, declares its topology and starts its handlers. */
 export async function connect(options: MatchingServiceOptions): Promise<MatchingServiceBus> {
   const { handlers, ...connectOptions } = options;
-  const connection = await connectService(matchingServiceDefinition, {
-    consumers: {
-      sessionEnded: (event, context) => handlers.sessionEnded(event, context),
-      userCreated: (event, context) => handlers.userCreated(event, context),
-      userDeleted: (event, context) => handlers.userDeleted(event, context),
-      userUpdated: (event, context) => handlers.userUpdated(event, context),
-    },
-    rpcServers: {},
+  const connection = await connectService(matchingServiceDefinition, (connection) => {
+    const implemented = typeof handlers === 'function' ? handlers(matchingServiceBus(connection)) : handlers;
+    return {
+      consumers: {
+        sessionEnded: (event, context) => implemented.sessionEnded(event, context),
+        userCreated: (event, context) => implemented.userCreated(event, context),
+        userDeleted: (event, context) => implemented.userDeleted(event, context),
+        userUpdated: (event, context) => implemented.userUpdated(event, context),
+      },
+      rpcServers: {},
+    };
   }, connectOptions);
+  return matchingServiceBus(connection);
+}
+
+/** Wraps the runtime's connection in matching-service's typed bus. */
+function matchingServiceBus(connection: ServiceConnection): MatchingServiceBus {
   return {
     publish: {
       matchCancelled: (payload, options) => connection.publish('matchCancelled', {}, payload, options),

@@ -26,7 +26,8 @@ export interface QuestionServiceBus extends Pick<ServiceConnection, 'close' | 'm
 }
 
 export interface QuestionServiceOptions extends ConnectOptions {
-  handlers: QuestionServiceHandlers;
+  /** The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves. */
+  handlers: QuestionServiceHandlers | ((bus: QuestionServiceBus) => QuestionServiceHandlers);
 }
 
 /** Everything the runtime needs to know about question-service: its topology, publishers, consumers and RPCs. */
@@ -82,13 +83,21 @@ export const questionServiceDefinition: ServiceDefinition = {
 /** Connects question-service to the broker, declares its topology and starts its handlers. */
 export async function connect(options: QuestionServiceOptions): Promise<QuestionServiceBus> {
   const { handlers, ...connectOptions } = options;
-  const connection = await connectService(questionServiceDefinition, {
-    consumers: {},
-    rpcServers: {
-      questionGet: (request, context) => handlers.questionGet(request, context),
-      questionPick: (request, context) => handlers.questionPick(request, context),
-    },
+  const connection = await connectService(questionServiceDefinition, (connection) => {
+    const implemented = typeof handlers === 'function' ? handlers(questionServiceBus(connection)) : handlers;
+    return {
+      consumers: {},
+      rpcServers: {
+        questionGet: (request, context) => implemented.questionGet(request, context),
+        questionPick: (request, context) => implemented.questionPick(request, context),
+      },
+    };
   }, connectOptions);
+  return questionServiceBus(connection);
+}
+
+/** Wraps the runtime's connection in question-service's typed bus. */
+function questionServiceBus(connection: ServiceConnection): QuestionServiceBus {
   return {
     close: () => connection.close(),
     metrics: connection.metrics,

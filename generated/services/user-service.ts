@@ -44,7 +44,8 @@ export interface UserServiceBus extends Pick<ServiceConnection, 'close' | 'metri
 }
 
 export interface UserServiceOptions extends ConnectOptions {
-  handlers: UserServiceHandlers;
+  /** The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves. */
+  handlers: UserServiceHandlers | ((bus: UserServiceBus) => UserServiceHandlers);
 }
 
 /** Everything the runtime needs to know about user-service: its topology, publishers, consumers and RPCs. */
@@ -116,12 +117,20 @@ export const userServiceDefinition: ServiceDefinition = {
 /** Connects user-service to the broker, declares its topology and starts its handlers. */
 export async function connect(options: UserServiceOptions): Promise<UserServiceBus> {
   const { handlers, ...connectOptions } = options;
-  const connection = await connectService(userServiceDefinition, {
-    consumers: {},
-    rpcServers: {
-      userProfileGet: (request, context) => handlers.userProfileGet(request, context),
-    },
+  const connection = await connectService(userServiceDefinition, (connection) => {
+    const implemented = typeof handlers === 'function' ? handlers(userServiceBus(connection)) : handlers;
+    return {
+      consumers: {},
+      rpcServers: {
+        userProfileGet: (request, context) => implemented.userProfileGet(request, context),
+      },
+    };
   }, connectOptions);
+  return userServiceBus(connection);
+}
+
+/** Wraps the runtime's connection in user-service's typed bus. */
+function userServiceBus(connection: ServiceConnection): UserServiceBus {
   return {
     publish: {
       userCreated: (payload, options) => connection.publish('userCreated', {}, payload, options),

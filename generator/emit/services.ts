@@ -22,6 +22,7 @@ interface FacadeNames {
   bus: string;
   options: string;
   definition: string;
+  busFunction: string;
 }
 
 function facadeNames(service: Service): FacadeNames {
@@ -33,6 +34,7 @@ function facadeNames(service: Service): FacadeNames {
     bus: `${type}Bus`,
     options: `${type}Options`,
     definition: `${camelCase(service.name)}Definition`,
+    busFunction: `${camelCase(service.name)}Bus`,
   };
 }
 
@@ -170,17 +172,7 @@ function forwardingObject(methodNames: string[], parameters: string, body: (meth
   return `{\n${methodNames.map((name) => `    ${name}: (${parameters}) => ${body(name)},\n`).join('')}  }`;
 }
 
-function connectBody(index: ModelIndex, service: Service, names: FacadeNames): string {
-  const consumers = forwardingObject(
-    service.consumes.map((subscription) => subscription.methodName),
-    'event, context',
-    (name) => `handlers.${name}(event, context)`,
-  );
-  const rpcServers = forwardingObject(
-    service.serves.map((use) => use.methodName),
-    'request, context',
-    (name) => `handlers.${name}(request, context)`,
-  );
+function busBody(index: ModelIndex, service: Service): string {
   const bus: string[] = [];
   if (service.publishes.length > 0) {
     const publishers = service.publishes.map((publication) => {
@@ -198,15 +190,34 @@ function connectBody(index: ModelIndex, service: Service, names: FacadeNames): s
     bus.push(`call: {\n${calls.join('')}  },`);
   }
   bus.push('close: () => connection.close(),', 'metrics: connection.metrics,', 'instanceId: connection.instanceId,');
-  const handlers = hasHandlers(service) ? 'const { handlers, ...connectOptions } = options;\n' : '';
-  const connectOptions = hasHandlers(service) ? 'connectOptions' : 'options';
-  return `${handlers}const connection = await connectService(${names.definition}, {
-  consumers: ${consumers},
-  rpcServers: ${rpcServers},
-}, ${connectOptions});
-return {
-${bus.map((line) => `  ${line}`).join('\n')}
-};`;
+  return `return {\n${bus.map((line) => `  ${line}`).join('\n')}\n};`;
+}
+
+/** Hands the runtime the handlers, made from the typed bus when the service passed a function. */
+function connectBody(service: Service, names: FacadeNames): string {
+  if (!hasHandlers(service)) {
+    return `const connection = await connectService(${names.definition}, { consumers: {}, rpcServers: {} }, options);
+return ${names.busFunction}(connection);`;
+  }
+  const consumers = forwardingObject(
+    service.consumes.map((subscription) => subscription.methodName),
+    'event, context',
+    (name) => `implemented.${name}(event, context)`,
+  );
+  const rpcServers = forwardingObject(
+    service.serves.map((use) => use.methodName),
+    'request, context',
+    (name) => `implemented.${name}(request, context)`,
+  );
+  return `const { handlers, ...connectOptions } = options;
+const connection = await connectService(${names.definition}, (connection) => {
+  const implemented = typeof handlers === 'function' ? handlers(${names.busFunction}(connection)) : handlers;
+  return {
+    consumers: ${consumers.replaceAll('\n', '\n  ')},
+    rpcServers: ${rpcServers.replaceAll('\n', '\n  ')},
+  };
+}, connectOptions);
+return ${names.busFunction}(connection);`;
 }
 
 function facadeStatements(model: Model, service: Service): (StatementStructures | string)[] {
@@ -257,7 +268,15 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       name: names.options,
       isExported: true,
       extends: ['ConnectOptions'],
-      properties: [{ name: 'handlers', type: names.handlers }],
+      properties: [
+        {
+          name: 'handlers',
+          type: `${names.handlers} | ((bus: ${names.bus}) => ${names.handlers})`,
+          docs: [
+            'The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves.',
+          ],
+        },
+      ],
     });
   }
   statements.push(
@@ -275,7 +294,15 @@ export const ${names.definition}: ServiceDefinition = ${printLiteral(serviceDefi
           : { name: 'options', type: 'ConnectOptions', initializer: '{}' },
       ],
       returnType: `Promise<${names.bus}>`,
-      statements: connectBody(index, service, names),
+      statements: connectBody(service, names),
+    },
+    {
+      kind: StructureKind.Function,
+      name: names.busFunction,
+      docs: [`Wraps the runtime's connection in ${service.name}'s typed bus.`],
+      parameters: [{ name: 'connection', type: 'ServiceConnection' }],
+      returnType: names.bus,
+      statements: busBody(index, service),
     },
   );
   return statements;

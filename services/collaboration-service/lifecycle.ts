@@ -10,31 +10,28 @@ import type { EndReason, MatchFound, Session, SessionStore } from './sessions.js
 
 export class SessionLifecycle {
   constructor(
-    /** A promise: `match.found` may be delivered while the bus is still connecting. */
-    private readonly bus: Promise<CollaborationServiceBus>,
+    private readonly bus: CollaborationServiceBus,
     private readonly sessions: SessionStore,
     private readonly rooms: SessionRooms,
   ) {}
 
   /** Idempotent: a redelivered `match.found` finds the session and announces it again. */
   async open(match: MatchFound): Promise<void> {
-    const bus = await this.bus;
     const session =
       this.sessions.get(match.session_id) ??
       this.sessions.open({
         session_id: match.session_id,
-        question: await bus.call.questionGet({ question_id: match.question.id }),
+        question: await this.bus.call.questionGet({ question_id: match.question.id }),
         user_ids: [match.users[0]!.user_id, match.users[1]!.user_id],
       });
     const { session_id, user_ids, started_at } = session;
-    await bus.publish.sessionStarted({ session_id, question_id: session.question.question_id, user_ids, started_at }, { session_id });
+    await this.bus.publish.sessionStarted({ session_id, question_id: session.question.question_id, user_ids, started_at }, { session_id });
   }
 
   async edit(sessionId: string, userId: string, codeDelta: string): Promise<void> {
     const session = this.sessions.require(sessionId);
     if (session.ended_at) throw new HttpError(410, `session ${sessionId} has ended`);
-    const bus = await this.bus;
-    await bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: new Date().toISOString() }, { session_id: sessionId });
+    await this.bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: new Date().toISOString() }, { session_id: sessionId });
   }
 
   async end(sessionId: string, userId: string, reason: EndReason): Promise<Session> {
@@ -43,8 +40,7 @@ export class SessionLifecycle {
     const ended = this.sessions.end(sessionId, reason);
     if (!ended) throw conflict(`session ${sessionId} has already ended`);
     try {
-      const bus = await this.bus;
-      await bus.publish.sessionEnded({ session_id: sessionId, user_ids: ended.user_ids, reason, ended_at: ended.ended_at! }, { session_id: sessionId });
+        await this.bus.publish.sessionEnded({ session_id: sessionId, user_ids: ended.user_ids, reason, ended_at: ended.ended_at! }, { session_id: sessionId });
     } catch (error) {
       this.sessions.reopen(sessionId);
       throw error;

@@ -12,22 +12,32 @@ import {
 import { busOptions } from '../common/bus-options.js';
 import type { ServiceContext } from '../common/service.js';
 import { traceBus, traceHandlers } from '../common/trace.js';
-import type { SessionLifecycle } from './lifecycle.js';
+import { SessionLifecycle } from './lifecycle.js';
 import type { SessionRooms } from './rooms.js';
+import type { SessionStore } from './sessions.js';
 
-export async function connectCollaborationBus(context: ServiceContext, lifecycle: SessionLifecycle, rooms: SessionRooms): Promise<CollaborationServiceBus> {
-  const handlers = traceHandlers<CollaborationServiceHandlers>(
-    collaborationServiceDefinition,
-    {
-      matchFound: (event) => lifecycle.open(event),
-      codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
-        const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
-        context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
+export interface CollaborationMessaging {
+  bus: CollaborationServiceBus;
+  lifecycle: SessionLifecycle;
+}
+
+export async function connectCollaborationBus(context: ServiceContext, sessions: SessionStore, rooms: SessionRooms): Promise<CollaborationMessaging> {
+  const lifecycleOn = (bus: CollaborationServiceBus) =>
+    new SessionLifecycle(traceBus(collaborationServiceDefinition, bus, context.logger), sessions, rooms);
+  const handlers = (bus: CollaborationServiceBus) => {
+    const lifecycle = lifecycleOn(bus);
+    return traceHandlers<CollaborationServiceHandlers>(
+      collaborationServiceDefinition,
+      {
+        matchFound: (event) => lifecycle.open(event),
+        codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
+          const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
+          context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
+        },
       },
-    },
-    context.logger,
-    context.config.instanceId,
-  );
+      context.logger,
+    );
+  };
   const bus = await connect({ ...busOptions(context), handlers });
-  return traceBus(collaborationServiceDefinition, bus, context.logger);
+  return { bus, lifecycle: lifecycleOn(bus) };
 }

@@ -30,20 +30,17 @@ function trace(logger: Logger, record: TraceRecord): void {
   logger.info({ trace: record }, `${record.kind} ${record.routingKey}`);
 }
 
-/** Traces each consumed event and served RPC request before its handler runs. `instanceId` names per-instance queues. */
-export function traceHandlers<H extends object>(definition: ServiceDefinition, handlers: H, logger: Logger, instanceId: string): H {
+/** Traces each consumed event and served RPC request before its handler runs. */
+export function traceHandlers<H extends object>(definition: ServiceDefinition, handlers: H, logger: Logger): H {
   const traced: Record<string, Fn> = {};
-  const perInstance = new Set(definition.topology.queues.filter((queue) => queue.perInstance).map((queue) => queue.name));
   for (const [name, handler] of Object.entries(handlers) as [string, Fn][]) {
-    const consumer = definition.consumers.find((spec) => spec.name === name);
     const server = definition.rpcServers.find((spec) => spec.name === name);
     traced[name] = (payload, context) => {
-      if (consumer) {
-        const { routingKey, messageId } = context as ConsumeContext;
-        const queue = perInstance.has(consumer.queue) ? `${consumer.queue}.${instanceId}` : consumer.queue;
-        trace(logger, { kind: 'consume', exchange: consumer.exchange, routingKey, queue, ...(messageId && { messageId }) });
-      } else if (server) {
+      if (server) {
         trace(logger, { kind: 'serve', ...rpcRoute(server) });
+      } else {
+        const { exchange, routingKey, queue, messageId } = context as ConsumeContext;
+        trace(logger, { kind: 'consume', exchange, routingKey, queue, ...(messageId && { messageId }) });
       }
       return handler(payload, context);
     };

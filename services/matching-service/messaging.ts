@@ -15,7 +15,6 @@ export async function connectMatchingBus(context: ServiceContext, profiles: Prof
       sessionEnded: (event) => profiles.leaveSession(event.session_id),
     },
     context.logger,
-    context.config.instanceId,
   );
   const bus = await connect({ ...busOptions(context), handlers });
   return traceBus(matchingServiceDefinition, bus, context.logger);

@@ -23,7 +23,6 @@ export async function connectQuestionBus(context: ServiceContext, questions: rea
       },
     },
     context.logger,
-    context.config.instanceId,
   );
   return connect({ ...busOptions(context), handlers });
 }

@@ -19,7 +19,6 @@ export async function connectUserBus(context: ServiceContext, users: UserStore):
       },
     },
     context.logger,
-    context.config.instanceId,
   );
   const bus = await connect({ ...busOptions(context), handlers });
   return traceBus(userServiceDefinition, bus, context.logger);

@@ -5,7 +5,7 @@
  * reason written after the directive. Nothing here runs.
  */
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
-import type { MatchingServiceBus, MatchingServiceHandlers } from '../../generated/services/matching-service.js';
+import type { MatchingServiceBus, MatchingServiceHandlers, MatchingServiceOptions } from '../../generated/services/matching-service.js';
 import type { QuestionServiceBus } from '../../generated/services/question-service.js';
 import type { UserServiceBus } from '../../generated/services/user-service.js';
 import type { CodeUpdated, UserCreated, UserProfile } from '../../generated/payloads.js';
@@ -80,3 +80,13 @@ export const incomplete: MatchingServiceHandlers = {
   userUpdated: () => undefined,
   userDeleted: () => undefined,
 };
+
+// Handlers made from the bus: they may publish and call with exactly the facade's operations.
+export const fromBus: MatchingServiceOptions['handlers'] = (bus) => ({
+  ...handlers,
+  userCreated: async (event) => {
+    await bus.call.userProfileGet({ user_id: event.user_id });
+    // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
+    await bus.publish.userCreated(event);
+  },
+});

@@ -60,7 +60,7 @@ describe('consume', () => {
     await bus.publish('orderPlaced', { order_id: 'ctx-1' }, { order_id: 'ctx-1', amount: 5 }, { correlationId: 'corr-ctx-1' });
     await waitFor(() => handledFor('ctx-1').length === 1, { timeoutMs: 5_000, what: 'the order to be handled' });
     const { context } = handledFor('ctx-1')[0]!;
-    expect(context).toMatchObject({ routingKey: 'order.ctx-1.placed', params: { order_id: 'ctx-1' }, attempt: 1, redelivered: false, correlationId: 'corr-ctx-1' });
+    expect(context).toMatchObject({ exchange: EXCHANGE, routingKey: 'order.ctx-1.placed', queue: ORDERS_QUEUE, params: { order_id: 'ctx-1' }, attempt: 1, redelivered: false, correlationId: 'corr-ctx-1' });
     expect(context.messageId).toBeTypeOf('string');
 
     rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from(JSON.stringify({ order_id: 'ctx-2', amount: 0 })));

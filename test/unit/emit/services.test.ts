@@ -60,8 +60,8 @@ describe('emitServices', () => {
     ['collaboration-service', "codeUpdated: (payload, params, options) => connection.publish('codeUpdated', params, payload, options),"],
     ['matching-service', "matchFound: (payload, options) => connection.publish('matchFound', {}, payload, options),"],
     ['matching-service', "questionPick: (request, options) => connection.call('questionPick', request, options) as Promise<Question>,"],
-    ['matching-service', 'userCreated: (event, context) => handlers.userCreated(event, context),'],
-    ['question-service', 'questionGet: (request, context) => handlers.questionGet(request, context),'],
+    ['matching-service', 'userCreated: (event, context) => implemented.userCreated(event, context),'],
+    ['question-service', 'questionGet: (request, context) => implemented.questionGet(request, context),'],
   ])('%s: %s', (name, line) => {
     expect(facade(name)).toContain(line);
   });
@@ -97,6 +97,7 @@ describe('emitServices', () => {
 
   it('requires handlers only from services that have some', () => {
     expect(facade('user-service')).toContain('export async function connect(options: UserServiceOptions): Promise<UserServiceBus>');
+    expect(facade('user-service')).toContain('handlers: UserServiceHandlers | ((bus: UserServiceBus) => UserServiceHandlers);');
     const publisherOnly: Service = { ...service('user-service'), serves: [] };
     const [file] = emitServices({ ...peerPrepModel, services: [publisherOnly] });
     expect(file?.content).toContain('export async function connect(options: ConnectOptions = {}): Promise<UserServiceBus>');
