@@ -64,10 +64,10 @@ describe('amqps', () => {
   });
 
   it('refuses a broker whose certificate the client cannot verify, at once, with a clear typed error', async () => {
-    const started = Date.now();
     const error = await generated.collaborationService
       .connect({
-        url: amqpsUrl(), logger, connectTimeoutMs: 20_000,
+        // A client that retried a failed verification would still be retrying when the test times out.
+        url: amqpsUrl(), logger, connectTimeoutMs: 600_000,
         tls: { ca: await readPem(listener.untrustedCa), cert: await readPem(listener.client.cert), key: await readPem(listener.client.key) },
         handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
       })
@@ -77,7 +77,6 @@ describe('amqps', () => {
     expect(message).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
     expect(message).toMatch(/ failed: (unable to verify the first certificate|self-signed certificate in certificate chain) \(/);
     expect(message).not.toContain(new URL(vhost.url).password);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('is refused by a broker that verifies clients when it presents no certificate', async () => {
