@@ -2,10 +2,12 @@
  * Publishes outbox entries in order, each removed only once the broker confirmed it. A failed
  * publish (broker down, no queue bound yet) is retried with back-off; later entries wait behind
  * it, so consumers see a user's events in the order they happened. At least once: a crash between
- * the confirm and the removal publishes the entry again, with the same message id.
+ * the confirm and the removal publishes the entry again, with the same message id. An entry the
+ * contract now refuses (its schema changed since it was written) can never be published: it is set
+ * aside with the reason instead of blocking every event behind it.
  */
 import type { Logger } from 'pino';
-import { describe } from '../../runtime/index.js';
+import { describe, ValidationError } from '../../runtime/index.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 
 export type PublishEntry = (entry: OutboxEntry) => Promise<void>;
@@ -56,6 +58,11 @@ export class OutboxRelay {
       try {
         await this.publish(entry);
       } catch (error) {
+        if (error instanceof ValidationError) {
+          this.logger.error({ event: entry.event, messageId: entry.messageId, err: error.message }, 'outbox entry no longer fits the contract: set aside in outbox_rejected');
+          this.outbox.setAside(entry.seq, error.message);
+          continue;
+        }
         this.scheduleRetry(entry, error);
         return;
       }

@@ -23,6 +23,14 @@ export const OUTBOX_SCHEMA = `
     payload TEXT NOT NULL,
     message_id TEXT NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS outbox_rejected (
+    seq INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+  );
 `;
 
 interface OutboxRow {
@@ -53,6 +61,16 @@ export class Outbox {
 
   remove(seq: number): void {
     this.db.prepare('DELETE FROM outbox WHERE seq = ?').run(seq);
+  }
+
+  /** Moves an entry that can never be published to `outbox_rejected`, with the reason, for someone to look at. */
+  setAside(seq: number, reason: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO outbox_rejected (seq, event, payload, message_id, reason, rejected_at) SELECT seq, event, payload, message_id, ?, ? FROM outbox WHERE seq = ?')
+        .run(reason, new Date().toISOString(), seq);
+      this.remove(seq);
+    })();
   }
 
   get size(): number {
