@@ -1,4 +1,4 @@
-# One image for the four PeerPrep services; docker-compose.yml picks the service by command.
+# One image for the four PeerPrep services and the provisioning step; docker-compose.yml picks by command.
 # The full node image carries python3, make and g++, which better-sqlite3 needs to build at install.
 FROM node:20-bookworm
 WORKDIR /app
@@ -8,6 +8,7 @@ COPY asyncapi.yaml tsconfig.json ./
 COPY generated generated
 COPY runtime runtime
 COPY services services
+COPY provision provision
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 EXPOSE 3000
 # The same launcher as `npm run service -- <name>`, without npm in between (signals reach node).
