@@ -21,7 +21,7 @@ export async function assertBrokerReachable(url: string): Promise<void> {
         'Start a broker, then run the demo again:',
         '  bash scripts/ensure-broker.sh      # RabbitMQ installed on this machine (guest on localhost, the default URL)',
         '  docker compose up -d rabbitmq      # with Docker: credentials from .env, so then',
-        '  RABBITMQ_URL=amqp://<RABBITMQ_USER>:<RABBITMQ_PASSWORD>@localhost:5672 npm run demo',
+        '  RABBITMQ_URL=amqp://<RABBITMQ_ADMIN_USER>:<RABBITMQ_ADMIN_PASSWORD>@localhost:5672 npm run demo',
       ].join('\n'),
     );
   } finally {
