@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ConnectionManager } from './connection.js';
 import { ManagedChannel } from './managed-channel.js';
 import { InFlight } from './in-flight.js';
+import { Deadlines, Expiring } from './deadlines.js';
 import { ConnectionClosedError, OutageBufferFullError, PublishFailedError, PublishTimeoutError, UnroutableError } from './errors.js';
 
 export interface OutgoingMessage {
@@ -20,12 +21,17 @@ export interface OutgoingMessage {
   properties: Options.Publish & { messageId: string };
 }
 
-interface PendingSend {
-  message: OutgoingMessage;
-  resolve(): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-  settled: boolean;
+class PendingSend extends Expiring {
+  settled = false;
+
+  constructor(
+    readonly message: OutgoingMessage,
+    readonly timeoutMs: number,
+    readonly resolve: () => void,
+    readonly reject: (error: Error) => void,
+  ) {
+    super(performance.now() + timeoutMs);
+  }
 }
 
 const NACKED = 'message nacked';
@@ -38,6 +44,9 @@ export class ConfirmPublisher {
   private readonly returned = new Set<string>();
   private awaitingDrain = false;
   private readonly inFlight = new InFlight();
+  private readonly deadlines = new Deadlines<PendingSend>((pending) =>
+    this.settle(pending, new PublishTimeoutError(pending.message.exchange, pending.message.routingKey, pending.timeoutMs)),
+  );
   private closed = false;
 
   constructor(connection: ConnectionManager, logger: Logger, private readonly bufferLimit: number) {
@@ -62,11 +71,8 @@ export class ConfirmPublisher {
   send(message: OutgoingMessage, timeoutMs: number): Promise<void> {
     if (this.closed) return Promise.reject(new ConnectionClosedError(`publish to ${message.exchange}`));
     return new Promise<void>((resolve, reject) => {
-      const pending: PendingSend = { message, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
-      pending.timer = setTimeout(
-        () => this.settle(pending, new PublishTimeoutError(message.exchange, message.routingKey, timeoutMs)),
-        timeoutMs,
-      );
+      const pending = new PendingSend(message, timeoutMs, resolve, reject);
+      this.deadlines.track(pending);
       this.inFlight.enter();
       this.dispatch(pending);
     });
@@ -147,7 +153,7 @@ export class ConfirmPublisher {
   private settle(pending: PendingSend, error?: Error): void {
     if (pending.settled) return;
     pending.settled = true;
-    clearTimeout(pending.timer);
+    this.deadlines.untrack(pending);
     this.waiting.delete(pending);
     if (error) {
       this.returned.delete(pending.message.properties.messageId);
