@@ -16,7 +16,7 @@ export interface Instance {
   env?: Record<string, string>;
 }
 
-export const PEERPREP: Instance[] = [
+const PEERPREP: Instance[] = [
   { name: 'question-service', instanceId: 'question' },
   { name: 'user-service', instanceId: 'user' },
   { name: 'matching-service', instanceId: 'matching' },

@@ -9,7 +9,7 @@ export interface ManagementConfig {
   password: string;
 }
 
-export const MANAGEMENT_ENV = { url: 'RABBITMQ_MANAGEMENT_URL', user: 'RABBITMQ_ADMIN_USER', password: 'RABBITMQ_ADMIN_PASSWORD' } as const;
+const MANAGEMENT_ENV = { url: 'RABBITMQ_MANAGEMENT_URL', user: 'RABBITMQ_ADMIN_USER', password: 'RABBITMQ_ADMIN_PASSWORD' } as const;
 const DEFAULT_MANAGEMENT_URL = 'http://localhost:15672';
 
 export function managementConfigFromEnv(env: Record<string, string | undefined>): ManagementConfig {

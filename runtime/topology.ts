@@ -84,7 +84,7 @@ async function declare(kind: 'exchange' | 'queue', name: string, wanted: Record<
  * "inequivalent arg 'x-queue-type' for queue 'q' in vhost 'v': received the value 'quorum' of type
  * 'longstr' but current value is none". AMQP offers no way to read the other settings back.
  */
-export function asConflict(kind: 'exchange' | 'queue', name: string, wanted: Record<string, unknown>, error: unknown): TopologyConflictError | undefined {
+function asConflict(kind: 'exchange' | 'queue', name: string, wanted: Record<string, unknown>, error: unknown): TopologyConflictError | undefined {
   const text = error instanceof Error ? error.message : String(error);
   if (!/\b406\b|PRECONDITION[_-]FAILED/.test(text)) return undefined;
   const brokerMessage = /PRECONDITION_FAILED - ([^"]+)/.exec(text)?.[1] ?? text;

@@ -8,7 +8,7 @@ import type { GeneratedFile } from './generated-file.js';
  * vhost keys, users and permissions and puts the topology into `<vhost>`; `npm run broker:provision`
  * creates users and permissions in any vhost.
  */
-export const DEFINITIONS_VHOST = '/';
+const DEFINITIONS_VHOST = '/';
 
 /**
  * `definitions.json`: the contract's broker objects in RabbitMQ's definitions format, for

@@ -18,7 +18,7 @@ import type { Model, Queue, Service } from './types.js';
 /** The default exchange's name in permission checks. */
 export const DEFAULT_EXCHANGE_RESOURCE = 'amq.default';
 /** RabbitMQ's "no access" for configure / write / read. */
-export const NO_RESOURCES = '';
+const NO_RESOURCES = '';
 /** A topic permission regex no routing key matches (`''` would still match the empty key). */
 export const NO_ROUTING_KEYS = '(?!)';
 
@@ -162,7 +162,7 @@ function queueGrant(queue: Queue, reason: string): Grant {
   return { name: queue.name, perInstance: queue.perInstance, reason };
 }
 
-export function escapeRegex(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
