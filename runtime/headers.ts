@@ -15,6 +15,16 @@ export const Header = {
   rpcError: 'x-rpc-error',
 } as const;
 
+/** What the consumer adds when it dead-letters a message (beside the original exchange and routing key it always carries). */
+export const DEAD_LETTER_HEADERS = [
+  Header.deadLetterReason,
+  Header.error,
+  Header.attempts,
+  Header.originalQueue,
+  Header.deadLetteredBy,
+  Header.deadLetteredAt,
+] as const;
+
 export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler';
 
 /** Headers the broker adds when it dead-letters; dropped when we republish, our own headers count attempts. */

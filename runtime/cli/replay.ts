@@ -1,0 +1,83 @@
+/**
+ * Replaying dead letters: each goes back to the one queue it failed in (the default exchange,
+ * routing key = its `x-original-queue` header), never through its original exchange, which would
+ * hand a second copy to every other queue bound to that routing key. It keeps
+ * `x-original-exchange` and `x-original-routing-key`, so the consumer dispatches it by the route it
+ * was first published with, and it comes back as attempt 1 with its full retries. The dead-letter
+ * headers (reason, error, attempts, queue, by, at) are stripped: the message is live again, and if
+ * it fails again the consumer writes them afresh. A message is removed from the dead-letter queue
+ * only once the broker confirmed its republish; one that cannot be replayed stays where it is.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
+import { DEAD_LETTER_HEADERS, Header, withoutBrokerDeathHeaders } from '../headers.js';
+import { describe } from '../errors.js';
+
+/** Bookkeeping of the failed run that must not follow the message back into its queue. */
+const DROPPED_ON_REPLAY: string[] = [...DEAD_LETTER_HEADERS, Header.attempt, Header.lastError];
+
+export interface ReplayOutcome {
+  replayed: number;
+  left: number;
+}
+
+/** Replays up to `count` messages of `queue`, reporting each one left behind on stderr. */
+export async function replay(channel: ConfirmChannel, queue: string, count: number): Promise<ReplayOutcome> {
+  let replayed = 0;
+  const left: GetMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const message = await channel.get(queue, { noAck: false });
+    if (!message) break;
+    try {
+      await republish(channel, message);
+    } catch (error) {
+      left.push(message); // held unacked, so the loop does not get it again
+      console.error(`#${i + 1} ${message.properties.messageId ?? ''}: ${describe(error)}, left in ${queue}`);
+      continue;
+    }
+    channel.ack(message);
+    replayed++;
+  }
+  for (const message of left) channel.nack(message, false, true);
+  return { replayed, left: left.length };
+}
+
+/** Publishes the dead letter into its original queue; resolves once the broker confirmed it. */
+function republish(channel: ConfirmChannel, message: GetMessage): Promise<void> {
+  const { properties } = message;
+  const original = withoutBrokerDeathHeaders(properties.headers ?? {});
+  const queue = original[Header.originalQueue];
+  if (typeof queue !== 'string' || typeof original[Header.originalExchange] !== 'string' || typeof original[Header.originalRoutingKey] !== 'string') {
+    return Promise.reject(new Error(`no ${Header.originalQueue}, ${Header.originalExchange} or ${Header.originalRoutingKey} header (not dead-lettered by this runtime)`));
+  }
+  const headers = Object.fromEntries(Object.entries(original).filter(([name]) => !DROPPED_ON_REPLAY.includes(name)));
+  const messageId: string = properties.messageId ?? randomUUID();
+  return new Promise((resolve, reject) => {
+    let returned = false;
+    const onReturn = (back: { properties: { messageId?: unknown } }) => {
+      if (back.properties.messageId === messageId) returned = true;
+    };
+    channel.on('return', onReturn);
+    channel.publish(
+      '',
+      queue,
+      message.content,
+      {
+        contentType: properties.contentType,
+        correlationId: properties.correlationId,
+        messageId,
+        timestamp: properties.timestamp,
+        type: properties.type,
+        persistent: true,
+        mandatory: true,
+        headers,
+      },
+      (error: unknown) => {
+        channel.off('return', onReturn);
+        if (error) reject(new Error(`replay to queue ${queue} failed (${describe(error)})`));
+        else if (returned) reject(new Error(`replay to queue ${queue} failed (the queue does not exist)`));
+        else resolve();
+      },
+    );
+  });
+}
