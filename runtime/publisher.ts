@@ -1,9 +1,8 @@
 /** Publishing a contract event: validate, build the routing key and properties, send with confirms. */
 import { randomUUID } from 'node:crypto';
-import type { Counter } from 'prom-client';
 import type { PublishOptions, RoutingParams } from './api.js';
 import type { PublisherSpec } from './definition.js';
-import type { ConfirmPublisher } from './confirm-publisher.js';
+import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher.js';
 import type { Metrics } from './metrics.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { currentScope } from './message-scope.js';
@@ -12,8 +11,11 @@ import { UnknownOperationError, ValidationError } from './errors.js';
 interface Route {
   spec: PublisherSpec;
   routingKey: RoutingKeyTemplate;
-  published: ReturnType<Counter<'service' | 'operation'>['labels']>;
+  /** Counts one confirmed publish; made once so that a publish allocates no callback for it. */
+  countPublished: () => void;
 }
+
+const NO_OPTIONS: PublishOptions = Object.freeze({});
 
 export class EventPublisher {
   private readonly routes = new Map<string, Route>();
@@ -26,40 +28,39 @@ export class EventPublisher {
     private readonly defaultTimeoutMs: number,
   ) {
     for (const spec of specs) {
-      this.routes.set(spec.name, {
-        spec,
-        routingKey: compileRoutingKey(spec.routingKey),
-        published: metrics.published.labels(service, spec.name),
-      });
+      const published = metrics.published.labels(service, spec.name);
+      this.routes.set(spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), countPublished: () => published.inc() });
     }
   }
 
-  async publish(name: string, params: RoutingParams, payload: unknown, options: PublishOptions = {}): Promise<void> {
+  /** Not `async`: one promise per publish instead of two (any throw below still becomes a rejection). */
+  publish(name: string, params: RoutingParams, payload: unknown, options: PublishOptions = NO_OPTIONS): Promise<void> {
     const route = this.routes.get(name);
-    if (!route) throw new UnknownOperationError('publisher', name);
-    const { spec } = route;
-    if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
-    const routingKey = route.routingKey.fill(params);
-    const scope = currentScope();
-    await this.sender.send(
-      {
-        exchange: spec.exchange,
-        routingKey,
-        content: Buffer.from(JSON.stringify(payload)),
-        properties: {
-          contentType: 'application/json',
-          messageId: options.messageId ?? randomUUID(),
-          correlationId: options.correlationId ?? scope?.correlationId ?? randomUUID(),
-          timestamp: Math.floor(Date.now() / 1000),
-          persistent: spec.persistent,
-          mandatory: spec.mandatory,
-          type: spec.message,
-          // No empty table to encode and decode on every message that carries no headers.
-          ...((scope || options.headers) && { headers: { ...scope?.traceHeaders, ...options.headers } }),
-        },
-      },
-      options.timeoutMs ?? this.defaultTimeoutMs,
-    );
-    route.published.inc();
+    if (!route) return Promise.reject(new UnknownOperationError('publisher', name));
+    let message: OutgoingMessage;
+    try {
+      message = messageFor(route, params, payload, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.sender.send(message, options.timeoutMs ?? this.defaultTimeoutMs).then(route.countPublished);
   }
+}
+
+function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions): OutgoingMessage {
+  if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
+  const filledKey = routingKey.fill(params);
+  const scope = currentScope();
+  const properties: OutgoingMessage['properties'] = {
+    contentType: 'application/json',
+    messageId: options.messageId ?? randomUUID(),
+    correlationId: options.correlationId ?? scope?.correlationId ?? randomUUID(),
+    timestamp: Math.floor(Date.now() / 1000),
+    persistent: spec.persistent,
+    mandatory: spec.mandatory,
+    type: spec.message,
+  };
+  // Most publishes carry no headers: no table to build for them.
+  if (scope || options.headers) properties.headers = { ...scope?.traceHeaders, ...options.headers };
+  return { exchange: spec.exchange, routingKey: filledKey, content: Buffer.from(JSON.stringify(payload)), properties };
 }
