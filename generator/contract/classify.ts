@@ -17,11 +17,16 @@ export interface CompatibilityVerdict {
   ok: boolean;
 }
 
+/** The major of a version (`1.4.0` -> 1, leniently: `v2` -> 2); undefined when it holds no number. */
+export function majorOf(version: string): number | undefined {
+  return semver.coerce(version)?.major;
+}
+
 /** Whether `current`'s major version is above `base`'s (versions that are not semver never count as bumped). */
 export function isMajorBump(baseVersion: string, currentVersion: string): boolean {
-  const before = semver.coerce(baseVersion);
-  const after = semver.coerce(currentVersion);
-  return before !== null && after !== null && semver.major(after) > semver.major(before);
+  const before = majorOf(baseVersion);
+  const after = majorOf(currentVersion);
+  return before !== undefined && after !== undefined && after > before;
 }
 
 export function judgeCompatibility(base: Model, current: Model): CompatibilityVerdict {

@@ -9,7 +9,7 @@ import { CHECK_NAMES, type CheckName } from './checks/check-result.js';
 import { formatReport, runContractChecks } from './run-checks.js';
 
 const USAGE = `usage: npm run contract:check [-- [--base <git ref> | --base-spec <file>] [--spec <path>] [--out <dir>] [--project <tsconfig>] [--skip <checks>]]
-  --base       compare with the spec at this git ref (default: the commit before the spec's latest change)
+  --base       compare with the spec at this git ref (default: the first spec of the current major version)
   --base-spec  compare with this file instead
   --spec       the AsyncAPI document (default asyncapi.yaml)
   --out        the generated directory to check (default generated)

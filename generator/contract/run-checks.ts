@@ -1,22 +1,29 @@
 /** Runs the contract checks in order; a check that needs the model is skipped when the spec does not load. */
 import { loadModel } from '../load/load-model.js';
-import { readBaseSpecFile, readBaseSpecFromGit } from './base-spec.js';
+import { readBaseSpecAtRef, readBaseSpecFile, type BaseSpec } from './base-spec.js';
 import { checkBreaking } from './checks/check-breaking.js';
 import { checkGenerated } from './checks/check-generated.js';
 import { skipped, type CheckName, type CheckResult } from './checks/check-result.js';
 import { checkExamples, checkSpec } from './checks/check-spec.js';
 import { checkTypes } from './checks/check-types.js';
+import { defaultBaseSpec } from './default-base.js';
 
 export interface ContractCheckOptions {
   specPath: string;
   outDir: string;
   /** tsconfig for the type check. */
   project: string;
-  /** Compare with the spec at this git ref (default: before the spec's latest change). */
+  /** Compare with the spec at this git ref (default: the first spec of the current major, see default-base.ts). */
   baseRef?: string;
   /** Compare with this file instead of a git ref. */
   baseSpecPath?: string;
   skip: ReadonlySet<CheckName>;
+}
+
+function readBaseSpec(options: ContractCheckOptions): Promise<BaseSpec> {
+  if (options.baseSpecPath !== undefined) return readBaseSpecFile(options.baseSpecPath);
+  if (options.baseRef !== undefined) return readBaseSpecAtRef(options.specPath, options.baseRef);
+  return defaultBaseSpec(options.specPath);
 }
 
 export async function runContractChecks(options: ContractCheckOptions): Promise<CheckResult[]> {
@@ -28,12 +35,7 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
     examples: () => checkExamples(loaded),
     generated: () => (model === undefined ? unloaded('generated') : checkGenerated(model, options.outDir)),
     types: () => checkTypes(options.project),
-    breaking: async () => {
-      if (model === undefined) return unloaded('breaking');
-      const base =
-        options.baseSpecPath === undefined ? await readBaseSpecFromGit(options.specPath, options.baseRef) : await readBaseSpecFile(options.baseSpecPath);
-      return checkBreaking(model, base);
-    },
+    breaking: async () => (model === undefined ? unloaded('breaking') : checkBreaking(model, await readBaseSpec(options))),
   };
   const results: CheckResult[] = [];
   for (const [name, step] of Object.entries(steps) as [CheckName, () => CheckResult | Promise<CheckResult>][]) {

@@ -2,23 +2,12 @@
  * The contract's history from git: each commit that changed the spec, classified against the
  * version before it. Newest first; at most `limit` commits. Outside a git repository: none.
  */
-import { execFile } from 'node:child_process';
 import { basename, dirname } from 'node:path';
-import { promisify } from 'node:util';
 import { classifyChanges } from '../contract/classify.js';
+import { git } from '../git.js';
 import { loadModelFromText } from '../load/load-model.js';
 import type { Model } from '../model/types.js';
 import type { HistoryEntry } from './site/history-page.js';
-
-const run = promisify(execFile);
-
-async function git(dir: string, args: string[]): Promise<string | undefined> {
-  try {
-    return (await run('git', ['-C', dir, ...args], { maxBuffer: 64 * 1024 * 1024 })).stdout;
-  } catch {
-    return undefined;
-  }
-}
 
 async function modelAt(dir: string, file: string, commit: string): Promise<Model | undefined> {
   const text = await git(dir, ['show', `${commit}:./${file}`]);

@@ -1,5 +1,6 @@
 /** Check 5: no breaking change against the base contract, unless info.version's major was bumped. */
 import semver from 'semver';
+import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { loadModelFromText } from '../../load/load-model.js';
 import type { Model } from '../../model/types.js';
 import type { BaseSpec } from '../base-spec.js';
@@ -7,23 +8,37 @@ import type { ContractChange } from '../change.js';
 import { judgeCompatibility } from '../classify.js';
 import type { CheckResult } from './check-result.js';
 
+/** How many of an unloadable base's diagnostics the report lists. */
+const SHOWN_DIAGNOSTICS = 5;
+
 export function describeChange(change: ContractChange): string[] {
   return [`${change.breaking ? 'BREAKING' : 'compatible'} ${change.kind} at ${change.pointer}`, `  ${change.what}`, `  ${change.why}`];
 }
 
+function unloadableBase(base: string, diagnostics: readonly Diagnostic[]): CheckResult {
+  const shown = diagnostics.slice(0, SHOWN_DIAGNOSTICS).flatMap((diagnostic) => formatDiagnostic(diagnostic).split('\n'));
+  const hidden = diagnostics.length - SHOWN_DIAGNOSTICS;
+  return {
+    name: 'breaking',
+    ok: false,
+    summary: `the base (${base}) does not load with this generator (${diagnostics.length} problem(s)), so nothing was compared: pass another base (--base <ref> or --base-spec <file>)`,
+    details: hidden > 0 ? [...shown, `... and ${hidden} more`] : shown,
+  };
+}
+
 export async function checkBreaking(current: Model, base: BaseSpec): Promise<CheckResult> {
-  if ('missing' in base) return { name: 'breaking', ok: true, summary: `no base to compare with: ${base.missing}`, details: [] };
+  if ('none' in base) return { name: 'breaking', ok: true, summary: `no base to compare with: ${base.none}`, details: [] };
+  if ('unreachable' in base) return { name: 'breaking', ok: false, summary: `no base to compare with: ${base.unreachable}`, details: [] };
+  const against = base.role === undefined ? base.label : `${base.label}, ${base.role}`;
   const loaded = await loadModelFromText(base.text, base.label);
-  if ('diagnostics' in loaded) {
-    return { name: 'breaking', ok: true, summary: `not compared: the base (${base.label}) does not load with this generator (${loaded.diagnostics.length} problem(s))`, details: [] };
-  }
+  if ('diagnostics' in loaded) return unloadableBase(against, loaded.diagnostics);
   const verdict = judgeCompatibility(loaded.model, current);
   const versions = `${loaded.model.version} -> ${current.version}`;
   const details = [...verdict.breaking, ...verdict.changes.filter((change) => !change.breaking)].flatMap(describeChange);
-  if (verdict.changes.length === 0) return { name: 'breaking', ok: true, summary: `no change against ${base.label}`, details };
-  const counts = `${verdict.breaking.length} breaking, ${verdict.changes.length - verdict.breaking.length} compatible change(s) against ${base.label} (${versions})`;
+  if (verdict.changes.length === 0) return { name: 'breaking', ok: true, summary: `no change against ${against}`, details };
+  const counts = `${verdict.breaking.length} breaking, ${verdict.changes.length - verdict.breaking.length} compatible change(s) against ${against} (${versions})`;
   if (verdict.breaking.length === 0) return { name: 'breaking', ok: true, summary: counts, details };
-  if (verdict.majorBumped) return { name: 'breaking', ok: true, summary: `${counts}: accepted, the major version was bumped`, details };
+  if (verdict.majorBumped) return { name: 'breaking', ok: true, summary: `${counts}: allowed, the major version was bumped`, details };
   return {
     name: 'breaking',
     ok: false,

@@ -1,8 +1,9 @@
 /**
  * `npm run contract:check` as CI runs it, on a throwaway git repository holding a copy of
  * asyncapi.yaml: a required field added to user.created fails the breaking check, the same edit
- * with a major version bump passes. The real repository is never touched. The generated/ and
- * type checks are skipped here (they need the whole project; CI runs them on the real one).
+ * with a major version bump passes, and the default base is the first spec of the current major
+ * however the history runs. The real repository is never touched. The generated/ and type checks
+ * are skipped here (they need the whole project; CI runs them on the real one).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addRequiredField, bumpMajor, editedSpec } from './spec-edits.js';
+import { addRequiredField, bumpMajor, editDescription, editedSpec } from './spec-edits.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -18,8 +19,8 @@ const run = promisify(execFile);
 let dir: string;
 let spec: string;
 
-async function contractCheck(...args: string[]): Promise<{ code: number; output: string }> {
-  const argv = [join(REPO, 'generator/contract/cli.ts'), '--spec', spec, '--skip', 'generated,types', ...args];
+async function contractCheckOf(specPath: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  const argv = [join(REPO, 'generator/contract/cli.ts'), '--spec', specPath, '--skip', 'generated,types', ...args];
   try {
     const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), argv, { cwd: REPO });
     return { code: 0, output: stdout + stderr };
@@ -29,6 +30,8 @@ async function contractCheck(...args: string[]): Promise<{ code: number; output:
   }
 }
 
+const contractCheck = (...args: string[]) => contractCheckOf(spec, ...args);
+
 function git(...args: string[]): void {
   execFileSync('git', ['-C', dir, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { stdio: 'pipe' });
 }
@@ -37,6 +40,13 @@ function commitSpec(text: string, message: string): void {
   writeFileSync(spec, text);
   git('add', 'asyncapi.yaml');
   git('commit', '-q', '-m', message);
+}
+
+/** A clone of the throwaway repository holding only its last `depth` commits; returns its spec's path. */
+function shallowClone(depth: number): string {
+  const clone = join(dir, 'shallow');
+  execFileSync('git', ['clone', '-q', '--depth', String(depth), `file://${dir}`, clone], { stdio: 'pipe' });
+  return join(clone, 'asyncapi.yaml');
 }
 
 const original = editedSpec(() => {});
@@ -69,7 +79,7 @@ describe('contract:check breaking-change gate', () => {
 
   it('passes, saying why, when the spec has no earlier version', async () => {
     const { code, output } = await contractCheck();
-    expect(output).toMatch(/no base to compare with: [0-9a-f]{12}~1 has no asyncapi.yaml/);
+    expect(output).toContain('ok   breaking   no base to compare with: asyncapi.yaml has no earlier version');
     expect(code).toBe(0);
   });
 
@@ -78,7 +88,7 @@ describe('contract:check breaking-change gate', () => {
     const { code, output } = await contractCheck();
     expect(code).toBe(1);
     expect(output).toContain('FAIL breaking   1 breaking');
-    expect(output).toContain('asyncapi.yaml at HEAD (1.0.0 -> 1.0.0)');
+    expect(output).toMatch(/asyncapi.yaml at [0-9a-f]{12}, the first version of major 1 \(1.0.0 -> 1.0.0\)/);
     expect(output).toContain('BREAKING required-property-added at /components/messages/UserCreated/payload/properties/display_name');
     expect(output).toContain('breaks producers (user-service)');
     expect(output).toContain('bump info.version\'s major (to 2.0.0)');
@@ -94,11 +104,76 @@ describe('contract:check breaking-change gate', () => {
     expect(output).toContain('BREAKING required-property-added');
   });
 
-  it('passes the same edit with a major version bump', async () => {
+  it('still fails when a later commit touches the spec compatibly (a description edit)', async () => {
+    commitSpec(requiredFieldAdded, 'display_name required');
+    commitSpec(
+      editedSpec((document) => {
+        addRequiredField(document, 'UserCreated', 'display_name');
+        editDescription(document);
+      }),
+      'description edited',
+    );
+    const { code, output } = await contractCheck();
+    expect(code).toBe(1);
+    expect(output).toContain('BREAKING required-property-added');
+  });
+
+  it('passes the same edit with a major version bump, reporting it as allowed', async () => {
     commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
     const { code, output } = await contractCheck();
-    expect(output).toContain('(1.0.0 -> 2.0.0): accepted, the major version was bumped');
+    expect(output).toMatch(/against asyncapi.yaml at [0-9a-f]{12}, the last version before major 2 \(1.0.0 -> 2.0.0\): allowed, the major version was bumped/);
+    expect(output).toContain('BREAKING required-property-added');
     expect(code).toBe(0);
+  });
+
+  it('after a major bump, fails a later breaking change within the new major', async () => {
+    commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
+    commitSpec(
+      editedSpec((document) => {
+        addRequiredField(document, 'UserCreated', 'display_name');
+        bumpMajor(document);
+        addRequiredField(document, 'UserCreated', 'avatar_url');
+      }),
+      'avatar_url required, still 2.0.0',
+    );
+    const { code, output } = await contractCheck();
+    expect(code).toBe(1);
+    expect(output).toMatch(/against asyncapi.yaml at [0-9a-f]{12}, the first version of major 2 \(2.0.0 -> 2.0.0\)/);
+    expect(output).toContain('BREAKING required-property-added at /components/messages/UserCreated/payload/properties/avatar_url');
+    expect(output).not.toContain('properties/display_name');
+  });
+
+  it('fails in a shallow clone whose history stops inside the current major, saying how to fetch the rest', async () => {
+    commitSpec(editedSpec(editDescription), 'description edited');
+    const { code, output } = await contractCheckOf(shallowClone(1));
+    expect(output).toContain('FAIL breaking   no base to compare with: this clone is shallow');
+    expect(output).toContain('git fetch --unshallow');
+    expect(code).toBe(1);
+  });
+
+  it('needs no more history in a shallow clone that reaches the major bump', async () => {
+    commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
+    const { code, output } = await contractCheckOf(shallowClone(2));
+    expect(output).toContain('allowed, the major version was bumped');
+    expect(code).toBe(0);
+  });
+
+  it('fails when the base spec does not load, listing its problems', async () => {
+    const unloadable = editedSpec((document) => {
+      bumpMajor(document);
+      document.info['x-bogus'] = true;
+    });
+    commitSpec(unloadable, '2.0.0, with an unknown extension');
+    commitSpec(editedSpec(bumpMajor), '2.0.0, fixed');
+    const byDefault = await contractCheck();
+    expect(byDefault.output).toMatch(/FAIL breaking   the base \(asyncapi.yaml at [0-9a-f]{12}, the first version of major 2\) does not load/);
+    expect(byDefault.output).toContain('error unknown-extension: unknown key "x-bogus" on info');
+    expect(byDefault.code).toBe(1);
+    const baseFile = join(dir, 'base.yaml');
+    writeFileSync(baseFile, unloadable);
+    const explicit = await contractCheck('--base-spec', baseFile);
+    expect(explicit.output).toContain('error unknown-extension');
+    expect(explicit.code).toBe(1);
   });
 
   it('compares with an explicit --base ref and with a --base-spec file', async () => {

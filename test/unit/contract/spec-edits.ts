@@ -43,3 +43,8 @@ export function bumpMajor(spec: Spec): void {
   const [major = '0', ...rest] = String(spec.info.version).split('.');
   spec.info.version = [String(Number(major) + 1), ...rest].join('.');
 }
+
+/** A description edit: a compatible change that still touches the spec. */
+export function editDescription(spec: Spec): void {
+  spec.info.description = `${String(spec.info.description)} Edited.`;
+}
