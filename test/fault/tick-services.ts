@@ -80,14 +80,23 @@ export async function connectTickServices(
   onTick: TickHandler,
   options: ConnectOptions,
 ): Promise<{ ticker: ServiceConnection; counterService: ServiceConnection }> {
-  const allOptions = { logger: testLogger(), ...options };
-  const counterService = await connectService(
+  const counterService = await connectCounter(onTick, options);
+  const ticker = await connectTicker(options);
+  return { ticker, counterService };
+}
+
+/** The counter alone: declares the tick queues, consumes ticks with `onTick`, serves the echo. */
+export function connectCounter(onTick: TickHandler, options: ConnectOptions): Promise<ServiceConnection> {
+  return connectService(
     counterDefinition(),
     { consumers: { onTick: onTick as never }, rpcServers: { echo: ((request: Tick) => request) as never } },
-    allOptions,
+    { logger: testLogger(), ...options },
   );
-  const ticker = await connectService(tickerDefinition(), { consumers: {}, rpcServers: {} }, allOptions);
-  return { ticker, counterService };
+}
+
+/** The ticker alone: publishes ticks (the counter must have declared their queue). */
+export function connectTicker(options: ConnectOptions): Promise<ServiceConnection> {
+  return connectService(tickerDefinition(), { consumers: {}, rpcServers: {} }, { logger: testLogger(), ...options });
 }
 
 export interface TickStream {

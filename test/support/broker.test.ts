@@ -43,6 +43,10 @@ describe('broker helpers', () => {
     }
   });
 
+  it('queueState rejects for a missing queue, with nothing left uncaught', async () => {
+    await expect(queueState(vhost.name, 'helpers.missing')).rejects.toThrow(/NOT_FOUND - no queue 'helpers.missing'/);
+  });
+
   it('waitFor names what it waited for when it gives up', async () => {
     await expect(waitFor(() => false, { timeoutMs: 100, what: 'a miracle' })).rejects.toThrow('Timed out after 100 ms waiting for a miracle');
   });

@@ -102,6 +102,8 @@ export async function queueState(vhostName: string, queue: string): Promise<Queu
   const connection = await connect(amqpUrl(ADMIN.user, ADMIN.password, vhostName));
   try {
     const channel = await connection.createChannel();
+    // A missing queue closes the channel with an 'error' event besides rejecting checkQueue; unheard, that event would be an uncaught exception.
+    channel.on('error', () => undefined);
     const { messageCount, consumerCount } = await channel.checkQueue(queue);
     return { messages: messageCount, consumers: consumerCount };
   } finally {
