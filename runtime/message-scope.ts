@@ -14,20 +14,30 @@ export interface MessageScope {
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
 
 const storage = new AsyncLocalStorage<MessageScope>();
+const NOTHING_TO_CARRY: MessageScope = Object.freeze({ correlationId: undefined, traceHeaders: Object.freeze({}) });
 
 export function currentScope(): MessageScope | undefined {
   return storage.getStore();
 }
 
-export function runInScope<T>(scope: MessageScope, fn: () => T): T {
-  return storage.run(scope, fn);
+/**
+ * Runs `fn` in `scope`. Without a scope (nothing to pass on) AsyncLocalStorage is left alone, as
+ * long as no outer scope would show through: on Node 20 its first use puts a hook on every promise
+ * and async resource the process creates from then on. Publishing and calling behave the same
+ * either way.
+ */
+export function runInScope<T>(scope: MessageScope | undefined, fn: () => T): T {
+  if (scope === undefined && storage.getStore() === undefined) return fn();
+  return storage.run(scope ?? NOTHING_TO_CARRY, fn);
 }
 
-export function scopeOf(correlationId: string | undefined, headers: Record<string, unknown>): MessageScope {
-  const traceHeaders: Record<string, string> = {};
+/** The scope for handling a message; undefined when it carries no correlation id and no trace headers. */
+export function scopeOf(correlationId: string | undefined, headers: Record<string, unknown>): MessageScope | undefined {
+  let traceHeaders: Record<string, string> | undefined;
   for (const name of TRACE_HEADERS) {
     const value = headers[name];
-    if (typeof value === 'string') traceHeaders[name] = value;
+    if (typeof value === 'string') (traceHeaders ??= {})[name] = value;
   }
-  return { correlationId, traceHeaders };
+  if (correlationId === undefined && traceHeaders === undefined) return undefined;
+  return { correlationId, traceHeaders: traceHeaders ?? {} };
 }
