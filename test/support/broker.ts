@@ -8,7 +8,9 @@
  * cut exactly its connections, at once, through the broker's connection tracking. The helpers
  * themselves act as `guest`, so they are never cut.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 
 const BROKER_HOST = '127.0.0.1';
@@ -85,6 +87,35 @@ export async function listConnections(vhost: TestVhost): Promise<ConnectionSumma
  */
 export async function killConnections(vhost: TestVhost, reason = 'closed by a fault test'): Promise<void> {
   await management('DELETE', `/connections/username/${encodeURIComponent(vhost.user)}`, undefined, { 'x-reason': reason });
+}
+
+export interface ConnectionChannels {
+  /** The name the client gave its connection (`connection_name`), if any. */
+  connectionName: string | undefined;
+  /** Channels open on it. */
+  channels: number;
+}
+
+/**
+ * The vhost user's connections with their open channel counts, asked of the broker's connection
+ * processes through `rabbitmqctl list_connections`: exact at the moment of asking, unlike the
+ * management API's channel counts, which come from statistics lagging by seconds.
+ */
+export async function connectionChannels(vhost: TestVhost): Promise<ConnectionChannels[]> {
+  const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', '--formatter', 'json', 'list_connections', 'user', 'channels', 'client_properties']);
+  const connections = JSON.parse(stdout) as { user: string; channels: number; client_properties: [string, string, unknown][] }[];
+  return connections
+    .filter((connection) => connection.user === vhost.user)
+    .map((connection) => ({
+      connectionName: connection.client_properties.find(([key]) => key === 'connection_name')?.[2] as string | undefined,
+      channels: connection.channels,
+    }));
+}
+
+/** Names of the vhost's queues, exclusive and auto-delete ones included (the management API lists them without lag). */
+export async function queueNames(vhostName: string): Promise<string[]> {
+  const response = await management('GET', `/queues/${encodeURIComponent(vhostName)}?columns=name`);
+  return ((await response.json()) as { name: string }[]).map((queue) => queue.name).sort();
 }
 
 export interface QueueState {
