@@ -28,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     connection = await connectToBroker();
     const channel = await connection.current!.createConfirmChannel();
+    // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
+    channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue);
     const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount);
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.

@@ -102,6 +102,12 @@ describe('dlq CLI', () => {
     expect((await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages).toBe(0);
   });
 
+  it('names a queue that does not exist, and nothing else', async () => {
+    const failure = (await dlq(['list', 'no.such.queue']).catch((error: unknown) => error)) as { code: number; stderr: string };
+    expect(failure.code).toBe(1);
+    expect(failure.stderr.trim()).toMatch(/^Operation failed: QueueDeclare; 404 \(NOT-FOUND\) with message "NOT_FOUND - no queue 'no.such.queue' in vhost/);
+  });
+
   it('fails with usage for an unknown command', async () => {
     await expect(dlq(['purge', DEAD_LETTER_QUEUE])).rejects.toMatchObject({ code: 2 });
   });
