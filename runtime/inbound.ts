@@ -64,28 +64,26 @@ export class InboundChannel {
     for (const inbound of this.queues) {
       // Without `global`, RabbitMQ applies prefetch to each consumer started after it.
       await channel.prefetch(inbound.prefetch);
-      const { consumerTag } = await channel.consume(inbound.queue, this.deliveriesTo(channel, inbound));
+      const { consumerTag } = await channel.consume(inbound.queue, (message) => this.onMessage(channel, inbound, message));
       tags.push(consumerTag);
     }
     this.consumerTags = tags;
   }
 
-  /** The consumer callback for `inbound` on `channel`; what runs after each delivery is made once here, not per message. */
-  private deliveriesTo(channel: Channel, inbound: InboundQueue): (message: ConsumeMessage | null) => void {
-    const handled = () => this.inFlight.leave();
-    const failed = (error: unknown) => {
-      this.inFlight.leave();
-      this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery');
-    };
-    return (message) => {
-      if (message === null) {
-        // The broker cancelled the consumer (queue deleted or failed over): rebuild from scratch.
-        this.connection.recycle(`consumer of ${inbound.queue} cancelled by the broker`);
-        return;
-      }
-      this.inFlight.enter();
-      inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels)).then(handled, failed);
-    };
+  private onMessage(channel: Channel, inbound: InboundQueue, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled the consumer (queue deleted or failed over): rebuild from scratch.
+      this.connection.recycle(`consumer of ${inbound.queue} cancelled by the broker`);
+      return;
+    }
+    this.inFlight.enter();
+    inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels)).then(
+      () => this.inFlight.leave(),
+      (error: unknown) => {
+        this.inFlight.leave();
+        this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery');
+      },
+    );
   }
 }
 
