@@ -22,15 +22,6 @@ function dlq(args: string[], env: Record<string, string> = {}): Promise<{ stdout
   return run('npx', ['tsx', 'runtime/cli/dlq.ts', ...args], { env: { ...process.env, RABBITMQ_URL: vhost.url, ...env } });
 }
 
-/** The vhost's URL over amqps on the test TLS listener (whose certificate names `localhost`). */
-function amqpsUrl(): string {
-  const url = new URL(vhost.url);
-  url.protocol = 'amqps:';
-  url.hostname = 'localhost';
-  url.port = String(listener.port);
-  return url.toString();
-}
-
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-dlq-cli');
   listener = await startTlsListener();
@@ -68,13 +59,13 @@ describe('dlq CLI', () => {
 
   it('connects over amqps with the CA, client certificate and key of RABBITMQ_*_FILE', async () => {
     const { ca, cert, key } = listener.client;
-    const { stdout } = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: amqpsUrl(), RABBITMQ_CA_FILE: ca, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key });
+    const { stdout } = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: ca, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key });
     expect(stdout).toContain(`${DEAD_LETTER_QUEUE}: 2 message(s)`);
   });
 
   it('names the masked URL, never the password, when TLS verification fails', async () => {
     const { cert, key } = listener.client;
-    const failure = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: amqpsUrl(), RABBITMQ_CA_FILE: listener.untrustedCa, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key }).catch(
+    const failure = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: listener.untrustedCa, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key }).catch(
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
     expect(failure).toMatchObject({ code: 1 });

@@ -25,6 +25,8 @@ export interface TlsListener {
   client: CertificateFiles;
   /** A CA that signed nothing of the broker's. */
   untrustedCa: string;
+  /** `plainUrl` over amqps on this listener, by host name (the broker's certificate names `localhost`). */
+  urlFor(plainUrl: string): string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,13 @@ export async function startTlsListener(): Promise<TlsListener> {
     port,
     client: { ca: file('ca.pem'), cert: file('client.pem'), key: file('client.key') },
     untrustedCa: file('untrusted-ca.pem'),
+    urlFor(plainUrl) {
+      const url = new URL(plainUrl);
+      url.protocol = 'amqps:';
+      url.hostname = 'localhost';
+      url.port = String(port);
+      return url.toString();
+    },
     async stop() {
       await rabbitmqEval(`rabbit_networking:stop_tcp_listener({"127.0.0.1", ${port}}).`);
       await rm(dir, { recursive: true, force: true });

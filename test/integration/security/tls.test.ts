@@ -30,15 +30,6 @@ afterAll(async () => {
   if (port !== undefined) expect(await isListening(port)).toBe(false);
 });
 
-/** The vhost's URL over amqps on the test listener, by host name (the broker's certificate names `localhost`). */
-function amqpsUrl(): string {
-  const url = new URL(vhost.url);
-  url.protocol = 'amqps:';
-  url.hostname = 'localhost';
-  url.port = String(listener.port);
-  return url.toString();
-}
-
 const codeUpdated = peerPrepModel.messages.find((message) => message.name === 'CodeUpdated')?.examples[0]?.payload as CodeUpdated;
 
 describe('amqps', () => {
@@ -48,7 +39,7 @@ describe('amqps', () => {
     const received: CodeUpdated[] = [];
     try {
       const bus = await generated.collaborationService.connect({
-        url: amqpsUrl(), logger,
+        url: listener.urlFor(vhost.url), logger,
         handlers: { codeUpdated: (event) => void received.push(event), matchFound: () => undefined },
       });
       try {
@@ -67,7 +58,7 @@ describe('amqps', () => {
     const error = await generated.collaborationService
       .connect({
         // A client that retried a failed verification would still be retrying when the test times out.
-        url: amqpsUrl(), logger, connectTimeoutMs: 600_000,
+        url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 600_000,
         tls: { ca: await readPem(listener.untrustedCa), cert: await readPem(listener.client.cert), key: await readPem(listener.client.key) },
         handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
       })
@@ -82,7 +73,7 @@ describe('amqps', () => {
   it('is refused by a broker that verifies clients when it presents no certificate', async () => {
     const error = await generated.collaborationService
       .connect({
-        url: amqpsUrl(), logger, connectTimeoutMs: 20_000,
+        url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 20_000,
         tls: { ca: await readPem(listener.client.ca) },
         handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
       })
