@@ -17,7 +17,7 @@ export interface OutgoingMessage {
   exchange: string;
   routingKey: string;
   content: Buffer;
-  /** Must carry a `messageId`: returned messages are matched to their sends by it. */
+  /** Must carry a `messageId`: with the exchange and routing key it matches a returned message to its send. */
   properties: Options.Publish & { messageId: string };
 }
 
@@ -40,8 +40,8 @@ export class ConfirmPublisher {
   readonly slot: ManagedChannel<ConfirmChannel>;
   /** Sends waiting for a channel (outage) or for the socket to drain, in order. */
   private readonly waiting = new Set<PendingSend>();
-  /** Message ids the broker returned as unroutable; their confirm follows the return. */
-  private readonly returned = new Set<string>();
+  /** Messages the broker returned as unroutable, oldest first, each until its own confirm arrives. */
+  private readonly returned: Message[] = [];
   private awaitingDrain = false;
   private readonly inFlight = new InFlight();
   private readonly deadlines = new Deadlines<PendingSend>((pending) =>
@@ -60,6 +60,7 @@ export class ConfirmPublisher {
         onReady: () => this.flush(),
         onLost: () => {
           this.awaitingDrain = false;
+          this.returned.length = 0;
         },
       },
       connection,
@@ -132,22 +133,35 @@ export class ConfirmPublisher {
   }
 
   private onConfirm(pending: PendingSend, error: unknown): void {
-    if (pending.settled) return;
-    const { exchange, routingKey, properties } = pending.message;
-    if (!error) {
-      const unroutable = this.returned.delete(properties.messageId);
-      this.settle(pending, unroutable ? new UnroutableError(exchange, routingKey) : undefined);
-    } else if (error instanceof Error && error.message === NACKED) {
-      this.settle(pending, new PublishFailedError(exchange, routingKey, 'the broker refused it (nack)'));
-    } else {
+    const nacked = error instanceof Error && error.message === NACKED;
+    if (error && !nacked) {
       // The channel closed before the confirm: the broker may not have it. Send again on the next channel.
-      this.park(pending);
+      if (!pending.settled) this.park(pending);
+      return;
     }
+    // Even for a send that already timed out: its return must not be left for another send to take.
+    const unroutable = this.takeReturn(pending.message);
+    if (pending.settled) return;
+    const { exchange, routingKey } = pending.message;
+    if (nacked) this.settle(pending, new PublishFailedError(exchange, routingKey, 'the broker refused it (nack)'));
+    else this.settle(pending, unroutable ? new UnroutableError(exchange, routingKey) : undefined);
   }
 
   private onReturn(message: Message): void {
-    const id: unknown = message.properties.messageId;
-    if (typeof id === 'string') this.returned.add(id);
+    this.returned.push(message);
+  }
+
+  /**
+   * Whether the broker returned this message. Message ids alone cannot tell (outbox retries and
+   * dead-letter replays reuse them), but order can: the broker sends returns in publish order, each
+   * before its message's confirm, while one ack may confirm several earlier messages at once. So the
+   * oldest return belongs to the first send confirmed after it with the same exchange, routing key and id.
+   */
+  private takeReturn({ exchange, routingKey, properties }: OutgoingMessage): boolean {
+    const oldest = this.returned[0];
+    if (!oldest || oldest.properties.messageId !== properties.messageId || oldest.fields.routingKey !== routingKey || oldest.fields.exchange !== exchange) return false;
+    this.returned.shift();
+    return true;
   }
 
   private settle(pending: PendingSend, error?: Error): void {
@@ -155,12 +169,8 @@ export class ConfirmPublisher {
     pending.settled = true;
     this.deadlines.untrack(pending);
     this.waiting.delete(pending);
-    if (error) {
-      this.returned.delete(pending.message.properties.messageId);
-      pending.reject(error);
-    } else {
-      pending.resolve();
-    }
+    if (error) pending.reject(error);
+    else pending.resolve();
     this.inFlight.leave();
   }
 }

@@ -72,6 +72,19 @@ describe('publish', () => {
     await expect(publishing).rejects.toThrow(/order\.shipped/);
   });
 
+  it('rejects exactly the unroutable sends among concurrent ones that share a message id', async () => {
+    // As outbox retries and dead-letter replays do: one id, alternately a routable and an unroutable destination.
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? bus.publish('orderPlaced', { order_id: `shared-${i}` }, { order_id: 'shared', amount: i }, { messageId: 'shared-id' })
+        : bus.publish('orderShipped', {}, { order_id: 'shared', amount: i }, { messageId: 'shared-id' }),
+    );
+    const outcomes = await Promise.allSettled(sends);
+    const rejected = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [i] : []));
+    expect(rejected).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected' && !(outcome.reason instanceof UnroutableError))).toEqual([]);
+  });
+
   it('sends nothing for a payload that breaks its schema and lists every violation', async () => {
     await channel.purgeQueue(INSPECT_QUEUE);
     const error = await bus.publish('orderPlaced', { order_id: 'o-4' }, { order_id: 4, amount: -1 }).catch((e: unknown) => e);
