@@ -2,8 +2,9 @@
  * `npm run bench [-- --quick] [--only <scenario id>] [--out <dir>]`
  *
  * Runs every messaging scenario against the local broker (127.0.0.1:5672, in a vhost of its own
- * that is deleted afterwards), raw amqplib against the generated PeerPrep facades (and the peer
- * libraries where they take part), interleaved over several rounds; then codegen and docs build
+ * that is deleted afterwards), raw amqplib (bare, and sending what the facades send) against the
+ * generated PeerPrep facades (and the peer libraries where they take part), interleaved over
+ * several rounds; then codegen and docs build
  * time. Writes `latest.json` and `latest.md` into bench/results (or `--out`). Not a test.
  */
 import { loadavg } from 'node:os';
@@ -103,5 +104,6 @@ const report: BenchReport = {
 writeReport(values.out, report);
 console.log(`\nWrote ${values.out}/latest.json and latest.md in ${report.durationSeconds} s.`);
 for (const target of report.targets.filter((t) => t.ratio !== undefined)) {
-  console.log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3)} (want ${target.bound.op} ${target.bound.value})`);
+  const bare = target.bareRatio === undefined ? '' : `; vs bare raw ${target.bareRatio.toFixed(3)}`;
+  console.log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3)} (want ${target.bound.op} ${target.bound.value})${bare}`);
 }

@@ -1,8 +1,9 @@
 /**
- * Runs a scenario's variants interleaved over several rounds (round 1 in order, round 2 reversed,
- * and so on: A B, B A, A B ...), so that drift in the machine's load hits every variant alike,
- * and summarises: the median of each metric, and each variant's ratio to raw amqplib (and the
- * facade's to each peer) as the median of the per-round ratios.
+ * Runs a scenario's variants interleaved over several rounds, the order rotating by one each round
+ * (A B C, B C A, C A B, ...), so that drift in the machine's load hits every variant alike and none
+ * always runs first; and summarises: the median of each metric, and each variant's ratio to bare
+ * raw amqplib (and the facade's to the like-for-like raw baseline and to each peer) as the median
+ * of the per-round ratios.
  */
 import { median } from './support/stats.js';
 import { VARIANT_NAMES, type Metric, type Sample, type Scenario, type VariantId } from './scenario.js';
@@ -39,7 +40,8 @@ export async function runInterleaved(scenario: Scenario, rounds: number, progres
   await scenario.setUp?.();
   try {
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? scenario.variants : [...scenario.variants].reverse();
+      const shift = round % scenario.variants.length;
+      const order = [...scenario.variants.slice(shift), ...scenario.variants.slice(0, shift)];
       for (const variant of order) {
         await scenario.prepare?.();
         const sample = await variant.run();
@@ -61,12 +63,15 @@ function medianSample(samples: Sample[], metrics: Metric[]): Sample {
   return Object.fromEntries(metrics.map(({ key }) => [key, median(samples.map((sample) => sample[key] ?? Number.NaN))]));
 }
 
-/** Every variant against raw; the facade also against each peer. */
+/** What the facade is compared with beside bare raw amqplib. */
+const FACADE_ALSO_AGAINST: VariantId[] = ['raw-like', 'acm', 'rascal'];
+
+/** Every variant against bare raw; the facade also against the like-for-like raw baseline and each peer. */
 function ratiosOf(variants: VariantResult[], metrics: Metric[]): Ratio[] {
   const byId = new Map(variants.map((variant) => [variant.id, variant]));
   const pairs: [VariantId, VariantId][] = [
     ...variants.filter(({ id }) => id !== 'raw').map(({ id }): [VariantId, VariantId] => [id, 'raw']),
-    ...variants.filter(({ id }) => id === 'acm' || id === 'rascal').map(({ id }): [VariantId, VariantId] => ['facade', id]),
+    ...variants.filter(({ id }) => FACADE_ALSO_AGAINST.includes(id)).map(({ id }): [VariantId, VariantId] => ['facade', id]),
   ];
   return pairs.flatMap(([variant, against]) => {
     const mine = byId.get(variant)?.samples ?? [];

@@ -1,9 +1,17 @@
 /** What a benchmark scenario is: the same workload run by several implementations (variants). */
 
-export type VariantId = 'raw' | 'facade' | 'acm' | 'rascal';
+export type VariantId = 'raw' | 'raw-like' | 'facade' | 'acm' | 'rascal';
+
+/**
+ * Raw amqplib's two baselines, the same expert code: `raw` sends bare messages (content type and
+ * delivery mode only), `raw-like` sends exactly what the facade sends (see support/wire-properties.ts).
+ */
+export type RawBaseline = Extract<VariantId, 'raw' | 'raw-like'>;
+export const RAW_BASELINES: RawBaseline[] = ['raw', 'raw-like'];
 
 export const VARIANT_NAMES: Record<VariantId, string> = {
-  raw: 'raw amqplib',
+  raw: 'raw amqplib, bare',
+  'raw-like': 'raw amqplib, like-for-like',
   facade: 'generated facade',
   acm: 'amqp-connection-manager',
   rascal: 'rascal',
@@ -32,7 +40,7 @@ export interface Scenario {
   /** One sentence: what is measured and how, for the report. */
   measures: string;
   metrics: Metric[];
-  /** `raw` first: every ratio is against it. */
+  /** `raw` first: every variant is compared with it; the facade also with `raw-like` and the peers. */
   variants: Variant[];
   /** Untimed, once before the first round (declare queues the scenario needs). */
   setUp?(): Promise<void>;

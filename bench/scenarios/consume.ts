@@ -1,7 +1,10 @@
 /**
  * Consume with an ack per message: `total` userCreated events (220 bytes, transient) are loaded
- * into `matching.user_events` before every run (untimed), then one consumer takes them all; the
- * clock runs from the first delivery to the last message handled. Raw amqplib parses the JSON and
+ * into `matching.user_events` before every run (untimed), with the properties user-service's facade
+ * gives them (message and correlation ids, timestamp, type), so that the facade's consumer takes
+ * its production path (a correlation id to carry into the handler). Every variant takes the same
+ * messages: the one raw baseline is like-for-like. One consumer takes them all; the clock runs
+ * from the first delivery to the last message handled. Raw amqplib parses the JSON and
  * acks; the facade (matching-service, prefetch set through `ConnectOptions.prefetch`) also finds
  * the consumer by routing key, validates the payload against the contract and acks after the
  * handler resolved.
@@ -12,6 +15,7 @@ import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { userCreated } from '../support/payloads.js';
 import { countdown } from '../support/timing.js';
+import { eventProperties } from '../support/wire-properties.js';
 import { THROUGHPUT, type Scenario, type Variant } from '../scenario.js';
 import { acmConsume, rascalConsume } from './peers.js';
 import { PUBLISH_WINDOW, USER_CREATED, USER_EVENTS_QUEUE, publishWithConfirms } from './publish.js';
@@ -67,7 +71,8 @@ export function consumeScenarios(broker: BenchBroker, total: number): Scenario[]
     const connection = await connect(broker.url, { noDelay: true });
     try {
       const channel = await connection.createConfirmChannel();
-      await publishWithConfirms(channel, { ...USER_CREATED, persistent: false }, userCreated, total, PUBLISH_WINDOW);
+      const route = { ...USER_CREATED, persistent: false };
+      await publishWithConfirms(channel, route, userCreated, total, PUBLISH_WINDOW, eventProperties('raw-like', route));
     } finally {
       await connection.close();
     }

@@ -9,50 +9,76 @@
  *   on its connection (an exclusive queue, the same binding and prefetch), so both do equal work.
  *
  * Raw amqplib is written as an expert would: `noDelay`, one confirm channel, confirm callbacks
- * (no promise per message), `drain` honoured, only `contentType` and `persistent` set.
+ * (no promise per message), `drain` honoured, returned (unroutable) messages fail the run. It runs
+ * twice: with bare messages and with the facade's properties (support/wire-properties.ts).
  */
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import * as collaborationService from '../../generated/services/collaboration-service.js';
 import * as userService from '../../generated/services/user-service.js';
+import type { ServiceDefinition } from '../../runtime/index.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { codeUpdated, profile, userCreated } from '../support/payloads.js';
 import { inWindow, secondsSince } from '../support/timing.js';
-import { THROUGHPUT, type Scenario, type Variant } from '../scenario.js';
+import { eventProperties, type EventKind, type PropertiesFor } from '../support/wire-properties.js';
+import { RAW_BASELINES, THROUGHPUT, type RawBaseline, type Scenario, type Variant } from '../scenario.js';
 import { acmPublish, rascalPublish } from './peers.js';
 
 /** Unconfirmed publishes allowed at once, for every variant. */
 export const PUBLISH_WINDOW = 1_000;
 
-export interface Route {
+/** Where an event goes and how the contract publishes it. */
+export interface Route extends EventKind {
   exchange: string;
   routingKey: string;
-  persistent: boolean;
 }
 
-export const USER_CREATED: Route = { exchange: 'user.events', routingKey: 'user.created', persistent: true };
+/** The route of a service's publisher, as its generated definition says, its routing key filled with `params`. */
+function routeOf(definition: ServiceDefinition, publisher: string, params: Record<string, string> = {}): Route {
+  const spec = definition.publishers.find(({ name }) => name === publisher);
+  if (!spec) throw new Error(`${definition.service} publishes no "${publisher}"`);
+  const routingKey = spec.routingKey.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`${publisher}: no value for {${key}} in its routing key`);
+    return value;
+  });
+  return { exchange: spec.exchange, routingKey, persistent: spec.persistent, mandatory: spec.mandatory, message: spec.message };
+}
+
+export const USER_CREATED = routeOf(userService.userServiceDefinition, 'userCreated');
 export const USER_EVENTS_QUEUE = 'matching.user_events';
-const CODE_UPDATED: Route = { exchange: 'collaboration.events', routingKey: `session.${codeUpdated.session_id}.code_updated`, persistent: false };
+const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', { session_id: codeUpdated.session_id });
 /** collaboration-service's relay queue: exclusive per instance, bound with this pattern, prefetch 10 (from the contract). */
 export const CODE_UPDATES_PATTERN = 'session.*.code_updated';
 const RELAY_PREFETCH = 10;
 
 /**
- * Publishes `total` copies of `payload` on a confirm channel, keeping at most `window` unconfirmed;
- * resolves when the broker confirmed them all.
+ * Publishes `total` copies of `payload` with `properties` on a confirm channel, keeping at most
+ * `window` unconfirmed; resolves when the broker confirmed them all, rejects if it returned one.
  */
-export function publishWithConfirms(channel: ConfirmChannel, route: Route, payload: unknown, total: number, window: number): Promise<void> {
+export function publishWithConfirms(
+  channel: ConfirmChannel,
+  route: Route,
+  payload: unknown,
+  total: number,
+  window: number,
+  properties: PropertiesFor,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const options = { contentType: 'application/json', persistent: route.persistent };
     let sent = 0;
     let confirmed = 0;
     let awaitingDrain = false;
     let failed = false;
+    const fail = (error: unknown) => {
+      failed = true;
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    // A returned message comes before its confirm.
+    channel.on('return', () => fail(new Error(`unroutable: ${route.exchange} ${route.routingKey}`)));
     const onConfirm = (error: unknown) => {
       if (failed) return;
       if (error) {
-        failed = true;
-        reject(error instanceof Error ? error : new Error(String(error)));
+        fail(error);
       } else if (++confirmed === total) {
         resolve();
       } else if (!awaitingDrain) {
@@ -62,7 +88,7 @@ export function publishWithConfirms(channel: ConfirmChannel, route: Route, paylo
     const pump = () => {
       while (sent < total && sent - confirmed < window) {
         sent++;
-        if (!channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), options, onConfirm)) {
+        if (!channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), properties(), onConfirm)) {
           awaitingDrain = true;
           channel.once('drain', () => {
             awaitingDrain = false;
@@ -77,16 +103,23 @@ export function publishWithConfirms(channel: ConfirmChannel, route: Route, paylo
 }
 
 /** Raw amqplib publishing `total` messages; `alongside` mirrors work the facade's service does on its connection. */
-function rawPublish(url: string, route: Route, payload: unknown, total: number, alongside?: (connection: ChannelModel) => Promise<void>): Variant {
+function rawPublish(
+  baseline: RawBaseline,
+  url: string,
+  route: Route,
+  payload: unknown,
+  total: number,
+  alongside?: (connection: ChannelModel) => Promise<void>,
+): Variant {
   return {
-    id: 'raw',
+    id: baseline,
     async run() {
       const connection = await connect(url, { noDelay: true });
       try {
         await alongside?.(connection);
         const channel = await connection.createConfirmChannel();
         const startedAt = performance.now();
-        await publishWithConfirms(channel, route, payload, total, PUBLISH_WINDOW);
+        await publishWithConfirms(channel, route, payload, total, PUBLISH_WINDOW, eventProperties(baseline, route));
         return { msgPerSec: total / secondsSince(startedAt) };
       } finally {
         await connection.close();
@@ -146,9 +179,12 @@ function facadePublishCodeUpdated(url: string, total: number): Variant {
   };
 }
 
-/** Raw and facade publishing `codeUpdated` (transient), each with its relay consumer: also the fan-out scenario's variants. */
+/** Raw (both baselines) and facade publishing `codeUpdated` (transient), each with its relay consumer: also the fan-out scenario's variants. */
 export function transientPublishVariants(url: string, total: number): Variant[] {
-  return [rawPublish(url, CODE_UPDATED, codeUpdated, total, relayConsumer), facadePublishCodeUpdated(url, total)];
+  return [
+    ...RAW_BASELINES.map((baseline) => rawPublish(baseline, url, CODE_UPDATED, codeUpdated, total, relayConsumer)),
+    facadePublishCodeUpdated(url, total),
+  ];
 }
 
 export function publishScenarios(broker: BenchBroker, total: number): Scenario[] {
@@ -160,7 +196,7 @@ export function publishScenarios(broker: BenchBroker, total: number): Scenario[]
       measures: `${total} persistent 220-byte userCreated events to a durable queue (rascal: a fifth of them), ${PUBLISH_WINDOW} unconfirmed at most`,
       metrics: [THROUGHPUT],
       variants: [
-        rawPublish(broker.url, USER_CREATED, userCreated, total),
+        ...RAW_BASELINES.map((baseline) => rawPublish(baseline, broker.url, USER_CREATED, userCreated, total)),
         facadePublishUserCreated(broker.url, total),
         acmPublish(broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
         // Rascal publishes about 1k msg/s here: a fifth of the messages keeps the full run bounded; the rate is what counts.

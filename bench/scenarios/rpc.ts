@@ -2,10 +2,12 @@
  * RPC round trips over direct reply-to: matching-service calls `user.profile.get`, user-service
  * answers, each on its own connection in this process. Sequential: one call at a time. Concurrent:
  * `RPC_CONCURRENCY` callers, each awaiting its reply before the next call. Both servers take up to
- * `SERVER_PREFETCH` requests at once. Raw amqplib: `noDelay`, a counter as correlation id, no
- * timeouts, no validation; the facades validate request and reply on both sides and time out.
+ * `SERVER_PREFETCH` requests at once. Raw amqplib: `noDelay`, no timers, no validation; bare, its
+ * requests carry a counter as correlation id; like-for-like, what the facade's carry (a uuid,
+ * `mandatory`, `expiration`: support/wire-properties.ts), and a returned request fails its call.
+ * The facades validate request and reply on both sides and time out. Replies are alike everywhere.
  */
-import { connect, type Channel, type ConsumeMessage } from 'amqplib';
+import { connect, type Channel, type Message } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import type { UserProfileRequest } from '../../generated/payloads.js';
@@ -13,7 +15,8 @@ import { facadeOptions } from '../support/facade-options.js';
 import { profile, profileRequest } from '../support/payloads.js';
 import { percentile } from '../support/stats.js';
 import { secondsSince } from '../support/timing.js';
-import { CALLS_PER_SEC, P50, P99, type Sample, type Scenario, type Variant } from '../scenario.js';
+import { requestProperties } from '../support/wire-properties.js';
+import { CALLS_PER_SEC, P50, P99, RAW_BASELINES, type RawBaseline, type Sample, type Scenario, type Variant } from '../scenario.js';
 
 export const RPC_CONCURRENCY = 50;
 const SERVER_PREFETCH = 100;
@@ -21,6 +24,8 @@ const SERVER_PREFETCH = 100;
 const WARM_UP_CALLS = 200;
 const RPC_QUEUE = 'user.profile.get';
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+/** The facade caller's timeout, set explicitly so that raw like-for-like requests expire alike. */
+const CALL_TIMEOUT_MS = 5_000;
 
 type Call = () => Promise<unknown>;
 
@@ -56,41 +61,40 @@ async function serveRaw(channel: Channel): Promise<void> {
   });
 }
 
-async function rawCaller(channel: Channel): Promise<Call> {
-  const pending = new Map<string, (reply: unknown) => void>();
-  let sequence = 0;
+async function rawCaller(channel: Channel, baseline: RawBaseline): Promise<Call> {
+  const pending = new Map<string, { resolve(reply: unknown): void; reject(error: Error): void }>();
+  const settle = (message: Message) => {
+    const id = message.properties.correlationId as string;
+    const call = pending.get(id);
+    pending.delete(id);
+    return call;
+  };
+  channel.on('return', (message: Message) => settle(message)?.reject(new Error(`no queue ${RPC_QUEUE}`)));
   await channel.consume(
     DIRECT_REPLY_TO,
-    (message: ConsumeMessage | null) => {
-      const id = message?.properties.correlationId as string | undefined;
-      const resolve = id === undefined ? undefined : pending.get(id);
-      if (!message || !resolve || id === undefined) return;
-      pending.delete(id);
-      resolve(JSON.parse(message.content.toString('utf8')));
+    (message) => {
+      if (message) settle(message)?.resolve(JSON.parse(message.content.toString('utf8')));
     },
     { noAck: true },
   );
+  const nextProperties = requestProperties(baseline, { replyTo: DIRECT_REPLY_TO, timeoutMs: CALL_TIMEOUT_MS });
   return () =>
-    new Promise((resolve) => {
-      const correlationId = String(++sequence);
-      pending.set(correlationId, resolve);
-      channel.sendToQueue(RPC_QUEUE, Buffer.from(JSON.stringify(profileRequest)), {
-        correlationId,
-        replyTo: DIRECT_REPLY_TO,
-        contentType: 'application/json',
-      });
+    new Promise((resolve, reject) => {
+      const properties = nextProperties();
+      pending.set(properties.correlationId, { resolve, reject });
+      channel.sendToQueue(RPC_QUEUE, Buffer.from(JSON.stringify(profileRequest)), properties);
     });
 }
 
-function rawRpc(url: string, total: number, concurrency: number): Variant {
+function rawRpc(baseline: RawBaseline, url: string, total: number, concurrency: number): Variant {
   return {
-    id: 'raw',
+    id: baseline,
     async run() {
       const server = await connect(url, { noDelay: true });
       const client = await connect(url, { noDelay: true });
       try {
         await serveRaw(await server.createChannel());
-        return await measureCalls(await rawCaller(await client.createChannel()), total, concurrency);
+        return await measureCalls(await rawCaller(await client.createChannel(), baseline), total, concurrency);
       } finally {
         await client.close();
         await server.close();
@@ -107,6 +111,7 @@ function facadeRpc(url: string, total: number, concurrency: number): Variant {
       const server = await userService.connect({ ...facadeOptions(url, SERVER_PREFETCH), handlers: { userProfileGet: answer } });
       const client = await matchingService.connect({
         ...facadeOptions(url),
+        rpcTimeoutMs: CALL_TIMEOUT_MS,
         handlers: { userCreated: ignore, userUpdated: ignore, userDeleted: ignore, sessionEnded: ignore },
       });
       try {
@@ -127,14 +132,17 @@ export function rpcScenarios(url: string, sequentialCalls: number, concurrentCal
       title: 'RPC, sequential',
       measures: `${sequentialCalls} calls one after another (after ${WARM_UP_CALLS} untimed), direct reply-to`,
       metrics,
-      variants: [rawRpc(url, sequentialCalls, 1), facadeRpc(url, sequentialCalls, 1)],
+      variants: [...RAW_BASELINES.map((baseline) => rawRpc(baseline, url, sequentialCalls, 1)), facadeRpc(url, sequentialCalls, 1)],
     },
     {
       id: `rpc-concurrent-${RPC_CONCURRENCY}`,
       title: `RPC, ${RPC_CONCURRENCY} concurrent callers`,
       measures: `${concurrentCalls} calls from ${RPC_CONCURRENCY} callers at once, direct reply-to`,
       metrics,
-      variants: [rawRpc(url, concurrentCalls, RPC_CONCURRENCY), facadeRpc(url, concurrentCalls, RPC_CONCURRENCY)],
+      variants: [
+        ...RAW_BASELINES.map((baseline) => rawRpc(baseline, url, concurrentCalls, RPC_CONCURRENCY)),
+        facadeRpc(url, concurrentCalls, RPC_CONCURRENCY),
+      ],
     },
   ];
 }

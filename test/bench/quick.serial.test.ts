@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- --quick` runs end to end against the local broker and writes well-formed
- * results: every scenario with every variant measured in every round, positive numbers, the
- * ratios and targets, codegen times and the Markdown table. Benchmarks are not tests: nothing
+ * results: every scenario with every variant (both raw baselines where the facade publishes or
+ * calls) measured in every round in a rotating order, positive numbers, the ratios (against bare
+ * raw, and the facade's against like-for-like raw and the peers) and targets, codegen times and
+ * the Markdown table. Benchmarks are not tests: nothing
  * here looks at how fast anything was. Serial: the run loads both cores for about a minute.
  */
 import { spawn } from 'node:child_process';
@@ -13,13 +15,13 @@ import type { BenchReport } from '../../bench/report.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SCENARIOS: Record<string, string[]> = {
-  'publish-persistent': ['raw', 'facade', 'acm', 'rascal'],
-  'publish-transient': ['raw', 'facade'],
+  'publish-persistent': ['raw', 'raw-like', 'facade', 'acm', 'rascal'],
+  'publish-transient': ['raw', 'raw-like', 'facade'],
   'consume-prefetch-100': ['raw', 'facade', 'acm', 'rascal'],
   'consume-prefetch-1000': ['raw', 'facade'],
-  'rpc-sequential': ['raw', 'facade'],
-  'rpc-concurrent-50': ['raw', 'facade'],
-  'fanout-10': ['raw', 'facade'],
+  'rpc-sequential': ['raw', 'raw-like', 'facade'],
+  'rpc-concurrent-50': ['raw', 'raw-like', 'facade'],
+  'fanout-10': ['raw', 'raw-like', 'facade'],
 };
 
 let outDir: string;
@@ -67,18 +69,34 @@ describe('npm run bench -- --quick', () => {
           for (const metric of scenario.metrics) expect(positive(sample[metric.key]), `${scenario.id} ${variant.id} ${metric.key}`).toBe(true);
         }
       }
-      for (const variant of scenario.variants.filter((v) => v.id !== 'raw')) {
+      const pairs = [
+        ...scenario.variants.filter((v) => v.id !== 'raw').map((v) => [v.id, 'raw']),
+        ...scenario.variants.filter((v) => ['raw-like', 'acm', 'rascal'].includes(v.id)).map((v) => ['facade', v.id]),
+      ];
+      for (const [variant, against] of pairs) {
         for (const metric of scenario.metrics) {
-          const ratio = scenario.ratios.find((r) => r.variant === variant.id && r.against === 'raw' && r.metric === metric.key);
-          expect(positive(ratio?.value), `${scenario.id} ${variant.id}/raw ${metric.key}`).toBe(true);
+          const ratio = scenario.ratios.find((r) => r.variant === variant && r.against === against && r.metric === metric.key);
+          expect(positive(ratio?.value), `${scenario.id} ${variant}/${against} ${metric.key}`).toBe(true);
         }
       }
     }
   });
 
-  it('checks every target against a measured ratio', () => {
+  it('runs the variants in a rotating order', () => {
+    const rounds = report.settings['rounds'] as number;
+    const published = [...output.matchAll(/^ {2}publish-transient round (\d+)\/\d+ (.+?): /gm)].map(([, round, name]) => [Number(round), name]);
+    const names = ['raw amqplib, bare', 'raw amqplib, like-for-like', 'generated facade'];
+    const expected = Array.from({ length: rounds }, (_, round) => [...names.slice(round % 3), ...names.slice(0, round % 3)].map((name) => [round + 1, name]));
+    expect(published).toEqual(expected.flat());
+  });
+
+  it('checks every target against a measured ratio, like-for-like ones with the bare ratio beside', () => {
     expect(report.targets.length).toBeGreaterThan(0);
-    for (const target of report.targets) expect(positive(target.ratio), target.description).toBe(true);
+    for (const target of report.targets) {
+      expect(positive(target.ratio), target.description).toBe(true);
+      if (target.against === 'raw-like') expect(positive(target.bareRatio), `${target.description} (bare)`).toBe(true);
+    }
+    expect(report.targets.filter((t) => t.against === 'raw-like').map((t) => t.scenario)).toEqual(['publish-persistent', 'publish-transient', 'rpc-sequential']);
   });
 
   it('times codegen for the PeerPrep spec and the synthetic 500-channel spec', () => {
@@ -93,7 +111,10 @@ describe('npm run bench -- --quick', () => {
     const markdown = readFileSync(join(outDir, 'latest.md'), 'utf8');
     expect(markdown).toContain(report.date.slice(0, 10));
     expect(markdown).toContain(`RabbitMQ ${report.machine.rabbitmq}`);
-    expect(markdown).toContain('| scenario | metric | raw amqplib | generated facade | ours / raw |');
+    expect(markdown).toContain(
+      '| scenario | metric | raw amqplib, bare | raw amqplib, like-for-like | generated facade | ours / raw like-for-like | ours / raw bare |',
+    );
+    expect(markdown).toContain('| target | wanted | measured | against bare raw |');
     for (const scenario of report.scenarios) expect(markdown).toContain(`| ${scenario.title} |`);
     expect(markdown).toMatch(/Docs build: /);
   });
