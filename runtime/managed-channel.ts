@@ -30,6 +30,8 @@ export interface ChannelJob<C extends Channel> {
 export class ManagedChannel<C extends Channel> {
   /** The usable channel, or undefined while there is none. Read directly on hot paths. */
   channel: C | undefined;
+  /** The connection `channel` is on, set and cleared with it. */
+  model: ChannelModel | undefined;
   private readonly waiters = new Set<Waiter<C>>();
   private closed = false;
 
@@ -45,6 +47,7 @@ export class ManagedChannel<C extends Channel> {
     channel.on('error', (error: Error) => this.logger.warn({ channel: this.job.name, err: error.message }, 'channel error'));
     channel.on('close', () => this.onClose(model, channel));
     await this.job.setup(channel);
+    this.model = model;
     this.channel = channel;
     this.job.onReady?.(channel);
     for (const waiter of this.waiters) {
@@ -81,12 +84,14 @@ export class ManagedChannel<C extends Channel> {
     this.waiters.clear();
     const channel = this.channel;
     this.channel = undefined;
+    this.model = undefined;
     if (channel) await channel.close().catch(() => undefined);
   }
 
   private onClose(model: ChannelModel, channel: C): void {
     if (this.channel !== channel) return;
     this.channel = undefined;
+    this.model = undefined;
     this.job.onLost?.(channel);
     if (!this.closed) void this.reopen(model);
   }

@@ -45,13 +45,16 @@ export class RpcClient {
   private readonly pending = new Map<string, PendingCall>();
   private readonly serverSeenAt = new Map<string, number>();
   private readonly probes = new Map<string, Promise<number | undefined>>();
-  /** Probing a missing queue closes the channel (404), so probes get a channel of their own. */
+  /**
+   * Probing a missing queue closes the channel (404), so probes get a channel of their own, on the
+   * RPC channel's connection: opened when first needed, forgotten when it closes or fails to open.
+   */
   private probeChannel: Promise<Channel> | undefined;
 
   constructor(
     service: string,
     specs: RpcSpec[],
-    private readonly connection: ConnectionManager,
+    connection: ConnectionManager,
     private readonly logger: Logger,
     metrics: Metrics,
     private readonly defaultTimeoutMs: number,
@@ -98,9 +101,11 @@ export class RpcClient {
     );
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.rejectAll((spec) => new ConnectionLostError(`RPC ${spec.name}`));
-    return this.slot.close();
+    const probeChannel = this.probeChannel;
+    this.probeChannel = undefined;
+    await Promise.all([this.slot.close(), probeChannel?.then((channel) => channel.close()).catch(() => undefined)]);
   }
 
   private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number): Promise<unknown> {
@@ -173,8 +178,7 @@ export class RpcClient {
 
   private async probe(queue: string): Promise<number | undefined> {
     try {
-      this.probeChannel ??= this.openProbeChannel();
-      const channel = await this.probeChannel;
+      const channel = await (this.probeChannel ?? this.openProbeChannel());
       return (await channel.checkQueue(queue)).consumerCount;
     } catch (error) {
       this.logger.debug({ queue, err: describe(error) }, 'RPC server probe failed');
@@ -182,15 +186,22 @@ export class RpcClient {
     }
   }
 
-  private async openProbeChannel(): Promise<Channel> {
-    const model = this.connection.current;
-    if (!model) throw new Error('not connected');
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    channel.on('close', () => {
-      this.probeChannel = undefined;
+  private openProbeChannel(): Promise<Channel> {
+    // The RPC channel's connection, not the connection manager's: that one is unset until the whole setup has run.
+    const model = this.slot.model;
+    if (!model) return Promise.reject(new Error('no RPC channel'));
+    const opening = model.createChannel().then((channel) => {
+      channel.on('error', () => undefined);
+      channel.on('close', () => this.forgetProbeChannel(opening));
+      return channel;
     });
-    return channel;
+    opening.catch(() => this.forgetProbeChannel(opening));
+    this.probeChannel = opening;
+    return opening;
+  }
+
+  private forgetProbeChannel(channel: Promise<Channel>): void {
+    if (this.probeChannel === channel) this.probeChannel = undefined;
   }
 
   private settle(correlationId: unknown): PendingCall | undefined {
