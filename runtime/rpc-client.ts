@@ -3,8 +3,9 @@
  * direct reply-to (`amq.rabbitmq.reply-to`, consumed without acks on the same channel), matched by
  * correlation id. A missing queue is caught by `mandatory` (the broker returns the request). A queue
  * nobody consumes is caught by a consumer-count probe that runs beside the call, not before it,
- * and is skipped while a server was seen in the last second; requests carry `expiration` equal to
- * the timeout so that a server starting later does not work on calls nobody waits for.
+ * and is skipped while a server was seen in the last second. A call has one deadline, counted from
+ * the call, however long it waited for a channel; requests carry the time left as `expiration` so
+ * that a server starting later does not work on calls nobody waits for.
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
@@ -87,8 +88,8 @@ export class RpcClient {
     const metrics = this.operationMetrics.get(name) as OperationMetrics;
     const channel = this.slot.channel;
     const reply = channel
-      ? this.send(channel, spec, request, options, timeoutMs)
-      : this.slot.acquire(`RPC ${spec.name}`, timeoutMs).then((ready) => this.send(ready, spec, request, options, timeoutMs));
+      ? this.send(channel, spec, request, options, timeoutMs, timeoutMs)
+      : this.slot.acquire(`RPC ${spec.name}`, timeoutMs).then((ready) => this.sendAfterWaiting(ready, spec, request, options, timeoutMs, startedAt));
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
@@ -108,14 +109,21 @@ export class RpcClient {
     await Promise.all([this.slot.close(), probeChannel?.then((channel) => channel.close()).catch(() => undefined)]);
   }
 
-  private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number): Promise<unknown> {
+  /** The time spent waiting for a channel counts against the call's timeout. */
+  private sendAfterWaiting(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number): Promise<unknown> {
+    const remainingMs = Math.floor(timeoutMs - (performance.now() - startedAt));
+    if (remainingMs <= 0) return Promise.reject(new RpcTimeoutError(spec.name, timeoutMs));
+    return this.send(channel, spec, request, options, timeoutMs, remainingMs);
+  }
+
+  private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, remainingMs: number): Promise<unknown> {
     const correlationId = randomUUID();
     const reply = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         this.serverSeenAt.delete(spec.queue);
         reject(new RpcTimeoutError(spec.name, timeoutMs));
-      }, timeoutMs);
+      }, remainingMs);
       this.pending.set(correlationId, { spec, resolve, reject, timer });
     });
     const scope = currentScope();
@@ -125,7 +133,7 @@ export class RpcClient {
         replyTo: DIRECT_REPLY_TO,
         contentType: 'application/json',
         mandatory: true,
-        expiration: timeoutMs,
+        expiration: remainingMs,
         ...(scope || options.headers ? { headers: { ...scope?.traceHeaders, ...options.headers } } : {}),
       });
     } catch {
