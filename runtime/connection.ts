@@ -77,8 +77,12 @@ export class ConnectionManager {
       const tlsFailure = tlsFailureReason(error);
       throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : error;
     });
+    let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
-    model.on('close', (error?: Error) => this.onClose(model, error));
+    model.on('close', (error?: Error) => {
+      alive = false;
+      this.onClose(model, error);
+    });
     model.on('blocked', (reason: string) => this.logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
     model.on('unblocked', () => this.logger.info('broker unblocked publishing'));
     try {
@@ -91,6 +95,8 @@ export class ConnectionManager {
       await model.close().catch(() => undefined);
       return;
     }
+    // onClose ignores a connection that is not current yet, and setup may have finished without noticing its loss.
+    if (!alive) throw new Error('the connection closed during setup');
     this.model = model;
   }
 
