@@ -46,7 +46,15 @@ export class ManagedChannel<C extends Channel> {
     const channel = await this.job.open(model);
     channel.on('error', (error: Error) => this.logger.warn({ channel: this.job.name, err: error.message }, 'channel error'));
     channel.on('close', () => this.onClose(model, channel));
-    await this.job.setup(channel);
+    try {
+      // close() may run while the channel opens or is set up, and cannot know of it yet.
+      if (this.closed) throw new ConnectionClosedError(this.job.name);
+      await this.job.setup(channel);
+      if (this.closed) throw new ConnectionClosedError(this.job.name);
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
     this.model = model;
     this.channel = channel;
     this.job.onReady?.(channel);
