@@ -10,19 +10,22 @@ import { ConfigError } from './errors.js';
 /** Environment variables naming PEM files, by the `TlsOptions` field they fill. */
 const FILE_VARIABLES = { ca: 'RABBITMQ_CA_FILE', cert: 'RABBITMQ_CERT_FILE', key: 'RABBITMQ_KEY_FILE' } as const;
 const PASSPHRASE_VARIABLE = 'RABBITMQ_KEY_PASSPHRASE';
+const TLS_VARIABLES = [...Object.values(FILE_VARIABLES), PASSPHRASE_VARIABLE];
 
 type Environment = Record<string, string | undefined>;
 
-/** Options win over the environment; nothing TLS-related with an `amqp://` URL is a mistake worth an error. */
+/**
+ * Options win over the environment; anything TLS-related with an `amqp://` URL is a mistake worth
+ * an error, and the one to report: the files are read only for `amqps://`.
+ */
 export function tlsSocketOptions(url: URL, options: TlsOptions | undefined, env: Environment): SocketOptions {
-  const fromEnv = tlsFromEnvironment(env);
   if (url.protocol !== 'amqps:') {
     if (options) throw new ConfigError('TLS options were given but the URL does not use amqps://');
-    const setVariables = Object.keys(fromEnv.variables);
+    const setVariables = TLS_VARIABLES.filter((variable) => env[variable]);
     if (setVariables.length > 0) throw new ConfigError(`${setVariables.join(', ')} set but the URL does not use amqps://`);
     return {};
   }
-  const tls = { ...fromEnv.options, ...options };
+  const tls = { ...tlsFromEnvironment(env), ...options };
   return {
     servername: url.hostname,
     ...(tls.ca !== undefined && { ca: tls.ca }),
@@ -33,21 +36,15 @@ export function tlsSocketOptions(url: URL, options: TlsOptions | undefined, env:
   };
 }
 
-function tlsFromEnvironment(env: Environment): { options: TlsOptions; variables: Record<string, string> } {
+function tlsFromEnvironment(env: Environment): TlsOptions {
   const options: TlsOptions = {};
-  const variables: Record<string, string> = {};
   for (const [field, variable] of Object.entries(FILE_VARIABLES) as [keyof typeof FILE_VARIABLES, string][]) {
     const path = env[variable];
-    if (!path) continue;
-    variables[variable] = path;
-    options[field] = readPem(variable, path);
+    if (path) options[field] = readPem(variable, path);
   }
   const passphrase = env[PASSPHRASE_VARIABLE];
-  if (passphrase) {
-    variables[PASSPHRASE_VARIABLE] = '***';
-    options.passphrase = passphrase;
-  }
-  return { options, variables };
+  if (passphrase) options.passphrase = passphrase;
+  return options;
 }
 
 function readPem(variable: string, path: string): Buffer {

@@ -34,6 +34,7 @@ describe('tlsSocketOptions', () => {
   it.each([
     ['TLS options with amqp://', () => tlsSocketOptions(amqp, { ca: 'x' }, {}), /URL does not use amqps/],
     ['TLS variables with amqp://', () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: caFile }), /RABBITMQ_CA_FILE set but the URL does not use amqps/],
+    ['TLS variables with amqp://, before reading the files they name', () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: join(dir, 'missing.pem') }), /RABBITMQ_CA_FILE set but the URL does not use amqps/],
     ['an unreadable file', () => tlsSocketOptions(amqps, undefined, { RABBITMQ_KEY_FILE: join(dir, 'missing.pem') }), /RABBITMQ_KEY_FILE=.*missing\.pem cannot be read: ENOENT/],
   ])('refuses %s with a ConfigError', (_name, run, message) => {
     expect(run).toThrow(ConfigError);
