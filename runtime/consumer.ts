@@ -17,7 +17,7 @@ import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { runInScope, scopeOf } from './message-scope.js';
-import { Header, withoutBrokerDeathHeaders, type DeadLetterReason } from './headers.js';
+import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { sleep } from './backoff.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
 
@@ -146,14 +146,15 @@ class EventQueue implements InboundQueue {
       return;
     }
     this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
-    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), {
+    const headers: DeadLetterHeaders = {
       [Header.deadLetterReason]: reason,
       [Header.error]: error,
       [Header.attempts]: origin.attempt,
       [Header.originalQueue]: this.queue,
       [Header.deadLetteredBy]: this.deps.service,
       [Header.deadLetteredAt]: new Date().toISOString(),
-    }, origin);
+    };
+    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, origin);
     if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
   }
 

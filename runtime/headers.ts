@@ -25,6 +25,9 @@ export const DEAD_LETTER_HEADERS = [
   Header.deadLetteredAt,
 ] as const;
 
+/** What the consumer writes when it dead-letters: a value for each of `DEAD_LETTER_HEADERS`, and nothing unlisted. */
+export type DeadLetterHeaders = Record<(typeof DEAD_LETTER_HEADERS)[number], unknown>;
+
 export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler';
 
 /** Headers the broker adds when it dead-letters; dropped when we republish, our own headers count attempts. */
