@@ -29,7 +29,10 @@ export class EventPublisher {
   ) {
     for (const spec of specs) {
       const published = metrics.published.labels(service, spec.name);
-      this.routes.set(spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), countPublished: () => published.inc() });
+      const countPublished = (): void => {
+        published.inc(); // not returned: a publish resolves with nothing
+      };
+      this.routes.set(spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), countPublished });
     }
   }
 

@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('publish', () => {
   it('resolves once confirmed and delivers the message with the contract properties', async () => {
     const before = Math.floor(Date.now() / 1000);
-    await bus.publish('orderPlaced', { order_id: 'o-1' }, { order_id: 'o-1', amount: 12.5 });
+    await expect(bus.publish('orderPlaced', { order_id: 'o-1' }, { order_id: 'o-1', amount: 12.5 })).resolves.toBeUndefined();
     await waitFor(() => received.length === 1, { timeoutMs: 5_000, what: 'the published message' });
     const message = received[0]!;
     expect(message.fields.exchange).toBe(EXCHANGE);
