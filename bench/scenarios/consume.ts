@@ -11,6 +11,7 @@
  */
 import { connect } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
+import { handlersFor } from '../../test/support/handlers.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { userCreated } from '../support/payloads.js';
@@ -51,10 +52,9 @@ function facadeConsume(url: string, prefetch: number, total: number): Variant {
     id: 'facade',
     async run() {
       const handled = countdown(total, LIMIT_MS, 'facade consume');
-      const ignore = () => undefined;
       const bus = await matchingService.connect({
         ...facadeOptions(url, prefetch),
-        handlers: { userCreated: () => handled.tick(), userUpdated: ignore, userDeleted: ignore, sessionEnded: ignore },
+        handlers: handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }),
       });
       try {
         return { msgPerSec: total / (await handled.finished) };

@@ -16,6 +16,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import * as collaborationService from '../../generated/services/collaboration-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import type { ServiceDefinition } from '../../runtime/index.js';
+import { handlersFor } from '../../test/support/handlers.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { codeUpdated, profile, userCreated } from '../support/payloads.js';
@@ -168,7 +169,7 @@ function facadePublishCodeUpdated(url: string, total: number): Variant {
     async run() {
       const bus = await collaborationService.connect({
         ...facadeOptions(url),
-        handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+        handlers: handlersFor<collaborationService.CollaborationServiceHandlers>(collaborationService.collaborationServiceDefinition),
       });
       try {
         return await timedPublishes(total, () => bus.publish.codeUpdated(codeUpdated, params));

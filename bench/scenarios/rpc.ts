@@ -11,6 +11,7 @@ import { connect, type Channel, type Message } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import type { UserProfileRequest } from '../../generated/payloads.js';
+import { handlersFor } from '../../test/support/handlers.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { profile, profileRequest } from '../support/payloads.js';
 import { percentile } from '../support/stats.js';
@@ -104,7 +105,6 @@ function rawRpc(baseline: RawBaseline, url: string, total: number, concurrency: 
 }
 
 function facadeRpc(url: string, total: number, concurrency: number): Variant {
-  const ignore = () => undefined;
   return {
     id: 'facade',
     async run() {
@@ -112,7 +112,7 @@ function facadeRpc(url: string, total: number, concurrency: number): Variant {
       const client = await matchingService.connect({
         ...facadeOptions(url),
         rpcTimeoutMs: CALL_TIMEOUT_MS,
-        handlers: { userCreated: ignore, userUpdated: ignore, userDeleted: ignore, sessionEnded: ignore },
+        handlers: handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition),
       });
       try {
         return await measureCalls(() => client.call.userProfileGet(profileRequest), total, concurrency);

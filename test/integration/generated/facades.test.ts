@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
 import type { UserCreated } from '../../../generated/payloads.js';
 import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
+import { handlersFor } from '../../support/handlers.js';
 
 interface Definitions {
   exchanges: { name: string; type: string }[];
@@ -61,7 +62,6 @@ describe('generated facades on the imported topology', () => {
 
   it('connect without a declaration conflict, and publish, consume and call with typed payloads', async () => {
     const received: UserCreated[] = [];
-    const ignore = () => undefined;
     const question = { question_id: '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10', title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
     const user = await generated.userService.connect({
       url: vhost.url, logger,
@@ -69,10 +69,10 @@ describe('generated facades on the imported topology', () => {
     });
     const matching = await generated.matchingService.connect({
       url: vhost.url, logger,
-      handlers: { userCreated: (event) => void received.push(event), userUpdated: ignore, userDeleted: ignore, sessionEnded: ignore },
+      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => void received.push(event) }),
     });
     const questions = await generated.questionService.connect({ url: vhost.url, logger, handlers: { questionGet: () => question, questionPick: () => question } });
-    const collaboration = await generated.collaborationService.connect({ url: vhost.url, logger, handlers: { codeUpdated: ignore, matchFound: ignore } });
+    const collaboration = await generated.collaborationService.connect({ url: vhost.url, logger, handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition) });
     try {
       await user.publish.userCreated(created);
       const profile = await matching.call.userProfileGet({ user_id: created.user_id });

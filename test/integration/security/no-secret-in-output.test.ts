@@ -17,6 +17,7 @@ import * as generated from '../../../generated/index.js';
 import type { SessionEnded, UserCreated } from '../../../generated/payloads.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 import { waitFor } from '../../support/broker.js';
+import { handlersFor } from '../../support/handlers.js';
 import { localManagement, provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -75,14 +76,13 @@ describe('no password in any output', () => {
     let attempts = 0;
     const matching = await generated.matchingService.connect({
       url: identities.urlOf('matching-service'), logger: capturingLogger(),
-      handlers: {
-        userCreated: () => undefined, userUpdated: () => undefined, userDeleted: () => undefined,
+      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
         sessionEnded: () => { attempts++; throw new Error('always fails'); },
-      },
+      }),
     });
     const collaboration = await generated.collaborationService.connect({
       url: identities.urlOf('collaboration-service'), logger: capturingLogger(),
-      handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+      handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
     });
     try {
       await user.publish.userCreated(example<UserCreated>('UserCreated'));

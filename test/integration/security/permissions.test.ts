@@ -10,6 +10,7 @@ import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question, SessionEnded, UserCreated } from '../../../generated/payloads.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 import { queueState, waitFor } from '../../support/broker.js';
+import { handlersFor } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
 const logger = pino({ level: 'silent' });
@@ -92,7 +93,6 @@ describe('every service with its own identity', () => {
     const codeUpdates: string[] = [];
     const sessionsEnded: SessionEnded[] = [];
     let sessionEndedFailures = 0;
-    const ignore = () => undefined;
     const question = example<Question>('Question');
     const userCreated = example<UserCreated>('UserCreated');
     const sessionEnded = example<SessionEnded>('SessionEnded');
@@ -104,16 +104,14 @@ describe('every service with its own identity', () => {
     const questions = await generated.questionService.connect({ url: identities.urlOf('question-service'), logger, handlers: { questionGet: () => question, questionPick: () => question } });
     const matching = await generated.matchingService.connect({
       url: identities.urlOf('matching-service'), logger,
-      handlers: {
+      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
         userCreated: (event) => void usersCreated.push(event),
-        userUpdated: ignore,
-        userDeleted: ignore,
         sessionEnded: (event) => {
           // The first delivery fails: the retry goes through the retry queue (the default exchange).
           if (sessionEndedFailures++ === 0) throw new Error('first attempt fails on purpose');
           sessionsEnded.push(event);
         },
-      },
+      }),
     });
     const collaboration = await generated.collaborationService.connect({
       url: identities.urlOf('collaboration-service'), logger,

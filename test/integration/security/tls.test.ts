@@ -11,6 +11,7 @@ import * as generated from '../../../generated/index.js';
 import type { CodeUpdated } from '../../../generated/payloads.js';
 import { TlsVerificationError } from '../../../runtime/index.js';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
+import { handlersFor } from '../../support/handlers.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 import { isListening, readPem, startTlsListener, type TlsListener } from './tls-listener.js';
 
@@ -40,7 +41,7 @@ describe('amqps', () => {
     try {
       const bus = await generated.collaborationService.connect({
         url: listener.urlFor(vhost.url), logger,
-        handlers: { codeUpdated: (event) => void received.push(event), matchFound: () => undefined },
+        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void received.push(event) }),
       });
       try {
         await bus.publish.codeUpdated(codeUpdated, { session_id: codeUpdated.session_id });
@@ -60,7 +61,7 @@ describe('amqps', () => {
         // A client that retried a failed verification would still be retrying when the test times out.
         url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 600_000,
         tls: { ca: await readPem(listener.untrustedCa), cert: await readPem(listener.client.cert), key: await readPem(listener.client.key) },
-        handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);
@@ -75,7 +76,7 @@ describe('amqps', () => {
       .connect({
         url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 20_000,
         tls: { ca: await readPem(listener.client.ca) },
-        handlers: { codeUpdated: () => undefined, matchFound: () => undefined },
+        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);
