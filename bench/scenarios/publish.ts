@@ -152,7 +152,7 @@ function facadePublishUserCreated(url: string, total: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const bus = await userService.connect({ ...facadeOptions(url), handlers: { userProfileGet: () => profile } });
+      const bus = await userService.connect({ ...facadeOptions(url), handlers: handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }) });
       try {
         return await timedPublishes(total, () => bus.publish.userCreated(userCreated));
       } finally {

@@ -108,7 +108,7 @@ function facadeRpc(url: string, total: number, concurrency: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const server = await userService.connect({ ...facadeOptions(url, SERVER_PREFETCH), handlers: { userProfileGet: answer } });
+      const server = await userService.connect({ ...facadeOptions(url, SERVER_PREFETCH), handlers: handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: answer }) });
       const client = await matchingService.connect({
         ...facadeOptions(url),
         rpcTimeoutMs: CALL_TIMEOUT_MS,

@@ -65,13 +65,13 @@ describe('generated facades on the imported topology', () => {
     const question = { question_id: '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10', title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
     const user = await generated.userService.connect({
       url: vhost.url, logger,
-      handlers: { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: { skill_level: 'advanced' } }) },
+      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: { skill_level: 'advanced' } }) }),
     });
     const matching = await generated.matchingService.connect({
       url: vhost.url, logger,
       handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => void received.push(event) }),
     });
-    const questions = await generated.questionService.connect({ url: vhost.url, logger, handlers: { questionGet: () => question, questionPick: () => question } });
+    const questions = await generated.questionService.connect({ url: vhost.url, logger, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }) });
     const collaboration = await generated.collaborationService.connect({ url: vhost.url, logger, handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition) });
     try {
       await user.publish.userCreated(created);

@@ -71,7 +71,7 @@ describe('no password in any output', () => {
     const sessionEnded = example<SessionEnded>('SessionEnded');
     const user = await generated.userService.connect({
       url: identities.urlOf('user-service'), logger: capturingLogger(),
-      handlers: { userProfileGet: () => { throw new Error('profile store unavailable'); } },
+      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: () => { throw new Error('profile store unavailable'); } }),
     });
     let attempts = 0;
     const matching = await generated.matchingService.connect({
@@ -98,8 +98,8 @@ describe('no password in any output', () => {
       await Promise.all([user.close(), matching.close(), collaboration.close()]);
     }
     const wrongPassword = identities.urlOf('question-service').replace(encodeURIComponent(identities.passwordOf('question-service')), encodeURIComponent(identities.passwordOf('user-service')));
-    await errorOf(() => generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500, handlers: { questionGet: () => { throw new Error(); }, questionPick: () => { throw new Error(); } } }));
-    await errorOf(() => generated.questionService.connect({ url: `${identities.urlOf('question-service')}-missing-vhost`, logger: capturingLogger(), connectTimeoutMs: 500, handlers: { questionGet: () => { throw new Error(); }, questionPick: () => { throw new Error(); } } }));
+    await errorOf(() => generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition) }));
+    await errorOf(() => generated.questionService.connect({ url: `${identities.urlOf('question-service')}-missing-vhost`, logger: capturingLogger(), connectTimeoutMs: 500, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition) }));
 
     const text = output.join('\n');
     expect(text).toContain('dead-lettering message');

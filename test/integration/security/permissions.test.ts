@@ -99,9 +99,9 @@ describe('every service with its own identity', () => {
 
     const user = await generated.userService.connect({
       url: identities.urlOf('user-service'), logger,
-      handlers: { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) },
+      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) }),
     });
-    const questions = await generated.questionService.connect({ url: identities.urlOf('question-service'), logger, handlers: { questionGet: () => question, questionPick: () => question } });
+    const questions = await generated.questionService.connect({ url: identities.urlOf('question-service'), logger, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }) });
     const matching = await generated.matchingService.connect({
       url: identities.urlOf('matching-service'), logger,
       handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
@@ -115,7 +115,7 @@ describe('every service with its own identity', () => {
     });
     const collaboration = await generated.collaborationService.connect({
       url: identities.urlOf('collaboration-service'), logger,
-      handlers: { codeUpdated: (event) => void codeUpdates.push(event.code_delta), matchFound: (event) => void matches.push(event) },
+      handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void codeUpdates.push(event.code_delta), matchFound: (event) => void matches.push(event) }),
     });
     try {
       await user.publish.userCreated(userCreated);
