@@ -1,6 +1,7 @@
 /** The runtime's public surface: what generated facades and services import. */
 export { connectService } from './service.js';
 export { closeOnSignals } from './shutdown.js';
+export { pickTopology } from './pick-topology.js';
 export * from './errors.js';
 export type * from './api.js';
 export type * from './definition.js';

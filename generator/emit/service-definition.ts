@@ -1,7 +1,7 @@
 import type { ConsumerSpec, PublisherSpec, RpcSpec, ServiceDefinition, Validator } from '../../runtime/definition.js';
 import type { Message, Model, Publication, Queue, RpcUse, Service, Subscription } from '../model/types.js';
 import { Code } from './literal.js';
-import { validatorName } from './names.js';
+import { quote, validatorName } from './names.js';
 import { serviceTopology } from './topology-data.js';
 
 /** A runtime seam type as the generator builds it: validators are references to generated code. */
@@ -101,12 +101,19 @@ function rpcSpec(index: ModelIndex, use: RpcUse): Emitted<RpcSpec> {
   };
 }
 
-/** The `ServiceDefinition` a service's facade hands to `connectService`. */
-export function serviceDefinition(model: Model, service: Service): Emitted<ServiceDefinition> {
+/** `pickTopology(topology, { exchanges, queues })`: the service's part, named, not repeated. */
+function pickedTopology(model: Model, service: Service): Code {
+  const { exchanges, queues } = serviceTopology(model, service);
+  const names = (objects: { name: string }[]) => `[${objects.map((object) => quote(object.name)).join(', ')}]`;
+  return new Code(`pickTopology(topology, { exchanges: ${names(exchanges)}, queues: ${names(queues)} })`);
+}
+
+/** The `ServiceDefinition` a service's facade hands to `connectService`; its topology is picked from `topology.ts`. */
+export function serviceDefinition(model: Model, service: Service): Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code } {
   const index = new ModelIndex(model);
   return {
     service: service.name,
-    topology: serviceTopology(model, service),
+    topology: pickedTopology(model, service),
     publishers: service.publishes.map((publication) => publisherSpec(index, publication)),
     consumers: service.consumes.map((subscription) => consumerSpec(index, subscription)),
     rpcClients: service.calls.map((use) => rpcSpec(index, use)),

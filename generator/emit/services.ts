@@ -149,13 +149,14 @@ function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure
     'ServiceConnection',
     'ServiceDefinition',
   ].filter((name) => name !== undefined);
-  return [{ name: 'connectService' }, ...types.map((name) => ({ name, isTypeOnly: true }))];
+  return [{ name: 'connectService' }, { name: 'pickTopology' }, ...types.map((name) => ({ name, isTypeOnly: true }))];
 }
 
 function importStatements(index: ModelIndex, service: Service): StatementStructures[] {
   const typeNames = serviceMessageNames(service).map((name) => index.message(name).typeName);
   const imports: StatementStructures[] = [
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../runtime/index.js', namedImports: runtimeImports(service) },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../topology.js', namedImports: ['topology'] },
   ];
   if (typeNames.length > 0) {
     imports.push(

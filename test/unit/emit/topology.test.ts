@@ -4,6 +4,7 @@ import { emitTopology } from '../../../generator/emit/topology.js';
 import { contractTopology, serviceTopology } from '../../../generator/emit/topology-data.js';
 import { servicePermissions } from '../../../generator/model/permissions.js';
 import type { Service } from '../../../generator/model/types.js';
+import { pickTopology } from '../../../runtime/index.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 
 function service(name: string): Service {
@@ -78,6 +79,18 @@ describe('serviceTopology: what one service declares', () => {
     const names = serviceTopology(peerPrepModel, service('matching-service')).queues.map((queue) => queue.name);
     expect(names).not.toContain('user.profile.get');
     expect(names).not.toContain('question.pick');
+  });
+});
+
+describe('pickTopology: a facade names its part of topology.ts', () => {
+  it.each(peerPrepModel.services.map((each) => [each.name]))('%s: picking its names gives exactly what it declares', (name) => {
+    const own = serviceTopology(peerPrepModel, service(name));
+    const names = { exchanges: own.exchanges.map((exchange) => exchange.name), queues: own.queues.map((queue) => queue.name) };
+    expect(pickTopology(contractTopology(peerPrepModel), names)).toEqual(own);
+  });
+
+  it('names a missing object instead of declaring less', () => {
+    expect(() => pickTopology(contractTopology(peerPrepModel), { exchanges: [], queues: ['no.such.queue'] })).toThrow('no queue named "no.such.queue"');
   });
 });
 
