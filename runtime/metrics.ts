@@ -1,30 +1,32 @@
 /**
- * The runtime's prom-client metrics. Several services may share one registry, so each metric is
- * registered once per registry and reused after that.
+ * The runtime's Prometheus metrics. The per-message ones (published, consumed, handler failures,
+ * handler and RPC durations) are bound instruments (bound-instruments.ts): recording costs a few
+ * additions. The rare ones (retries, dead letters) are prom-client counters. Several services may
+ * share one registry, so each metric is registered once per registry and reused after that.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
-
-type Labels = 'service' | 'operation';
-type CounterChild = ReturnType<Counter<Labels>['labels']>;
-type HistogramChild = ReturnType<Histogram<Labels>['labels']>;
+import { Counter, Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram, CounterFamily, HistogramFamily, registeredFamily } from './bound-instruments.js';
 
 export class Metrics {
-  readonly published: Counter<Labels>;
-  readonly consumed: Counter<Labels>;
-  readonly failed: Counter<Labels>;
-  readonly retried: Counter<Labels>;
-  readonly deadLettered: Counter<Labels | 'reason'>;
-  readonly handlerSeconds: Histogram<Labels>;
-  readonly rpcSeconds: Histogram<Labels | 'outcome'>;
+  readonly published: CounterFamily;
+  readonly consumed: CounterFamily;
+  readonly failed: CounterFamily;
+  readonly handlerSeconds: HistogramFamily;
+  readonly rpcSeconds: HistogramFamily;
+  readonly retried: Counter<'service' | 'operation'>;
+  readonly deadLettered: Counter<'service' | 'operation' | 'reason'>;
 
   constructor(readonly registry: Registry = new Registry()) {
-    this.published = this.counter('messaging_published_total', 'Messages published and confirmed by the broker');
-    this.consumed = this.counter('messaging_consumed_total', 'Messages handled successfully');
-    this.failed = this.counter('messaging_handler_failures_total', 'Handler invocations that threw');
-    this.retried = this.counter('messaging_retried_total', 'Messages parked in a retry delay queue');
+    this.published = registeredFamily(registry, new CounterFamily('messaging_published_total', 'Messages published and confirmed by the broker'));
+    this.consumed = registeredFamily(registry, new CounterFamily('messaging_consumed_total', 'Messages handled successfully'));
+    this.failed = registeredFamily(registry, new CounterFamily('messaging_handler_failures_total', 'Handler invocations that threw'));
+    this.handlerSeconds = registeredFamily(registry, new HistogramFamily('messaging_handler_duration_seconds', 'Handler duration', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]));
+    this.rpcSeconds = registeredFamily(
+      registry,
+      new HistogramFamily('messaging_rpc_duration_seconds', 'RPC call latency as the caller sees it', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
+    );
+    this.retried = this.counter('messaging_retried_total', 'Messages parked in a retry delay queue', []);
     this.deadLettered = this.counter('messaging_dead_lettered_total', 'Messages moved to a dead-letter queue', ['reason']);
-    this.handlerSeconds = this.histogram('messaging_handler_duration_seconds', 'Handler duration', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
-    this.rpcSeconds = this.histogram('messaging_rpc_duration_seconds', 'RPC call latency as the caller sees it', ['outcome'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
   }
 
   /** The instruments of one operation with its labels bound once, for the per-message paths. */
@@ -32,33 +34,28 @@ export class Metrics {
     return new OperationMetrics(this, service, operation);
   }
 
-  private counter<Extra extends string = never>(name: string, help: string, extra: Extra[] = []): Counter<Labels | Extra> {
+  private counter<Extra extends string>(name: string, help: string, extra: Extra[]): Counter<'service' | 'operation' | Extra> {
     const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Counter<Labels | Extra>;
+    if (existing) return existing as Counter<'service' | 'operation' | Extra>;
     return new Counter({ name, help, labelNames: ['service', 'operation', ...extra], registers: [this.registry] });
-  }
-
-  private histogram<Extra extends string = never>(name: string, help: string, extra: Extra[], buckets: number[]): Histogram<Labels | Extra> {
-    const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Histogram<Labels | Extra>;
-    return new Histogram({ name, help, labelNames: ['service', 'operation', ...extra], buckets, registers: [this.registry] });
   }
 }
 
 export class OperationMetrics {
-  readonly consumed: CounterChild;
-  readonly failed: CounterChild;
-  private readonly handlerSeconds: HistogramChild;
-  private readonly rpcSecondsByOutcome = new Map<string, HistogramChild>();
+  readonly consumed: BoundCounter;
+  readonly failed: BoundCounter;
+  private readonly handlerSeconds: BoundHistogram;
+  private readonly rpcSecondsByOutcome = new Map<string, BoundHistogram>();
 
   constructor(
     private readonly metrics: Metrics,
     private readonly service: string,
     private readonly operation: string,
   ) {
-    this.consumed = metrics.consumed.labels(service, operation);
-    this.failed = metrics.failed.labels(service, operation);
-    this.handlerSeconds = metrics.handlerSeconds.labels(service, operation);
+    const labels = { service, operation };
+    this.consumed = metrics.consumed.labels(labels);
+    this.failed = metrics.failed.labels(labels);
+    this.handlerSeconds = metrics.handlerSeconds.labels(labels);
   }
 
   /** Records a handler's duration; `startedAt` is the `performance.now()` reading when it began. */
@@ -70,7 +67,7 @@ export class OperationMetrics {
   callTook(startedAt: number, outcome: string): void {
     let child = this.rpcSecondsByOutcome.get(outcome);
     if (!child) {
-      child = this.metrics.rpcSeconds.labels(this.service, this.operation, outcome);
+      child = this.metrics.rpcSeconds.labels({ service: this.service, operation: this.operation, outcome });
       this.rpcSecondsByOutcome.set(outcome, child);
     }
     child.observe(secondsSince(startedAt));

@@ -28,7 +28,7 @@ export class EventPublisher {
     private readonly defaultTimeoutMs: number,
   ) {
     for (const spec of specs) {
-      const published = metrics.published.labels(service, spec.name);
+      const published = metrics.published.labels({ service, operation: spec.name });
       const countPublished = (): void => {
         published.inc(); // not returned: a publish resolves with nothing
       };
