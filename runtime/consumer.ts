@@ -70,7 +70,8 @@ class EventQueue implements InboundQueue {
     this.prefetch = deps.prefetchOverride ?? Math.max(...routes.map((r) => r.spec.prefetch));
   }
 
-  async handle(message: ConsumeMessage, delivery: Delivery): Promise<void> {
+  /** Synchronous when the handler is: no promise is made for a message a synchronous handler took. */
+  handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const headers: Record<string, unknown> = message.properties.headers ?? {};
     const origin = originOf(message, headers);
     const matched = this.match(origin);
@@ -101,16 +102,30 @@ class EventQueue implements InboundQueue {
       headers,
     };
     const startedAt = performance.now();
+    let outcome: unknown;
     try {
-      await runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context));
+      outcome = runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context));
     } catch (error) {
-      route.metrics.handlerTook(startedAt);
-      route.metrics.failed.inc();
-      return this.onHandlerFailure(message, delivery, spec, origin, error);
+      return this.handlerFailed(route, startedAt, message, delivery, origin, error);
     }
+    if (!isThenable(outcome)) return this.handlerSucceeded(route, startedAt, delivery);
+    return Promise.resolve(outcome).then(
+      () => this.handlerSucceeded(route, startedAt, delivery),
+      (error: unknown) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
+    );
+  }
+
+  private handlerSucceeded(route: Route, startedAt: number, delivery: Delivery): undefined {
     route.metrics.handlerTook(startedAt);
     delivery.ack();
     route.metrics.consumed.inc();
+    return undefined;
+  }
+
+  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, origin: Origin, error: unknown): Promise<void> {
+    route.metrics.handlerTook(startedAt);
+    route.metrics.failed.inc();
+    return this.onHandlerFailure(message, delivery, route.spec, origin, error);
   }
 
   private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
@@ -194,6 +209,10 @@ class EventQueue implements InboundQueue {
     delivery.ack();
     return true;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function originOf(message: ConsumeMessage, headers: Record<string, unknown>): Origin {

@@ -22,7 +22,8 @@ export interface InboundQueue {
   /** The queue's name on the broker. */
   queue: string;
   prefetch: number;
-  handle(message: ConsumeMessage, delivery: Delivery): Promise<void>;
+  /** Returns nothing when the message was dealt with synchronously, else a promise of that. */
+  handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined;
 }
 
 export class InboundChannel {
@@ -76,14 +77,26 @@ export class InboundChannel {
       this.connection.recycle(`consumer of ${inbound.queue} cancelled by the broker`);
       return;
     }
+    let handling: Promise<void> | undefined;
+    try {
+      handling = inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels));
+    } catch (error) {
+      this.onUnexpectedError(inbound, error);
+      return;
+    }
+    if (!handling) return;
     this.inFlight.enter();
-    inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels)).then(
+    handling.then(
       () => this.inFlight.leave(),
       (error: unknown) => {
         this.inFlight.leave();
-        this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery');
+        this.onUnexpectedError(inbound, error);
       },
     );
+  }
+
+  private onUnexpectedError(inbound: InboundQueue, error: unknown): void {
+    this.logger.error({ queue: inbound.queue, err: describe(error) }, 'unexpected error handling a delivery');
   }
 }
 
