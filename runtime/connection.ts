@@ -9,6 +9,7 @@
  * connection, so channel-level losses need their own handling anyway (see `managed-channel.ts`).
  */
 import { connect, type ChannelModel } from 'amqplib';
+import { coalesceWrites } from './coalesced-writes.js';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from './config.js';
 import { backoffDelay, sleep } from './backoff.js';
@@ -77,6 +78,7 @@ export class ConnectionManager {
       const tlsFailure = tlsFailureReason(error);
       throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : error;
     });
+    if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
     model.on('close', (error?: Error) => {
