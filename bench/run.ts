@@ -104,6 +104,6 @@ const report: BenchReport = {
 writeReport(values.out, report);
 console.log(`\nWrote ${values.out}/latest.json and latest.md in ${report.durationSeconds} s.`);
 for (const target of report.targets.filter((t) => t.ratio !== undefined)) {
-  const bare = target.bareRatio === undefined ? '' : `; vs bare raw ${target.bareRatio.toFixed(3)}`;
+  const bare = target.bareRatio === undefined ? '' : `; bare ${target.bareRatio.toFixed(3)}`;
   console.log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3)} (want ${target.bound.op} ${target.bound.value})${bare}`);
 }

@@ -64,7 +64,7 @@ function medianSample(samples: Sample[], metrics: Metric[]): Sample {
 }
 
 /** What the facade is compared with beside bare raw amqplib. */
-const FACADE_ALSO_AGAINST: VariantId[] = ['raw-like', 'acm', 'rascal'];
+const FACADE_ALSO_AGAINST: VariantId[] = ['raw-like', 'acm', 'acm-like', 'rascal'];
 
 /** Every variant against bare raw; the facade also against the like-for-like raw baseline and each peer. */
 function ratiosOf(variants: VariantResult[], metrics: Metric[]): Ratio[] {

@@ -1,6 +1,6 @@
 /** What a benchmark scenario is: the same workload run by several implementations (variants). */
 
-export type VariantId = 'raw' | 'raw-like' | 'facade' | 'acm' | 'rascal';
+export type VariantId = 'raw' | 'raw-like' | 'facade' | 'acm' | 'acm-like' | 'rascal';
 
 /**
  * Raw amqplib's two baselines, the same expert code: `raw` sends bare messages (content type and
@@ -9,11 +9,15 @@ export type VariantId = 'raw' | 'raw-like' | 'facade' | 'acm' | 'rascal';
 export type RawBaseline = Extract<VariantId, 'raw' | 'raw-like'>;
 export const RAW_BASELINES: RawBaseline[] = ['raw', 'raw-like'];
 
+/** The like-for-like variants (sending what the facade sends) and the same code sending bare messages. */
+export const BARE_VARIANT_OF: Partial<Record<VariantId, VariantId>> = { 'raw-like': 'raw', 'acm-like': 'acm' };
+
 export const VARIANT_NAMES: Record<VariantId, string> = {
   raw: 'raw amqplib, bare',
   'raw-like': 'raw amqplib, like-for-like',
   facade: 'generated facade',
   acm: 'amqp-connection-manager',
+  'acm-like': 'amqp-connection-manager, like-for-like',
   rascal: 'rascal',
 };
 

@@ -8,20 +8,22 @@ import * as acm from 'amqp-connection-manager';
 import rascal, { type BrokerAsPromised } from 'rascal';
 import type { BenchBroker } from '../support/broker.js';
 import { countdown, inWindow, secondsSince } from '../support/timing.js';
-import type { Variant } from '../scenario.js';
+import { eventProperties } from '../support/wire-properties.js';
+import type { Variant, VariantId } from '../scenario.js';
 import type { Route } from './publish.js';
 
-export function acmPublish(url: string, route: Route, payload: unknown, total: number, window: number): Variant {
+/** amqp-connection-manager publishing bare messages (`acm`) or exactly what the facade sends (`acm-like`). */
+export function acmPublish(id: Extract<VariantId, 'acm' | 'acm-like'>, url: string, route: Route, payload: unknown, total: number, window: number): Variant {
+  const properties = eventProperties(id === 'acm' ? 'raw' : 'raw-like', route);
   return {
-    id: 'acm',
+    id,
     async run() {
       const connection = acm.connect([url], { connectionOptions: { noDelay: true } });
       try {
         const channel = connection.createChannel({ confirm: true, json: false });
         await channel.waitForConnect();
-        const options = { contentType: 'application/json', persistent: route.persistent };
         const startedAt = performance.now();
-        await inWindow(total, window, () => channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), options));
+        await inWindow(total, window, () => channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), properties()));
         return { msgPerSec: total / secondsSince(startedAt) };
       } finally {
         await connection.close();

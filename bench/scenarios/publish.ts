@@ -199,7 +199,8 @@ export function publishScenarios(broker: BenchBroker, total: number): Scenario[]
       variants: [
         ...RAW_BASELINES.map((baseline) => rawPublish(baseline, broker.url, USER_CREATED, userCreated, total)),
         facadePublishUserCreated(broker.url, total),
-        acmPublish(broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
+        acmPublish('acm', broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
+        acmPublish('acm-like', broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
         // Rascal publishes about 1k msg/s here: a fifth of the messages keeps the full run bounded; the rate is what counts.
         rascalPublish(broker, USER_CREATED, userCreated, Math.ceil(total / 5), PUBLISH_WINDOW),
       ],
