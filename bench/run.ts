@@ -4,30 +4,24 @@
  * Runs every messaging scenario against the local broker (127.0.0.1:5672, in a vhost of its own
  * that is deleted afterwards), raw amqplib (bare, and sending what the facades send) against the
  * generated PeerPrep facades (and the peer libraries where they take part), interleaved over
- * several rounds; then codegen and docs build
- * time. Writes `latest.json` and `latest.md` into bench/results (or `--out`). Not a test.
+ * several rounds, each variant in a process of its own (isolation/isolate.ts); then codegen and
+ * docs build time. Writes `latest.json` and `latest.md` into bench/results (or `--out`). Not a test.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeReport, type BenchReport } from './report.js';
 import { runInterleaved, type ScenarioResult } from './runner.js';
-import type { Scenario } from './scenario.js';
 import { measureCodegen } from './scenarios/codegen.js';
-import { consumeScenarios } from './scenarios/consume.js';
 import { measureDocsBuild } from './scenarios/docs.js';
-import { fanoutScenario } from './scenarios/fanout.js';
-import { PUBLISH_WINDOW, publishScenarios } from './scenarios/publish.js';
-import { RPC_CONCURRENCY, rpcScenarios } from './scenarios/rpc.js';
+import { messagingScenarios, SIZES, type Mode } from './scenarios/index.js';
+import { PUBLISH_WINDOW } from './scenarios/publish.js';
+import { RPC_CONCURRENCY } from './scenarios/rpc.js';
+import { isolated } from './isolation/isolate.js';
 import { openBenchBroker, type BenchBroker } from './support/broker.js';
 import { describeMachine } from './support/machine.js';
 import { EVENT_BYTES } from './support/payloads.js';
 import { checkTargets } from './targets.js';
-
-const SIZES = {
-  full: { rounds: 3, messages: 100_000, fanoutMessages: 20_000, rpcSequentialCalls: 5_000, rpcConcurrentCalls: 20_000, codegenRuns: 5 },
-  quick: { rounds: 2, messages: 5_000, fanoutMessages: 1_000, rpcSequentialCalls: 500, rpcConcurrentCalls: 2_000, codegenRuns: 1 },
-};
 
 const { values } = parseArgs({
   options: {
@@ -36,20 +30,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
   },
 });
-const mode = values.quick ? 'quick' : 'full';
+const mode: Mode = values.quick ? 'quick' : 'full';
 const sizes = SIZES[mode];
-
-function scenariosOn(broker: BenchBroker): Scenario[] {
-  const all = [
-    ...publishScenarios(broker, sizes.messages),
-    ...consumeScenarios(broker, sizes.messages),
-    ...rpcScenarios(broker.url, sizes.rpcSequentialCalls, sizes.rpcConcurrentCalls),
-    fanoutScenario(broker, sizes.fanoutMessages),
-  ];
-  const chosen = values.only === undefined ? all : all.filter((scenario) => scenario.id === values.only);
-  if (chosen.length === 0) throw new Error(`no scenario "${values.only}"; there are: ${all.map((s) => s.id).join(', ')}`);
-  return chosen;
-}
 
 async function runMessaging(): Promise<{ results: ScenarioResult[]; rabbitmq: string }> {
   const broker = await openBenchBroker();
@@ -57,7 +39,7 @@ async function runMessaging(): Promise<{ results: ScenarioResult[]; rabbitmq: st
   process.once('SIGINT', dispose);
   try {
     const results: ScenarioResult[] = [];
-    for (const scenario of scenariosOn(broker)) {
+    for (const scenario of messagingScenarios(broker, mode, values.only).map((scenario) => isolated(scenario, broker, mode))) {
       console.log(`\n${scenario.title}: ${scenario.measures}`);
       results.push(await runInterleaved(scenario, sizes.rounds, (line) => console.log(`  ${line}`)));
     }

@@ -1,0 +1,86 @@
+/**
+ * Runs every variant of a scenario in a Node process of its own, started before its first round
+ * and kept for the later ones, so that no variant pays for what another left in the process:
+ * AsyncLocalStorage, which the facade's runtime uses to carry correlation ids, puts a hook on every
+ * promise and I/O callback once enabled (on Node 20 it stays on), and that alone cost raw amqplib
+ * 2-3% of its consume rate when it shared the facade's process. The bench process keeps the
+ * untimed steps (set-up, preload, purge) and the interleaving; starting a process is not timed.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Mode } from '../scenarios/index.js';
+import type { BenchBrokerAddress } from '../support/broker.js';
+import type { Sample, Scenario, Variant } from '../scenario.js';
+import { ASSIGNMENT_VARIABLE, type FromVariant, type ToVariant, type VariantAssignment } from './protocol.js';
+
+const VARIANT_PROCESS = resolve(import.meta.dirname, 'variant-process.ts');
+
+export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion }: BenchBrokerAddress, mode: Mode): Scenario {
+  const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion };
+  const processes: VariantProcess[] = [];
+  const variants = scenario.variants.map((variant): Variant => {
+    let started: VariantProcess | undefined;
+    return {
+      id: variant.id,
+      run: () => {
+        if (!started) {
+          started = new VariantProcess({ broker, mode, scenario: scenario.id, variant: variant.id });
+          processes.push(started);
+        }
+        return started.run();
+      },
+    };
+  });
+  return {
+    ...scenario,
+    variants,
+    tearDown: async () => {
+      for (const variantProcess of processes) variantProcess.stop();
+      await scenario.tearDown?.();
+    },
+  };
+}
+
+/** One variant's process, answering one request at a time: `ready` once started, then a sample per run. */
+class VariantProcess {
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<FromVariant>;
+  private waiting: { resolve(message: FromVariant): void; reject(error: Error): void } | undefined;
+  private exited: Error | undefined;
+
+  constructor(private readonly assignment: VariantAssignment) {
+    // The same Node flags as this process: tsx's loader, and --cpu-prof when profiling.
+    this.child = fork(VARIANT_PROCESS, [], { env: { ...process.env, [ASSIGNMENT_VARIABLE]: JSON.stringify(assignment) }, stdio: 'inherit' });
+    this.child.on('message', (message: FromVariant) => this.waiting?.resolve(message));
+    this.child.on('exit', (code, signal) => {
+      this.exited = new Error(`variant process ${this.name} exited (${signal ?? `code ${code}`})`);
+      this.waiting?.reject(this.exited);
+    });
+    this.ready = this.next();
+  }
+
+  private get name(): string {
+    return `${this.assignment.scenario}/${this.assignment.variant}`;
+  }
+
+  private next(): Promise<FromVariant> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolveMessage, rejectMessage) => {
+      this.waiting = { resolve: resolveMessage, reject: rejectMessage };
+    });
+  }
+
+  async run(): Promise<Sample> {
+    const ready = await this.ready;
+    if (ready.type !== 'ready') throw new Error(`variant process ${this.name}: expected ready, got ${ready.type}`);
+    const answered = this.next();
+    this.child.send({ type: 'run' } satisfies ToVariant);
+    const message = await answered;
+    if (message.type === 'sample') return message.sample;
+    throw new Error(`variant process ${this.name}: ${message.type === 'failed' ? message.error : `unexpected ${message.type}`}`);
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
