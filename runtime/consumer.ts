@@ -17,6 +17,7 @@ import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { runInScope, scopeOf } from './message-scope.js';
+import { isThenable } from './thenable.js';
 import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { sleep } from './backoff.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
@@ -209,10 +210,6 @@ class EventQueue implements InboundQueue {
     delivery.ack();
     return true;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function originOf(message: ConsumeMessage, headers: Record<string, unknown>): Origin {

@@ -11,6 +11,7 @@ import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import { runInScope, scopeOf } from './message-scope.js';
+import { isThenable } from './thenable.js';
 import { Header } from './headers.js';
 import { ConfigError, MessagingError, describe, formatViolations } from './errors.js';
 
@@ -52,51 +53,69 @@ class RpcQueue implements InboundQueue {
     this.metrics = deps.metrics.forOperation(deps.service, spec.name);
   }
 
-  async handle(message: ConsumeMessage, delivery: Delivery): Promise<void> {
-    const { replyTo, correlationId } = message.properties;
+  /** Synchronous when the handler is: a handler that returns its reply (no promise) is answered without a promise chain. */
+  handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const startedAt = performance.now();
-    let body: unknown;
-    let failed = false;
+    let reply: unknown;
     try {
-      body = await this.answer(message);
-      this.metrics.consumed.inc();
+      const { request, context } = this.requestOf(message);
+      reply = runInScope(scopeOf(context.correlationId, context.headers), () =>
+        (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context),
+      );
     } catch (error) {
-      failed = true;
-      body = this.errorBody(error);
-      this.metrics.failed.inc();
+      return this.failed(message, delivery, startedAt, error);
     }
-    this.metrics.handlerTook(startedAt);
-    if (typeof replyTo !== 'string' || replyTo === '') {
-      this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
-    } else {
-      this.reply(delivery.channel, replyTo, correlationId, body, failed);
-    }
-    delivery.ack();
+    if (!isThenable(reply)) return this.answered(message, delivery, startedAt, reply);
+    return Promise.resolve(reply).then(
+      (value) => this.answered(message, delivery, startedAt, value),
+      (error: unknown) => this.failed(message, delivery, startedAt, error),
+    );
   }
 
-  private async answer(message: ConsumeMessage): Promise<unknown> {
+  /** The validated request and its context; throws a `RequestFailure` for a request no handler should see. */
+  private requestOf(message: ConsumeMessage): { request: unknown; context: RpcContext } {
     let request: unknown;
     try {
       request = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
       throw new RequestFailure('invalid_request', `the request is not JSON: ${describe(error)}`);
     }
-    const { validateRequest, validateReply } = this.spec;
+    const { validateRequest } = this.spec;
     if (!validateRequest(request)) {
       const violations = [...(validateRequest.errors ?? [])];
       throw new RequestFailure('invalid_request', `${this.spec.requestMessage} is invalid: ${formatViolations(violations)}`, violations);
     }
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    const context: RpcContext = { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers };
-    const reply = await runInScope(scopeOf(context.correlationId, headers), () =>
-      (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context),
-    );
+    return { request, context: { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers } };
+  }
+
+  private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): undefined {
+    const { validateReply } = this.spec;
     if (!validateReply(reply)) {
       const violations = [...(validateReply.errors ?? [])];
       this.deps.logger.error({ rpc: this.spec.name, violations }, 'RPC handler returned an invalid reply');
-      throw new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`);
+      return this.failed(message, delivery, startedAt, new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`));
     }
-    return reply;
+    this.metrics.consumed.inc();
+    return this.respond(message, delivery, startedAt, reply, false);
+  }
+
+  private failed(message: ConsumeMessage, delivery: Delivery, startedAt: number, error: unknown): undefined {
+    this.metrics.failed.inc();
+    return this.respond(message, delivery, startedAt, this.errorBody(error), true);
+  }
+
+  /** Sends the one reply a request gets, then acks the request. */
+  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, failed: boolean): undefined {
+    this.metrics.handlerTook(startedAt);
+    const { replyTo, correlationId } = message.properties;
+    if (typeof replyTo !== 'string' || replyTo === '') {
+      this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
+    } else {
+      this.reply(delivery.channel, replyTo, correlationId, body, failed);
+    }
+    delivery.ack();
+    return undefined;
   }
 
   private errorBody(error: unknown): Record<string, unknown> {
