@@ -53,7 +53,7 @@ async function runMessaging(): Promise<{ results: ScenarioResult[]; rabbitmq: st
 const startedAt = performance.now();
 const date = new Date().toISOString();
 const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
-console.log(`npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish/consume run`);
+console.log(`npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish run, ${sizes.consumeMessages} per consume run`);
 
 const { results, rabbitmq } = await runMessaging();
 // One messaging scenario (--only) is for profiling: codegen and docs would only add noise and time.
@@ -70,6 +70,7 @@ const report: BenchReport = {
   settings: {
     rounds: sizes.rounds,
     messages: sizes.messages,
+    consumeMessages: sizes.consumeMessages,
     fanoutMessages: sizes.fanoutMessages,
     rpcSequentialCalls: sizes.rpcSequentialCalls,
     rpcConcurrentCalls: sizes.rpcConcurrentCalls,

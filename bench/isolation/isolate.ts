@@ -17,25 +17,31 @@ const VARIANT_PROCESS = resolve(import.meta.dirname, 'variant-process.ts');
 
 export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion }: BenchBrokerAddress, mode: Mode): Scenario {
   const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion };
-  const processes: VariantProcess[] = [];
-  const variants = scenario.variants.map((variant): Variant => {
-    let started: VariantProcess | undefined;
-    return {
-      id: variant.id,
-      run: () => {
-        if (!started) {
-          started = new VariantProcess({ broker, mode, scenario: scenario.id, variant: variant.id });
-          processes.push(started);
-        }
-        return started.run();
-      },
-    };
-  });
+  const processes = new Map<Variant, VariantProcess>();
+  const variants = scenario.variants.map((variant): Variant => ({
+    id: variant.id,
+    run: () => {
+      const started = processes.get(variant);
+      if (!started) throw new Error(`variant process ${scenario.id}/${variant.id} was not started by setUp`);
+      return started.run();
+    },
+  }));
   return {
     ...scenario,
     variants,
+    setUp: async () => {
+      // All at once: each takes about a second to load, none is timed.
+      for (const variant of scenario.variants) processes.set(variant, new VariantProcess({ broker, mode, scenario: scenario.id, variant: variant.id }));
+      try {
+        await Promise.all([...processes.values()].map((started) => started.whenReady()));
+        await scenario.setUp?.();
+      } catch (error) {
+        for (const started of processes.values()) started.stop();
+        throw error;
+      }
+    },
     tearDown: async () => {
-      for (const variantProcess of processes) variantProcess.stop();
+      for (const started of processes.values()) started.stop();
       await scenario.tearDown?.();
     },
   };
@@ -70,9 +76,13 @@ class VariantProcess {
     });
   }
 
-  async run(): Promise<Sample> {
+  async whenReady(): Promise<void> {
     const ready = await this.ready;
     if (ready.type !== 'ready') throw new Error(`variant process ${this.name}: expected ready, got ${ready.type}`);
+  }
+
+  async run(): Promise<Sample> {
+    await this.whenReady();
     const answered = this.next();
     this.child.send({ type: 'run' } satisfies ToVariant);
     const message = await answered;

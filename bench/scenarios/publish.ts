@@ -194,15 +194,15 @@ export function publishScenarios(broker: BenchBroker, total: number): Scenario[]
     {
       id: 'publish-persistent',
       title: 'Publish with confirms, persistent',
-      measures: `${total} persistent 220-byte userCreated events to a durable queue (rascal: a fifth of them), ${PUBLISH_WINDOW} unconfirmed at most`,
+      measures: `${total} persistent 220-byte userCreated events to a durable queue (rascal: a tenth of them), ${PUBLISH_WINDOW} unconfirmed at most`,
       metrics: [THROUGHPUT],
       variants: [
         ...RAW_BASELINES.map((baseline) => rawPublish(baseline, broker.url, USER_CREATED, userCreated, total)),
         facadePublishUserCreated(broker.url, total),
         acmPublish('acm', broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
         acmPublish('acm-like', broker.url, USER_CREATED, userCreated, total, PUBLISH_WINDOW),
-        // Rascal publishes about 1k msg/s here: a fifth of the messages keeps the full run bounded; the rate is what counts.
-        rascalPublish(broker, USER_CREATED, userCreated, Math.ceil(total / 5), PUBLISH_WINDOW),
+        // Rascal publishes about 1.5k msg/s here: a tenth of the messages keeps the full run bounded; the rate is what counts.
+        rascalPublish(broker, USER_CREATED, userCreated, Math.ceil(total / 10), PUBLISH_WINDOW),
       ],
       prepare: emptyUserEvents,
       tearDown: emptyUserEvents,

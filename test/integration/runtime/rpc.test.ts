@@ -26,11 +26,16 @@ function clientFor(rpc: Partial<RpcSpec>): Promise<ServiceConnection> {
   return connectService(pricingClientDefinition({ ...quoteRpc, ...rpc }), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
 }
 
-async function quote(request: { sku: string }): Promise<unknown> {
-  if (request.sku === 'slow') await releaseSlow.promise;
-  if (request.sku === 'broken') throw Object.assign(new Error(`no price for ${request.sku}`), { code: 'unknown_sku' });
+const unknownSku = (sku: string) => Object.assign(new Error(`no price for ${sku}`), { code: 'unknown_sku' });
+const priced = (sku: string) => ({ sku, price: sku.length });
+
+/** Answers synchronously, except `slow` and `broken-later`: the server's synchronous and promise paths both run. */
+function quote(request: { sku: string }): unknown {
+  if (request.sku === 'slow') return releaseSlow.promise.then(() => priced(request.sku));
+  if (request.sku === 'broken-later') return Promise.reject(unknownSku(request.sku));
+  if (request.sku === 'broken') throw unknownSku(request.sku);
   if (request.sku === 'bad-reply') return { sku: request.sku };
-  return { sku: request.sku, price: request.sku.length };
+  return priced(request.sku);
 }
 
 beforeAll(async () => {
@@ -97,10 +102,12 @@ describe('RPC', () => {
     }
   });
 
-  it('turns a handler error into RpcRemoteError with its code and message', async () => {
-    const error = await client.call('quotePrice', { sku: 'broken' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RpcRemoteError);
-    expect(error).toMatchObject({ rpc: 'quotePrice', remoteCode: 'unknown_sku', remoteMessage: 'no price for broken' });
+  it('turns a handler error, thrown or rejected, into RpcRemoteError with its code and message', async () => {
+    for (const sku of ['broken', 'broken-later']) {
+      const error = await client.call('quotePrice', { sku }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RpcRemoteError);
+      expect(error).toMatchObject({ rpc: 'quotePrice', remoteCode: 'unknown_sku', remoteMessage: `no price for ${sku}` });
+    }
   });
 
   it('reports a server reply that breaks its schema as invalid_reply', async () => {
