@@ -91,7 +91,14 @@ class RpcQueue implements InboundQueue {
 
   private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): undefined {
     const { validateReply } = this.spec;
-    if (!validateReply(reply)) {
+    let valid: boolean;
+    try {
+      valid = validateReply(reply);
+    } catch (error) {
+      // Reading the reply threw (a getter, say): the caller gets that as the handler's error.
+      return this.failed(message, delivery, startedAt, error);
+    }
+    if (!valid) {
       const violations = [...(validateReply.errors ?? [])];
       this.deps.logger.error({ rpc: this.spec.name, violations }, 'RPC handler returned an invalid reply');
       return this.failed(message, delivery, startedAt, new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`));

@@ -35,6 +35,14 @@ function quote(request: { sku: string }): unknown {
   if (request.sku === 'broken-later') return Promise.reject(unknownSku(request.sku));
   if (request.sku === 'broken') throw unknownSku(request.sku);
   if (request.sku === 'bad-reply') return { sku: request.sku };
+  if (request.sku === 'unreadable-reply') {
+    return {
+      sku: request.sku,
+      get price(): number {
+        throw unknownSku(request.sku);
+      },
+    };
+  }
   return priced(request.sku);
 }
 
@@ -108,6 +116,11 @@ describe('RPC', () => {
       expect(error).toBeInstanceOf(RpcRemoteError);
       expect(error).toMatchObject({ rpc: 'quotePrice', remoteCode: 'unknown_sku', remoteMessage: `no price for ${sku}` });
     }
+  });
+
+  it('answers with the error when reading the reply throws, and keeps serving', async () => {
+    await expect(client.call('quotePrice', { sku: 'unreadable-reply' })).rejects.toMatchObject({ remoteCode: 'unknown_sku', remoteMessage: 'no price for unreadable-reply' });
+    await expect(client.call('quotePrice', { sku: 'after' })).resolves.toEqual({ sku: 'after', price: 5 });
   });
 
   it('reports a server reply that breaks its schema as invalid_reply', async () => {
