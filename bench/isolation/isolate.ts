@@ -14,6 +14,10 @@ import type { Sample, Scenario, Variant } from '../scenario.js';
 import { ASSIGNMENT_VARIABLE, type FromVariant, type ToVariant, type VariantAssignment } from './protocol.js';
 
 const VARIANT_PROCESS = resolve(import.meta.dirname, 'variant-process.ts');
+/** Loading takes about a second; a process not ready by then is stuck. */
+const READY_WITHIN_MS = 60_000;
+/** After the disconnect, how long a variant process may take to exit before it is killed. */
+const EXIT_WITHIN_MS = 5_000;
 
 export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion }: BenchBrokerAddress, mode: Mode): Scenario {
   const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion };
@@ -36,12 +40,12 @@ export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion }: Be
         await Promise.all([...processes.values()].map((started) => started.whenReady()));
         await scenario.setUp?.();
       } catch (error) {
-        for (const started of processes.values()) started.stop();
+        await Promise.all([...processes.values()].map((started) => started.stop()));
         throw error;
       }
     },
     tearDown: async () => {
-      for (const started of processes.values()) started.stop();
+      await Promise.all([...processes.values()].map((started) => started.stop()));
       await scenario.tearDown?.();
     },
   };
@@ -59,9 +63,11 @@ class VariantProcess {
     this.child = fork(VARIANT_PROCESS, [], { env: { ...process.env, [ASSIGNMENT_VARIABLE]: JSON.stringify(assignment) }, stdio: 'inherit' });
     this.child.on('message', (message: FromVariant) => this.waiting?.resolve(message));
     this.child.on('exit', (code, signal) => {
-      this.exited = new Error(`variant process ${this.name} exited (${signal ?? `code ${code}`})`);
+      this.exited = new Error(`variant process ${this.name} exited (${signal ?? `code ${code}`}; its error, if any, is on stderr above)`);
       this.waiting?.reject(this.exited);
     });
+    // A failed spawn, or a send on a channel that just closed: fail the pending request, not the bench process.
+    this.child.on('error', (error) => this.waiting?.reject(new Error(`variant process ${this.name}: ${error.message}`)));
     this.ready = this.next();
   }
 
@@ -77,7 +83,11 @@ class VariantProcess {
   }
 
   async whenReady(): Promise<void> {
-    const ready = await this.ready;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`variant process ${this.name} was not ready within ${READY_WITHIN_MS / 1000} s`)), READY_WITHIN_MS);
+    });
+    const ready = await Promise.race([this.ready, stuck]).finally(() => clearTimeout(timer));
     if (ready.type !== 'ready') throw new Error(`variant process ${this.name}: expected ready, got ${ready.type}`);
   }
 
@@ -90,7 +100,13 @@ class VariantProcess {
     throw new Error(`variant process ${this.name}: ${message.type === 'failed' ? message.error : `unexpected ${message.type}`}`);
   }
 
-  stop(): void {
+  /** Disconnects (the process exits on that), and kills it if it has not exited soon after. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolveExit) => this.child.once('exit', () => resolveExit()));
     if (this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), EXIT_WITHIN_MS);
+    await exited;
+    clearTimeout(timer);
   }
 }
