@@ -17,7 +17,7 @@ import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { runInScope, scopeOf } from './message-scope.js';
-import { isThenable } from './thenable.js';
+import { settle } from './thenable.js';
 import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { sleep } from './backoff.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
@@ -103,16 +103,10 @@ class EventQueue implements InboundQueue {
       headers,
     };
     const startedAt = performance.now();
-    let outcome: unknown;
-    try {
-      outcome = runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context));
-    } catch (error) {
-      return this.handlerFailed(route, startedAt, message, delivery, origin, error);
-    }
-    if (!isThenable(outcome)) return this.handlerSucceeded(route, startedAt, delivery);
-    return Promise.resolve(outcome).then(
+    return settle(
+      () => runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context)),
       () => this.handlerSucceeded(route, startedAt, delivery),
-      (error: unknown) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
+      (error) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
     );
   }
 

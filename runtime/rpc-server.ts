@@ -11,7 +11,7 @@ import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import { runInScope, scopeOf } from './message-scope.js';
-import { isThenable } from './thenable.js';
+import { settle } from './thenable.js';
 import { Header } from './headers.js';
 import { ConfigError, MessagingError, describe, formatViolations } from './errors.js';
 
@@ -56,19 +56,13 @@ class RpcQueue implements InboundQueue {
   /** Synchronous when the handler is: a handler that returns its reply (no promise) is answered without a promise chain. */
   handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const startedAt = performance.now();
-    let reply: unknown;
-    try {
-      const { request, context } = this.requestOf(message);
-      reply = runInScope(scopeOf(context.correlationId, context.headers), () =>
-        (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context),
-      );
-    } catch (error) {
-      return this.failed(message, delivery, startedAt, error);
-    }
-    if (!isThenable(reply)) return this.answered(message, delivery, startedAt, reply);
-    return Promise.resolve(reply).then(
-      (value) => this.answered(message, delivery, startedAt, value),
-      (error: unknown) => this.failed(message, delivery, startedAt, error),
+    return settle(
+      () => {
+        const { request, context } = this.requestOf(message);
+        return runInScope(scopeOf(context.correlationId, context.headers), () => (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context));
+      },
+      (reply) => this.answered(message, delivery, startedAt, reply),
+      (error) => this.failed(message, delivery, startedAt, error),
     );
   }
 
