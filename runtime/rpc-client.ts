@@ -15,6 +15,7 @@ import type { RpcSpec } from './definition.js';
 import type { ConnectionManager } from './connection.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import { ManagedChannel } from './managed-channel.js';
+import { Deadlines, Expiring } from './deadlines.js';
 import { currentScope } from './message-scope.js';
 import { Header } from './headers.js';
 import {
@@ -32,11 +33,18 @@ const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 /** How long a seen server counts as present before the next call probes again. */
 const SERVER_SEEN_TTL_MS = 1_000;
 
-interface PendingCall {
-  spec: RpcSpec;
-  resolve(reply: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
+class PendingCall extends Expiring {
+  constructor(
+    readonly correlationId: string,
+    readonly spec: RpcSpec,
+    /** The call's whole timeout, for its error; the deadline may be sooner after a wait for a channel. */
+    readonly timeoutMs: number,
+    remainingMs: number,
+    readonly resolve: (reply: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {
+    super(performance.now() + remainingMs);
+  }
 }
 
 export class RpcClient {
@@ -44,6 +52,11 @@ export class RpcClient {
   private readonly specs: Map<string, RpcSpec>;
   private readonly operationMetrics: Map<string, OperationMetrics>;
   private readonly pending = new Map<string, PendingCall>();
+  private readonly deadlines = new Deadlines<PendingCall>((call) => {
+    this.pending.delete(call.correlationId);
+    this.serverSeenAt.delete(call.spec.queue);
+    call.reject(new RpcTimeoutError(call.spec.name, call.timeoutMs));
+  });
   private readonly serverSeenAt = new Map<string, number>();
   private readonly probes = new Map<string, Promise<number | undefined>>();
   /**
@@ -119,12 +132,9 @@ export class RpcClient {
   private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, remainingMs: number): Promise<unknown> {
     const correlationId = randomUUID();
     const reply = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(correlationId);
-        this.serverSeenAt.delete(spec.queue);
-        reject(new RpcTimeoutError(spec.name, timeoutMs));
-      }, remainingMs);
-      this.pending.set(correlationId, { spec, resolve, reject, timer });
+      const call = new PendingCall(correlationId, spec, timeoutMs, remainingMs, resolve, reject);
+      this.pending.set(correlationId, call);
+      this.deadlines.track(call);
     });
     const scope = currentScope();
     try {
@@ -217,7 +227,7 @@ export class RpcClient {
     const call = this.pending.get(correlationId);
     if (!call) return undefined;
     this.pending.delete(correlationId);
-    clearTimeout(call.timer);
+    this.deadlines.untrack(call);
     return call;
   }
 
