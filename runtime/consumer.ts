@@ -1,6 +1,8 @@
 /**
- * Event consumers: one `InboundQueue` per consumer queue, dispatching each delivery by its
- * original exchange and routing key to the consumer whose route matches. A handler that throws
+ * Event consumers: one `InboundQueue` per consumer queue, dispatching each delivery by the route
+ * the broker delivered it on (or, for a delivery that provably came back through this consumer's
+ * own retry path, the route recorded there: origin.ts) to the consumer whose route matches, once
+ * its origin passed the contract (else `unauthorized_origin`). A handler that throws
  * is parked in the retry delay queue for its attempt (which TTL-expires back into the consumer
  * queue); after the last attempt, or at once for a message no handler could ever accept, it is
  * republished to the dead-letter queue with the reason in headers. Every republish is confirmed
@@ -20,6 +22,7 @@ import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { sleep } from './backoff.js';
+import { describeUser, type OriginJudge, type Provenance } from './origin.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
 
 interface Route {
@@ -27,12 +30,6 @@ interface Route {
   routingKey: RoutingKeyTemplate;
   handler: EventHandler;
   metrics: OperationMetrics;
-}
-
-interface Origin {
-  exchange: string;
-  routingKey: string;
-  attempt: number;
 }
 
 export interface ConsumerDeps {
@@ -43,6 +40,7 @@ export interface ConsumerDeps {
   metrics: Metrics;
   logger: Logger;
   publishTimeoutMs: number;
+  origins: OriginJudge;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -74,40 +72,56 @@ class EventQueue implements InboundQueue {
   /** Synchronous when the handler is: no promise is made for a message a synchronous handler took. */
   handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    const origin = originOf(message, headers);
-    const matched = this.match(origin);
+    const provenance = this.deps.origins.provenanceOf(message);
+    if (provenance.exchange === '') {
+      // Nobody publishes into a consumer queue directly but its owner's retry path, recognised above.
+      return this.refuse(message, delivery, this.routes[0]?.spec, provenance, `put straight into ${this.queue} through the default exchange (${describeUser(provenance.userId)}); only this consumer's own retry path may do that`);
+    }
+    const matched = this.match(provenance);
     if (!matched) {
-      return this.deadLetter(message, delivery, this.routes[0]?.spec, origin, 'no_handler', `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`);
+      return this.deadLetter(message, delivery, this.routes[0]?.spec, provenance, 'no_handler', `no consumer of ${this.queue} handles routing key "${provenance.routingKey}" from exchange "${provenance.exchange}"`);
     }
     const { route, params } = matched;
     const { spec } = route;
+    const verdict = this.deps.origins.judge(provenance.userId, spec.publishers, spec.unverifiedOrigin, `${spec.message} on ${provenance.exchange} "${provenance.routingKey}"`);
+    if (verdict.refused) return this.refuse(message, delivery, spec, provenance, verdict.reason);
+    if (verdict.flagged) {
+      this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
+      this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: provenance.userId }, `handling a message of unverified origin (${describeUser(provenance.userId)})`);
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describe(error)}`);
+      return this.deadLetter(message, delivery, spec, provenance, 'malformed_json', `body is not JSON: ${describe(error)}`);
     }
     if (!spec.validate(payload)) {
-      return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
+      return this.deadLetter(message, delivery, spec, provenance, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
     }
 
     const context: ConsumeContext = {
       messageId: message.properties.messageId,
       correlationId: message.properties.correlationId,
-      exchange: origin.exchange,
-      routingKey: origin.routingKey,
+      exchange: provenance.exchange,
+      routingKey: provenance.routingKey,
       queue: this.queue,
       params,
-      attempt: origin.attempt,
+      attempt: provenance.attempt,
       redelivered: message.fields.redelivered,
       headers,
+      origin: verdict.origin,
     };
     const startedAt = performance.now();
     return settle(
       () => runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context)),
       () => this.handlerSucceeded(route, startedAt, delivery),
-      (error) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
+      (error) => this.handlerFailed(route, startedAt, message, delivery, provenance, error),
     );
+  }
+
+  private refuse(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, provenance: Provenance, reason: string): Promise<void> {
+    this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, spec?.name ?? this.queue).inc();
+    return this.deadLetter(message, delivery, spec, provenance, 'unauthorized_origin', reason);
   }
 
   private handlerSucceeded(route: Route, startedAt: number, delivery: Delivery): undefined {
@@ -117,36 +131,36 @@ class EventQueue implements InboundQueue {
     return undefined;
   }
 
-  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, origin: Origin, error: unknown): Promise<void> {
+  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, provenance: Provenance, error: unknown): Promise<void> {
     route.metrics.handlerTook(startedAt);
     route.metrics.failed.inc();
-    return this.onHandlerFailure(message, delivery, route.spec, origin, error);
+    return this.onHandlerFailure(message, delivery, route.spec, provenance, error);
   }
 
-  private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
+  private match(provenance: Provenance): { route: Route; params: RoutingParams } | undefined {
     for (const route of this.routes) {
-      if (route.spec.exchange !== origin.exchange) continue;
-      const params = route.routingKey.match(origin.routingKey);
+      if (route.spec.exchange !== provenance.exchange) continue;
+      const params = route.routingKey.match(provenance.routingKey);
       if (params) return { route, params };
     }
     return undefined;
   }
 
-  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown): Promise<void> {
+  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, provenance: Provenance, error: unknown): Promise<void> {
     const reason = describe(error);
-    const delay = spec.retry.delayQueues[origin.attempt - 1];
-    if (origin.attempt >= spec.retry.maxAttempts || !delay) {
-      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason);
+    const delay = spec.retry.delayQueues[provenance.attempt - 1];
+    if (provenance.attempt >= spec.retry.maxAttempts || !delay) {
+      return this.deadLetter(message, delivery, spec, provenance, 'handler_failed', reason);
     }
-    this.deps.logger.warn({ consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
+    this.deps.logger.warn({ consumer: spec.name, attempt: provenance.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
     const sent = await this.republish(message, delivery, delay.queue, {
-      [Header.attempt]: origin.attempt + 1,
+      [Header.attempt]: provenance.attempt + 1,
       [Header.lastError]: reason,
-    }, origin);
+    }, provenance);
     if (sent) this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
   }
 
-  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string): Promise<void> {
+  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, provenance: Provenance, reason: DeadLetterReason, error: string): Promise<void> {
     const operation = spec?.name ?? this.queue;
     const deadLetterQueue = spec?.deadLetterQueue;
     if (!deadLetterQueue) {
@@ -155,21 +169,21 @@ class EventQueue implements InboundQueue {
       this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
       return;
     }
-    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
+    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: provenance.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
     const headers: DeadLetterHeaders = {
       [Header.deadLetterReason]: reason,
       [Header.error]: error,
-      [Header.attempts]: origin.attempt,
+      [Header.attempts]: provenance.attempt,
       [Header.originalQueue]: this.queue,
       [Header.deadLetteredBy]: this.deps.service,
       [Header.deadLetteredAt]: new Date().toISOString(),
     };
-    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, origin);
+    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, provenance);
     if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
   }
 
   /** Copies the message to `queue` (default exchange) with extra headers; acks the original once confirmed. */
-  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
+  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, provenance: Provenance): Promise<boolean> {
     const { properties } = message;
     try {
       await this.deps.sender.send(
@@ -185,10 +199,10 @@ class EventQueue implements InboundQueue {
             type: properties.type,
             persistent: true,
             mandatory: true,
+            userId: this.deps.origins.identity.user,
             headers: {
               ...withoutBrokerDeathHeaders(properties.headers ?? {}),
-              [Header.originalExchange]: origin.exchange,
-              [Header.originalRoutingKey]: origin.routingKey,
+              ...provenanceHeaders(provenance),
               ...extraHeaders,
             },
           },
@@ -206,13 +220,11 @@ class EventQueue implements InboundQueue {
   }
 }
 
-function originOf(message: ConsumeMessage, headers: Record<string, unknown>): Origin {
-  const exchange = headers[Header.originalExchange];
-  const routingKey = headers[Header.originalRoutingKey];
-  const attempt = Number(headers[Header.attempt]);
+/** What our re-entry path needs to dispatch and judge the message again; a claim of the original `user_id` from anyone else is removed. */
+function provenanceHeaders(provenance: Provenance): Record<string, unknown> {
   return {
-    exchange: typeof exchange === 'string' ? exchange : message.fields.exchange,
-    routingKey: typeof routingKey === 'string' ? routingKey : message.fields.routingKey,
-    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    [Header.originalExchange]: provenance.exchange,
+    [Header.originalRoutingKey]: provenance.routingKey,
+    [Header.originalUserId]: provenance.userId,
   };
 }

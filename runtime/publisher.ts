@@ -26,6 +26,8 @@ export class EventPublisher {
     private readonly sender: ConfirmPublisher,
     metrics: Metrics,
     private readonly defaultTimeoutMs: number,
+    /** This process's broker user, stamped as `user_id` so consumers can tell the publisher. */
+    private readonly userId: string | undefined,
   ) {
     for (const spec of specs) {
       const published = metrics.published.labels({ service, operation: spec.name });
@@ -42,7 +44,7 @@ export class EventPublisher {
     if (!route) return Promise.reject(new UnknownOperationError('publisher', name));
     let message: OutgoingMessage;
     try {
-      message = messageFor(route, params, payload, options);
+      message = messageFor(route, params, payload, options, this.userId);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -50,7 +52,7 @@ export class EventPublisher {
   }
 }
 
-function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions): OutgoingMessage {
+function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, userId: string | undefined): OutgoingMessage {
   if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
   const filledKey = routingKey.fill(params);
   const scope = currentScope();
@@ -62,6 +64,7 @@ function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload:
     persistent: spec.persistent,
     mandatory: spec.mandatory,
     type: spec.message,
+    userId,
   };
   // Most publishes carry no headers: no table to build for them.
   if (scope || options.headers) properties.headers = { ...scope?.traceHeaders, ...options.headers };

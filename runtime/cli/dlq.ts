@@ -7,13 +7,14 @@
  */
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { pino } from 'pino';
-import { resolveConfig } from '../config.js';
+import { resolveConfig, type RuntimeConfig } from '../config.js';
+import { identityOf } from '../origin.js';
 import { ConnectionManager } from '../connection.js';
 import { describe } from '../errors.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
 import { replay } from './replay.js';
 
-const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey];
+const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -26,12 +27,13 @@ async function main(argv: string[]): Promise<number> {
   }
   let connection: ConnectionManager | undefined;
   try {
-    connection = await connectToBroker();
+    const config = resolveConfig('dlq-cli', { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    connection = await connectToBroker(config);
     const channel = await connection.current!.createConfirmChannel();
     // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue);
-    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount);
+    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount, identityOf(config.url, 'dlq-cli').user);
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
     return status;
@@ -44,8 +46,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The runtime's connection (config resolution, TLS, masking) with nothing to set up on it. */
-async function connectToBroker(): Promise<ConnectionManager> {
-  const config = resolveConfig('dlq-cli', { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+async function connectToBroker(config: RuntimeConfig): Promise<ConnectionManager> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const connection = new ConnectionManager(config, logger, async () => undefined);
   await connection.start();
@@ -63,8 +64,8 @@ async function list(channel: ConfirmChannel, queue: string, count: number): Prom
   return 0;
 }
 
-async function replayAll(channel: ConfirmChannel, queue: string, count: number): Promise<number> {
-  const { replayed, left } = await replay(channel, queue, count);
+async function replayAll(channel: ConfirmChannel, queue: string, count: number, user: string | undefined): Promise<number> {
+  const { replayed, left } = await replay(channel, queue, count, user);
   console.log(`${queue}: replayed ${replayed}, left ${left}`);
   return left === 0 ? 0 : 1;
 }
