@@ -117,7 +117,7 @@ describe('a forged origin', () => {
     }
   });
 
-  it("of a user_id is refused by the broker: question-service cannot claim matching-service's user", async () => {
+  it("of a user_id is refused by the broker (question-service cannot claim collaboration-service's user), and the runtime stamps its own user on what it publishes", async () => {
     const connection = await connect(identities.urlOf('question-service'));
     try {
       const channel: ConfirmChannel = await connection.createConfirmChannel();
@@ -128,6 +128,16 @@ describe('a forged origin', () => {
       await connection.close().catch(() => undefined);
     }
     expect(await queueState(identities.vhost.name, MATCH_QUEUE)).toMatchObject({ messages: 0 });
+
+    // No collaboration-service consumes now: the real event waits in its queue, as the broker delivers it.
+    const matching = await matchingService();
+    try {
+      await matching.publish.matchFound(matchFound());
+    } finally {
+      await matching.close();
+    }
+    const [delivered] = await getMessages(identities.vhost.name, MATCH_QUEUE, 1);
+    expect(delivered?.properties).toMatchObject({ user_id: identities.userOf('matching-service') });
   });
 });
 
