@@ -171,8 +171,12 @@ export function readOwner(value: unknown, operationPath: JsonPath, serviceNames:
   return value;
 }
 
-/** A receive operation's `x-unverified-origin`: what it does with a message no service identity vouches for. */
-export function readUnverifiedOrigin(value: unknown, operationPath: JsonPath, problems: Problems): UnverifiedOriginPolicy | undefined {
+/**
+ * A receive operation's `x-unverified-origin`: what it does with a message no service identity
+ * vouches for. A bad value is reported and read as the default, so the operation's other problems
+ * are still found and none follows from this one.
+ */
+export function readUnverifiedOrigin(value: unknown, operationPath: JsonPath, problems: Problems): UnverifiedOriginPolicy {
   if (value === undefined) return DEFAULT_UNVERIFIED_ORIGIN;
   if (typeof value === 'string' && (UNVERIFIED_ORIGIN_POLICIES as readonly string[]).includes(value)) return value as UnverifiedOriginPolicy;
   const operationId = String(operationPath[operationPath.length - 1]);
@@ -184,5 +188,5 @@ export function readUnverifiedOrigin(value: unknown, operationPath: JsonPath, pr
     `x-unverified-origin of operation "${operationId}" must be accept, flag or refuse, got ${shown}`,
     `${guess}accept handles a message no service identity vouches for, flag handles and reports it, refuse dead-letters it (unauthorized_origin)`,
   );
-  return undefined;
+  return DEFAULT_UNVERIFIED_ORIGIN;
 }

@@ -108,7 +108,7 @@ function readEventOperation(
   }
   const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
   const unverifiedOrigin = readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems);
-  return queue === undefined || unverifiedOrigin === undefined ? undefined : { ...base, owner, kind: 'consume', queue, unverifiedOrigin };
+  return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue, unverifiedOrigin };
 }
 
 function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonObject, receives: boolean, { channels }: OperationContext, problems: Problems): RpcOperation | undefined {
@@ -118,11 +118,10 @@ function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonO
     return undefined;
   }
   const replyMessage = readReplyMessage(base.id, reply, [...base.path, 'reply'], channels, problems);
-  const unverifiedOrigin = receives ? readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems) : undefined;
   const { owner } = base;
   if (owner === undefined || replyMessage === undefined) return undefined;
   if (!receives) return { ...base, owner, kind: 'call', replyMessage };
-  return unverifiedOrigin === undefined ? undefined : { ...base, owner, kind: 'serve', replyMessage, unverifiedOrigin };
+  return { ...base, owner, kind: 'serve', replyMessage, unverifiedOrigin: readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems) };
 }
 
 /** Operation `bindings.amqp`: `mandatory` (default true), `deliveryMode` 1 transient / 2 persistent (default 2). */

@@ -99,6 +99,31 @@ const cases: BadCase[] = [
     { code: 'invalid-value', message: 'an exclusive x-queue cannot have a retry policy' },
   ],
   [
+    'x-unverified-origin with a misspelled policy',
+    patch([`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-unverified-origin: refuze ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-unverified-origin of operation "consumeThingCreated" must be accept, flag or refuse, got "refuze"', hint: 'did you mean "refuse"?', column: 5 },
+  ],
+  [
+    'x-unverified-origin that is not a string',
+    patch([`  serveThingGet:\n    action: receive\n    x-service: pub-service\n`, `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-unverified-origin: true ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-unverified-origin of operation "serveThingGet" must be accept, flag or refuse, got true', hint: 'refuse dead-letters it (unauthorized_origin)' },
+  ],
+  [
+    'x-unverified-origin on a send operation',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-service: pub-service\n    x-unverified-origin: refuse ${MARK}\n`]),
+    { code: 'misplaced-extension', message: 'x-unverified-origin is not allowed on a send operation: operation "publishThingCreated"', hint: 'put it on the receive operation' },
+  ],
+  [
+    'misspelled x-unverified-origin',
+    patch([`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-unverified-orign: refuse ${MARK}\n`]),
+    { code: 'unknown-extension', message: 'unknown key "x-unverified-orign" on operation "consumeThingCreated"', hint: 'did you mean "x-unverified-origin"?' },
+  ],
+  [
+    'x-unverified-origin on a channel',
+    patch(['    address: thing.created\n', `    address: thing.created\n    x-unverified-origin: refuse ${MARK}\n`]),
+    { code: 'misplaced-extension', message: '"x-unverified-origin" is not allowed on channel "thingCreated"', hint: 'x-unverified-origin belongs on a receive operation' },
+  ],
+  [
     'unknown key in a channel exchange (the parser does not check them)',
     patch(['      type: topic\n', `      type: topic\n      durabel: true ${MARK}\n`]),
     { code: 'unknown-key', message: 'unknown key "durabel" in exchange', hint: 'did you mean "durable"?' },
