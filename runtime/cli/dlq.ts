@@ -75,7 +75,7 @@ function describeMessage(position: number, message: GetMessage): string {
   const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `  ${name}: ${String(headers[name])}`);
   const body = message.content.toString('utf8');
   return [
-    `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'}`,
+    `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'} user_id=${message.properties.userId ?? '-'}`,
     ...reasons,
     `  body: ${body.length > BODY_PREVIEW_CHARS ? `${body.slice(0, BODY_PREVIEW_CHARS)}...` : body}`,
   ].join('\n');

@@ -20,6 +20,9 @@ import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { DEAD_LETTER_HEADERS, Header, withoutBrokerDeathHeaders } from '../headers.js';
 import { describe } from '../errors.js';
 
+const USER_ID_REFUSED = /user_id property set to/;
+const USER_ID_HINT = `: a dead letter keeps the user_id of the consumer that wrote it, which only that user or an operator user tagged "impersonator" may publish (docs/security.md, "Message origins")`;
+
 /** Bookkeeping of the failed run that must not follow the message back into its queue. */
 const DROPPED_ON_REPLAY: string[] = [...DEAD_LETTER_HEADERS, Header.attempt, Header.lastError];
 
@@ -64,7 +67,13 @@ function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: 
     const onReturn = (back: { properties: { messageId?: unknown } }) => {
       if (back.properties.messageId === messageId) returned = true;
     };
+    // A refused publish closes the channel: its reason comes as an error event, before the confirm callback hears "channel closed".
+    let closedBecause: unknown;
+    const onError = (error: unknown) => {
+      closedBecause = error;
+    };
     channel.on('return', onReturn);
+    channel.on('error', onError);
     channel.publish(
       '',
       queue,
@@ -82,7 +91,9 @@ function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: 
       },
       (error: unknown) => {
         channel.off('return', onReturn);
-        if (error) reject(new Error(`replay to queue ${queue} failed (${describe(error)})`));
+        channel.off('error', onError);
+        const why = describe(closedBecause ?? error);
+        if (error) reject(new Error(`replay to queue ${queue} failed (${why})${USER_ID_REFUSED.test(why) ? USER_ID_HINT : ''}`));
         else if (returned) reject(new Error(`replay to queue ${queue} failed (the queue does not exist)`));
         else resolve();
       },

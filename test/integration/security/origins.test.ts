@@ -4,7 +4,9 @@
  * with any headers. A consumer must judge a message by what the broker vouches for (the route it
  * delivered on, the `user_id` it checked), not by headers anyone can write.
  */
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { connect, type Channel, type ConfirmChannel, type Options } from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question } from '../../../generated/payloads.js';
 import { connectService, type ConsumeContext, type RpcContext, type ServiceConnection, type ServiceDefinition, type UnverifiedOriginPolicy } from '../../../runtime/index.js';
 import { peerPrepModel } from '../../fixtures/model.js';
-import { getMessages, queueState, waitFor, type BrokerMessage } from '../../support/broker.js';
+import { getMessages, management, queueState, waitFor, type BrokerMessage } from '../../support/broker.js';
 import { handlersFor } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
@@ -262,6 +264,69 @@ describe('RPC callers', () => {
       expect(await questions.metrics.getSingleMetricAsString('messaging_unauthorized_origin_total')).toMatch(/operation="questionGet"} 1/);
     } finally {
       await Promise.all([questions.close(), collaboration.close()]);
+    }
+  });
+});
+
+describe('replaying dead letters (npm run dlq -- replay)', () => {
+  const run = promisify(execFile);
+  const operator = { user: '', password: randomBytes(12).toString('hex') };
+
+  beforeAll(async () => {
+    operator.user = `${identities.vhost.name}-operator`;
+    await management('PUT', `/users/${encodeURIComponent(operator.user)}`, { password: operator.password, tags: 'impersonator' });
+    await management('PUT', `/permissions/${encodeURIComponent(identities.vhost.name)}/${encodeURIComponent(operator.user)}`, { configure: '', write: '.*', read: '.*' });
+  });
+
+  afterAll(async () => {
+    await management('DELETE', `/users/${encodeURIComponent(operator.user)}`).catch(() => undefined);
+  });
+
+  async function replayAs(user: string, password: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    const url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:5672/${encodeURIComponent(identities.vhost.name)}`;
+    try {
+      const { stdout, stderr } = await run('npx', ['tsx', 'runtime/cli/dlq.ts', 'replay', MATCH_DLQ], { env: { ...process.env, RABBITMQ_URL: url } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it("are refused by the broker from a user who is neither the consumer nor an impersonator, and taken back as the consumer's own retries from an operator tagged impersonator; a replayed forgery is refused again", async () => {
+    let healed = false;
+    const handled: Handled[] = [];
+    const oneAttempt: ServiceDefinition = {
+      ...generated.collaborationService.collaborationServiceDefinition,
+      consumers: generated.collaborationService.collaborationServiceDefinition.consumers.map((consumer) => (consumer.name === 'matchFound' ? { ...consumer, retry: { maxAttempts: 1, delayQueues: [] } } : consumer)),
+    };
+    const collaboration = await collaborationService(handled, oneAttempt, () => !healed);
+    const matching = await matchingService();
+    try {
+      const real = matchFound();
+      await matching.publish.matchFound(real);
+      const forged = matchFound();
+      await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, { headers: { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found' } });
+      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, { timeoutMs: 10_000, what: 'two dead letters' });
+      healed = true;
+
+      // The vhost's own test user has every permission but is not collaboration-service's user.
+      const refused = await replayAs(identities.vhost.user, new URL(identities.vhost.url).password);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/PRECONDITION.*user_id property set to '.*collaboration-service'.*tagged "impersonator"/s);
+      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, { timeoutMs: 10_000, what: 'both dead letters to stay' });
+      expect(handled).toEqual([]);
+
+      const replayed = await replayAs(operator.user, operator.password);
+      expect(replayed.stdout).toContain(`${MATCH_DLQ}: replayed 2, left 0`);
+      await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the replayed real match' });
+      expect(handled[0]?.event).toEqual(real);
+      expect(handled[0]?.context).toMatchObject({ exchange: 'matching.events', routingKey: 'match.found', attempt: 1, origin: { verified: true, service: 'matching-service' } });
+      const [again] = await deadLetters(MATCH_DLQ, 1);
+      expect(JSON.parse(again?.body ?? '{}')).toEqual(forged);
+      expect(again?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'unauthorized_origin', 'x-original-exchange': '' });
+    } finally {
+      await Promise.all([collaboration.close(), matching.close()]);
     }
   });
 });
