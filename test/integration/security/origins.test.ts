@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question } from '../../../generated/payloads.js';
 import { connectService, type ConsumeContext, type RpcContext, type ServiceConnection, type ServiceDefinition, type UnverifiedOriginPolicy } from '../../../runtime/index.js';
-import { peerPrepModel } from '../../fixtures/model.js';
+import { contractExample as example } from '../../fixtures/model.js';
 import { getMessages, management, queueState, waitFor, type BrokerMessage } from '../../support/broker.js';
 import { handlersFor } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
@@ -30,12 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await identities?.dispose();
 });
-
-function example<T>(message: string): T {
-  const found = peerPrepModel.messages.find((each) => each.name === message)?.examples[0]?.payload;
-  if (found === undefined) throw new Error(`no example of ${message}`);
-  return structuredClone(found) as T;
-}
 
 function matchFound(): MatchFound {
   return { ...example<MatchFound>('MatchFound'), session_id: randomUUID() };
