@@ -22,7 +22,7 @@ import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { sleep } from './backoff.js';
-import { describeUser, type OriginJudge, type Provenance } from './origin.js';
+import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
 
 interface Route {
@@ -72,41 +72,41 @@ class EventQueue implements InboundQueue {
   /** Synchronous when the handler is: no promise is made for a message a synchronous handler took. */
   handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    const provenance = this.deps.origins.provenanceOf(message);
-    if (provenance.exchange === '') {
+    const origin = this.deps.origins.provenanceOf(message);
+    if (origin.exchange === '') {
       // Nobody publishes into a consumer queue directly but its owner's retry path, recognised above.
-      return this.refuse(message, delivery, this.routes[0]?.spec, provenance, `put straight into ${this.queue} through the default exchange (${describeUser(provenance.userId)}); only this consumer's own retry path may do that`);
+      return this.refuse(message, delivery, this.routes[0]?.spec, origin, `put straight into ${this.queue} through the default exchange (${describeUser(origin.userId)}); only this consumer's own retry path may do that`);
     }
-    const matched = this.match(provenance);
+    const matched = this.match(origin);
     if (!matched) {
-      return this.deadLetter(message, delivery, this.routes[0]?.spec, provenance, 'no_handler', `no consumer of ${this.queue} handles routing key "${provenance.routingKey}" from exchange "${provenance.exchange}"`);
+      return this.deadLetter(message, delivery, this.routes[0]?.spec, origin, 'no_handler', `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`);
     }
     const { route, params } = matched;
     const { spec } = route;
-    const verdict = this.deps.origins.judge(provenance.userId, spec.publishers, spec.unverifiedOrigin, `${spec.message} on ${provenance.exchange} "${provenance.routingKey}"`);
-    if (verdict.refused) return this.refuse(message, delivery, spec, provenance, verdict.reason);
+    const verdict = this.deps.origins.judge(origin.userId, spec.publishers, spec.unverifiedOrigin);
+    if (verdict.refused) return this.refuse(message, delivery, spec, origin, `${spec.message} on ${origin.exchange} "${origin.routingKey}" ${verdict.reason}`);
     if (verdict.flagged) {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
-      this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: provenance.userId }, `handling a message of unverified origin (${describeUser(provenance.userId)})`);
+      this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId }, `handling a message of unverified origin (${describeUser(origin.userId)})`);
     }
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(message, delivery, spec, provenance, 'malformed_json', `body is not JSON: ${describe(error)}`);
+      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describe(error)}`);
     }
     if (!spec.validate(payload)) {
-      return this.deadLetter(message, delivery, spec, provenance, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
+      return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
     }
 
     const context: ConsumeContext = {
       messageId: message.properties.messageId,
       correlationId: message.properties.correlationId,
-      exchange: provenance.exchange,
-      routingKey: provenance.routingKey,
+      exchange: origin.exchange,
+      routingKey: origin.routingKey,
       queue: this.queue,
       params,
-      attempt: provenance.attempt,
+      attempt: origin.attempt,
       redelivered: message.fields.redelivered,
       headers,
       origin: verdict.origin,
@@ -115,13 +115,13 @@ class EventQueue implements InboundQueue {
     return settle(
       () => runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context)),
       () => this.handlerSucceeded(route, startedAt, delivery),
-      (error) => this.handlerFailed(route, startedAt, message, delivery, provenance, error),
+      (error) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
     );
   }
 
-  private refuse(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, provenance: Provenance, reason: string): Promise<void> {
+  private refuse(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: string): Promise<void> {
     this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, spec?.name ?? this.queue).inc();
-    return this.deadLetter(message, delivery, spec, provenance, 'unauthorized_origin', reason);
+    return this.deadLetter(message, delivery, spec, origin, 'unauthorized_origin', reason);
   }
 
   private handlerSucceeded(route: Route, startedAt: number, delivery: Delivery): undefined {
@@ -131,36 +131,36 @@ class EventQueue implements InboundQueue {
     return undefined;
   }
 
-  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, provenance: Provenance, error: unknown): Promise<void> {
+  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, origin: Origin, error: unknown): Promise<void> {
     route.metrics.handlerTook(startedAt);
     route.metrics.failed.inc();
-    return this.onHandlerFailure(message, delivery, route.spec, provenance, error);
+    return this.onHandlerFailure(message, delivery, route.spec, origin, error);
   }
 
-  private match(provenance: Provenance): { route: Route; params: RoutingParams } | undefined {
+  private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
     for (const route of this.routes) {
-      if (route.spec.exchange !== provenance.exchange) continue;
-      const params = route.routingKey.match(provenance.routingKey);
+      if (route.spec.exchange !== origin.exchange) continue;
+      const params = route.routingKey.match(origin.routingKey);
       if (params) return { route, params };
     }
     return undefined;
   }
 
-  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, provenance: Provenance, error: unknown): Promise<void> {
+  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown): Promise<void> {
     const reason = describe(error);
-    const delay = spec.retry.delayQueues[provenance.attempt - 1];
-    if (provenance.attempt >= spec.retry.maxAttempts || !delay) {
-      return this.deadLetter(message, delivery, spec, provenance, 'handler_failed', reason);
+    const delay = spec.retry.delayQueues[origin.attempt - 1];
+    if (origin.attempt >= spec.retry.maxAttempts || !delay) {
+      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason);
     }
-    this.deps.logger.warn({ consumer: spec.name, attempt: provenance.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
+    this.deps.logger.warn({ consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
     const sent = await this.republish(message, delivery, delay.queue, {
-      [Header.attempt]: provenance.attempt + 1,
+      [Header.attempt]: origin.attempt + 1,
       [Header.lastError]: reason,
-    }, provenance);
+    }, origin);
     if (sent) this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
   }
 
-  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, provenance: Provenance, reason: DeadLetterReason, error: string): Promise<void> {
+  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string): Promise<void> {
     const operation = spec?.name ?? this.queue;
     const deadLetterQueue = spec?.deadLetterQueue;
     if (!deadLetterQueue) {
@@ -169,21 +169,21 @@ class EventQueue implements InboundQueue {
       this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
       return;
     }
-    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: provenance.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
+    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
     const headers: DeadLetterHeaders = {
       [Header.deadLetterReason]: reason,
       [Header.error]: error,
-      [Header.attempts]: provenance.attempt,
+      [Header.attempts]: origin.attempt,
       [Header.originalQueue]: this.queue,
       [Header.deadLetteredBy]: this.deps.service,
       [Header.deadLetteredAt]: new Date().toISOString(),
     };
-    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, provenance);
+    const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, origin);
     if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
   }
 
   /** Copies the message to `queue` (default exchange) with extra headers; acks the original once confirmed. */
-  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, provenance: Provenance): Promise<boolean> {
+  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
     const { properties } = message;
     try {
       await this.deps.sender.send(
@@ -202,7 +202,7 @@ class EventQueue implements InboundQueue {
             userId: this.deps.origins.identity.user,
             headers: {
               ...withoutBrokerDeathHeaders(properties.headers ?? {}),
-              ...provenanceHeaders(provenance),
+              ...reentryHeaders(origin),
               ...extraHeaders,
             },
           },
@@ -221,10 +221,10 @@ class EventQueue implements InboundQueue {
 }
 
 /** What our re-entry path needs to dispatch and judge the message again; a claim of the original `user_id` from anyone else is removed. */
-function provenanceHeaders(provenance: Provenance): Record<string, unknown> {
+function reentryHeaders(origin: Origin): Record<string, unknown> {
   return {
-    [Header.originalExchange]: provenance.exchange,
-    [Header.originalRoutingKey]: provenance.routingKey,
-    [Header.originalUserId]: provenance.userId,
+    [Header.originalExchange]: origin.exchange,
+    [Header.originalRoutingKey]: origin.routingKey,
+    [Header.originalUserId]: origin.userId,
   };
 }

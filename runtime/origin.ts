@@ -61,15 +61,29 @@ export interface Provenance {
 /** A message's origin, judged: handled (`flagged` when the policy asks for it to be noted) or refused, and why. */
 export type OriginVerdict = { refused: false; origin: MessageOrigin; flagged: boolean } | { refused: true; reason: string };
 
+/** Judged the same for every message, so made once: handling a message costs no allocation here. */
+type Handled = Extract<OriginVerdict, { refused: false }>;
+const UNVERIFIED_WITHOUT_USER: Readonly<MessageOrigin> = Object.freeze({ verified: false });
+const ACCEPTED_WITHOUT_USER: Handled = Object.freeze({ refused: false, origin: UNVERIFIED_WITHOUT_USER, flagged: false });
+const FLAGGED_WITHOUT_USER: Handled = Object.freeze({ refused: false, origin: UNVERIFIED_WITHOUT_USER, flagged: true });
+
 export class OriginJudge {
-  private readonly usersToServices: Map<string, string>;
+  /** By broker user: the service it is and the verdict for a message from it that the contract allows. */
+  private readonly serviceUsers: Map<string, { service: string; allowed: Handled }>;
 
   constructor(
     readonly identity: BrokerIdentity,
     services: readonly string[],
   ) {
     const prefix = identity.servicePrefix;
-    this.usersToServices = new Map(prefix === undefined ? [] : services.map((service) => [`${prefix}${service}`, service]));
+    this.serviceUsers = new Map(
+      prefix === undefined
+        ? []
+        : services.map((service) => {
+            const userId = `${prefix}${service}`;
+            return [userId, { service, allowed: Object.freeze({ refused: false, origin: Object.freeze({ verified: true, service, userId }), flagged: false }) }];
+          }),
+    );
   }
 
   /** The route the broker delivered on, or the route recorded by our own retry path when the delivery provably came back through it. */
@@ -98,21 +112,22 @@ export class OriginJudge {
   /**
    * Judges a message's origin against the services the contract lets send it (`owners`: the
    * publishers of its channel, or an RPC's callers) and the operation's policy for an unverified one.
+   * A refusal's reason is a predicate ("was published by ..."): the caller names the message.
    */
-  judge(userId: string | undefined, owners: readonly string[] | undefined, policy: UnverifiedOriginPolicy | undefined, what: string): OriginVerdict {
-    const service = userId === undefined ? undefined : this.usersToServices.get(userId);
-    if (service !== undefined) {
-      if (owners === undefined || owners.includes(service)) return { refused: false, origin: { verified: true, service, userId: userId as string }, flagged: false };
-      return { refused: true, reason: `${what} was published by ${service} (user_id "${userId}"), which the contract does not allow (${owners.length > 0 ? `only ${owners.join(', ')}` : 'no service'})` };
+  judge(userId: string | undefined, owners: readonly string[] | undefined, policy: UnverifiedOriginPolicy | undefined): OriginVerdict {
+    const serviceUser = userId === undefined ? undefined : this.serviceUsers.get(userId);
+    if (serviceUser !== undefined) {
+      const { service, allowed } = serviceUser;
+      if (owners === undefined || owners.includes(service)) return allowed;
+      return { refused: true, reason: `was published by ${service} (user_id "${userId}"), which the contract does not allow (${owners.length > 0 ? `only ${owners.join(', ')}` : 'no service'})` };
     }
-    const origin: MessageOrigin = userId === undefined ? { verified: false } : { verified: false, userId };
     switch (policy ?? 'accept') {
       case 'accept':
-        return { refused: false, origin, flagged: false };
+        return userId === undefined ? ACCEPTED_WITHOUT_USER : { refused: false, origin: { verified: false, userId }, flagged: false };
       case 'flag':
-        return { refused: false, origin, flagged: true };
+        return userId === undefined ? FLAGGED_WITHOUT_USER : { refused: false, origin: { verified: false, userId }, flagged: true };
       case 'refuse':
-        return { refused: true, reason: `${what} has an unverified origin (${describeUser(userId)}) and the contract refuses unverified origins for it` };
+        return { refused: true, reason: `has an unverified origin (${describeUser(userId)}) and the contract refuses unverified origins for it` };
     }
   }
 }

@@ -90,11 +90,12 @@ class RpcQueue implements InboundQueue {
   /** The caller, judged against the contract's callers of this RPC; throws `unauthorized_origin` for a caller it does not allow. */
   private originOf(message: ConsumeMessage): MessageOrigin {
     const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
-    const verdict = this.deps.origins.judge(userId, this.spec.callers, this.spec.unverifiedOrigin, `the ${this.spec.name} request`);
+    const verdict = this.deps.origins.judge(userId, this.spec.callers, this.spec.unverifiedOrigin);
     if (verdict.refused) {
+      const reason = `the ${this.spec.name} request ${verdict.reason}`;
       this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, this.spec.name).inc();
-      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `refused an RPC request: ${verdict.reason}`);
-      throw new RequestFailure('unauthorized_origin', verdict.reason);
+      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `refused an RPC request: ${reason}`);
+      throw new RequestFailure('unauthorized_origin', reason);
     }
     if (verdict.flagged) {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, this.spec.name).inc();

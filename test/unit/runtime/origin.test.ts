@@ -46,17 +46,17 @@ describe('OriginJudge.judge', () => {
   const owners = ['matching-service'];
   it.each([
     ['a publisher the contract names', 'p-matching-service', 'refuse', { refused: false, origin: { verified: true, service: 'matching-service', userId: 'p-matching-service' }, flagged: false }],
-    ['another service of the contract, whatever the policy', 'p-question-service', 'accept', { refused: true, reason: expect.stringMatching(/published by question-service \(user_id "p-question-service"\), which the contract does not allow \(only matching-service\)/) }],
+    ['another service of the contract, whatever the policy', 'p-question-service', 'accept', { refused: true, reason: expect.stringMatching(/^was published by question-service \(user_id "p-question-service"\), which the contract does not allow \(only matching-service\)/) }],
     ['no user_id, accept', undefined, 'accept', { refused: false, origin: { verified: false }, flagged: false }],
     ['a user that is no service identity, flag', 'guest-ish', 'flag', { refused: false, origin: { verified: false, userId: 'guest-ish' }, flagged: true }],
     ['a service name without the prefix is no service identity', 'matching-service', 'refuse', { refused: true, reason: expect.stringMatching(/unverified origin \(user_id "matching-service" is not a service identity\)/) }],
     ['no user_id, refuse', undefined, 'refuse', { refused: true, reason: expect.stringMatching(/unverified origin \(no user_id\)/) }],
   ] as const)('%s', (_name, userId, policy, want) => {
-    expect(judge.judge(userId, owners, policy, 'MatchFound')).toEqual(want);
+    expect(judge.judge(userId, owners, policy)).toEqual(want);
   });
 
   it('under a shared identity no user_id proves a service: every origin is unverified', () => {
     const shared = new OriginJudge({ user: 'dev', servicePrefix: undefined }, SERVICES);
-    expect(shared.judge('question-service', owners, 'accept', 'MatchFound')).toEqual({ refused: false, origin: { verified: false, userId: 'question-service' }, flagged: false });
+    expect(shared.judge('question-service', owners, 'accept')).toEqual({ refused: false, origin: { verified: false, userId: 'question-service' }, flagged: false });
   });
 });
