@@ -20,7 +20,10 @@ export function normaliseUsername(raw: string): Username {
   return { name, key: usernameKey(name) };
 }
 
-/** JavaScript has no case folding: upper then lower case is the full folding for all but a few dotted i's. */
+/**
+ * JavaScript has no case folding: lower, upper, then lower case again reaches full case folding
+ * (ẞ -> ß -> SS -> ss, final and medial sigma alike) for all but the Turkic dotted and dotless i.
+ */
 export function usernameKey(name: string): string {
-  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+  return name.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 }

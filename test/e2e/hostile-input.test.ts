@@ -12,11 +12,12 @@ import { Cluster } from '../../demo/cluster.js';
 import { expectStatus, request } from '../../demo/http-client.js';
 import { poll } from '../../demo/poll.js';
 import { SessionClient } from '../../demo/session-client.js';
+import { MAX_CODE_DELTA } from '../../services/collaboration-service/protocol.js';
 import type { User } from '../../services/user-service/users.js';
 import { createTestVhost, type TestVhost } from '../support/broker.js';
+import { publishRawMatchFound } from '../support/raw-match-found.js';
 import { exchange, RawWebSocket, upgradeRequest, type Frame } from '../support/raw-http.js';
 
-const TWO_SUM = '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10';
 const INSTANCES = ['question', 'user', 'matching', 'collaboration'] as const;
 
 describe('hostile input to the services', () => {
@@ -33,18 +34,9 @@ describe('hostile input to the services', () => {
       { name: 'matching-service', instanceId: 'matching' },
       { name: 'collaboration-service', instanceId: 'collaboration' },
     ]);
-    // A session to be hostile in, opened the way a Python matching-service would: a raw match.found.
+    // A session to be hostile in, opened by a raw match.found.
     brokerConnection = await connect(vhost.url);
-    const channel = await brokerConnection.createChannel();
-    const matchFound = {
-      event_type: 'match.found',
-      version: 1,
-      occurred_at: new Date().toISOString(),
-      session_id: session.id,
-      question: { id: TWO_SUM, difficulty: 'medium', topics: ['arrays', 'hashing'], title: 'Two Sum' },
-      users: session.users.map((user_id) => ({ user_id })),
-    };
-    channel.publish('matching.events', 'match.found', Buffer.from(JSON.stringify(matchFound)), { contentType: 'application/json' });
+    publishRawMatchFound(await brokerConnection.createChannel(), session.id, session.users);
     const collaboration = cluster.instance('collaboration');
     await poll(async () => ((await request('GET', collaboration.url(`/sessions/${session.id}`))).status === 200 ? true : undefined), 'the session to open');
   }, 120_000);
@@ -79,15 +71,15 @@ describe('hostile input to the services', () => {
 
   describe('WebSocket frames a participant must not send', () => {
     const text = (payload: string | Buffer): Frame => ({ opcode: 0x1, payload: Buffer.from(payload) });
-    it.each<[string, Frame, number]>([
-      ['a 5 MB frame (over the 300 KiB limit)', { opcode: 0x1, claimedLength: 5_000_000n, payload: Buffer.alloc(1024, 0x20) }, 1009],
-      ['a frame claiming 2^63 bytes', { opcode: 0x2, claimedLength: 2n ** 63n }, 1009],
-      ['invalid UTF-8 in a text frame', text(Buffer.from([0x22, 0xff, 0xfe, 0x22])), 1007],
-      ['an unmasked frame', { ...text('{"type":"edit","code_delta":"x"}'), masked: false }, 1002],
-      ['opcode 3 (reserved)', { opcode: 0x3, payload: Buffer.from('x') }, 1002],
-      ['a reserved bit without an extension', { ...text('{}'), rsv1: true }, 1002],
-      ['a fragmented ping', { opcode: 0x9, fin: false }, 1002],
-    ])('%s closes that socket alone with %i; the other participant keeps receiving edits', async (_what, frame, code) => {
+    it.each<[string, number, Frame]>([
+      ['a 5 MB frame (over the 300 KiB limit)', 1009, { opcode: 0x1, claimedLength: 5_000_000n, payload: Buffer.alloc(1024, 0x20) }],
+      ['a frame claiming 2^63 bytes', 1009, { opcode: 0x2, claimedLength: 2n ** 63n }],
+      ['invalid UTF-8 in a text frame', 1007, text(Buffer.from([0x22, 0xff, 0xfe, 0x22]))],
+      ['an unmasked frame', 1002, { ...text('{"type":"edit","code_delta":"x"}'), masked: false }],
+      ['opcode 3 (reserved)', 1002, { opcode: 0x3, payload: Buffer.from('x') }],
+      ['a reserved bit without an extension', 1002, { ...text('{}'), rsv1: true }],
+      ['a fragmented ping', 1002, { opcode: 0x9, fin: false }],
+    ])('%s closes that socket alone with %i; the other participant keeps receiving edits', async (_what, code, frame) => {
       const collaboration = cluster.instance('collaboration');
       const [hostileUser, otherUser] = session.users;
       const other = await SessionClient.connect(collaboration.wsUrl(`/sessions/${session.id}/ws?user_id=${otherUser}`));
@@ -107,6 +99,28 @@ describe('hostile input to the services', () => {
       } finally {
         hostile.destroy();
         await other.close();
+      }
+    });
+
+    it('a participant that stops reading is closed with 1008; the one editing goes on', async () => {
+      const collaboration = cluster.instance('collaboration');
+      const [readerUser, editorUser] = session.users;
+      const reader = await RawWebSocket.open(collaboration.port, `/sessions/${session.id}/ws?user_id=${readerUser}`);
+      const editor = await SessionClient.connect(collaboration.wsUrl(`/sessions/${session.id}/ws?user_id=${editorUser}`));
+      try {
+        await editor.next('joined');
+        reader.pause();
+        // 200 edits of 64 Ki characters: 13 MB, more than the kernel's buffers and the 4 MiB limit together.
+        const edits = 200;
+        for (let index = 0; index < edits; index += 1) editor.send({ type: 'edit', code_delta: `${index}`.padEnd(MAX_CODE_DELTA, 'x') });
+        for (let index = 0; index < edits; index += 1) expect((await editor.next('code_updated')).code_delta.startsWith(`${index}x`)).toBe(true);
+        reader.resume();
+        expect(await reader.closeCode()).toBe(1008);
+        editor.send({ type: 'edit', code_delta: 'after the slow reader' });
+        expect(await editor.next('code_updated')).toMatchObject({ code_delta: 'after the slow reader' });
+      } finally {
+        reader.destroy();
+        await editor.close();
       }
     });
 

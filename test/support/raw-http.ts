@@ -119,6 +119,15 @@ export class RawWebSocket {
     }
   }
 
+  /** Stops reading: what the server sends piles up in the kernel's buffers, then in the server. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   destroy(): void {
     this.socket.destroy();
   }
