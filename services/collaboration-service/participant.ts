@@ -7,7 +7,7 @@
  * stops reading is disconnected (1008) before what it has not read grows without bound.
  */
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { describe } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
@@ -18,8 +18,9 @@ import type { Session } from './sessions.js';
 export const MAX_EDITS_IN_FLIGHT = 16;
 /** What may wait to be written to one socket: about 16 of the largest edits. */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
-/** RFC 6455 close code 1008: the peer broke the server's policy. */
+/** RFC 6455 close codes: the peer broke the server's policy; the server failed. */
 const POLICY_VIOLATION = 1008;
+const INTERNAL_ERROR = 1011;
 
 export interface ParticipantDeps {
   rooms: SessionRooms;
@@ -36,7 +37,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
   // the `error` event would end the process.
   socket.on('error', (error: Error & { code?: string }) => log.info({ err: describe(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
   socket.on('close', () => rooms.leave(session.session_id, client));
-  socket.on('message', (data, isBinary) => {
+  const receive = (data: RawData, isBinary: boolean) => {
     const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
     if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
@@ -49,6 +50,15 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
       .finally(() => {
         if (editsInFlight-- === MAX_EDITS_IN_FLIGHT) socket.resume();
       });
+  };
+  // A throw here would leave the listener and end the process: it ends this socket instead.
+  socket.on('message', (data, isBinary) => {
+    try {
+      receive(data, isBinary);
+    } catch (error) {
+      log.error({ err: describe(error) }, 'a frame could not be handled');
+      socket.close(INTERNAL_ERROR, 'internal error');
+    }
   });
   rooms.join(session.session_id, client);
   client.sendFrame({ type: 'joined', session });

@@ -6,6 +6,10 @@
  * participant of the same session as a hostile one keeps receiving edits.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../demo/cluster.js';
@@ -25,14 +29,16 @@ describe('hostile input to the services', () => {
   let cluster: Cluster;
   let brokerConnection: ChannelModel;
   const session = { id: randomUUID(), users: [randomUUID(), randomUUID()] as const };
+  let collaborationData: string;
 
   beforeAll(async () => {
     vhost = await createTestVhost('e2e-hostile-input');
+    collaborationData = await mkdtemp(join(tmpdir(), 'hostile-collaboration-'));
     cluster = await Cluster.start(vhost.url, [
       { name: 'question-service', instanceId: 'question' },
       { name: 'user-service', instanceId: 'user' },
       { name: 'matching-service', instanceId: 'matching' },
-      { name: 'collaboration-service', instanceId: 'collaboration' },
+      { name: 'collaboration-service', instanceId: 'collaboration', env: { DATA_DIR: collaborationData } },
     ]);
     // A session to be hostile in, opened by a raw match.found.
     brokerConnection = await connect(vhost.url);
@@ -45,6 +51,7 @@ describe('hostile input to the services', () => {
     await brokerConnection?.close();
     await cluster?.stop();
     await vhost?.dispose();
+    if (collaborationData) await rm(collaborationData, { recursive: true, force: true });
   });
 
   const expectAllUp = async () => {
@@ -56,6 +63,19 @@ describe('hostile input to the services', () => {
       const answer = await exchange(cluster.instance('collaboration').port, upgradeRequest(target));
       expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
       expect(answer).toMatch(/"message":"the request target must be a path such as \/sessions\/<session_id>\/ws\?user_id=<uuid>, got /);
+      await expectAllUp();
+    });
+
+    it('an upgrade that fails inside the service (a session row it cannot read) is a 500 on that socket alone', async () => {
+      const broken = { id: randomUUID(), user: randomUUID() };
+      const db = new Database(join(collaborationData, 'sessions.db'));
+      try {
+        db.prepare("INSERT INTO sessions (session_id, question, user_ids, started_at) VALUES (?, 'not json', ?, ?)").run(broken.id, JSON.stringify([broken.user, randomUUID()]), new Date().toISOString());
+      } finally {
+        db.close();
+      }
+      const answer = await exchange(cluster.instance('collaboration').port, upgradeRequest(`/sessions/${broken.id}/ws?user_id=${broken.user}`));
+      expect(answer).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[^]*"message":"internal error"/);
       await expectAllUp();
     });
 
