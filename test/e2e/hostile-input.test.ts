@@ -144,6 +144,26 @@ describe('hostile input to the services', () => {
       }
     });
 
+    it('a flood of edits is slowed down, not dropped: every edit reaches the other participant, in order', async () => {
+      const collaboration = cluster.instance('collaboration');
+      const [flooderUser, otherUser] = session.users;
+      const other = await SessionClient.connect(collaboration.wsUrl(`/sessions/${session.id}/ws?user_id=${otherUser}`));
+      const flooder = await SessionClient.connect(collaboration.wsUrl(`/sessions/${session.id}/ws?user_id=${flooderUser}`));
+      try {
+        await other.next('joined');
+        const edits = Array.from({ length: 2000 }, (_, index) => `flood ${index}`);
+        for (const codeDelta of edits) flooder.send({ type: 'edit', code_delta: codeDelta });
+        const received: string[] = [];
+        for (const _ of edits) received.push((await other.next('code_updated')).code_delta);
+        expect(received).toEqual(edits);
+        flooder.send({ type: 'edit', code_delta: 'after the flood' });
+        expect(await other.next('code_updated')).toMatchObject({ user_id: flooderUser, code_delta: 'after the flood' });
+      } finally {
+        await flooder.close();
+        await other.close();
+      }
+    });
+
     it('a binary frame is answered with an error frame, and the socket stays open', async () => {
       const client = await SessionClient.connect(cluster.instance('collaboration').wsUrl(`/sessions/${session.id}/ws?user_id=${session.users[0]}`));
       try {
