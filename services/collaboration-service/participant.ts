@@ -16,7 +16,7 @@ import type { Session } from './sessions.js';
 
 /** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
 export const MAX_EDITS_IN_FLIGHT = 16;
-/** What may wait to be written to one socket: about 16 of the largest edits. */
+/** What may wait to be written to one socket: 16 of the largest edits (64 Ki characters of 4 UTF-8 bytes). */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** RFC 6455 close codes: the peer broke the server's policy; the server failed. */
 const POLICY_VIOLATION = 1008;

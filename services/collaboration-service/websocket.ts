@@ -2,9 +2,9 @@
  * WebSocket endpoint `/sessions/<session_id>/ws?user_id=<uuid>` on the service's HTTP server. An
  * upgrade is refused with a plain HTTP status and a JSON message when the target is not a path or
  * the ids are malformed (400), the session is unknown (404) or over (410), or the user is not in it
- * (403); if admitting fails (the store, say), with 500 on that socket alone. The admitted socket is
- * served by `participant.ts`. Any instance admits
- * any session: it reads the session from the shared store, whichever instance opened it.
+ * (403); if admitting fails (the store, say), with 500 on that socket alone. Any instance admits
+ * any session: it reads the session from the shared store, whichever instance opened it. An
+ * admitted socket is served by `participant.ts`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
