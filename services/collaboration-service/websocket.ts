@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { describe } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { serveParticipant } from './participant.js';
@@ -23,6 +23,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Room for the contract's 65,536-character code_delta in UTF-8, plus the frame around it. */
 const MAX_FRAME_BYTES = 300 * 1024;
 const USAGE = '/sessions/<session_id>/ws?user_id=<uuid>';
+/** How long a shutdown waits for participants to answer its close frame before it cuts them off. */
+const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
 
 type Admission = { session: Session; userId: string } | { status: number; message: string };
 
@@ -50,8 +52,21 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
   });
   app.addHook('preClose', async () => {
     deps.rooms.closeAll(1001, 'server shutting down');
+    // ws waits 30 s for a peer's closing handshake; a peer that is gone must not hold up the shutdown that long.
+    await closedWithin(server.clients, CLOSE_HANDSHAKE_GRACE_MS);
+    if (server.clients.size > 0) {
+      deps.logger.warn({ sockets: server.clients.size }, 'terminated participant sockets that did not answer the closing handshake');
+      for (const client of server.clients) client.terminate();
+    }
     server.close();
   });
+}
+
+function closedWithin(clients: ReadonlySet<WebSocket>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = Promise.all([...clients].map((client) => new Promise((resolve) => client.once('close', resolve))));
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([closed, late]).then(() => clearTimeout(timer));
 }
 
 function admit(target: string, sessions: SessionStore): Admission {

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../demo/cluster.js';
 import { expectStatus, request } from '../../demo/http-client.js';
 import { poll } from '../../demo/poll.js';
+import { ServiceProcess } from '../../demo/service-process.js';
 import { SessionClient } from '../../demo/session-client.js';
 import { MAX_CODE_DELTA } from '../../services/collaboration-service/protocol.js';
 import type { User } from '../../services/user-service/users.js';
@@ -63,6 +64,17 @@ describe('hostile input to the services', () => {
       const answer = await exchange(cluster.instance('collaboration').port, upgradeRequest(target));
       expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
       expect(answer).toMatch(/"message":"the request target must be a path such as \/sessions\/<session_id>\/ws\?user_id=<uuid>, got /);
+      await expectAllUp();
+    });
+
+    it.each<[string, Record<string, string | undefined>]>([
+      ['no Sec-WebSocket-Key', { 'Sec-WebSocket-Key': undefined }],
+      ['a malformed Sec-WebSocket-Key', { 'Sec-WebSocket-Key': 'not base64 of 16 bytes' }],
+      ['an unknown WebSocket version', { 'Sec-WebSocket-Version': '99' }],
+      ['another protocol', { Upgrade: 'h2c' }],
+    ])('an upgrade of a real participant with %s is a 400, and the service stays up', async (_what, headers) => {
+      const target = `/sessions/${session.id}/ws?user_id=${session.users[0]}`;
+      expect(await exchange(cluster.instance('collaboration').port, upgradeRequest(target, headers))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
       await expectAllUp();
     });
 
@@ -161,6 +173,28 @@ describe('hostile input to the services', () => {
       } finally {
         await flooder.close();
         await other.close();
+      }
+    });
+
+    it('a participant that ignores the closing handshake does not hold up a graceful shutdown', async () => {
+      // A second instance on the same store, to stop: the participant's network has gone, say, and nothing answers.
+      const logged: string[] = [];
+      const instance = await ServiceProcess.start({
+        name: 'collaboration-service',
+        instanceId: 'collaboration-stopping',
+        rabbitmqUrl: vhost.url,
+        dataDir: collaborationData,
+        onLine: (line) => logged.push(line.msg),
+      });
+      const silent = await RawWebSocket.open(instance.port, `/sessions/${session.id}/ws?user_id=${session.users[0]}`);
+      try {
+        const exitCode = instance.stop();
+        expect(await silent.closeCode()).toBe(1001);
+        expect(await exitCode).toBe(0);
+        expect(logged).toContain('terminated participant sockets that did not answer the closing handshake');
+        expect(logged.at(-1)).toBe('stopped');
+      } finally {
+        silent.destroy();
       }
     });
 

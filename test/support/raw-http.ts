@@ -30,17 +30,18 @@ function isComplete(response: string): boolean {
   return length !== undefined && Buffer.byteLength(response.slice(headEnd + 4), 'latin1') >= Number(length);
 }
 
-export function upgradeRequest(target: string): string {
-  return [
-    `GET ${target} HTTP/1.1`,
-    'Host: 127.0.0.1',
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-    'Sec-WebSocket-Version: 13',
-    '',
-    '',
-  ].join('\r\n');
+/** A WebSocket upgrade request; `headers` replace or (with `undefined`) remove the standard ones. */
+export function upgradeRequest(target: string, headers: Record<string, string | undefined> = {}): string {
+  const all: Record<string, string | undefined> = {
+    Host: '127.0.0.1',
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+    'Sec-WebSocket-Version': '13',
+    ...headers,
+  };
+  const lines = Object.entries(all).flatMap(([name, value]) => (value === undefined ? [] : [`${name}: ${value}`]));
+  return [`GET ${target} HTTP/1.1`, ...lines, '', ''].join('\r\n');
 }
 
 export interface Frame {
