@@ -21,7 +21,7 @@ import { MAX_CODE_DELTA } from '../../services/collaboration-service/protocol.js
 import type { User } from '../../services/user-service/users.js';
 import { createTestVhost, type TestVhost } from '../support/broker.js';
 import { publishRawMatchFound } from '../support/raw-match-found.js';
-import { exchange, RawWebSocket, upgradeRequest, type Frame } from '../support/raw-http.js';
+import { encodeFrame, exchange, RawWebSocket, upgradeRequest, type Frame } from '../support/raw-http.js';
 
 const INSTANCES = ['question', 'user', 'matching', 'collaboration'] as const;
 
@@ -172,6 +172,27 @@ describe('hostile input to the services', () => {
         expect(await other.next('code_updated')).toMatchObject({ user_id: flooderUser, code_delta: 'after the flood' });
       } finally {
         await flooder.close();
+        await other.close();
+      }
+    });
+
+    it('a flood of pings from a participant that does not read its pongs ends that socket alone', async () => {
+      const collaboration = cluster.instance('collaboration');
+      const [flooderUser, otherUser] = session.users;
+      const other = await SessionClient.connect(collaboration.wsUrl(`/sessions/${session.id}/ws?user_id=${otherUser}`));
+      const flooder = await RawWebSocket.open(collaboration.port, `/sessions/${session.id}/ws?user_id=${flooderUser}`);
+      try {
+        await other.next('joined');
+        flooder.pause();
+        // 100,000 pings of 125 bytes: their pongs overflow the kernel's buffers, then ws's 60 pending pongs.
+        const ping = encodeFrame({ opcode: 0x9, payload: Buffer.alloc(125, 0x70) });
+        flooder.write(Buffer.concat(Array.from({ length: 100_000 }, () => ping)));
+        await flooder.ended();
+        other.send({ type: 'edit', code_delta: 'after the ping flood' });
+        expect(await other.next('code_updated')).toMatchObject({ code_delta: 'after the ping flood' });
+        await expectAllUp();
+      } finally {
+        flooder.destroy();
         await other.close();
       }
     });

@@ -112,6 +112,12 @@ export class RawWebSocket {
     this.socket.write(Buffer.isBuffer(frame) ? frame : encodeFrame(frame));
   }
 
+  /** Resolves once the server has ended the connection, whatever it sent before (reading all of it). */
+  async ended(): Promise<void> {
+    this.socket.resume();
+    await new Promise<void>((resolve) => (this.closed ? resolve() : this.socket.once('close', () => resolve())));
+  }
+
   /** The close code of the server's close frame, skipping the frames before it. */
   async closeCode(): Promise<number> {
     for (;;) {
