@@ -16,9 +16,10 @@ import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
-import { runInScope, scopeOf } from './message-scope.js';
+import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
-import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
+import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
+import { fitHeaders } from './wire-limits.js';
 import { sleep } from './backoff.js';
 import { ConfigError, describe, formatViolations } from './errors.js';
 
@@ -43,6 +44,8 @@ export interface ConsumerDeps {
   metrics: Metrics;
   logger: Logger;
   publishTimeoutMs: number;
+  /** A larger body is dead-lettered as it came, never decoded or parsed. */
+  maxMessageBytes: number;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -81,6 +84,10 @@ class EventQueue implements InboundQueue {
     }
     const { route, params } = matched;
     const { spec } = route;
+    const { maxMessageBytes } = this.deps;
+    if (message.content.length > maxMessageBytes) {
+      return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString('utf8'));
@@ -168,9 +175,26 @@ class EventQueue implements InboundQueue {
     if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
   }
 
-  /** Copies the message to `queue` (default exchange) with extra headers; acks the original once confirmed. */
+  /**
+   * Copies the message to `queue` (default exchange) with extra headers; acks the original once
+   * confirmed. A peer may send a header table larger than we can encode: the peer's largest headers
+   * are dropped then (ours and trace headers kept), and `x-trimmed-headers` says which.
+   */
   private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
     const { properties } = message;
+    const { headers, trimmed } = fitHeaders(
+      {
+        ...withoutBrokerDeathHeaders(properties.headers ?? {}),
+        [Header.originalExchange]: origin.exchange,
+        [Header.originalRoutingKey]: origin.routingKey,
+        ...extraHeaders,
+      },
+      (name) => isRuntimeHeader(name) || isTraceHeader(name),
+    );
+    if (trimmed.length > 0) {
+      headers[Header.trimmedHeaders] = trimmed.map(({ name, bytes }) => `${name} (${bytes} bytes)`).join(', ');
+      this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: headers[Header.trimmedHeaders], messageId: properties.messageId }, 'headers too large to republish: the largest dropped');
+    }
     try {
       await this.deps.sender.send(
         {
@@ -185,12 +209,7 @@ class EventQueue implements InboundQueue {
             type: properties.type,
             persistent: true,
             mandatory: true,
-            headers: {
-              ...withoutBrokerDeathHeaders(properties.headers ?? {}),
-              [Header.originalExchange]: origin.exchange,
-              [Header.originalRoutingKey]: origin.routingKey,
-              ...extraHeaders,
-            },
+            headers,
           },
         },
         this.deps.publishTimeoutMs,

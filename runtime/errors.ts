@@ -115,6 +115,28 @@ export class PublishFailedError extends MessagingError {
   }
 }
 
+/**
+ * A message is larger than can be sent: its header table over amqplib's encoding limit, or its body
+ * over `maxMessageBytes`. Nothing was sent; other sends are not affected.
+ */
+export class MessageTooLargeError extends MessagingError {
+  constructor(
+    readonly destination: string,
+    readonly part: 'headers' | 'body',
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super('message_too_large', `${destination}: the message's ${part} ${part === 'headers' ? 'encode to' : 'is'} ${bytes} bytes, ${bytes - limitBytes} over the limit of ${limitBytes}`);
+  }
+}
+
+/** amqplib cannot encode a message (a property too long, a header value AMQP has no type for). Nothing was sent. */
+export class MessageEncodeError extends MessagingError {
+  constructor(readonly destination: string, reason: string) {
+    super('message_encode', `${destination}: the message cannot be encoded: ${reason}`);
+  }
+}
+
 /** A declaration conflicts with what already exists on the broker (AMQP 406). */
 export class TopologyConflictError extends MessagingError {
   constructor(

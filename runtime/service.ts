@@ -23,8 +23,8 @@ export const connectService: ConnectService = async (definition, handlers, optio
 
   const connection = new ConnectionManager(config, logger, (model) => setup(model));
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
-  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs);
-  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit);
+  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes);
+  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes);
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -61,8 +61,9 @@ export const connectService: ConnectService = async (definition, handlers, optio
         metrics,
         logger,
         publishTimeoutMs: config.publishTimeoutMs,
+        maxMessageBytes: config.maxMessageBytes,
       }),
-      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger }),
+      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
     ],
     connection,
     logger,
