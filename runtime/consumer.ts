@@ -11,7 +11,7 @@ import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { ConsumeContext, EventHandler, RoutingParams } from './api.js';
 import type { ConsumerSpec } from './definition.js';
-import type { ConfirmPublisher } from './confirm-publisher.js';
+import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
@@ -21,7 +21,7 @@ import { settle } from './thenable.js';
 import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { fitHeaders } from './wire-limits.js';
 import { sleep } from './backoff.js';
-import { ConfigError, describe, formatViolations } from './errors.js';
+import { ConfigError, UnroutableError, describe, formatViolations } from './errors.js';
 
 interface Route {
   spec: ConsumerSpec;
@@ -46,6 +46,8 @@ export interface ConsumerDeps {
   publishTimeoutMs: number;
   /** A larger body is dead-lettered as it came, never decoded or parsed. */
   maxMessageBytes: number;
+  /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
+  restoreQueue(queue: string): Promise<boolean>;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -182,7 +184,7 @@ class EventQueue implements InboundQueue {
    */
   private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
     const { properties } = message;
-    const { headers, trimmed } = fitHeaders(
+    const { headers, note } = fitHeaders(
       {
         ...withoutBrokerDeathHeaders(properties.headers ?? {}),
         [Header.originalExchange]: origin.exchange,
@@ -190,30 +192,25 @@ class EventQueue implements InboundQueue {
         ...extraHeaders,
       },
       (name) => isRuntimeHeader(name) || isTraceHeader(name),
+      Header.trimmedHeaders,
     );
-    if (trimmed.length > 0) {
-      headers[Header.trimmedHeaders] = trimmed.map(({ name, bytes }) => `${name} (${bytes} bytes)`).join(', ');
-      this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: headers[Header.trimmedHeaders], messageId: properties.messageId }, 'headers too large to republish: the largest dropped');
-    }
+    if (note) this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId }, 'headers too large to republish: the largest dropped');
     try {
-      await this.deps.sender.send(
-        {
-          exchange: '',
-          routingKey: queue,
-          content: message.content,
-          properties: {
-            contentType: properties.contentType,
-            messageId: properties.messageId ?? randomUUID(),
-            correlationId: properties.correlationId,
-            timestamp: properties.timestamp,
-            type: properties.type,
-            persistent: true,
-            mandatory: true,
-            headers,
-          },
+      await this.sendRestoringQueue(queue, {
+        exchange: '',
+        routingKey: queue,
+        content: message.content,
+        properties: {
+          contentType: properties.contentType,
+          messageId: properties.messageId ?? randomUUID(),
+          correlationId: properties.correlationId,
+          timestamp: properties.timestamp,
+          type: properties.type,
+          persistent: true,
+          mandatory: true,
+          headers,
         },
-        this.deps.publishTimeoutMs,
-      );
+      });
     } catch (error) {
       this.deps.logger.error({ queue: this.queue, to: queue, err: describe(error) }, 'could not republish a failed message; handing it back to the broker');
       await sleep(REQUEUE_PAUSE_MS);
@@ -222,6 +219,17 @@ class EventQueue implements InboundQueue {
     }
     delivery.ack();
     return true;
+  }
+
+  /** Sends to `queue`; if it is gone (an operator deleted the dead-letter queue, say), declares it again from the topology and sends once more. */
+  private async sendRestoringQueue(queue: string, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.deps.sender.send(message, this.deps.publishTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof UnroutableError) || !(await this.deps.restoreQueue(queue))) throw error;
+      this.deps.logger.warn({ queue: this.queue, to: queue }, 'queue was missing: declared it again from the topology');
+      await this.deps.sender.send(message, this.deps.publishTimeoutMs);
+    }
   }
 }
 

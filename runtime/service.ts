@@ -5,7 +5,7 @@ import { resolveConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { ConnectionManager } from './connection.js';
-import { QueueNames, declareTopology } from './topology.js';
+import { QueueNames, declareTopology, redeclareQueue } from './topology.js';
 import { ConfirmPublisher } from './confirm-publisher.js';
 import { EventPublisher } from './publisher.js';
 import { InboundChannel } from './inbound.js';
@@ -62,6 +62,11 @@ export const connectService: ConnectService = async (definition, handlers, optio
         logger,
         publishTimeoutMs: config.publishTimeoutMs,
         maxMessageBytes: config.maxMessageBytes,
+        restoreQueue: async (queue) => {
+          // The publish channel's connection: the one the republish that found the queue missing went out on.
+          const model = sender.slot.model;
+          return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
+        },
       }),
       ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
     ],

@@ -40,32 +40,36 @@ function entrySize(name: string, value: unknown): number {
   return encodedTableSize({ [name]: value }) - 4;
 }
 
-export interface TrimmedHeader {
-  name: string;
-  bytes: number;
-}
+/** Room kept for the note of what was dropped: ten header names of up to 255 bytes, their sizes, and a count. */
+const NOTE_RESERVE = 4_096;
+const NOTE_NAMES = 10;
 
 /**
  * `headers` cut to fit `HEADER_TABLE_LIMIT`: the largest headers that `keep` does not protect go
- * first, then, if that is not enough, the largest protected ones. What went is listed, largest first.
+ * first, then, if that is not enough, the largest protected ones. What went is said in the header
+ * `noteName` (`big (70012 bytes), other (1200 bytes)`), which is returned too.
  */
-export function fitHeaders(headers: Record<string, unknown>, keep: (name: string) => boolean): { headers: Record<string, unknown>; trimmed: TrimmedHeader[] } {
+export function fitHeaders(headers: Record<string, unknown>, keep: (name: string) => boolean, noteName: string): { headers: Record<string, unknown>; note?: string } {
   let size = encodedTableSize(headers);
-  if (size <= HEADER_TABLE_LIMIT) return { headers, trimmed: [] };
+  if (size <= HEADER_TABLE_LIMIT) return { headers };
+  const budget = HEADER_TABLE_LIMIT - NOTE_RESERVE;
   const entries = Object.entries(headers)
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => ({ name, bytes: entrySize(name, value), kept: keep(name) }))
     // Unprotected before protected, each largest first.
     .sort((a, b) => Number(a.kept) - Number(b.kept) || b.bytes - a.bytes);
   const fitted = { ...headers };
-  const trimmed: TrimmedHeader[] = [];
+  const dropped: string[] = [];
   for (const { name, bytes } of entries) {
-    if (size <= HEADER_TABLE_LIMIT) break;
+    if (size <= budget) break;
     delete fitted[name];
     size -= bytes;
-    trimmed.push({ name, bytes });
+    dropped.push(`${name} (${bytes} bytes)`);
   }
-  return { headers: fitted, trimmed };
+  const more = dropped.length - NOTE_NAMES;
+  const note = dropped.slice(0, NOTE_NAMES).join(', ') + (more > 0 ? `, and ${more} more` : '');
+  fitted[noteName] = note;
+  return { headers: fitted, note };
 }
 
 /**
