@@ -44,7 +44,7 @@ export interface ConsumerDeps {
   metrics: Metrics;
   logger: Logger;
   publishTimeoutMs: number;
-  /** A larger body is dead-lettered as it came, never decoded or parsed. */
+  /** A larger body is dead-lettered as it came, never decoded or parsed (unless the contract sets the consumer's own limit). */
   maxMessageBytes: number;
   /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
   restoreQueue(queue: string): Promise<boolean>;
@@ -86,7 +86,7 @@ class EventQueue implements InboundQueue {
     }
     const { route, params } = matched;
     const { spec } = route;
-    const { maxMessageBytes } = this.deps;
+    const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
       return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
     }

@@ -20,6 +20,8 @@ import { DEAD_LETTER_QUEUE, EXCHANGE, ordersDefinition, pricingServerDefinition,
 
 /** Small, so that too-large bodies are cheap to make. */
 const MAX_MESSAGE_BYTES = 100_000;
+/** What the contract says for the consumer of `order.{order_id}.placed` (x-queue maxMessageBytes): it wins over the runtime's. */
+const CONTRACT_MAX_MESSAGE_BYTES = 50_000;
 /** What amqplib can encode as a header table. */
 const HEADER_TABLE_LIMIT = 65_536;
 /** RabbitMQ's default frame_max: the largest frame, a message's header frame included, a peer may send. */
@@ -56,7 +58,9 @@ beforeAll(async () => {
   const onOrder = (payload: OrderPlaced): void => {
     handled.push(payload.order_id);
   };
-  orders = await connectService({ ...ordersDefinition(), rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
+  const definition = ordersDefinition();
+  const consumers = definition.consumers.map((spec) => (spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec));
+  orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();
 });
@@ -161,11 +165,21 @@ describe('a delivered message too large to republish or to accept', () => {
 
   it('dead-letters a body over maxMessageBytes unparsed, as too_large', async () => {
     const body = Buffer.from(JSON.stringify({ order_id: 'too-large', amount: 1, pad: 'x'.repeat(MAX_MESSAGE_BYTES) }));
-    rawChannel.publish(EXCHANGE, 'order.too-large.placed', body, { messageId: 'too-large' });
+    rawChannel.publish(EXCHANGE, 'order.cancelled', body, { messageId: 'too-large' });
 
     const [dead] = await deadLetters(1);
     expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'too_large', 'x-error': `body is ${body.length} bytes, over the limit of ${MAX_MESSAGE_BYTES}` });
     expect(dead?.body).toBe(body.toString());
     expect(handled).not.toContain('too-large');
+  });
+
+  it("applies the contract's limit for a consumer, below the runtime's", async () => {
+    const body = Buffer.from(JSON.stringify({ order_id: 'over-contract', amount: 1, pad: 'x'.repeat(CONTRACT_MAX_MESSAGE_BYTES) }));
+    expect(body.length).toBeLessThan(MAX_MESSAGE_BYTES);
+    rawChannel.publish(EXCHANGE, 'order.over-contract.placed', body, { messageId: 'over-contract' });
+
+    const [dead] = await deadLetters(1);
+    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'too_large', 'x-error': `body is ${body.length} bytes, over the limit of ${CONTRACT_MAX_MESSAGE_BYTES}` });
+    expect(handled).not.toContain('over-contract');
   });
 });
