@@ -5,6 +5,7 @@ import type { SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
 import { ConfigError, describe } from './errors.js';
 import { tlsSocketOptions } from './tls.js';
+import { HEADER_TABLE_LIMIT } from './wire-limits.js';
 
 export interface RuntimeConfig {
   /** The real URL, password included: hand it only to amqplib. */
@@ -27,11 +28,13 @@ export interface RuntimeConfig {
 
 const DEFAULT_URL = 'amqp://localhost:5672';
 const DEFAULT_HEARTBEAT_SECONDS = 15;
+/** A header table at amqplib's limit, with room for the other properties. */
+const MIN_FRAME_MAX = HEADER_TABLE_LIMIT + 4_096;
 /** RabbitMQ 4's default `max_message_size`: far above any contract payload, far below what would strain a consumer. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
-  const url = withHeartbeat(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
+  const url = checkedUrl(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
   const instanceId = options.instanceId ?? defaultInstanceId();
   const connectionName = `${service}@${instanceId}`;
   return {
@@ -76,7 +79,8 @@ export function maskUrl(url: string): string {
   return `${scheme}${masked}@${url.slice(whole.length)}`;
 }
 
-function withHeartbeat(url: string): string {
+/** The URL, checked, with the runtime's default heartbeat. */
+function checkedUrl(url: string): string {
   const userinfo = USERINFO.exec(url)?.[2];
   if (userinfo !== undefined && ENDS_USERINFO.test(userinfo)) {
     const character = ENDS_USERINFO.exec(userinfo)?.[0];
@@ -93,8 +97,22 @@ function withHeartbeat(url: string): string {
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
     throw new ConfigError(`RABBITMQ_URL must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
+  checkFrameMax(parsed.searchParams.get('frameMax'), url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
+}
+
+/**
+ * amqplib sends a message's properties in one frame, and a header table may encode to 64 KiB: with
+ * a smaller frame the broker would close the whole connection on such a message. amqplib's default
+ * (131072, RabbitMQ's too) is right; a lower `frameMax` in the URL is refused.
+ */
+function checkFrameMax(value: string | null, url: string): void {
+  if (value === null) return;
+  const frameMax = Number(value);
+  if (!Number.isInteger(frameMax) || (frameMax !== 0 && frameMax < MIN_FRAME_MAX)) {
+    throw new ConfigError(`RABBITMQ_URL ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`);
+  }
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

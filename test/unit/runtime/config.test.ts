@@ -54,4 +54,12 @@ describe('resolveConfig', () => {
     expect(resolveConfig('svc', {}).maxMessageBytes).toBe(16 * 1024 * 1024);
     expect(() => resolveConfig('svc', { maxMessageBytes: 0 })).toThrow(ConfigError);
   });
+
+  it.each(['4096', '65536', 'many'])('refuses frameMax=%s, too small for a message\'s headers to fit one frame', (frameMax) => {
+    expect(() => resolveConfig('svc', { url: `amqp://host/?frameMax=${frameMax}` })).toThrow(`frameMax must be 0 (no limit) or at least 69632 so that a message's headers (up to 65536 bytes) fit one frame, got "${frameMax}"`);
+  });
+
+  it.each(['131072', '0', '1048576'])('accepts frameMax=%s', (frameMax) => {
+    expect(resolveConfig('svc', { url: `amqp://host/?frameMax=${frameMax}` }).url).toContain(`frameMax=${frameMax}`);
+  });
 });
