@@ -18,12 +18,12 @@ export function brokerRefusal(url: string, displayUrl: string, error: unknown): 
   return LOGIN_REFUSED.test(text) ? new CredentialsRefusedError(displayUrl, user) : new VhostRefusedError(displayUrl, user, vhost);
 }
 
-/** The user and vhost amqplib logs in with: as in the URL, percent-decoded, with amqplib's defaults. */
-function identity(url: string): { user: string; vhost: string } {
+/** The user and vhost amqplib logs in with, as in the URL, percent-decoded (no user: amqplib's default account; no vhost: "/"). */
+function identity(url: string): { user: string | undefined; vhost: string } {
   const parsed = new URL(url);
   const path = parsed.pathname.replace(/^\//, '');
   return {
-    user: parsed.username ? decodeURIComponent(parsed.username) : 'guest',
+    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     vhost: path === '' ? '/' : decodeURIComponent(path),
   };
 }

@@ -37,20 +37,21 @@ export class TlsVerificationError extends MessagingError {
 
 /** The broker refused the user name or password (ACCESS_REFUSED). Final: not retried. */
 export class CredentialsRefusedError extends MessagingError {
-  constructor(readonly url: string, readonly user: string) {
+  /** `user` is undefined when the URL names none (amqplib then logs in as RabbitMQ's default account). */
+  constructor(readonly url: string, readonly user: string | undefined) {
     super(
       'credentials_refused',
-      `RabbitMQ at ${url} refused the login of user "${user}": wrong user name or password. Hint: check the credentials in RABBITMQ_URL (special characters in the password percent-encoded); "guest" may only log in from localhost`,
+      `RabbitMQ at ${url} refused the login of ${user === undefined ? 'the default user (the URL names none)' : `user "${user}"`}: wrong user name or password. Hint: check the credentials in RABBITMQ_URL (special characters in the password percent-encoded); RabbitMQ's default account may log in from localhost only`,
     );
   }
 }
 
 /** The broker refused to open the vhost: it does not exist, or the user has no permissions on it. Final: not retried. */
 export class VhostRefusedError extends MessagingError {
-  constructor(readonly url: string, readonly user: string, readonly vhost: string) {
+  constructor(readonly url: string, readonly user: string | undefined, readonly vhost: string) {
     super(
       'vhost_refused',
-      `RabbitMQ at ${url} refused to open vhost "${vhost}" for user "${user}": the vhost does not exist or the user has no permissions on it. Hint: create it and grant the user access (npm run broker:provision -- --vhost ${vhost}), or fix the vhost in RABBITMQ_URL (its path; %2F for "/")`,
+      `RabbitMQ at ${url} refused to open vhost "${vhost}" for ${user === undefined ? 'the default user' : `user "${user}"`}: the vhost does not exist or the user has no permissions on it. Hint: create it and grant the user access (npm run broker:provision -- --vhost ${vhost}), or fix the vhost in RABBITMQ_URL (its path; %2F for "/")`,
     );
   }
 }
