@@ -92,6 +92,23 @@ describe('a publish that cannot be sent', () => {
     expect(handled).not.toContain('too-big');
   });
 
+  it('leaves confirms and returns matched to their sends after a failed encode', async () => {
+    const outcomes = await Promise.allSettled([
+      orders.publish('orderPlaced', { order_id: 'too-big-2' }, { order_id: 'too-big-2', amount: 1 }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } }),
+      orders.publish('orderShipped', {}, { order_id: 'nobody-listens', amount: 1 }),
+      orders.publish('orderPlaced', { order_id: 'routed' }, { order_id: 'routed', amount: 1 }),
+      orders.publish('orderPlaced', { order_id: 'too-big-3' }, { order_id: 'too-big-3', amount: 1 }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } }),
+      orders.publish('orderShipped', {}, { order_id: 'nobody-listens', amount: 2 }),
+    ]);
+    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? 'confirmed' : (outcome.reason as { code: string }).code))).toEqual([
+      'message_too_large',
+      'unroutable',
+      'confirmed',
+      'message_too_large',
+      'unroutable',
+    ]);
+  });
+
   it('fails with MessageEncodeError for a property AMQP cannot carry, alone', async () => {
     const outcome = orders.publish('orderPlaced', { order_id: 'long-id' }, { order_id: 'long-id', amount: 1 }, { messageId: 'm'.repeat(300) });
     await expect(outcome).rejects.toBeInstanceOf(MessageEncodeError);
