@@ -14,6 +14,7 @@ import {
   MessageTooLargeError,
   RpcRemoteError,
   connectService,
+  type ConsumeContext,
   type ServiceConnection,
 } from '../../../runtime/index.js';
 import { DEAD_LETTER_QUEUE, EXCHANGE, ordersDefinition, pricingServerDefinition, quoteRpc, testLogger, type OrderPlaced } from './_fixtures.js';
@@ -36,6 +37,7 @@ let pricing: ServiceConnection;
 let raw: ChannelModel;
 let rawChannel: Channel;
 const handled: string[] = [];
+let retriedHeaders: Record<string, unknown> | undefined;
 
 async function deadLetters(count: number): Promise<BrokerMessage[]> {
   await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages >= count, { timeoutMs: 15_000, what: `${count} dead letter(s)` });
@@ -55,7 +57,9 @@ beforeAll(async () => {
     { consumers: {}, rpcServers: { quotePrice: ((request: { sku: string }) => ({ sku: request.sku === 'huge' ? 'x'.repeat(MAX_MESSAGE_BYTES) : request.sku, price: 1 })) as never } },
     options,
   );
-  const onOrder = (payload: OrderPlaced): void => {
+  const onOrder = (payload: OrderPlaced, context: ConsumeContext): void => {
+    if (payload.order_id === 'retried' && context.attempt === 1) throw new Error('first attempt fails');
+    if (payload.order_id === 'retried') retriedHeaders = context.headers;
     handled.push(payload.order_id);
   };
   const definition = ordersDefinition();
@@ -178,6 +182,16 @@ describe('a delivered message too large to republish or to accept', () => {
     expect(headers['peer-b']).toHaveLength(30_000);
     expect(headers['peer-c']).toHaveLength(20_900);
     await publishAndConsume('after-frame-max-poison');
+  });
+
+  it("retries a message whose header table is too large to copy as it is, the peer's largest header trimmed", async () => {
+    // As large as amqplib lets the peer send: the few retry headers we add push it over.
+    const blob = 'p'.repeat(HEADER_TABLE_LIMIT - 86);
+    rawChannel.publish(EXCHANGE, 'order.retried.placed', Buffer.from(JSON.stringify({ order_id: 'retried', amount: 1 })), { messageId: 'retried', headers: { 'peer-blob': blob, 'peer-small': 'kept' } });
+
+    await waitFor(() => handled.includes('retried'), { timeoutMs: 10_000, what: 'the retried attempt' });
+    expect(retriedHeaders).toMatchObject({ 'x-attempt': 2, 'x-last-error': 'first attempt fails', 'x-trimmed-headers': `peer-blob (${1 + 'peer-blob'.length + 1 + 4 + blob.length} bytes)`, 'peer-small': 'kept' });
+    expect(retriedHeaders).not.toHaveProperty('peer-blob');
   });
 
   it('dead-letters a body over maxMessageBytes unparsed, as too_large', async () => {
