@@ -6,7 +6,7 @@
  * encode, and the service's publishing goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
 import { runPython } from '../../interop/python-peer.js';
 import {
@@ -17,7 +17,7 @@ import {
   type ConsumeContext,
   type ServiceConnection,
 } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, EXCHANGE, ordersDefinition, pricingServerDefinition, quoteRpc, testLogger, type OrderPlaced } from './_fixtures.js';
+import { DEAD_LETTER_QUEUE, EXCHANGE, RPC_QUEUE, ordersDefinition, pricingServerDefinition, quoteRpc, testLogger, type OrderPlaced } from './_fixtures.js';
 
 /** Small, so that too-large bodies are cheap to make. */
 const MAX_MESSAGE_BYTES = 100_000;
@@ -140,6 +140,22 @@ describe('an RPC too large to send', () => {
     await expect(failed).rejects.toBeInstanceOf(RpcRemoteError);
     await expect(failed).rejects.toMatchObject({ remoteCode: 'message_too_large' });
     await expect(orders.call('quotePrice', { sku: 'next' })).resolves.toEqual({ sku: 'next', price: 1 });
+  });
+});
+
+describe('an RPC request too large to accept', () => {
+  it('is answered unparsed with a message_too_large error reply', async () => {
+    const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true });
+    const reply = new Promise<ConsumeMessage>((resolve) => void rawChannel.consume(replyQueue, (message) => message && resolve(message), { noAck: true }));
+    const request = Buffer.from(JSON.stringify({ sku: 's'.repeat(MAX_MESSAGE_BYTES) }));
+    rawChannel.sendToQueue(RPC_QUEUE, request, { replyTo: replyQueue, correlationId: 'too-large-request' });
+
+    const answer = await reply;
+    expect(answer.properties).toMatchObject({ correlationId: 'too-large-request', headers: { 'x-rpc-error': true } });
+    expect(JSON.parse(answer.content.toString())).toEqual({
+      error: `RPC quotePrice request: the message's body is ${request.length} bytes, ${request.length - MAX_MESSAGE_BYTES} over the limit of ${MAX_MESSAGE_BYTES}`,
+      error_code: 'message_too_large',
+    });
   });
 });
 
