@@ -3,6 +3,9 @@
 /** A mistake in the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
 
+/** A problem the user can fix outside the command line (refused credentials, a missing vhost): its message alone, exit code 2. */
+export class EnvironmentError extends Error {}
+
 function isUsageError(error: unknown): error is Error {
   return error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
 }
@@ -19,7 +22,7 @@ export function runMain(main: (argv: string[]) => Promise<number>, usage: string
       process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(isUsageError(error) ? `${error.message}\n${usage}` : error);
+      console.error(isUsageError(error) ? `${error.message}\n${usage}` : error instanceof EnvironmentError ? error.message : error);
       process.exitCode = 2;
     },
   );

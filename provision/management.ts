@@ -2,6 +2,8 @@
  * A minimal client of RabbitMQ's management HTTP API for provisioning. The admin credentials come
  * from the environment; errors name the call and the broker's answer, never a credential.
  */
+import { managementRefusal } from '../generator/broker/management-refusal.js';
+
 export interface ManagementConfig {
   /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
   baseUrl: string;
@@ -36,7 +38,12 @@ export class ManagementClient {
       throw new Error(`management API at ${this.config.baseUrl} not reachable: ${(error as Error).cause ?? (error as Error).message}`);
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`management API: ${method} ${path} answered ${response.status} ${text}`);
+    if (!response.ok) {
+      throw new Error(
+        managementRefusal(response.status, this.config.baseUrl, this.config.user, `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`) ??
+          `management API: ${method} ${path} answered ${response.status} ${text}`,
+      );
+    }
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 }

@@ -111,6 +111,8 @@ export interface ConsumerSpec extends EventRoute {
   publishers?: string[];
   /** Default `accept`. */
   unverifiedOrigin?: UnverifiedOriginPolicy;
+  /** The largest body this consumer accepts, from the contract; unset: `ConnectOptions.maxMessageBytes`. */
+  maxMessageBytes?: number;
 }
 
 export interface RpcSpec {

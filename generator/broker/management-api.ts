@@ -5,6 +5,8 @@
  * (guest / guest), `RABBITMQ_VHOST` (/). Credentials are sent, never printed.
  */
 import type { BrokerObjects } from './broker-objects.js';
+import { EnvironmentError } from '../cli-main.js';
+import { managementRefusal } from './management-refusal.js';
 
 export interface ManagementConfig {
   /** Base URL without credentials: `http://127.0.0.1:15672`. */
@@ -51,7 +53,13 @@ async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | '
   const response = await fetch(url, {
     headers: { authorization: `Basic ${Buffer.from(`${config.user}:${config.password}`).toString('base64')}` },
   });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  if (!response.ok) {
+    const refusal = managementRefusal(response.status, config.url, config.user, 'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD');
+    if (refusal) throw new EnvironmentError(refusal);
+    // Every vhost-scoped listing answers 404 for a vhost that does not exist.
+    if (response.status === 404) throw new EnvironmentError(`vhost "${config.vhost}" does not exist at ${config.url}. Hint: pass --vhost or set RABBITMQ_VHOST; npm run broker:provision creates it`);
+    throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  }
   return (await response.json()) as T[];
 }
 

@@ -95,6 +95,7 @@ function consumerSpec(model: Model, index: ModelIndex, subscription: Subscriptio
     },
     deadLetterQueue: queue.deadLetterQueue,
     prefetch: queue.prefetch,
+    maxMessageBytes: queue.maxMessageBytes,
     publishers: publishersOf(model, channel.id),
     unverifiedOrigin: subscription.unverifiedOrigin,
   };

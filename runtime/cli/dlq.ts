@@ -14,7 +14,7 @@ import { describe } from '../errors.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
 import { replay } from './replay.js';
 
-const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId];
+const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId, Header.trimmedHeaders];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;
