@@ -35,8 +35,6 @@ function matchFound(): MatchFound {
   return { ...example<MatchFound>('MatchFound'), session_id: randomUUID() };
 }
 
-const guestUrl = () => `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(identities.vhost.name)}`;
-
 /** Publishes one message as `url`'s user on a confirm channel; resolves once the broker confirmed it. */
 async function publishAs(url: string, exchange: string, routingKey: string, body: unknown, options: Options.Publish): Promise<void> {
   const connection = await connect(url);
@@ -167,13 +165,13 @@ function withMatchFoundPolicy(policy: UnverifiedOriginPolicy): ServiceDefinition
 }
 
 describe('an unverified origin (no user_id, or a user that is no service identity) follows the consumer operation policy', () => {
-  /** A Python peer sets no user_id; the shared guest user proves no service. Both publish the real route. */
+  /** A Python peer sets no user_id; a user that is no service identity (the test vhost's own, shared like guest) proves no service. Both publish the real route. */
   async function publishUnverified(): Promise<MatchFound[]> {
     const withoutUserId = matchFound();
-    const asGuest = matchFound();
+    const asSharedUser = matchFound();
     await publishAs(identities.urlOf('matching-service'), 'matching.events', 'match.found', withoutUserId, {});
-    await publishAs(guestUrl(), 'matching.events', 'match.found', asGuest, { userId: 'guest' });
-    return [withoutUserId, asGuest];
+    await publishAs(identities.vhost.url, 'matching.events', 'match.found', asSharedUser, { userId: identities.vhost.user });
+    return [withoutUserId, asSharedUser];
   }
 
   it.each(['accept', 'flag'] as const)('%s: handled, the context says it is unverified', async (policy) => {
@@ -183,7 +181,7 @@ describe('an unverified origin (no user_id, or a user that is no service identit
       const sent = await publishUnverified();
       await waitFor(() => handled.length === 2, { timeoutMs: 10_000, what: 'both unverified messages' });
       expect(handled.map((each) => each.event.session_id).sort()).toEqual(sent.map((each) => each.session_id).sort());
-      expect(handled.map((each) => each.context.origin)).toEqual(expect.arrayContaining([{ verified: false }, { verified: false, userId: 'guest' }]));
+      expect(handled.map((each) => each.context.origin)).toEqual(expect.arrayContaining([{ verified: false }, { verified: false, userId: identities.vhost.user }]));
       const flagged = await collaboration.metrics.getSingleMetricAsString('messaging_unverified_origin_total');
       if (policy === 'flag') expect(flagged).toMatch(/operation="matchFound"} 2/);
       else expect(flagged).not.toMatch(/operation="matchFound"}/);
@@ -207,7 +205,7 @@ describe('an unverified origin (no user_id, or a user that is no service identit
       expect(dead.map((letter) => String(letter.properties.headers?.['x-error']))).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/unverified origin \(no user_id\) and the contract refuses unverified origins/),
-          expect.stringMatching(/unverified origin \(user_id "guest" is not a service identity\)/),
+          expect.stringMatching(new RegExp(`unverified origin \\(user_id "${identities.vhost.user}" is not a service identity\\)`)),
         ]),
       );
     } finally {

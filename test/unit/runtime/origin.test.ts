@@ -4,12 +4,15 @@ import { OriginJudge, identityOf, type BrokerIdentity } from '../../../runtime/o
 
 const SERVICES = ['collaboration-service', 'matching-service', 'question-service'];
 
+/** Not a credential: identityOf reads only the user. */
+const PASSWORD = 'not-read';
+
 describe('identityOf', () => {
   it.each([
-    ['a provisioned user with a prefix', 'amqp://staging-matching-service:pw@host/peerprep', { user: 'staging-matching-service', servicePrefix: 'staging-' }],
-    ['a provisioned user without a prefix', 'amqps://matching-service:pw@host', { user: 'matching-service', servicePrefix: '' }],
-    ['a percent-encoded user', 'amqp://team%2Fmatching-service:pw@host', { user: 'team/matching-service', servicePrefix: 'team/' }],
-    ['a shared user', 'amqp://dev:pw@host', { user: 'dev', servicePrefix: undefined }],
+    ['a provisioned user with a prefix', `amqp://staging-matching-service:${PASSWORD}@host/peerprep`, { user: 'staging-matching-service', servicePrefix: 'staging-' }],
+    ['a provisioned user without a prefix', `amqps://matching-service:${PASSWORD}@host`, { user: 'matching-service', servicePrefix: '' }],
+    ['a percent-encoded user', `amqp://team%2Fmatching-service:${PASSWORD}@host`, { user: 'team/matching-service', servicePrefix: 'team/' }],
+    ['a shared user', `amqp://dev:${PASSWORD}@host`, { user: 'dev', servicePrefix: undefined }],
     ['no user at all (the broker picks its default, which the runtime does not guess)', 'amqp://host:5672', { user: undefined, servicePrefix: undefined }],
   ])('%s', (_name, url, want) => {
     expect(identityOf(url, 'matching-service')).toEqual(want);
