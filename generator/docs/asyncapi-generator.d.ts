@@ -1,4 +1,4 @@
-/** The part of @asyncapi/generator 2.x (CommonJS, untyped) that asyncapi-reference.ts uses. */
+/** The part of @asyncapi/generator 3.x (CommonJS, untyped) that asyncapi-reference.ts uses. */
 declare module '@asyncapi/generator' {
   interface GeneratorOptions {
     forceWrite?: boolean;

@@ -1,5 +1,5 @@
 /**
- * The official AsyncAPI rendering of the spec: @asyncapi/generator 2.11 with
+ * The official AsyncAPI rendering of the spec: @asyncapi/generator 3 with
  * @asyncapi/html-template 3.5, offline (`install: false`: the template comes from node_modules).
  * The generator writes into a temporary directory; its files come back under `reference/`.
  * (The generator transpiles the template into node_modules/@asyncapi/html-template/__transpiled.)
