@@ -3,6 +3,8 @@ declare module '@asyncapi/generator' {
   interface GeneratorOptions {
     forceWrite?: boolean;
     install?: boolean;
+    /** false: render with the template's existing `__transpiled` copy instead of transpiling it again. */
+    compile?: boolean;
     templateParams?: Record<string, string>;
   }
   export default class Generator {
