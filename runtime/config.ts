@@ -1,17 +1,16 @@
 /** Turns `ConnectOptions` into the settings the runtime works with; the only place that reads the URL. */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
+import { type Endpoint, entryName, urlEntries } from './endpoints.js';
 import { ConfigError } from './errors.js';
 import { tlsSocketOptions } from './tls.js';
 
 export interface RuntimeConfig {
-  /** The real URL, password included: hand it only to amqplib. */
-  url: string;
-  /** The URL as it may appear in logs and errors. */
+  /** The broker, or the nodes of a cluster, in the order configured. */
+  endpoints: Endpoint[];
+  /** Every URL as it may appear in logs and errors, comma-separated. */
   displayUrl: string;
-  socketOptions: SocketOptions;
   instanceId: string;
   connectionName: string;
   prefetchOverride: number | undefined;
@@ -27,17 +26,23 @@ const DEFAULT_URL = 'amqp://localhost:5672';
 const DEFAULT_HEARTBEAT_SECONDS = 15;
 
 export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
-  const url = withHeartbeat(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
+  const source = options.url === undefined ? 'RABBITMQ_URL' : 'the url option';
+  const entries = urlEntries(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL, source);
   const instanceId = options.instanceId ?? defaultInstanceId();
   const connectionName = `${service}@${instanceId}`;
+  const endpoints = entries.map((entry, index): Endpoint => {
+    const url = withHeartbeat(entry, entryName(source, index, entries.length));
+    const parsed = new URL(url);
+    return {
+      url,
+      displayUrl: maskUrl(url),
+      node: parsed.host,
+      socketOptions: { noDelay: true, clientProperties: { connection_name: connectionName }, ...tlsSocketOptions(parsed, options.tls, process.env) },
+    };
+  });
   return {
-    url,
-    displayUrl: maskUrl(url),
-    socketOptions: {
-      noDelay: true,
-      clientProperties: { connection_name: connectionName },
-      ...tlsSocketOptions(new URL(url), options.tls, process.env),
-    },
+    endpoints,
+    displayUrl: endpoints.map((endpoint) => endpoint.displayUrl).join(','),
     instanceId,
     connectionName,
     prefetchOverride: positive('prefetch', options.prefetch),
@@ -60,15 +65,15 @@ export function maskUrl(url: string): string {
   }
 }
 
-function withHeartbeat(url: string): string {
+function withHeartbeat(url: string, name: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`RABBITMQ_URL is not a URL: ${maskUrl(url)}`);
+    throw new ConfigError(`${name} is not a URL: ${maskUrl(url)}`);
   }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
-    throw new ConfigError(`RABBITMQ_URL must use amqp:// or amqps://, got ${parsed.protocol}//`);
+    throw new ConfigError(`${name} must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();

@@ -21,7 +21,7 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const metrics = new Metrics(options.registry);
   const names = new QueueNames(definition.topology, config.instanceId);
 
-  const connection = new ConnectionManager(config, logger, (model) => setup(model));
+  const connection = new ConnectionManager(config, logger, (model) => setup(model), metrics.registry);
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs);
   const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit);
