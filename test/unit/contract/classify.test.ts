@@ -178,7 +178,7 @@ const rows: Row[] = [
   {
     name: 'consumer queue type changed (the broker rejects it)',
     edit: (spec) => {
-      spec.components['x-queues'].matchingUserEvents.type = 'quorum';
+      spec.components['x-queues'].matchingUserEvents.type = 'classic';
     },
     kind: 'queue-settings-changed',
     breaking: true,
