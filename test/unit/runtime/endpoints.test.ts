@@ -4,7 +4,8 @@ import { resolveConfig } from '../../../runtime/config.js';
 import { EndpointRotation, shuffledFor, type Endpoint } from '../../../runtime/endpoints.js';
 import { ConfigError } from '../../../runtime/errors.js';
 
-const NODES = ['amqp://u:secret@rmq-1:5672/v', 'amqp://u:secret@rmq-2:5672/v', 'amqp://u:secret@rmq-3:5672/v'];
+const SECRET = 'hunter2-Secret';
+const NODES = [1, 2, 3].map((node) => `amqp://u:${SECRET}@rmq-${node}:5672/v`);
 
 function configError(url: string | string[]): ConfigError {
   try {
@@ -25,15 +26,16 @@ describe('a list of broker URLs', () => {
         ['rmq-2:5672', 'amqp://u:***@rmq-2:5672/v?heartbeat=15'],
         ['rmq-3:5672', 'amqp://u:***@rmq-3:5672/v?heartbeat=15'],
       ]);
-      expect(config.displayUrl).not.toContain('secret');
+      expect(config.displayUrl).not.toContain(SECRET);
     }
   });
 
   it('names the position of a malformed entry, without its password', () => {
-    const error = configError(`${NODES[0]},http://u:secret@rmq-2:15672,${NODES[2]}`);
+    const error = configError(`${NODES[0]},http://u:${SECRET}@rmq-2:15672,${NODES[2]}`);
     expect(error.message).toBe('the url option entry 2 of 3 must use amqp:// or amqps://, got http://');
-    expect(configError(`${NODES[0]},not a url`).message).toMatch(/^the url option entry 2 of 2 is not a URL/);
-    expect(configError(`${NODES[0]},not a url`).message).not.toContain('secret');
+    const unparsable = configError(`${NODES[0]},amqp://u:${SECRET}@bad host:5672`);
+    expect(unparsable.message).toMatch(/^the url option entry 2 of 2 is not a URL/);
+    expect(unparsable.message).not.toContain(SECRET);
   });
 
   it('refuses an empty entry (a stray comma, or an unencoded comma in a password)', () => {
