@@ -185,6 +185,17 @@ const rows: Row[] = [
     why: 'PRECONDITION_FAILED',
   },
   {
+    name: 'every consumer queue made classic: the vhost default queue type follows (plain declarations break)',
+    edit: (spec) => {
+      spec.components['x-queues'].matchingUserEvents.type = 'classic';
+      spec.operations.consumeSessionEnded['x-queue'].type = 'classic';
+      spec.operations.consumeMatchFound['x-queue'].type = 'classic';
+    },
+    kind: 'default-queue-type-changed',
+    breaking: true,
+    why: 'Python services',
+  },
+  {
     name: 'optional field added',
     edit: (spec) => {
       schema(spec, 'UserCreated').properties.nickname = { type: 'string' };
