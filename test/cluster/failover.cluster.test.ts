@@ -14,6 +14,7 @@ import {
 } from '../../generated/services/matching-service.js';
 import { connect as connectUser, userServiceDefinition, type UserServiceBus, type UserServiceHandlers } from '../../generated/services/user-service.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
+import { shuffledFor } from '../../runtime/endpoints.js';
 import { CLUSTER, NODES, connectedNode, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
 import { handlersFor } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
@@ -121,11 +122,20 @@ it('loses none of 10,000 confirmed messages while the publisher\'s node, then th
   expect(counter.missing(total)).toEqual([]);
 });
 
-it('an RPC caller looping through a node kill: no call waits past its timeout, and calls succeed again once the server moved', async () => {
+/** An instance id that starts on the same node as `instanceId` (the order is a function of the id). */
+function idStartingBeside(instanceId: string, prefix: string): string {
+  const first = (id: string) => shuffledFor(NODES, id)[0];
+  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) => first(candidate) === first(instanceId));
+  if (id === undefined) throw new Error(`no instance id starting beside ${instanceId}`);
+  return id;
+}
+
+it('an RPC caller looping through the loss of its and the server\'s node: no call waits past its timeout, and calls succeed again once both moved', async () => {
   const timeoutMs = 2_000;
   const server = await userService('rpc-server', { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) });
-  const caller = await matchingService('rpc-caller');
+  const caller = await matchingService(idStartingBeside('rpc-server', 'rpc-caller'));
   const node = (await connectedNode(server.metrics)) as NodeNumber;
+  expect(await connectedNode(caller.metrics)).toBe(node);
 
   const outcomes: { startedAt: number; tookMs: number; ok: boolean; error?: string }[] = [];
   let stop = false;
@@ -143,6 +153,7 @@ it('an RPC caller looping through a node kill: no call waits past its timeout, a
   await waitFor(() => outcomes.some((outcome) => outcome.ok), { timeoutMs: 10_000, what: 'a first successful call' });
   const killedAt = await kill(node);
   const movedTo = await movedNode(server.metrics, node);
+  const callerMovedTo = await movedNode(caller.metrics, node);
   // Back for good: five calls in a row succeed.
   const recovered = () => {
     const after = outcomes.filter((outcome) => outcome.startedAt > killedAt);
@@ -156,7 +167,7 @@ it('an RPC caller looping through a node kill: no call waits past its timeout, a
   const firstOkAfterKill = outcomes.find((outcome) => outcome.ok && outcome.startedAt + outcome.tookMs > killedAt);
   const failures = after.filter((outcome) => !outcome.ok);
   console.log(
-    `[cluster] RPC: server's node c${node} killed, server moved to c${movedTo}, caller on c${await connectedNode(caller.metrics)}; ` +
+    `[cluster] RPC: node c${node} of caller and server killed, server moved to c${movedTo}, caller to c${callerMovedTo}; ` +
       `${failures.length} failed call(s) (${[...new Set(failures.map((failure) => failure.error))].join(', ') || 'none'}), ` +
       `longest call ${Math.round(Math.max(...outcomes.map((outcome) => outcome.tookMs)))} ms (timeout ${timeoutMs} ms), ` +
       `first success ${Math.round((firstOkAfterKill ? firstOkAfterKill.startedAt + firstOkAfterKill.tookMs : NaN) - killedAt)} ms after the kill`,
