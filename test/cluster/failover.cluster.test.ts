@@ -13,6 +13,12 @@ import {
   type MatchingServiceHandlers,
 } from '../../generated/services/matching-service.js';
 import { connect as connectUser, userServiceDefinition, type UserServiceBus, type UserServiceHandlers } from '../../generated/services/user-service.js';
+import {
+  collaborationServiceDefinition,
+  connect as connectCollaboration,
+  type CollaborationServiceHandlers,
+} from '../../generated/services/collaboration-service.js';
+import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
 import { shuffledFor } from '../../runtime/endpoints.js';
 import { CLUSTER, NODES, connectedNode, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
@@ -211,8 +217,9 @@ it('messages waiting in a retry delay queue when its leader\'s node is killed co
 });
 
 it('a Python peer declaring every consumer queue of the contract plainly shares them with us, before and after our services declared them', async () => {
-  const consumerQueues = [...matchingServiceDefinition.consumers, ...userServiceDefinition.consumers].map((consumer) => consumer.queue);
-  const sharedQueues = [...new Set(['collaboration.match_found', ...consumerQueues])];
+  // Every consumer queue of the contract a Python service could share (per-instance queues are each process's own).
+  const sharedQueues = [...new Set(contractTopology.queues.filter((queue) => queue.role === 'consumer' && !queue.perInstance).map((queue) => queue.name))];
+  expect(sharedQueues.length).toBeGreaterThan(0);
   const python = NODES.map((node) => vhost.url.split(',')[node - 1] as string);
   const declarePlainly = async (queue: string) => {
     const peer = startPython('consume', [python[0] as string, queue, 'matching.events', `probe.${queue}`, '0']);
@@ -230,7 +237,9 @@ it('a Python peer declaring every consumer queue of the contract plainly shares 
     await fresh.dispose();
   }
 
-  // Ours first, then the Python peer's plain declarations: no 406.
+  // Ours first (collaboration-service declares its queues and leaves), then the Python peer's plain declarations: no 406.
+  const collaboration = await connectCollaboration({ url: vhost.url, instanceId: 'declares', logger: testLogger(), handlers: handlersFor<CollaborationServiceHandlers>(collaborationServiceDefinition) });
+  await collaboration.close();
   const received: UserCreated[] = [];
   const matching = await matchingService('beside-python', { userCreated: (event: UserCreated) => void received.push(event) });
   for (const queue of sharedQueues) await declarePlainly(queue);

@@ -34,8 +34,8 @@ export const LOCAL_BROKER: BrokerAddress = { amqp: [`${BROKER_HOST}:${AMQP_PORT}
  * it, so that plain declarations (the Python peer's) behave as on a provisioned broker.
  */
 export const CONTRACT_DEFAULT_QUEUE_TYPE: string = (
-  JSON.parse(readFileSync(new URL('../../generated/definitions.json', import.meta.url), 'utf8')) as { vhosts: { metadata: { default_queue_type: string } }[] }
-).vhosts[0]?.metadata.default_queue_type ?? 'classic';
+  JSON.parse(readFileSync(new URL('../../generated/definitions.json', import.meta.url), 'utf8')) as { vhosts?: { metadata: { default_queue_type: string } }[] }
+).vhosts?.[0]?.metadata.default_queue_type ?? 'classic';
 
 const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
 
