@@ -24,6 +24,8 @@ export interface RuntimeConfig {
 
 const DEFAULT_URL = 'amqp://localhost:5672';
 const DEFAULT_HEARTBEAT_SECONDS = 15;
+/** How long one node may take to accept and open a connection before the next is tried (a node that black-holes packets). */
+const NODE_CONNECT_TIMEOUT_MS = 5_000;
 
 export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
   const source = options.url === undefined ? 'RABBITMQ_URL' : 'the url option';
@@ -37,7 +39,12 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
       url,
       displayUrl: maskUrl(url),
       node: parsed.host,
-      socketOptions: { noDelay: true, clientProperties: { connection_name: connectionName }, ...tlsSocketOptions(parsed, options.tls, process.env) },
+      socketOptions: {
+        noDelay: true,
+        timeout: NODE_CONNECT_TIMEOUT_MS,
+        clientProperties: { connection_name: connectionName },
+        ...tlsSocketOptions(parsed, options.tls, process.env),
+      },
     };
   });
   return {
