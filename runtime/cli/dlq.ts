@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue);
-    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount, identityOf(config.url, 'dlq-cli').user);
+    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount, identityOf(config.endpoints[0]!.url, 'dlq-cli').user);
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
     return status;
