@@ -2,16 +2,20 @@ import type { SchemaChangeKind } from './schema-diff.js';
 
 export type TopologyChangeKind =
   | 'exchange-removed'
+  | 'exchange-renamed'
   | 'exchange-added'
   | 'exchange-settings-changed'
   | 'routing-key-removed'
   | 'routing-key-changed'
+  | 'routing-key-parameter-renamed'
   | 'routing-key-added'
   | 'rpc-removed'
   | 'rpc-renamed'
   | 'rpc-added'
   | 'queue-removed'
   | 'queue-settings-changed'
+  | 'queue-sharing-changed'
+  | 'consumer-moved'
   | 'operation-removed'
   | 'operation-added'
   | 'description-changed';
@@ -26,6 +30,8 @@ export interface ContractChange {
   what: string;
   /** Why it breaks which producer, consumer, caller or server; or why it is safe. */
   why: string;
+  /** What follows from it: channels that move with a renamed exchange, bindings the broker keeps until migrated. */
+  consequences?: string[];
 }
 
 /** RFC 6901 pointer from unescaped segments. */
