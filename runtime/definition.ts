@@ -108,6 +108,7 @@ export interface RpcSpec {
   queue: string;
   requestMessage: string;
   replyMessage: string;
+  /** What the service sends is validated strictly, what it receives as a tolerant reader (unknown properties ignored): a caller's spec checks the request strictly, a server's the reply. */
   validateRequest: Validator;
   validateReply: Validator;
 }

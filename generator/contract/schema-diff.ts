@@ -2,7 +2,7 @@
  * What changed between two payload schemas (JSON Schema draft 07, `$ref`s inlined, as the model
  * holds them), and what each change does to the payloads that get through. Senders validate
  * strictly against their schema; receivers are **tolerant readers**: they ignore properties their
- * schema does not know, even where it says `additionalProperties: false` (see `readerSchema`). So:
+ * schema does not know, even where it says `additionalProperties: false` (`generator/model/reader-schema.ts`). So:
  *
  * - a change **tightens** when a payload a sender on the base contract may send is rejected by a
  *   receiver on the new contract: whoever sends such payloads (or left them in a queue) breaks;
@@ -95,27 +95,6 @@ export function diffSchemas(base: JsonSchema, current: JsonSchema, path: string[
   found.push(...diffObjectShape(base, current, path));
   found.push(...diffItems(base, current, path));
   return found;
-}
-
-/**
- * The schema a receiver validates with: the same schema with every `additionalProperties: false`
- * dropped, so unknown properties are ignored while every declared one is still checked. Values
- * of `enum`, `const`, `default` and `examples` are data, not schemas, and are kept as they are.
- */
-export function readerSchema(schema: JsonSchema): JsonSchema {
-  return openSchema(schema) as JsonSchema;
-}
-
-const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
-
-function openSchema(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(openSchema);
-  if (!isSchema(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([keyword, inner]) => !(keyword === 'additionalProperties' && inner === false))
-      .map(([keyword, inner]) => [keyword, DATA_KEYWORDS.has(keyword) ? inner : openSchema(inner)]),
-  );
 }
 
 function isSchema(value: unknown): value is JsonSchema {
