@@ -4,7 +4,7 @@
  * `RABBITMQ_MANAGEMENT_URL` (http://127.0.0.1:15672), `RABBITMQ_MANAGEMENT_USER` / `_PASSWORD`
  * (guest / guest), `RABBITMQ_VHOST` (/). Credentials are sent, never printed.
  */
-import type { BrokerObjects } from './broker-objects.js';
+import type { BindingObject, BrokerObjects } from './broker-objects.js';
 
 export interface ManagementConfig {
   /** Base URL without credentials: `http://127.0.0.1:15672`. */
@@ -37,6 +37,9 @@ interface ApiQueue {
   auto_delete: boolean;
   exclusive: boolean;
   arguments: Record<string, unknown>;
+  /** Absent until the broker has collected the queue's statistics once. */
+  messages?: number;
+  consumers?: number;
 }
 
 interface ApiBinding {
@@ -44,15 +47,42 @@ interface ApiBinding {
   destination: string;
   destination_type: 'queue' | 'exchange';
   routing_key: string;
+  properties_key: string;
+}
+
+function request(config: ManagementConfig, method: 'GET' | 'DELETE', path: string): Promise<Response> {
+  return fetch(`${config.url}/api/${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${config.user}:${config.password}`).toString('base64')}` },
+  });
 }
 
 async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | 'bindings'): Promise<T[]> {
-  const url = `${config.url}/api/${kind}/${encodeURIComponent(config.vhost)}`;
-  const response = await fetch(url, {
-    headers: { authorization: `Basic ${Buffer.from(`${config.user}:${config.password}`).toString('base64')}` },
-  });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  const path = `${kind}/${encodeURIComponent(config.vhost)}`;
+  const response = await request(config, 'GET', path);
+  if (!response.ok) throw new Error(`GET ${config.url}/api/${path} answered ${response.status} ${response.statusText}`);
   return (await response.json()) as T[];
+}
+
+/** Removes a binding read from the broker (it needs the binding's `propertiesKey`); one already gone counts as removed. */
+export async function deleteBinding(config: ManagementConfig, binding: BindingObject): Promise<void> {
+  if (binding.propertiesKey === undefined) throw new Error(`binding ${binding.exchange} -> ${binding.queue} was not read from the broker`);
+  const path = ['bindings', config.vhost, 'e', binding.exchange, 'q', binding.queue, binding.propertiesKey].map(encodeURIComponent).join('/');
+  const response = await request(config, 'DELETE', path);
+  if (!response.ok && response.status !== 404) throw new Error(`DELETE binding ${binding.exchange} -> ${binding.queue} (${binding.routingKey}) answered ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Deletes a queue only if it holds no message and has no consumer: the broker checks both and
+ * deletes in one step (`if-empty`, `if-unused`), so nothing that arrives in between is lost.
+ * Resolves with why the queue was kept, or undefined once it is gone.
+ */
+export async function deleteIdleQueue(config: ManagementConfig, name: string): Promise<string | undefined> {
+  const path = `queues/${encodeURIComponent(config.vhost)}/${encodeURIComponent(name)}?if-empty=true&if-unused=true`;
+  const response = await request(config, 'DELETE', path);
+  if (response.ok || response.status === 404) return undefined;
+  if (response.status === 400) return (await response.text()).includes('not empty') ? 'it is not empty' : 'a consumer still reads it';
+  throw new Error(`DELETE queue ${name} answered ${response.status} ${await response.text()}`);
 }
 
 export async function readBrokerObjects(config: ManagementConfig): Promise<BrokerObjects> {
@@ -75,9 +105,11 @@ export async function readBrokerObjects(config: ManagementConfig): Promise<Broke
       autoDelete: queue.auto_delete,
       exclusive: queue.exclusive,
       arguments: queue.arguments,
+      ...(queue.messages === undefined ? {} : { messages: queue.messages }),
+      ...(queue.consumers === undefined ? {} : { consumers: queue.consumers }),
     })),
     bindings: bindings
       .filter((binding) => binding.destination_type === 'queue')
-      .map((binding) => ({ exchange: binding.source, queue: binding.destination, routingKey: binding.routing_key })),
+      .map((binding) => ({ exchange: binding.source, queue: binding.destination, routingKey: binding.routing_key, propertiesKey: binding.properties_key })),
   };
 }

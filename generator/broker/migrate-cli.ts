@@ -1,0 +1,89 @@
+/**
+ * `npm run broker:migrate [-- --dry-run] [--spec asyncapi.yaml] [--vhost /]`
+ * Removes from a live broker the bindings and queues the contract no longer declares (see
+ * migration-plan.ts), after the services on the new contract are deployed. `--dry-run` prints the
+ * plan and changes nothing: review it, then run without. A queue is deleted only when the broker
+ * finds it empty and unused at the moment of deletion; one that is not is kept and reported.
+ * Exit codes: 0 the broker holds nothing the contract does not declare (besides what the plan
+ * leaves), 1 something was kept or the spec does not load, 2 bad usage, an unreachable broker or
+ * a crash.
+ */
+import { parseArgs } from 'node:util';
+import { runMain } from '../cli-main.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { loadModel } from '../load/load-model.js';
+import { contractObjects, perInstanceQueues, type QueueObject } from './broker-objects.js';
+import { bindingName } from './compare-objects.js';
+import { deleteBinding, deleteIdleQueue, managementConfigFromEnv, readBrokerObjects } from './management-api.js';
+import { planMigration, type MigrationPlan } from './migration-plan.js';
+
+const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--spec <path>] [--vhost <vhost>]]
+  --dry-run  print what would be removed, change nothing
+  --spec     the AsyncAPI document (default asyncapi.yaml)
+  --vhost    the vhost to migrate (default $RABBITMQ_VHOST or /)
+environment: RABBITMQ_MANAGEMENT_URL (default http://127.0.0.1:15672), RABBITMQ_MANAGEMENT_USER and
+  RABBITMQ_MANAGEMENT_PASSWORD (default guest/guest), RABBITMQ_VHOST`;
+
+function queueState(queue: QueueObject): string {
+  if (queue.messages === undefined) return '';
+  return ` (${queue.messages} message(s), ${queue.consumers ?? 0} consumer(s) when read)`;
+}
+
+function planLines(plan: MigrationPlan): string[] {
+  return [
+    ...plan.unbind.map((binding) => `  unbind  binding ${bindingName(binding)}`),
+    ...plan.deleteQueues.map((queue) => `  delete  queue ${queue.name}${queueState(queue)}`),
+    ...plan.leave.map((left) => `  leave   ${left.name}: ${left.why}`),
+  ];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      spec: { type: 'string', default: 'asyncapi.yaml' },
+      vhost: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const loaded = await loadModel(values.spec);
+  if ('diagnostics' in loaded) {
+    for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));
+    return 1;
+  }
+  const config = { ...managementConfigFromEnv(), ...(values.vhost === undefined ? {} : { vhost: values.vhost }) };
+  const where = `vhost "${config.vhost}" at ${config.url}`;
+  const plan = planMigration(contractObjects(loaded.model), await readBrokerObjects(config), perInstanceQueues(loaded.model));
+  if (plan.unbind.length === 0 && plan.deleteQueues.length === 0) {
+    console.log([`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan)].join('\n'));
+    return 0;
+  }
+  console.log([`${where}: ${plan.unbind.length} binding(s) and ${plan.deleteQueues.length} queue(s) are not in ${values.spec}:`, ...planLines(plan)].join('\n'));
+  if (values['dry-run']) {
+    console.log('dry run: nothing changed. Run without --dry-run to remove them (a queue only once it is empty and unused).');
+    return 0;
+  }
+  for (const binding of plan.unbind) await deleteBinding(config, binding);
+  const kept: string[] = [];
+  for (const queue of plan.deleteQueues) {
+    const why = await deleteIdleQueue(config, queue.name);
+    if (why !== undefined) kept.push(`  kept    queue ${queue.name}: ${why}`);
+  }
+  const removed = `removed ${plan.unbind.length} binding(s) and deleted ${plan.deleteQueues.length - kept.length} queue(s)`;
+  if (kept.length === 0) {
+    console.log(`${removed}.`);
+    return 0;
+  }
+  console.error(
+    [
+      `${removed}; kept ${kept.length} queue(s):`,
+      ...kept,
+      'nothing routes to them any more: consume or move what they hold (npm run dlq for a dead-letter queue), stop whatever still reads them, and run broker:migrate again',
+    ].join('\n'),
+  );
+  return 1;
+}
+
+runMain(main, USAGE);

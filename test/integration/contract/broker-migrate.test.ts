@@ -1,0 +1,118 @@
+/**
+ * `npm run broker:migrate` against the real broker, in a vhost of its own that holds the previous
+ * contract's topology (matching-service read user.deleted from a queue of its own,
+ * `matching.user_deletions`) beside the current one (the consumer moved back to
+ * `matching.user_events`). The dry run lists exactly the binding and queues the contract dropped
+ * and changes nothing; the real run removes them, keeps a queue that still holds a message, and
+ * deletes it once it is empty, after which `contract:verify-broker` agrees.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { connect, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitDefinitions } from '../../../generator/emit/definitions.js';
+import type { Model } from '../../../generator/model/types.js';
+import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
+import { editedSpec, modelOf } from '../../unit/contract/spec-edits.js';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const run = promisify(execFile);
+const MOVED_FROM = 'matching.user_deletions';
+
+let vhost: TestVhost;
+let client: ChannelModel;
+let previous: Model;
+let current: Model;
+
+async function cli(script: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, RABBITMQ_VHOST: vhost.name };
+  try {
+    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, script), ...args], { cwd: REPO, env });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+const migrate = (...args: string[]) => cli('generator/broker/migrate-cli.ts', ...args);
+const verifyBroker = () => cli('generator/broker/cli.ts');
+
+async function importDefinitions(model: Model): Promise<void> {
+  const file = emitDefinitions(model).find((each) => each.path === 'definitions.json');
+  if (file === undefined) throw new Error('emitDefinitions made no definitions.json');
+  await management('POST', `/definitions/${encodeURIComponent(vhost.name)}`, JSON.parse(file.content) as unknown);
+}
+
+async function queueNames(): Promise<string[]> {
+  const queues = (await (await management('GET', `/queues/${encodeURIComponent(vhost.name)}`)).json()) as { name: string }[];
+  return queues.map((queue) => queue.name).sort();
+}
+
+/** The lines of a plan that say `verb`, without the statistics in parentheses. */
+function planned(output: string, verb: 'unbind' | 'delete'): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith(`  ${verb}  `))
+    .map((line) => line.slice(`  ${verb}  `.length).replace(/ \(\d+ message.*$/, ''))
+    .sort();
+}
+
+beforeAll(async () => {
+  vhost = await createTestVhost('broker-migrate');
+  previous = await modelOf(
+    editedSpec((spec) => {
+      spec.operations.consumeUserDeleted['x-queue'] = { ...spec.components['x-queues'].matchingUserEvents, name: MOVED_FROM };
+    }),
+  );
+  current = await modelOf(readFileSync(join(REPO, 'asyncapi.yaml'), 'utf8'));
+  await importDefinitions(previous);
+  await importDefinitions(current);
+  client = await connect(vhost.url);
+});
+
+afterAll(async () => {
+  await client?.close();
+  await vhost?.dispose();
+});
+
+describe('broker:migrate', () => {
+  it('--dry-run lists exactly the bindings and queues the contract dropped, and changes nothing', async () => {
+    const dropped = previous.queues.map((queue) => queue.name).filter((name) => !current.queues.some((queue) => queue.name === name));
+    expect(dropped).toContain(MOVED_FROM);
+    const before = await queueNames();
+    const { code, output } = await migrate('--dry-run');
+    expect(code, output).toBe(0);
+    expect(planned(output, 'unbind')).toEqual([`binding user.events -> ${MOVED_FROM} (user.deleted)`]);
+    expect(planned(output, 'delete')).toEqual(dropped.map((name) => `queue ${name}`).sort());
+    expect(output).toContain('dry run: nothing changed');
+    expect(await queueNames()).toEqual(before);
+    expect((await verifyBroker()).code).toBe(1);
+  });
+
+  it('removes them, keeping a queue that still holds a message until it is empty; verify-broker agrees afterwards', async () => {
+    const channel = await client.createConfirmChannel();
+    const parked = `${MOVED_FROM}.dlq`;
+    channel.sendToQueue(parked, Buffer.from('{"user_id":"8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01"}'), { persistent: true });
+    await channel.waitForConfirms();
+
+    const first = await migrate();
+    expect(first.code, first.output).toBe(1);
+    expect(first.output).toContain(`kept    queue ${parked}: it is not empty`);
+    expect(await queueNames()).toEqual([...current.queues.filter((queue) => !queue.perInstance).map((queue) => queue.name), parked].sort());
+    const message = await channel.get(parked);
+    expect(message && message.content.toString()).toContain('8f14e45f');
+    if (message) channel.ack(message);
+    await channel.close();
+
+    const second = await migrate();
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain('removed 0 binding(s) and deleted 1 queue(s).');
+    const verified = await verifyBroker();
+    expect(verified.output).toContain('agrees with asyncapi.yaml');
+    expect(verified.code).toBe(0);
+    expect((await migrate('--dry-run')).output).toContain('holds no binding or queue that asyncapi.yaml does not declare');
+  });
+});
