@@ -10,11 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import { runMain } from '../cli-main.js';
-import { formatDiagnostic } from '../diagnostics.js';
-import { loadModel } from '../load/load-model.js';
 import { contractObjects, perInstanceQueues, type QueueObject } from './broker-objects.js';
 import { bindingName } from './compare-objects.js';
-import { deleteBinding, deleteIdleQueue, managementConfigFromEnv, readBrokerObjects } from './management-api.js';
+import { CONTRACT_AND_VHOST_OPTIONS, readContractAndBroker } from './contract-and-broker.js';
+import { deleteBinding, deleteIdleQueue } from './management-api.js';
 import { planMigration, type MigrationPlan } from './migration-plan.js';
 
 const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--spec <path>] [--vhost <vhost>]]
@@ -40,22 +39,14 @@ function planLines(plan: MigrationPlan): string[] {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      'dry-run': { type: 'boolean', default: false },
-      spec: { type: 'string', default: 'asyncapi.yaml' },
-      vhost: { type: 'string' },
-    },
+    options: { ...CONTRACT_AND_VHOST_OPTIONS, 'dry-run': { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
-  const loaded = await loadModel(values.spec);
-  if ('diagnostics' in loaded) {
-    for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));
-    return 1;
-  }
-  const config = { ...managementConfigFromEnv(), ...(values.vhost === undefined ? {} : { vhost: values.vhost }) };
-  const where = `vhost "${config.vhost}" at ${config.url}`;
-  const plan = planMigration(contractObjects(loaded.model), await readBrokerObjects(config), perInstanceQueues(loaded.model));
+  const read = await readContractAndBroker(values.spec, values.vhost);
+  if (read === undefined) return 1;
+  const { model, config, broker, where } = read;
+  const plan = planMigration(contractObjects(model), broker, perInstanceQueues(model));
   if (plan.unbind.length === 0 && plan.deleteQueues.length === 0) {
     console.log([`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan)].join('\n'));
     return 0;
