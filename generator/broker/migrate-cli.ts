@@ -9,15 +9,19 @@
  * a crash.
  */
 import { parseArgs } from 'node:util';
-import { runMain } from '../cli-main.js';
+import { runMain, UsageError } from '../cli-main.js';
+import type { Model } from '../model/types.js';
 import { contractObjects, perInstanceQueues, type QueueObject } from './broker-objects.js';
 import { bindingName } from './compare-objects.js';
 import { CONTRACT_AND_VHOST_OPTIONS, readContractAndBroker } from './contract-and-broker.js';
 import { deleteBinding, deleteIdleQueue } from './management-api.js';
+import { moveMessages } from './move-messages.js';
 import { planMigration, type MigrationPlan } from './migration-plan.js';
 
-const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--spec <path>] [--vhost <vhost>]]
+const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--move <queue>=<target>]... [--spec <path>] [--vhost <vhost>]]
   --dry-run  print what would be removed, change nothing
+  --move     before deleting <queue>, move its messages into <target>, a queue of the contract
+             (over AMQP: RABBITMQ_URL, the AMQP URL of the same vhost)
   --spec     the AsyncAPI document (default asyncapi.yaml)
   --vhost    the vhost to migrate (default $RABBITMQ_VHOST or /)
 environment: RABBITMQ_MANAGEMENT_URL (default http://127.0.0.1:15672), RABBITMQ_MANAGEMENT_USER and
@@ -28,10 +32,10 @@ function queueState(queue: QueueObject): string {
   return ` (${queue.messages} message(s), ${queue.consumers ?? 0} consumer(s) when read)`;
 }
 
-function planLines(plan: MigrationPlan): string[] {
+function planLines(plan: MigrationPlan, moves: ReadonlyMap<string, string>): string[] {
   return [
     ...plan.unbind.map((binding) => `  unbind  binding ${bindingName(binding)}`),
-    ...plan.deleteQueues.map((queue) => `  delete  queue ${queue.name}${queueState(queue)}`),
+    ...plan.deleteQueues.map((queue) => `  delete  queue ${queue.name}${queueState(queue)}${moves.has(queue.name) ? `, its messages moved to ${moves.get(queue.name)} first` : ''}`),
     ...plan.leave.map((left) => `  leave   ${left.name}: ${left.why}`),
   ];
 }
@@ -39,7 +43,7 @@ function planLines(plan: MigrationPlan): string[] {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONTRACT_AND_VHOST_OPTIONS, 'dry-run': { type: 'boolean', default: false } },
+    options: { ...CONTRACT_AND_VHOST_OPTIONS, 'dry-run': { type: 'boolean', default: false }, move: { type: 'string', multiple: true, default: [] } },
     strict: true,
     allowPositionals: false,
   });
@@ -47,11 +51,12 @@ async function main(argv: string[]): Promise<number> {
   if (read === undefined) return 1;
   const { model, config, broker, where } = read;
   const plan = planMigration(contractObjects(model), broker, perInstanceQueues(model));
+  const { moves, amqpUrl } = parseMoves(values.move, plan, model, config.vhost);
   if (plan.unbind.length === 0 && plan.deleteQueues.length === 0) {
-    console.log([`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan)].join('\n'));
+    console.log([`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan, moves)].join('\n'));
     return 0;
   }
-  console.log([`${where}: ${plan.unbind.length} binding(s) and ${plan.deleteQueues.length} queue(s) are not in ${values.spec}:`, ...planLines(plan)].join('\n'));
+  console.log([`${where}: ${plan.unbind.length} binding(s) and ${plan.deleteQueues.length} queue(s) are not in ${values.spec}:`, ...planLines(plan, moves)].join('\n'));
   if (values['dry-run']) {
     console.log('dry run: nothing changed. Run without --dry-run to remove them (a queue only once it is empty and unused).');
     return 0;
@@ -59,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
   for (const binding of plan.unbind) await deleteBinding(config, binding);
   const kept: string[] = [];
   for (const queue of plan.deleteQueues) {
+    const target = moves.get(queue.name);
+    if (target !== undefined && amqpUrl !== undefined) console.log(`moved ${await moveMessages(amqpUrl, queue.name, target)} message(s) from ${queue.name} to ${target}`);
     const why = await deleteIdleQueue(config, queue.name);
     if (why !== undefined) kept.push(`  kept    queue ${queue.name}: ${why}`);
   }
@@ -75,6 +82,34 @@ async function main(argv: string[]): Promise<number> {
     ].join('\n'),
   );
   return 1;
+}
+
+/** `--move old=new` pairs: `old` a queue the plan deletes, `new` a shared queue of the contract. */
+function parseMoves(values: string[], plan: MigrationPlan, model: Model, vhost: string): { moves: Map<string, string>; amqpUrl?: string } {
+  const moves = new Map<string, string>();
+  for (const value of values) {
+    const [from, to, ...rest] = value.split('=');
+    if (from === undefined || to === undefined || from === '' || to === '' || rest.length > 0) throw new UsageError(`--move ${value}: write --move <queue>=<target>`);
+    if (!plan.deleteQueues.some((queue) => queue.name === from)) throw new UsageError(`--move ${value}: "${from}" is not a queue this migration deletes`);
+    if (!model.queues.some((queue) => queue.name === to && !queue.perInstance)) throw new UsageError(`--move ${value}: "${to}" is not a shared queue of the contract`);
+    moves.set(from, to);
+  }
+  if (moves.size === 0) return { moves };
+  const amqpUrl = process.env['RABBITMQ_URL'];
+  if (amqpUrl === undefined) throw new UsageError('--move needs RABBITMQ_URL, the AMQP URL of the vhost to migrate');
+  const named = amqpVhost(amqpUrl);
+  if (named !== vhost) throw new UsageError(`--move: RABBITMQ_URL names vhost ${named === undefined ? '(unreadable URL)' : `"${named}"`}, not "${vhost}"`);
+  return { moves, amqpUrl };
+}
+
+/** The vhost an AMQP URL names: its path, decoded (none is `/`); undefined when it is not a URL. Never prints the URL: it holds a password. */
+function amqpVhost(url: string): string | undefined {
+  try {
+    const path = new URL(url).pathname;
+    return path === '' || path === '/' ? '/' : decodeURIComponent(path.slice(1));
+  } catch {
+    return undefined;
+  }
 }
 
 runMain(main, USAGE);

@@ -3,8 +3,9 @@
  * contract's topology (matching-service read user.deleted from a queue of its own,
  * `matching.user_deletions`) beside the current one (the consumer moved back to
  * `matching.user_events`). The dry run lists exactly the binding and queues the contract dropped
- * and changes nothing; the real run removes them, keeps a queue that still holds a message, and
- * deletes it once it is empty, after which `contract:verify-broker` agrees.
+ * and changes nothing; the real run removes them, moves what the old consumer queue holds to the
+ * new one (`--move`), keeps a dead-letter queue that still holds a message, and deletes it once it
+ * is empty, after which `contract:verify-broker` agrees.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ let previous: Model;
 let current: Model;
 
 async function cli(script: string, ...args: string[]): Promise<{ code: number; output: string }> {
-  const env = { ...process.env, RABBITMQ_VHOST: vhost.name };
+  const env = { ...process.env, RABBITMQ_VHOST: vhost.name, RABBITMQ_URL: vhost.url };
   try {
     const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, script), ...args], { cwd: REPO, env });
     return { code: 0, output: stdout + stderr };
@@ -92,16 +93,31 @@ describe('broker:migrate', () => {
     expect((await verifyBroker()).code).toBe(1);
   });
 
-  it('removes them, keeping a queue that still holds a message until it is empty; verify-broker agrees afterwards', async () => {
+  it('refuses a --move from a queue it does not delete, or into one the contract does not declare', async () => {
+    expect((await migrate('--move', 'matching.user_events=matching.session_events')).output).toContain('"matching.user_events" is not a queue this migration deletes');
+    expect((await migrate('--move', `${MOVED_FROM}=nowhere`)).output).toContain('"nowhere" is not a shared queue of the contract');
+  });
+
+  it('removes them, moving what the old consumer queue holds and keeping a queue that still holds a message until it is empty; verify-broker agrees afterwards', async () => {
     const channel = await client.createConfirmChannel();
     const parked = `${MOVED_FROM}.dlq`;
     channel.sendToQueue(parked, Buffer.from('{"user_id":"8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01"}'), { persistent: true });
+    // Waiting in the old consumer queue at deploy time (its copy in matching.user_events is drained below).
+    const deleted = '{"user_id":"0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10","timestamp":"2026-11-29T10:15:00Z"}';
+    channel.publish('user.events', 'user.deleted', Buffer.from(deleted), { persistent: true, messageId: 'deleted-1', contentType: 'application/json' });
     await channel.waitForConfirms();
+    for (let copy = await channel.get('matching.user_events'); copy !== false; copy = await channel.get('matching.user_events')) channel.ack(copy);
 
-    const first = await migrate();
+    const first = await migrate('--move', `${MOVED_FROM}=matching.user_events`);
     expect(first.code, first.output).toBe(1);
+    expect(first.output).toContain(`moved 1 message(s) from ${MOVED_FROM} to matching.user_events`);
     expect(first.output).toContain(`kept    queue ${parked}: it is not empty`);
     expect(await queueNames()).toEqual([...current.queues.filter((queue) => !queue.perInstance).map((queue) => queue.name), parked].sort());
+    const moved = await channel.get('matching.user_events');
+    expect(moved && moved.content.toString()).toBe(deleted);
+    expect(moved && moved.properties.messageId).toBe('deleted-1');
+    expect(moved && moved.properties.headers).toMatchObject({ 'x-original-exchange': 'user.events', 'x-original-routing-key': 'user.deleted' });
+    if (moved) channel.ack(moved);
     const message = await channel.get(parked);
     expect(message && message.content.toString()).toContain('8f14e45f');
     if (message) channel.ack(message);
