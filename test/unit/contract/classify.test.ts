@@ -4,7 +4,8 @@
  * "not breaking" also expects no breaking change at all.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyChanges, isMajorBump, judgeCompatibility } from '../../../generator/contract/classify.js';
+import { describeChange } from '../../../generator/contract/checks/check-breaking.js';
+import { classifyChanges, isMajorBump, isMajorRegression, judgeCompatibility } from '../../../generator/contract/classify.js';
 import type { Model } from '../../../generator/model/types.js';
 import { addRequiredField, bumpMajor, editedSpec, example, modelOf, removeField, schema, type Spec } from './spec-edits.js';
 
@@ -478,5 +479,33 @@ describe('judgeCompatibility', () => {
     ['draft', '2.0.0', false],
   ])('isMajorBump(%s, %s) is %s', (before, after, bumped) => {
     expect(isMajorBump(before, after)).toBe(bumped);
+  });
+
+  it.each([
+    ['2.0.0', '1.0.0', true],
+    ['1.0.0', '1.4.0', false],
+    ['1.0.0', '2.0.0', false],
+    ['draft', '1.0.0', false],
+  ])('isMajorRegression(%s, %s) is %s', (before, after, regressed) => {
+    expect(isMajorRegression(before, after)).toBe(regressed);
+  });
+});
+
+describe('describeChange', () => {
+  it('prints the verdict, where, what, why, then each consequence under it', () => {
+    const lines = describeChange({
+      kind: 'exchange-renamed',
+      pointer: '/channels/userCreated/bindings/amqp/exchange',
+      breaking: true,
+      what: 'exchange "user.events" was renamed "users.events"',
+      why: 'messages go unroutable or unseen',
+      consequences: ['channel userCreated ("user.created") moves from "user.events" to "users.events"'],
+    });
+    expect(lines).toEqual([
+      'BREAKING exchange-renamed at /channels/userCreated/bindings/amqp/exchange',
+      '  exchange "user.events" was renamed "users.events"',
+      '  messages go unroutable or unseen',
+      '    - channel userCreated ("user.created") moves from "user.events" to "users.events"',
+    ]);
   });
 });
