@@ -79,7 +79,8 @@ afterAll(async () => {
   await vhost?.dispose();
 });
 
-describe('broker:migrate', () => {
+// Each case runs the CLIs as processes (tsx start-up is most of the time on a busy machine).
+describe('broker:migrate', { timeout: 180_000 }, () => {
   it('--dry-run lists exactly the bindings and queues the contract dropped, and changes nothing', async () => {
     const dropped = previous.queues.map((queue) => queue.name).filter((name) => !current.queues.some((queue) => queue.name === name));
     expect(dropped).toContain(MOVED_FROM);
@@ -129,6 +130,5 @@ describe('broker:migrate', () => {
     const verified = await verifyBroker();
     expect(verified.output).toContain('agrees with asyncapi.yaml');
     expect(verified.code).toBe(0);
-    expect((await migrate('--dry-run')).output).toContain('holds no binding or queue that asyncapi.yaml does not declare');
   });
 });
