@@ -121,6 +121,7 @@ export interface RpcSpec {
   queue: string;
   requestMessage: string;
   replyMessage: string;
+  /** What the service sends is validated strictly, what it receives as a tolerant reader (unknown properties ignored): a caller's spec checks the request strictly, a server's the reply. */
   validateRequest: Validator;
   validateReply: Validator;
   /** Served RPCs: the services that call it; a request proven to come from another service is refused. Omitted: any service. */

@@ -4,7 +4,7 @@
 import { connectService, pickTopology, type CallOptions, type ConnectOptions, type ConsumeContext, type PublishOptions, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { topology } from '../topology.js';
 import type { CodeUpdated, MatchFound, Question, QuestionGetRequest, SessionEnded, SessionStarted } from '../payloads.js';
-import { validateCodeUpdated, validateMatchFound, validateQuestion, validateQuestionGetRequest, validateSessionEnded, validateSessionStarted } from '../validators.js';
+import { validateCodeUpdated, validateQuestionGetRequest, validateReceivedCodeUpdated, validateReceivedMatchFound, validateReceivedQuestion, validateSessionEnded, validateSessionStarted } from '../validators.js';
 
 /** What collaboration-service must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message. */
 export interface CollaborationServiceHandlers {
@@ -126,7 +126,7 @@ export const collaborationServiceDefinition: ServiceDefinition = {
       routingKey: 'session.{session_id}.code_updated',
       parameters: ['session_id'],
       queue: 'collaboration.code_updates',
-      validate: validateCodeUpdated,
+      validate: validateReceivedCodeUpdated,
       retry: {
         maxAttempts: 1,
         delayQueues: [],
@@ -142,7 +142,7 @@ export const collaborationServiceDefinition: ServiceDefinition = {
       routingKey: 'match.found',
       parameters: [],
       queue: 'collaboration.match_found',
-      validate: validateMatchFound,
+      validate: validateReceivedMatchFound,
       retry: {
         maxAttempts: 5,
         delayQueues: [
@@ -165,7 +165,7 @@ export const collaborationServiceDefinition: ServiceDefinition = {
       requestMessage: 'QuestionGetRequest',
       replyMessage: 'Question',
       validateRequest: validateQuestionGetRequest,
-      validateReply: validateQuestion,
+      validateReply: validateReceivedQuestion,
     },
   ],
   rpcServers: [],

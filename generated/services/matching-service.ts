@@ -4,7 +4,7 @@
 import { connectService, pickTopology, type CallOptions, type ConnectOptions, type ConsumeContext, type PublishOptions, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { topology } from '../topology.js';
 import type { MatchCancelled, MatchFound, MatchRequested, Question, QuestionPickRequest, SessionEnded, UserCreated, UserDeleted, UserProfile, UserProfileRequest, UserUpdated } from '../payloads.js';
-import { validateMatchCancelled, validateMatchFound, validateMatchRequested, validateQuestion, validateQuestionPickRequest, validateSessionEnded, validateUserCreated, validateUserDeleted, validateUserProfile, validateUserProfileRequest, validateUserUpdated } from '../validators.js';
+import { validateMatchCancelled, validateMatchFound, validateMatchRequested, validateQuestionPickRequest, validateReceivedQuestion, validateReceivedSessionEnded, validateReceivedUserCreated, validateReceivedUserDeleted, validateReceivedUserProfile, validateReceivedUserUpdated, validateUserProfileRequest } from '../validators.js';
 
 /** What matching-service must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message. */
 export interface MatchingServiceHandlers {
@@ -136,7 +136,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       routingKey: 'session.{session_id}.ended',
       parameters: ['session_id'],
       queue: 'matching.session_events',
-      validate: validateSessionEnded,
+      validate: validateReceivedSessionEnded,
       retry: {
         maxAttempts: 3,
         delayQueues: [
@@ -156,7 +156,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       routingKey: 'user.created',
       parameters: [],
       queue: 'matching.user_events',
-      validate: validateUserCreated,
+      validate: validateReceivedUserCreated,
       retry: {
         maxAttempts: 5,
         delayQueues: [
@@ -178,7 +178,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       routingKey: 'user.deleted',
       parameters: [],
       queue: 'matching.user_events',
-      validate: validateUserDeleted,
+      validate: validateReceivedUserDeleted,
       retry: {
         maxAttempts: 5,
         delayQueues: [
@@ -200,7 +200,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       routingKey: 'user.updated',
       parameters: [],
       queue: 'matching.user_events',
-      validate: validateUserUpdated,
+      validate: validateReceivedUserUpdated,
       retry: {
         maxAttempts: 5,
         delayQueues: [
@@ -223,7 +223,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       requestMessage: 'QuestionPickRequest',
       replyMessage: 'Question',
       validateRequest: validateQuestionPickRequest,
-      validateReply: validateQuestion,
+      validateReply: validateReceivedQuestion,
     },
     {
       name: 'userProfileGet',
@@ -231,7 +231,7 @@ export const matchingServiceDefinition: ServiceDefinition = {
       requestMessage: 'UserProfileRequest',
       replyMessage: 'UserProfile',
       validateRequest: validateUserProfileRequest,
-      validateReply: validateUserProfile,
+      validateReply: validateReceivedUserProfile,
     },
   ],
   rpcServers: [],

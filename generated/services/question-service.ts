@@ -4,7 +4,7 @@
 import { connectService, pickTopology, type ConnectOptions, type RpcContext, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { topology } from '../topology.js';
 import type { Question, QuestionGetRequest, QuestionPickRequest } from '../payloads.js';
-import { validateQuestion, validateQuestionGetRequest, validateQuestionPickRequest } from '../validators.js';
+import { validateQuestion, validateReceivedQuestionGetRequest, validateReceivedQuestionPickRequest } from '../validators.js';
 
 /** What question-service must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message. */
 export interface QuestionServiceHandlers {
@@ -45,7 +45,7 @@ export const questionServiceDefinition: ServiceDefinition = {
       queue: 'question.get',
       requestMessage: 'QuestionGetRequest',
       replyMessage: 'Question',
-      validateRequest: validateQuestionGetRequest,
+      validateRequest: validateReceivedQuestionGetRequest,
       validateReply: validateQuestion,
       callers: ['collaboration-service'],
       unverifiedOrigin: 'accept',
@@ -55,7 +55,7 @@ export const questionServiceDefinition: ServiceDefinition = {
       queue: 'question.pick',
       requestMessage: 'QuestionPickRequest',
       replyMessage: 'Question',
-      validateRequest: validateQuestionPickRequest,
+      validateRequest: validateReceivedQuestionPickRequest,
       validateReply: validateQuestion,
       callers: ['matching-service'],
       unverifiedOrigin: 'accept',

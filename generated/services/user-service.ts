@@ -4,7 +4,7 @@
 import { connectService, pickTopology, type ConnectOptions, type PublishOptions, type RpcContext, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
 import { topology } from '../topology.js';
 import type { UserCreated, UserDeleted, UserProfile, UserProfileRequest, UserUpdated } from '../payloads.js';
-import { validateUserCreated, validateUserDeleted, validateUserProfile, validateUserProfileRequest, validateUserUpdated } from '../validators.js';
+import { validateReceivedUserProfileRequest, validateUserCreated, validateUserDeleted, validateUserProfile, validateUserUpdated } from '../validators.js';
 
 /** What user-service must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message. */
 export interface UserServiceHandlers {
@@ -94,7 +94,7 @@ export const userServiceDefinition: ServiceDefinition = {
       queue: 'user.profile.get',
       requestMessage: 'UserProfileRequest',
       replyMessage: 'UserProfile',
-      validateRequest: validateUserProfileRequest,
+      validateRequest: validateReceivedUserProfileRequest,
       validateReply: validateUserProfile,
       callers: ['matching-service'],
       unverifiedOrigin: 'accept',

@@ -17,12 +17,17 @@ export interface QueueObject {
   autoDelete: boolean;
   exclusive: boolean;
   arguments: Arguments;
+  /** Read from a broker only: messages in it and its consumers, as the management statistics last saw them. */
+  messages?: number;
+  consumers?: number;
 }
 
 export interface BindingObject {
   exchange: string;
   queue: string;
   routingKey: string;
+  /** Read from a broker only: what names the binding in the management API (its key and arguments). */
+  propertiesKey?: string;
 }
 
 export interface BrokerObjects {

@@ -6,11 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { runMain } from '../cli-main.js';
-import { formatDiagnostic } from '../diagnostics.js';
-import { loadModel } from '../load/load-model.js';
 import { contractObjects, perInstanceQueues } from './broker-objects.js';
 import { compareObjects, type Discrepancy } from './compare-objects.js';
-import { managementConfigFromEnv, readBrokerObjects } from './management-api.js';
+import { CONTRACT_AND_VHOST_OPTIONS, readContractAndBroker } from './contract-and-broker.js';
 
 const USAGE = `usage: npm run contract:verify-broker [-- [--spec <path>] [--vhost <vhost>]]
   --spec   the AsyncAPI document (default asyncapi.yaml)
@@ -26,24 +24,16 @@ function describe(discrepancy: Discrepancy): string {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      spec: { type: 'string', default: 'asyncapi.yaml' },
-      vhost: { type: 'string' },
-    },
+    options: CONTRACT_AND_VHOST_OPTIONS,
     strict: true,
     allowPositionals: false,
   });
-  const loaded = await loadModel(values.spec);
-  if ('diagnostics' in loaded) {
-    for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));
-    return 1;
-  }
-  const config = { ...managementConfigFromEnv(), ...(values.vhost === undefined ? {} : { vhost: values.vhost }) };
-  const broker = await readBrokerObjects(config);
-  const discrepancies = compareObjects(contractObjects(loaded.model), broker, perInstanceQueues(loaded.model));
-  const where = `vhost "${config.vhost}" at ${config.url}`;
+  const read = await readContractAndBroker(values.spec, values.vhost);
+  if (read === undefined) return 1;
+  const { model, broker, where } = read;
+  const discrepancies = compareObjects(contractObjects(model), broker, perInstanceQueues(model));
   if (discrepancies.length === 0) {
-    console.log(`${where} agrees with ${values.spec} (${loaded.model.exchanges.length} exchanges, ${broker.queues.length} queues, ${broker.bindings.length} bindings read).`);
+    console.log(`${where} agrees with ${values.spec} (${model.exchanges.length} exchanges, ${broker.queues.length} queues, ${broker.bindings.length} bindings read).`);
     return 0;
   }
   console.error(`${where} differs from ${values.spec} in ${discrepancies.length} place(s):`);

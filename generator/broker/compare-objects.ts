@@ -21,7 +21,7 @@ function ownedByBroker(name: string): boolean {
   return name === '' || name.startsWith('amq.');
 }
 
-function bindingName(binding: BindingObject): string {
+export function bindingName(binding: BindingObject): string {
   return `${binding.exchange} -> ${binding.queue} (${binding.routingKey})`;
 }
 
@@ -42,6 +42,15 @@ function settingDifferences(expected: ExchangeObject | QueueObject, actual: Exch
   return differences;
 }
 
+/** Maps a broker queue name to the contract queue it is (itself, or an instance of a per-instance queue). */
+type QueueResolver = (name: string) => string | undefined;
+
+function queueResolver(contract: BrokerObjects, perInstance: readonly string[]): QueueResolver {
+  const contractQueues = new Set(contract.queues.map((queue) => queue.name));
+  return (name) => (contractQueues.has(name) ? name : perInstance.find((base) => name.startsWith(`${base}.`) && name.length > base.length + 1));
+}
+
+/** A contract object's settings against its broker twin, and the contract objects the broker lacks. */
 function compareNamed<T extends ExchangeObject | QueueObject>(
   object: 'exchange' | 'queue',
   expected: readonly T[],
@@ -55,13 +64,9 @@ function compareNamed<T extends ExchangeObject | QueueObject>(
   const seen = new Set<string>();
   const found: Discrepancy[] = [];
   for (const item of actual) {
-    if (ownedByBroker(item.name)) continue;
     const contractName = contractNameOf(item.name);
     const twin = contractName === undefined ? undefined : wanted.get(contractName);
-    if (contractName === undefined || twin === undefined) {
-      found.push({ problem: 'extra', object, name: `${object} ${item.name}` });
-      continue;
-    }
+    if (contractName === undefined || twin === undefined) continue;
     seen.add(contractName);
     for (const detail of settingDifferences(twin, item)) found.push({ problem: 'mismatch', object, name: `${object} ${item.name}`, detail });
   }
@@ -71,31 +76,45 @@ function compareNamed<T extends ExchangeObject | QueueObject>(
   return found;
 }
 
-export function compareObjects(contract: BrokerObjects, broker: BrokerObjects, perInstance: readonly string[]): Discrepancy[] {
-  const contractQueues = new Set(contract.queues.map((queue) => queue.name));
-  const queueInContract = (name: string): string | undefined =>
-    contractQueues.has(name) ? name : perInstance.find((base) => name.startsWith(`${base}.`) && name.length > base.length + 1);
-  const exchanges = compareNamed('exchange', contract.exchanges, broker.exchanges, (name) => name, new Set());
-  const queues = compareNamed('queue', contract.queues, broker.queues, queueInContract, new Set(perInstance));
-  return [...exchanges, ...queues, ...compareBindings(contract, broker, queueInContract, perInstance)];
+/**
+ * What the broker holds that the contract does not declare: exchanges, queues (an instance of a
+ * per-instance queue counts as declared) and bindings, besides what the broker owns.
+ */
+export function brokerExtras(contract: BrokerObjects, broker: BrokerObjects, perInstance: readonly string[]): BrokerObjects {
+  const resolve = queueResolver(contract, perInstance);
+  const exchangeNames = new Set(contract.exchanges.map((exchange) => exchange.name));
+  const expectedNames = new Set(expectedBindings(contract, broker, resolve, perInstance).map(bindingName));
+  return {
+    exchanges: broker.exchanges.filter((exchange) => !ownedByBroker(exchange.name) && !exchangeNames.has(exchange.name)),
+    queues: broker.queues.filter((queue) => !ownedByBroker(queue.name) && resolve(queue.name) === undefined),
+    bindings: actualBindings(broker).filter((binding) => !expectedNames.has(bindingName(binding))),
+  };
 }
 
-function compareBindings(
-  contract: BrokerObjects,
-  broker: BrokerObjects,
-  queueInContract: (name: string) => string | undefined,
-  perInstance: readonly string[],
-): Discrepancy[] {
-  const instancesOf = (base: string) => broker.queues.map((queue) => queue.name).filter((name) => name !== base && queueInContract(name) === base);
-  // A binding to a per-instance queue is expected once per instance the broker has.
-  const expected = contract.bindings.flatMap((binding) =>
+export function compareObjects(contract: BrokerObjects, broker: BrokerObjects, perInstance: readonly string[]): Discrepancy[] {
+  const resolve = queueResolver(contract, perInstance);
+  const extras = brokerExtras(contract, broker, perInstance);
+  const actualNames = new Set(actualBindings(broker).map(bindingName));
+  return [
+    ...compareNamed('exchange', contract.exchanges, broker.exchanges, (name) => name, new Set()),
+    ...extras.exchanges.map((exchange) => ({ problem: 'extra' as const, object: 'exchange' as const, name: `exchange ${exchange.name}` })),
+    ...compareNamed('queue', contract.queues, broker.queues, resolve, new Set(perInstance)),
+    ...extras.queues.map((queue) => ({ problem: 'extra' as const, object: 'queue' as const, name: `queue ${queue.name}` })),
+    ...expectedBindings(contract, broker, resolve, perInstance)
+      .filter((binding) => !actualNames.has(bindingName(binding)))
+      .map((binding) => ({ problem: 'missing' as const, object: 'binding' as const, name: `binding ${bindingName(binding)}` })),
+    ...extras.bindings.map((binding) => ({ problem: 'extra' as const, object: 'binding' as const, name: `binding ${bindingName(binding)}` })),
+  ];
+}
+
+/** The contract's bindings; one to a per-instance queue is expected once per instance the broker has. */
+function expectedBindings(contract: BrokerObjects, broker: BrokerObjects, resolve: QueueResolver, perInstance: readonly string[]): BindingObject[] {
+  const instancesOf = (base: string) => broker.queues.map((queue) => queue.name).filter((name) => name !== base && resolve(name) === base);
+  return contract.bindings.flatMap((binding) =>
     perInstance.includes(binding.queue) ? instancesOf(binding.queue).map((queue) => ({ ...binding, queue })) : [binding],
   );
-  const actual = broker.bindings.filter((binding) => !ownedByBroker(binding.exchange) && !ownedByBroker(binding.queue));
-  const expectedNames = new Set(expected.map(bindingName));
-  const actualNames = new Set(actual.map(bindingName));
-  return [
-    ...expected.filter((binding) => !actualNames.has(bindingName(binding))).map((binding) => ({ problem: 'missing' as const, object: 'binding' as const, name: `binding ${bindingName(binding)}` })),
-    ...actual.filter((binding) => !expectedNames.has(bindingName(binding))).map((binding) => ({ problem: 'extra' as const, object: 'binding' as const, name: `binding ${bindingName(binding)}` })),
-  ];
+}
+
+function actualBindings(broker: BrokerObjects): BindingObject[] {
+  return broker.bindings.filter((binding) => !ownedByBroker(binding.exchange) && !ownedByBroker(binding.queue));
 }

@@ -2,10 +2,12 @@ import type { SchemaChangeKind } from './schema-diff.js';
 
 export type TopologyChangeKind =
   | 'exchange-removed'
+  | 'exchange-renamed'
   | 'exchange-added'
   | 'exchange-settings-changed'
   | 'routing-key-removed'
   | 'routing-key-changed'
+  | 'routing-key-parameter-renamed'
   | 'routing-key-added'
   | 'rpc-removed'
   | 'rpc-renamed'
@@ -13,6 +15,8 @@ export type TopologyChangeKind =
   | 'queue-removed'
   | 'queue-settings-changed'
   | 'default-queue-type-changed'
+  | 'queue-sharing-changed'
+  | 'consumer-moved'
   | 'operation-removed'
   | 'operation-added'
   | 'origin-policy-changed'
@@ -28,6 +32,8 @@ export interface ContractChange {
   what: string;
   /** Why it breaks which producer, consumer, caller or server; or why it is safe. */
   why: string;
+  /** What follows from it: channels that move with a renamed exchange, bindings the broker keeps until migrated. */
+  consequences?: string[];
 }
 
 /** RFC 6901 pointer from unescaped segments. */

@@ -29,6 +29,13 @@ export function isMajorBump(baseVersion: string, currentVersion: string): boolea
   return before !== undefined && after !== undefined && after > before;
 }
 
+/** Whether `current`'s major version is below `base`'s. */
+export function isMajorRegression(baseVersion: string, currentVersion: string): boolean {
+  const before = majorOf(baseVersion);
+  const after = majorOf(currentVersion);
+  return before !== undefined && after !== undefined && after < before;
+}
+
 export function judgeCompatibility(base: Model, current: Model): CompatibilityVerdict {
   const changes = classifyChanges(base, current);
   const breaking = changes.filter((change) => change.breaking);

@@ -1,15 +1,18 @@
 /**
  * The breaking check's default base, by semver: the current spec must be backward compatible
- * with the first spec of its major version. Walking back through the spec's committed versions
- * (after the working tree's, when it differs from HEAD), the run of versions whose
- * `info.version` has the current major ends at the first spec of that major: that is the base.
- * When the current spec is itself the first of its major (the major was just bumped), the base
- * is the version before the bump, whose breaking changes the bump allows. So no sequence of
+ * with the first spec of its major version. The walk reads every committed version of the spec
+ * (after the working tree's, when it differs from HEAD) and takes the oldest whose `info.version`
+ * has the current major, wherever it lies in history. When the current spec is itself the first
+ * of its major (the major was just bumped), the base is the newest version before it, whose
+ * breaking changes the bump allows. An earlier version of a higher major is the base instead:
+ * the major went backwards, and the check refuses that (1.0.0 -> 2.0.0 -> 1.0.0 would otherwise
+ * compare a 1.x with whatever 1.x came first and forget the 2.0.0 in between). So no sequence of
  * commits, and no way of pushing them, can hide a breaking change within a major.
  *
  * Versions without a readable `info.version` belong to no major and are passed over. A shallow
- * clone whose history ends inside the current major cannot show that major's first spec: no
- * base then, and the check fails. The walk parses YAML only; the base is the one model it loads.
+ * clone whose history holds no version before the current major cannot show that major's first
+ * spec: no base then, and the check fails. The walk parses YAML only; the base is the one model
+ * it loads.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -34,25 +37,30 @@ export async function defaultBaseSpec(specPath: string): Promise<BaseSpec> {
   const currentText = await readFile(specPath, 'utf8');
   const currentVersion = specVersion(currentText);
   const major = majorOf(currentVersion ?? '');
+  const earlier = await earlierVersions(dir, file, currentText);
+  const higher = major === undefined ? undefined : earlier.find((spec) => (majorOf(spec.version ?? '') ?? -1) > major);
+  if (higher !== undefined) return baseAt(file, higher, `an earlier version of ${majorName(higher.version)}, above the current ${majorName(currentVersion)}`);
+  const oldestOfMajor = earlier.filter((spec) => majorOf(spec.version ?? '') === major).at(-1);
+  const beforeMajor = earlier.find((spec) => majorOf(spec.version ?? '') !== major);
   const firstOfMajor = `the first version of ${majorName(currentVersion)}`;
-  let oldestOfMajor: CommittedSpec | undefined;
-  let newest = true;
-  for await (const committed of committedSpecs(dir, file)) {
-    const isCurrent = newest && committed.text === currentText;
-    newest = false;
-    if (isCurrent || committed.version === undefined) continue;
-    if (majorOf(committed.version) === major) {
-      oldestOfMajor = committed;
-      continue;
-    }
-    return oldestOfMajor === undefined
-      ? baseAt(file, committed, `the last version before ${majorName(currentVersion)}`)
-      : baseAt(file, oldestOfMajor, firstOfMajor);
-  }
-  if (await isShallowClone(dir)) {
+  if (beforeMajor === undefined && (await isShallowClone(dir))) {
     return {
       unreachable: `this clone is shallow and its history of ${file} may end before ${firstOfMajor}: fetch the full history (git fetch --unshallow) or pass --base <ref>`,
     };
   }
-  return oldestOfMajor === undefined ? { none: `${file} has no earlier version` } : baseAt(file, oldestOfMajor, firstOfMajor);
+  if (oldestOfMajor !== undefined) return baseAt(file, oldestOfMajor, firstOfMajor);
+  if (beforeMajor !== undefined) return baseAt(file, beforeMajor, `the last version before ${majorName(currentVersion)}`);
+  return { none: `${file} has no earlier version` };
+}
+
+/** Every committed version with an `info.version`, newest first, without the current spec when HEAD holds it unchanged. */
+async function earlierVersions(dir: string, file: string, currentText: string): Promise<CommittedSpec[]> {
+  const versions: CommittedSpec[] = [];
+  let newest = true;
+  for await (const committed of committedSpecs(dir, file)) {
+    const isCurrent = newest && committed.text === currentText;
+    newest = false;
+    if (!isCurrent && committed.version !== undefined) versions.push(committed);
+  }
+  return versions;
 }

@@ -9,7 +9,9 @@
  * | RPC request   | breaks callers                        | safe: the server owns the RPC, deploys first |
  * | RPC reply     | safe: callers accept a subset          | breaks callers                            |
  *
- * An optional property added and a changed annotation tighten nothing and loosen nothing.
+ * Receivers ignore unknown properties (tolerant readers, see schema-diff.ts), so an optional
+ * property added, `additionalProperties: false` set or dropped, and a changed annotation tighten
+ * nothing and loosen nothing.
  */
 import type { JsonSchema, Model } from '../model/types.js';
 import { jsonPointer, type ContractChange } from './change.js';
@@ -75,11 +77,7 @@ function verdict(change: SchemaChange, flow: Flow): Verdict {
   const verdicts = [change.tightens ? flow.whenTightened : undefined, change.loosens ? flow.whenLoosened : undefined].filter(
     (found): found is Verdict => found !== undefined,
   );
-  if (verdicts.length === 0) {
-    return change.kind === 'optional-property-added'
-      ? { breaking: false, why: 'receivers that do not know it can ignore it; where the base schema rejects unknown properties, deploy receivers first' }
-      : { breaking: false, why: 'documentation only: the accepted payloads are the same' };
-  }
+  if (verdicts.length === 0) return { breaking: false, why: change.harmless ?? 'the accepted payloads are the same' };
   const breaking = verdicts.filter((found) => found.breaking);
   return breaking.length > 0 ? { breaking: true, why: breaking.map((found) => found.why).join('; and ') } : (verdicts[0] as Verdict);
 }

@@ -24,6 +24,11 @@ export function validatorName(typeName: string): string {
   return `validate${typeName}`;
 }
 
+/** The exported name of a message's tolerant-reader validator, for what a service receives: `validateReceivedUserCreated`. */
+export function receivedValidatorName(typeName: string): string {
+  return `validateReceived${typeName}`;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A string as a single-quoted TypeScript string literal. */

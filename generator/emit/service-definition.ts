@@ -1,7 +1,7 @@
 import type { ConsumerSpec, PublisherSpec, RpcSpec, ServiceDefinition, Validator } from '../../runtime/definition.js';
 import type { Message, Model, Publication, Queue, RpcServe, RpcUse, Service, Subscription } from '../model/types.js';
 import { Code } from './literal.js';
-import { quote, validatorName } from './names.js';
+import { quote, receivedValidatorName, validatorName } from './names.js';
 import { serviceTopology } from './topology-data.js';
 
 /** A runtime seam type as the generator builds it: validators are references to generated code. */
@@ -35,19 +35,42 @@ export class ModelIndex {
     return queue;
   }
 
+  /** The strict validator, for what a service sends. */
   validator(messageName: string): Code {
     return new Code(validatorName(this.message(messageName).typeName));
+  }
+
+  /** The tolerant reader's validator, for what a service receives. */
+  receivedValidator(messageName: string): Code {
+    return new Code(receivedValidatorName(this.message(messageName).typeName));
   }
 }
 
 /** Names of every message a service sends or receives, sorted. */
 export function serviceMessageNames(service: Service): string[] {
-  const names = new Set([
+  return [...new Set([...sentMessageNames(service), ...receivedMessageNames(service)])].sort();
+}
+
+/** Messages a service sends (validated strictly): what it publishes, its requests, its replies. */
+export function sentMessageNames(service: Service): string[] {
+  return sortedUnique([
     ...service.publishes.map((publication) => publication.channel.message),
-    ...service.consumes.map((subscription) => subscription.channel.message),
-    ...[...service.calls, ...service.serves].flatMap((use) => [use.rpc.requestMessage, use.rpc.replyMessage]),
+    ...service.calls.map((use) => use.rpc.requestMessage),
+    ...service.serves.map((use) => use.rpc.replyMessage),
   ]);
-  return [...names].sort();
+}
+
+/** Messages a service receives (validated as a tolerant reader): what it consumes, the replies it gets, the requests it serves. */
+export function receivedMessageNames(service: Service): string[] {
+  return sortedUnique([
+    ...service.consumes.map((subscription) => subscription.channel.message),
+    ...service.calls.map((use) => use.rpc.replyMessage),
+    ...service.serves.map((use) => use.rpc.requestMessage),
+  ]);
+}
+
+function sortedUnique(names: string[]): string[] {
+  return [...new Set(names)].sort();
 }
 
 function publisherSpec(index: ModelIndex, publication: Publication): Emitted<PublisherSpec> {
@@ -88,7 +111,7 @@ function consumerSpec(model: Model, index: ModelIndex, subscription: Subscriptio
     routingKey: channel.routingKey,
     parameters: channel.parameters.map((parameter) => parameter.name),
     queue: queue.name,
-    validate: index.validator(channel.message),
+    validate: index.receivedValidator(channel.message),
     retry: {
       maxAttempts: queue.retry?.maxAttempts ?? 1,
       delayQueues: retryQueues.map((name, n) => ({ queue: name, delayMs: delaysMs[n] ?? 0 })),
@@ -102,18 +125,19 @@ function consumerSpec(model: Model, index: ModelIndex, subscription: Subscriptio
 }
 
 function rpcServerSpec(model: Model, index: ModelIndex, use: RpcServe): Emitted<RpcSpec> {
-  return { ...rpcSpec(index, use), callers: callersOf(model, use.rpc.id), unverifiedOrigin: use.unverifiedOrigin };
+  return { ...rpcSpec(index, use, 'server'), callers: callersOf(model, use.rpc.id), unverifiedOrigin: use.unverifiedOrigin };
 }
 
-function rpcSpec(index: ModelIndex, use: RpcUse): Emitted<RpcSpec> {
+/** A caller sends the request and receives the reply; a server the other way round. */
+function rpcSpec(index: ModelIndex, use: RpcUse, side: 'caller' | 'server'): Emitted<RpcSpec> {
   const { rpc } = use;
   return {
     name: use.methodName,
     queue: rpc.queue,
     requestMessage: rpc.requestMessage,
     replyMessage: rpc.replyMessage,
-    validateRequest: index.validator(rpc.requestMessage),
-    validateReply: index.validator(rpc.replyMessage),
+    validateRequest: side === 'caller' ? index.validator(rpc.requestMessage) : index.receivedValidator(rpc.requestMessage),
+    validateReply: side === 'caller' ? index.receivedValidator(rpc.replyMessage) : index.validator(rpc.replyMessage),
   };
 }
 
@@ -133,7 +157,7 @@ export function serviceDefinition(model: Model, service: Service): Omit<Emitted<
     topology: pickedTopology(model, service),
     publishers: service.publishes.map((publication) => publisherSpec(index, publication)),
     consumers: service.consumes.map((subscription) => consumerSpec(model, index, subscription)),
-    rpcClients: service.calls.map((use) => rpcSpec(index, use)),
+    rpcClients: service.calls.map((use) => rpcSpec(index, use, 'caller')),
     rpcServers: service.serves.map((use) => rpcServerSpec(model, index, use)),
   };
 }

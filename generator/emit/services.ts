@@ -10,8 +10,8 @@ import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscrip
 import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
-import { camelCase, pascalCase, propertyName, quote, validatorName } from './names.js';
-import { ModelIndex, serviceDefinition, serviceMessageNames } from './service-definition.js';
+import { camelCase, pascalCase, propertyName, quote, receivedValidatorName, validatorName } from './names.js';
+import { ModelIndex, receivedMessageNames, sentMessageNames, serviceDefinition, serviceMessageNames } from './service-definition.js';
 import { createSourceFilePrinter } from './typescript.js';
 
 /** The names a facade module declares, all derived from the service name. */
@@ -161,10 +161,19 @@ function importStatements(index: ModelIndex, service: Service): StatementStructu
   if (typeNames.length > 0) {
     imports.push(
       { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../payloads.js', namedImports: typeNames },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../validators.js', namedImports: typeNames.map(validatorName) },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../validators.js', namedImports: validatorImports(index, service) },
     );
   }
   return imports;
+}
+
+/** The strict validators of what the service sends and the tolerant ones of what it receives, sorted. */
+function validatorImports(index: ModelIndex, service: Service): string[] {
+  const typeName = (name: string) => index.message(name).typeName;
+  return [
+    ...sentMessageNames(service).map((name) => validatorName(typeName(name))),
+    ...receivedMessageNames(service).map((name) => receivedValidatorName(typeName(name))),
+  ].sort();
 }
 
 /** `{ name: (a, b) => target.name(a, b), ... }`, one line per method. */

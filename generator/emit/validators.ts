@@ -1,11 +1,12 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
+import { readerSchema } from '../model/reader-schema.js';
 import type { Model } from '../model/types.js';
 import { code, jsDoc } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { GENERATED_HEADER } from './header.js';
-import { validatorName } from './names.js';
+import { receivedValidatorName, validatorName } from './names.js';
 import { createSourceFilePrinter } from './typescript.js';
 
 // Both are CommonJS modules whose typings describe `exports.default`.
@@ -31,14 +32,26 @@ function validatorsModule(model: Model): string {
   return last.code;
 }
 
-/** ajv's standalone code, one validator per message, exported as `validate<TypeName>`. */
+/**
+ * ajv's standalone code, two validators per message. `validate<TypeName>` checks what a service
+ * sends, strictly, against the schema as written. `validateReceived<TypeName>` checks what it
+ * receives as a tolerant reader: the same schema less every `additionalProperties: false`
+ * (`readerSchema`), so a property added by a newer sender is ignored while every declared one is
+ * still checked. Ignored, not stripped: ajv's `removeAdditional` deletes properties while it tries
+ * the branches of an `anyOf`/`oneOf`, so it can take away what the matching branch needs.
+ */
 function compileValidatorsModule(model: Model): string {
   const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: true, allErrors: true });
   addFormats(ajv);
   const exports: Record<string, string> = {};
   for (const message of model.messages) {
-    ajv.addSchema(message.schema, message.name);
-    exports[validatorName(message.typeName)] = message.name;
+    for (const [name, schema] of [
+      [validatorName(message.typeName), message.schema],
+      [receivedValidatorName(message.typeName), readerSchema(message.schema)],
+    ] as const) {
+      ajv.addSchema(schema, name);
+      exports[name] = name;
+    }
   }
   const code = standaloneCode(ajv, exports).replace(/^"use strict";\s*/, '');
   return `${GENERATED_HEADER}\n${REQUIRE_SHIM}\n\n${code}\n`;
@@ -50,10 +63,10 @@ function validatorsDeclarations(model: Model): GeneratedFile {
   return printFile('validators.d.ts', {
     statements: [
       "import type { Validator } from '../runtime/definition.js';",
-      ...model.messages.map(
-        (message) =>
-          `${jsDoc(`Validates a ${code(message.typeName)} payload against the contract's schema.`)}\nexport declare const ${validatorName(message.typeName)}: Validator;`,
-      ),
+      ...model.messages.flatMap((message) => [
+        `${jsDoc(`Validates a ${code(message.typeName)} payload a service sends against the contract's schema, strictly.`)}\nexport declare const ${validatorName(message.typeName)}: Validator;`,
+        `${jsDoc(`Validates a ${code(message.typeName)} payload a service receives: as the contract's schema, ignoring properties it does not declare (tolerant reader).`)}\nexport declare const ${receivedValidatorName(message.typeName)}: Validator;`,
+      ]),
     ],
   });
 }

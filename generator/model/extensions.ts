@@ -117,10 +117,27 @@ function readRetryOptions(value: unknown, path: JsonPath, problems: Problems): R
   return { attempts, initialDelayMs, multiplier, maxDelayMs };
 }
 
+/**
+ * The AMQP binding's `vhost`. The deployment chooses the vhost (the connection URL, the broker
+ * tools' --vhost, the target of a definitions import), so a contract cannot place its objects in
+ * one: only `/`, the binding's default, is accepted, and it places nothing.
+ */
+function checkVhost(reader: ObjectReader, label: string): void {
+  const vhost = reader.raw('vhost');
+  if (vhost === undefined || vhost === '/') return;
+  reader.report(
+    'vhost',
+    'unsupported-vhost',
+    `${label} "vhost" is ${JSON.stringify(vhost)}: a contract cannot choose the vhost, and the runtime would declare it in the vhost of its connection URL instead`,
+    'the vhost comes from the deployment (RABBITMQ_URL, and RABBITMQ_VHOST or --vhost for the broker tools): remove the key, or write vhost: /',
+  );
+}
+
 /** A channel's `bindings.amqp.exchange` (often a `$ref` to `components.x-exchanges`). */
 export function readExchangeOptions(value: unknown, path: JsonPath, problems: Problems): ExchangeOptions | undefined {
   const reader = ObjectReader.open(value, path, 'exchange', EXCHANGE_KEYS, problems);
   if (reader === undefined) return undefined;
+  checkVhost(reader, 'exchange');
   const name = reader.string('name', { required: true });
   const type = reader.oneOf('type', EXCHANGE_TYPES) ?? 'topic';
   const durable = reader.boolean('durable') ?? true;
@@ -132,6 +149,7 @@ export function readExchangeOptions(value: unknown, path: JsonPath, problems: Pr
 export function readRpcQueueBinding(value: unknown, path: JsonPath, problems: Problems): RpcQueueOptions | undefined {
   const reader = ObjectReader.open(value ?? {}, path, 'queue binding', RPC_QUEUE_KEYS, problems);
   if (reader === undefined) return undefined;
+  checkVhost(reader, 'queue binding');
   const durable = reader.boolean('durable') ?? true;
   const exclusive = reader.boolean('exclusive') ?? false;
   const autoDelete = reader.boolean('autoDelete') ?? false;

@@ -5,14 +5,19 @@ import { loadModelFromText } from '../../load/load-model.js';
 import type { Model } from '../../model/types.js';
 import type { BaseSpec } from '../base-spec.js';
 import type { ContractChange } from '../change.js';
-import { judgeCompatibility } from '../classify.js';
+import { isMajorRegression, judgeCompatibility } from '../classify.js';
 import type { CheckResult } from './check-result.js';
 
 /** How many of an unloadable base's diagnostics the report lists. */
 const SHOWN_DIAGNOSTICS = 5;
 
 export function describeChange(change: ContractChange): string[] {
-  return [`${change.breaking ? 'BREAKING' : 'compatible'} ${change.kind} at ${change.pointer}`, `  ${change.what}`, `  ${change.why}`];
+  return [
+    `${change.breaking ? 'BREAKING' : 'compatible'} ${change.kind} at ${change.pointer}`,
+    `  ${change.what}`,
+    `  ${change.why}`,
+    ...(change.consequences ?? []).map((consequence) => `    - ${consequence}`),
+  ];
 }
 
 function unloadableBase(base: string, diagnostics: readonly Diagnostic[]): CheckResult {
@@ -32,8 +37,16 @@ export async function checkBreaking(current: Model, base: BaseSpec): Promise<Che
   const against = base.role === undefined ? base.label : `${base.label}, ${base.role}`;
   const loaded = await loadModelFromText(base.text, base.label);
   if ('diagnostics' in loaded) return unloadableBase(against, loaded.diagnostics);
-  const verdict = judgeCompatibility(loaded.model, current);
   const versions = `${loaded.model.version} -> ${current.version}`;
+  if (isMajorRegression(loaded.model.version, current.version)) {
+    return {
+      name: 'breaking',
+      ok: false,
+      summary: `info.version went back from ${loaded.model.version} (${against}) to ${current.version}: a major never goes down; release the change as ${nextMajor(loaded.model.version)} or later`,
+      details: [],
+    };
+  }
+  const verdict = judgeCompatibility(loaded.model, current);
   const details = [...verdict.breaking, ...verdict.changes.filter((change) => !change.breaking)].flatMap(describeChange);
   if (verdict.changes.length === 0) return { name: 'breaking', ok: true, summary: `no change against ${against}`, details };
   const counts = `${verdict.breaking.length} breaking, ${verdict.changes.length - verdict.breaking.length} compatible change(s) against ${against} (${versions})`;

@@ -20,8 +20,14 @@ function changeList(changes: ContractChange[]): Html {
   if (changes.length === 0) return html`<p class="muted">No change to the contract's meaning (formatting or comments only).</p>`;
   return html`<table><tr><th>Verdict</th><th>Change</th><th>Where</th><th>Why</th></tr>
 ${changes.map(
-  (change) => html`<tr><td class="${change.breaking ? 'breaking' : ''}">${change.breaking ? 'breaking' : 'compatible'}</td><td>${change.what}</td><td><code>${change.pointer}</code></td><td>${change.why}</td></tr>`,
+  (change) => html`<tr><td class="${change.breaking ? 'breaking' : ''}">${change.breaking ? 'breaking' : 'compatible'}</td><td>${change.what}</td><td><code>${change.pointer}</code></td><td>${change.why}${consequenceList(change)}</td></tr>`,
 )}</table>`;
+}
+
+/** What follows from a change (channels moved with an exchange, bindings left on the broker), under its reason. */
+function consequenceList(change: ContractChange): Html | string {
+  const consequences = change.consequences ?? [];
+  return consequences.length === 0 ? '' : html`<ul>${consequences.map((consequence) => html`<li>${consequence}</li>`)}</ul>`;
 }
 
 export function historyPage(history: readonly HistoryEntry[]): { path: string; title: string; body: Html } {

@@ -4,7 +4,8 @@
  * "not breaking" also expects no breaking change at all.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyChanges, isMajorBump, judgeCompatibility } from '../../../generator/contract/classify.js';
+import { describeChange } from '../../../generator/contract/checks/check-breaking.js';
+import { classifyChanges, isMajorBump, isMajorRegression, judgeCompatibility } from '../../../generator/contract/classify.js';
 import type { Model } from '../../../generator/model/types.js';
 import { addRequiredField, bumpMajor, editedSpec, example, modelOf, removeField, schema, type Spec } from './spec-edits.js';
 
@@ -17,6 +18,14 @@ interface Row {
   breaking: boolean;
   /** Words the explanation must contain (who breaks, or why not). */
   why: string;
+  /** The pointer of the change, when the kind alone does not say where. */
+  pointer?: string;
+  /** Words the one-line description must contain. */
+  what?: string;
+  /** Words one of its consequences must contain. */
+  consequence?: string;
+  /** How many breaking changes in all, when the edit must read as exactly that many. */
+  breakingCount?: number;
 }
 
 const rows: Row[] = [
@@ -102,22 +111,41 @@ const rows: Row[] = [
     why: 'producers (user-service)',
   },
   {
-    name: 'additionalProperties closed',
+    name: 'additionalProperties closed (binds senders only: receivers ignore unknown properties)',
     edit: (spec) => {
       schema(spec, 'MatchFound').additionalProperties = false;
     },
     kind: 'additional-properties-closed',
-    breaking: true,
-    why: 'producers (matching-service)',
+    breaking: false,
+    why: 'tolerant readers',
   },
   {
-    name: 'exchange renamed',
+    name: 'exchange renamed: one break, its channels and bindings as consequences',
     edit: (spec) => {
       spec.components['x-exchanges'].userEvents.name = 'users.events';
+    },
+    kind: 'exchange-renamed',
+    breaking: true,
+    why: 'producers on the base contract',
+    what: 'exchange "user.events" was renamed "users.events"',
+    consequence: 'channel userCreated ("user.created") moves from "user.events" to "users.events"',
+    breakingCount: 1,
+  },
+  {
+    name: 'exchange removed with its channels',
+    edit: (spec) => {
+      delete spec.channels.matchRequested;
+      delete spec.channels.matchCancelled;
+      delete spec.operations.publishMatchRequested;
+      delete spec.operations.publishMatchCancelled;
+      delete spec.channels.matchFound;
+      delete spec.operations.publishMatchFound;
+      delete spec.operations.consumeMatchFound;
     },
     kind: 'exchange-removed',
     breaking: true,
     why: 'producers on the base contract',
+    consequence: 'channel matchFound ("match.found") goes with it',
   },
   {
     name: 'exchange type changed',
@@ -196,13 +224,161 @@ const rows: Row[] = [
     why: 'Python services',
   },
   {
-    name: 'optional field added',
+    name: 'optional field added to a closed event (tolerant readers)',
     edit: (spec) => {
       schema(spec, 'UserCreated').properties.nickname = { type: 'string' };
     },
     kind: 'optional-property-added',
     breaking: false,
-    why: 'deploy receivers first',
+    why: 'tolerant readers',
+  },
+  {
+    name: 'optional field added to a closed RPC reply (tolerant readers)',
+    edit: (spec) => {
+      schema(spec, 'UserProfile').properties.nickname = { type: 'string' };
+    },
+    kind: 'optional-property-added',
+    breaking: false,
+    why: 'tolerant readers',
+  },
+  {
+    name: 'optional field added to an open event: producers on the base may already send it',
+    base: (spec) => {
+      schema(spec, 'UserCreated').additionalProperties = true;
+    },
+    edit: (spec) => {
+      schema(spec, 'UserCreated').properties.nickname = { type: 'string' };
+    },
+    kind: 'optional-property-added',
+    breaking: true,
+    why: 'producers (user-service)',
+  },
+  {
+    name: 'additionalProperties opened on an event (receivers ignore unknown properties)',
+    edit: (spec) => {
+      delete schema(spec, 'UserCreated').additionalProperties;
+    },
+    kind: 'additional-properties-opened',
+    breaking: false,
+    why: 'tolerant readers',
+  },
+  {
+    name: 'required field added to a closed event breaks producers only',
+    edit: (spec) => addRequiredField(spec, 'UserCreated', 'display_name'),
+    kind: 'required-property-added',
+    breaking: true,
+    why: 'producers (user-service)',
+    what: '"display_name" was added as required',
+  },
+  {
+    name: 'items removed from an event array',
+    edit: (spec) => {
+      delete schema(spec, 'SessionEnded').properties.user_ids.items;
+    },
+    kind: 'type-widened',
+    breaking: true,
+    why: 'consumers (matching-service)',
+    pointer: '/components/messages/SessionEnded/payload/properties/user_ids/items',
+  },
+  {
+    name: 'items added to an event array',
+    base: (spec) => {
+      delete schema(spec, 'SessionEnded').properties.user_ids.items;
+    },
+    edit: (spec) => {
+      schema(spec, 'SessionEnded').properties.user_ids.items = { $ref: '#/components/schemas/UserId' };
+    },
+    kind: 'type-narrowed',
+    breaking: true,
+    why: 'producers (collaboration-service)',
+    pointer: '/components/messages/SessionEnded/payload/properties/user_ids/items',
+  },
+  {
+    name: 'pattern added to an RPC reply field (callers accept a subset)',
+    edit: (spec) => {
+      schema(spec, 'UserProfile').properties.username.pattern = '^\\w+$';
+    },
+    kind: 'keyword-added',
+    breaking: false,
+    why: 'callers on the base contract accept',
+    what: 'pattern "^\\w+$" added',
+  },
+  {
+    name: 'pattern removed from an event field',
+    base: (spec) => {
+      schema(spec, 'CodeUpdated').properties.code_delta.pattern = '^[\\s\\S]*$';
+    },
+    edit: (spec) => {
+      delete schema(spec, 'CodeUpdated').properties.code_delta.pattern;
+    },
+    kind: 'keyword-removed',
+    breaking: true,
+    why: 'consumers (collaboration-service)',
+    what: 'pattern "^[\\s\\S]*$" removed',
+  },
+  {
+    name: 'pattern changed in an RPC request',
+    base: (spec) => {
+      schema(spec, 'QuestionGetRequest').properties.question_id.pattern = '^[0-9a-f-]+$';
+    },
+    edit: (spec) => {
+      schema(spec, 'QuestionGetRequest').properties.question_id.pattern = '^[0-9a-fA-F-]+$';
+    },
+    kind: 'keyword-changed',
+    breaking: true,
+    why: 'callers (collaboration-service)',
+    what: 'pattern "^[0-9a-f-]+$" became "^[0-9a-fA-F-]+$"',
+  },
+  {
+    name: 'routing-key parameter renamed, binding pattern unchanged: the typed API only',
+    edit: (spec) => {
+      spec.channels.codeUpdated.address = 'session.{sid}.code_updated';
+      spec.channels.codeUpdated.parameters = { sid: spec.channels.codeUpdated.parameters.session_id };
+    },
+    kind: 'routing-key-parameter-renamed',
+    breaking: false,
+    why: 'only the typed API',
+  },
+  {
+    name: 'consumer moved to another queue while its old queue stays',
+    edit: (spec) => {
+      spec.operations.consumeUserDeleted['x-queue'] = { ...spec.components['x-queues'].matchingUserEvents, name: 'matching.user_deletions' };
+    },
+    kind: 'consumer-moved',
+    breaking: true,
+    why: 'no_handler',
+    consequence: 'binding user.events -> matching.user_events (user.deleted) is no longer in the contract',
+  },
+  {
+    name: 'last consumer of a mandatory event removed',
+    edit: (spec) => {
+      delete spec.operations.consumeUserDeleted;
+    },
+    kind: 'operation-removed',
+    breaking: true,
+    why: 'mandatory routing',
+    consequence: 'binding user.events -> matching.user_events (user.deleted)',
+  },
+  {
+    name: 'last consumer of an event published without mandatory routing removed',
+    base: (spec) => {
+      spec.operations.publishUserDeleted.bindings = { amqp: { mandatory: false } };
+    },
+    edit: (spec) => {
+      delete spec.operations.consumeUserDeleted;
+    },
+    kind: 'operation-removed',
+    breaking: false,
+    why: 'nobody publishes it with mandatory routing',
+  },
+  {
+    name: 'per-instance fan-out queue made shared',
+    edit: (spec) => {
+      spec.operations.consumeCodeUpdated['x-queue'] = { name: 'collaboration.code_updates' };
+    },
+    kind: 'queue-sharing-changed',
+    breaking: true,
+    why: 'real-time fan-out stops',
   },
   {
     name: 'new message and operation',
@@ -296,12 +472,16 @@ describe('classifyChanges', () => {
       }),
     );
     const changes = classifyChanges(before, after);
-    const found = changes.find((change) => change.kind === row.kind);
+    const found = changes.find((change) => change.kind === row.kind && (row.pointer === undefined || change.pointer === row.pointer));
     expect(found, JSON.stringify(changes, null, 2)).toBeDefined();
     expect(found?.breaking).toBe(row.breaking);
     expect(found?.why).toContain(row.why);
     expect(found?.pointer).toMatch(/^\//);
+    if (row.what !== undefined) expect(found?.what).toContain(row.what);
+    if (row.consequence !== undefined) expect(found?.consequences?.join('\n')).toContain(row.consequence);
+    if (row.breakingCount !== undefined) expect(changes.filter((change) => change.breaking), JSON.stringify(changes, null, 2)).toHaveLength(row.breakingCount);
     if (!row.breaking) expect(changes.filter((change) => change.breaking)).toEqual([]);
+    for (const change of changes) expect(`${change.what} ${change.why} ${(change.consequences ?? []).join(' ')}`).not.toMatch(/undefined|\\\\/);
   });
 });
 
@@ -328,5 +508,33 @@ describe('judgeCompatibility', () => {
     ['draft', '2.0.0', false],
   ])('isMajorBump(%s, %s) is %s', (before, after, bumped) => {
     expect(isMajorBump(before, after)).toBe(bumped);
+  });
+
+  it.each([
+    ['2.0.0', '1.0.0', true],
+    ['1.0.0', '1.4.0', false],
+    ['1.0.0', '2.0.0', false],
+    ['draft', '1.0.0', false],
+  ])('isMajorRegression(%s, %s) is %s', (before, after, regressed) => {
+    expect(isMajorRegression(before, after)).toBe(regressed);
+  });
+});
+
+describe('describeChange', () => {
+  it('prints the verdict, where, what, why, then each consequence under it', () => {
+    const lines = describeChange({
+      kind: 'exchange-renamed',
+      pointer: '/channels/userCreated/bindings/amqp/exchange',
+      breaking: true,
+      what: 'exchange "user.events" was renamed "users.events"',
+      why: 'messages go unroutable or unseen',
+      consequences: ['channel userCreated ("user.created") moves from "user.events" to "users.events"'],
+    });
+    expect(lines).toEqual([
+      'BREAKING exchange-renamed at /channels/userCreated/bindings/amqp/exchange',
+      '  exchange "user.events" was renamed "users.events"',
+      '  messages go unroutable or unseen',
+      '    - channel userCreated ("user.created") moves from "user.events" to "users.events"',
+    ]);
   });
 });

@@ -150,6 +150,14 @@ describe('contract:check breaking-change gate', () => {
     expect(output).not.toContain('properties/display_name');
   });
 
+  it('fails a major that goes back down (1.0.0 -> 2.0.0 -> 1.0.0 keeping the break)', async () => {
+    commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
+    commitSpec(requiredFieldAdded, 'back to 1.0.0, display_name still required');
+    const { code, output } = await contractCheck();
+    expect(output).toMatch(/FAIL breaking   info.version went back from 2.0.0 \(asyncapi.yaml at [0-9a-f]{12}, an earlier version of major 2, above the current major 1\) to 1.0.0/);
+    expect(code).toBe(1);
+  });
+
   it('fails in a shallow clone whose history stops inside the current major, saying how to fetch the rest', async () => {
     commitSpec(editedSpec(editDescription), 'description edited');
     const { code, output } = await contractCheckOf(shallowClone(1));

@@ -17,7 +17,13 @@ const change: ContractChange = {
 const files = emitSite(peerPrepModel, {
   topologySvg: '<svg id="stub"></svg>',
   history: [
-    { commit: 'abc1234', date: '2026-11-29', subject: 'display_name <required>', version: '2.0.0', changes: [change] },
+    {
+      commit: 'abc1234',
+      date: '2026-11-29',
+      subject: 'display_name <required>',
+      version: '2.0.0',
+      changes: [change, { ...change, kind: 'consumer-moved', consequences: ['binding user.events -> matching.user_events (user.deleted) is no longer in the contract'] }],
+    },
     { commit: 'def5678', date: '2026-11-28', subject: 'contract', version: '1.0.0', note: 'The contract as added.' },
   ],
 });
@@ -51,6 +57,7 @@ describe('emitSite', () => {
     expect(page('history.html')).toContain('display_name &lt;required&gt;');
     expect(page('history.html')).toContain('<td class="breaking">breaking</td>');
     expect(page('history.html')).toContain('The contract as added.');
+    expect(page('history.html')).toContain('<li>binding user.events -&gt; matching.user_events (user.deleted) is no longer in the contract</li>');
   });
 });
 

@@ -78,7 +78,7 @@ describe('emitServices', () => {
     const content = facade('user-service');
     expect(content).toContain("from '../../runtime/index.js';");
     expect(content).toContain("import type { UserCreated, UserDeleted, UserProfile, UserProfileRequest, UserUpdated } from '../payloads.js';");
-    expect(content).toContain("import { validateUserCreated, validateUserDeleted, validateUserProfile, validateUserProfileRequest, validateUserUpdated } from '../validators.js';");
+    expect(content).toContain("import { validateReceivedUserProfileRequest, validateUserCreated, validateUserDeleted, validateUserProfile, validateUserUpdated } from '../validators.js';");
   });
 
   it('documents every method from the contract: description, exchange, routing key, queue', () => {
@@ -142,10 +142,16 @@ describe('serviceDefinition', () => {
     ]);
   });
 
-  it('refers to validators by their generated names', () => {
-    const definition = serviceDefinition(peerPrepModel, service('user-service'));
-    expect(definition.publishers.map((publisher) => publisher.validate.text)).toEqual(['validateUserCreated', 'validateUserDeleted', 'validateUserUpdated']);
-    expect(definition.rpcServers.map((rpc) => [rpc.validateRequest.text, rpc.validateReply.text])).toEqual([['validateUserProfileRequest', 'validateUserProfile']]);
+  it('validates what a service sends strictly and what it receives as a tolerant reader', () => {
+    const user = serviceDefinition(peerPrepModel, service('user-service'));
+    expect(user.publishers.map((publisher) => publisher.validate.text)).toEqual(['validateUserCreated', 'validateUserDeleted', 'validateUserUpdated']);
+    expect(user.rpcServers.map((rpc) => [rpc.validateRequest.text, rpc.validateReply.text])).toEqual([['validateReceivedUserProfileRequest', 'validateUserProfile']]);
+    const matching = serviceDefinition(peerPrepModel, service('matching-service'));
+    expect(matching.consumers.map((consumer) => consumer.validate.text)).toContain('validateReceivedUserCreated');
+    expect(matching.rpcClients.find((rpc) => rpc.name === 'userProfileGet')).toMatchObject({
+      validateRequest: { text: 'validateUserProfileRequest' },
+      validateReply: { text: 'validateReceivedUserProfile' },
+    });
   });
 });
 

@@ -35,10 +35,10 @@ describe('emitValidators', () => {
     expect(files.map((file) => file.path)).toEqual(['validators.js', 'validators.d.ts']);
   });
 
-  it('declares one Validator per message, typed by the runtime seam', () => {
+  it('declares two Validators per message, strict for senders and tolerant for receivers, typed by the runtime seam', () => {
     expect(declarations).toContain("import type { Validator } from '../runtime/definition.js';");
     const declared = [...declarations.matchAll(/^export declare const (\w+): Validator;$/gm)].map((match) => match[1]);
-    expect(declared).toEqual(peerPrepModel.messages.map((message) => `validate${message.typeName}`));
+    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}`, `validateReceived${message.typeName}`]));
   });
 
   it('is ESM standalone code with its own require, and compiles no schema at start-up', () => {
@@ -77,5 +77,32 @@ describe('emitValidators', () => {
     const validate = validator(`validate${typeName}`);
     expect(validate(JSON.parse(JSON.stringify(payload)))).toBe(false);
     expect(validate.errors?.map((error) => error.keyword)).toContain(keyword);
+  });
+
+  describe('tolerant readers: what a service receives', () => {
+    const profile = { user_id: user.user_id, username: 'ada', profile_data: { skill_level: 'advanced' } };
+
+    it('ignores a property the schema does not declare, where the sender validator rejects it', () => {
+      const reply = { ...profile, nickname: 'countess' };
+      expect(validator('validateUserProfile')(reply)).toBe(false);
+      expect(validator('validateReceivedUserProfile')(reply)).toBe(true);
+      expect(validator('validateReceivedUserCreated')({ ...user, display_name: 'Ada' })).toBe(true);
+    });
+
+    it('leaves the payload as it came (ignored, not stripped)', () => {
+      const event = { ...user, display_name: 'Ada' };
+      validator('validateReceivedUserCreated')(event);
+      expect(event).toEqual({ ...user, display_name: 'Ada' });
+    });
+
+    it.each([
+      ['a missing field', 'UserCreated', { ...user, email: undefined, display_name: 'Ada' }, 'required'],
+      ['a bad uuid', 'UserCreated', { ...user, user_id: 'not-a-uuid', display_name: 'Ada' }, 'format'],
+      ['a wrong const', 'MatchFound', { event_type: 'match.lost' }, 'const'],
+    ])('still rejects %s', (_case, typeName, payload, keyword) => {
+      const validate = validator(`validateReceived${typeName}`);
+      expect(validate(JSON.parse(JSON.stringify(payload)))).toBe(false);
+      expect(validate.errors?.map((error) => error.keyword)).toContain(keyword);
+    });
   });
 });

@@ -133,6 +133,16 @@ const cases: BadCase[] = [
     patch(['      type: topic\n', `      type: topic\n      durabel: true ${MARK}\n`]),
     { code: 'unknown-key', message: 'unknown key "durabel" in exchange', hint: 'did you mean "durable"?' },
   ],
+  [
+    'exchange in a vhost the contract cannot choose',
+    patch(['      type: topic\n', `      type: topic\n      vhost: payments ${MARK}\n`]),
+    { code: 'unsupported-vhost', message: 'exchange "vhost" is "payments": a contract cannot choose the vhost', hint: 'remove the key, or write vhost: /' },
+  ],
+  [
+    'RPC queue in a vhost the contract cannot choose',
+    patch(['          name: thing.get\n', `          name: thing.get\n          vhost: payments ${MARK}\n`]),
+    { code: 'unsupported-vhost', message: 'queue binding "vhost" is "payments"' },
+  ],
 ];
 
 describe('loadModel reports extension problems at their line', () => {
