@@ -1,17 +1,21 @@
 /**
  * `npm run generate [-- --check] [--spec asyncapi.yaml] [--out generated]`
- * Exit codes: 0 done (or up to date), 1 invalid spec or stale output, 2 bad usage or a crash.
+ * Exit codes (docs/cli.md): 0 done (or up to date), 1 invalid spec or stale output, 2 bad usage, 3 an unexpected error.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../runtime/cli/run-cli.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { generate } from './generate.js';
 import { isUpToDate, type TreeDiff } from './write.js';
 
-const USAGE = `usage: npm run generate [-- [--check] [--spec <path>] [--out <dir>]]
+const HELP = `usage: npm run generate [-- [--check] [--spec <path>] [--out <dir>]]
+Generates typed facades, validators, topology and permissions from the contract.
   --spec   the AsyncAPI document (default asyncapi.yaml)
   --out    the output directory (default generated)
-  --check  write nothing; exit 1 naming every stale, missing or extra file`;
+  --check  write nothing; exit 1 naming every stale, missing or extra file
+environment: none
+exit codes: 0 done or up to date, 1 invalid spec or stale output, 2 bad usage, 3 an unexpected error`;
 
 function staleLines(diff: TreeDiff, outDir: string): string[] {
   const at = (path: string) => `${outDir}/${path}`;
@@ -33,15 +37,10 @@ async function main(argv: string[]): Promise<number> {
       spec: { type: 'string', default: 'asyncapi.yaml' },
       out: { type: 'string', default: 'generated' },
       check: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const started = performance.now();
   const outDir = relative(process.cwd(), values.out) || '.';
   const result = await generate({ specPath: values.spec, outDir: values.out, check: values.check });
@@ -67,13 +66,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usageError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
-    console.error(usageError ? `${error.message}\n${USAGE}` : error);
-    process.exitCode = 2;
-  },
-);
+runCli({ name: 'generate', help: HELP, main });

@@ -4,6 +4,7 @@
  * `RABBITMQ_MANAGEMENT_URL` (http://127.0.0.1:15672), `RABBITMQ_MANAGEMENT_USER` / `_PASSWORD`
  * (guest / guest), `RABBITMQ_VHOST` (/). Credentials are sent, never printed.
  */
+import { CliError, ExitCode } from '../../runtime/cli/run-cli.js';
 import type { BrokerObjects } from './broker-objects.js';
 
 export interface ManagementConfig {
@@ -50,9 +51,31 @@ async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | '
   const url = `${config.url}/api/${kind}/${encodeURIComponent(config.vhost)}`;
   const response = await fetch(url, {
     headers: { authorization: `Basic ${Buffer.from(`${config.user}:${config.password}`).toString('base64')}` },
+  }).catch((error: unknown) => {
+    throw new CliError(
+      `cannot reach the RabbitMQ management API at ${config.url} (${networkReason(error)})`,
+      'start RabbitMQ with its management plugin (bash scripts/ensure-broker.sh), or point RABBITMQ_MANAGEMENT_URL at it',
+      ExitCode.unavailable,
+    );
   });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw refusal(config, response.status, `GET ${url} answered ${response.status} ${response.statusText}`);
   return (await response.json()) as T[];
+}
+
+function refusal(config: ManagementConfig, status: number, answer: string): CliError {
+  if (status === 401) {
+    return new CliError(`the management API at ${config.url} refused user "${config.user}" (401)`, 'set RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD to a user with the management or monitoring tag', ExitCode.unavailable);
+  }
+  if (status === 404) {
+    return new CliError(`vhost "${config.vhost}" does not exist at ${config.url}`, 'name an existing vhost with --vhost or RABBITMQ_VHOST, or create it: npm run broker:provision -- --vhost <name>', ExitCode.unavailable);
+  }
+  return new CliError(`the management API ${answer}`, 'check the broker (its management UI at the same URL) and try again', ExitCode.unavailable);
+}
+
+/** `fetch failed` hides the reason in `cause`: ECONNREFUSED, ENOTFOUND... */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 export async function readBrokerObjects(config: ManagementConfig): Promise<BrokerObjects> {

@@ -1,0 +1,25 @@
+/** The broker connection of a command-line tool: the runtime's own (config, TLS, masking), quiet, and its failures told with a hint. */
+import { pino } from 'pino';
+import { resolveConfig } from '../config.js';
+import { ConnectionManager } from '../connection.js';
+import { MessagingError } from '../errors.js';
+import { CliError, ExitCode } from './run-cli.js';
+
+/** Connects to `RABBITMQ_URL` (TLS from `RABBITMQ_CA_FILE`...); retries quietly (LOG_LEVEL shows them) until `timeoutMs`. */
+export async function connectToBroker(name: string, timeoutMs: number): Promise<ConnectionManager> {
+  const config = resolveConfig(name, { connectTimeoutMs: timeoutMs });
+  const logger = pino({ level: process.env.LOG_LEVEL || 'silent' }, pino.destination(2));
+  const connection = new ConnectionManager(config, logger, async () => undefined);
+  await connection.start();
+  return connection;
+}
+
+/** The runtime's connection errors, told the way the user can act on them. */
+export function explainBrokerError(error: unknown): CliError | undefined {
+  if (!(error instanceof MessagingError)) return undefined;
+  const hint =
+    error.code === 'connect_timeout'
+      ? 'start RabbitMQ (bash scripts/ensure-broker.sh, or docker compose up -d rabbitmq) or point RABBITMQ_URL at it'
+      : 'check RABBITMQ_URL and the broker';
+  return new CliError(error.message, hint, ExitCode.unavailable);
+}
