@@ -93,7 +93,7 @@ describe('docs site in Chromium', () => {
     const { page, errors } = await open('topology.html', { width: 1280, height: 900 });
     const fontSizes = () =>
       page.locator('#diagram svg g.node text').evaluateAll((texts) =>
-        texts.map((text) => Number.parseFloat(text.getAttribute('font-size') ?? '0') * ((text as SVGGraphicsElement).getScreenCTM()?.a ?? 0)),
+        texts.map((text) => Number.parseFloat(text.getAttribute('font-size') ?? '0') * ((text as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0)),
       );
     const before = await fontSizes();
     expect(before.length).toBeGreaterThan(0);
