@@ -66,7 +66,7 @@ export function runCli(cli: Cli): void {
 
 /** Prints the failure (one line and a hint) and returns its exit code. */
 export function reportFailure(cli: Pick<Cli, 'name' | 'explain'>, error: unknown): number {
-  const known = error instanceof CliError ? error : (cli.explain?.(error) ?? fromParseArgs(error));
+  const known = error instanceof CliError ? error : (cli.explain?.(error) ?? fromParseArgs(error) ?? fromSystemError(error));
   if (process.env.DEBUG) console.error(error);
   if (known !== undefined) {
     console.error(`${cli.name}: ${oneLine(known.message)}\n  hint: ${known.hint}`);
@@ -80,6 +80,20 @@ export function reportFailure(cli: Pick<Cli, 'name' | 'explain'>, error: unknown
 function fromParseArgs(error: unknown): CliError | undefined {
   const isParseArgs = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
   return isParseArgs ? new UsageError(error.message) : undefined;
+}
+
+const SYSTEM_HINTS: Record<string, string> = {
+  EADDRINUSE: 'the port is taken: choose another (--port 0 picks a free one)',
+  EACCES: 'check the permissions of the file, directory or port',
+  ENOENT: 'check the path',
+  ENOSPC: 'the disk is full',
+};
+
+/** A refusal of the operating system (port taken, file missing...) is the environment, not a bug. */
+function fromSystemError(error: unknown): CliError | undefined {
+  const code = error instanceof Error && 'syscall' in error && 'code' in error ? String(error.code) : undefined;
+  const hint = code === undefined ? undefined : SYSTEM_HINTS[code];
+  return hint === undefined ? undefined : new CliError((error as Error).message, hint, ExitCode.unavailable);
 }
 
 function oneLine(text: string): string {
