@@ -14,24 +14,30 @@ export interface PathError {
 }
 
 export function withoutFollowOnErrors<T extends PathError>(errors: readonly T[], document: unknown): T[] {
-  const reaches = (from: T, to: T) => from !== to && containsPath(document, from.path, to.path);
+  const scopes = new Map(errors.map((error) => [error, scopeOf(document, error.path)]));
+  const reaches = (from: T, to: T) => from !== to && !samePath(from.path, to.path) && contains(scopes.get(from) ?? [], from.path, to.path);
   return errors.filter((error) => !errors.some((other) => reaches(error, other) && !reaches(other, error)));
 }
 
-/** Whether the node at `outer`, with local `$ref`s followed, contains (or is) the node at `inner`. */
-function containsPath(document: unknown, outer: JsonPath, inner: JsonPath): boolean {
-  const visited = new Set<string>();
-  const visit = (path: JsonPath): boolean => {
-    const key = path.join('\u0000');
-    if (visited.has(key)) return false;
-    visited.add(key);
-    if (isPrefix(path, inner) && path.length < inner.length) return true;
-    return refsUnder(valueAt(document, path)).some((target) => isPrefix(target, inner) || visit(target));
-  };
-  return sameTarget(outer, inner) ? false : visit(outer);
+/** The node at `path` and every node its local `$ref`s lead to, transitively: where its subtree really is. */
+function scopeOf(document: unknown, path: JsonPath): JsonPath[] {
+  const seen = new Map<string, JsonPath>();
+  const pending = [path];
+  for (let at = pending.pop(); at !== undefined; at = pending.pop()) {
+    const key = at.join('\u0000');
+    if (seen.has(key)) continue;
+    seen.set(key, at);
+    pending.push(...refsUnder(valueAt(document, at)));
+  }
+  return [...seen.values()];
 }
 
-function sameTarget(a: JsonPath, b: JsonPath): boolean {
+/** Whether `inner` lies in the scope of the node at `outer`: strictly below it, or at or below one of its `$ref` targets. */
+function contains(scope: readonly JsonPath[], outer: JsonPath, inner: JsonPath): boolean {
+  return scope.some((root) => isPrefix(root, inner) && (root !== outer || root.length < inner.length));
+}
+
+function samePath(a: JsonPath, b: JsonPath): boolean {
   return a.length === b.length && isPrefix(a, b);
 }
 
