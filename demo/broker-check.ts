@@ -1,6 +1,10 @@
-/** Fails fast, with the URL (password hidden) and how to start a broker, when RabbitMQ cannot be reached. */
+/**
+ * Fails fast, with the URL (password hidden) and what to do: a broker that refused the credentials
+ * or the vhost says so; one that cannot be reached gets the hint to start it.
+ */
 import { connect } from 'amqplib';
 import { maskUrl } from '../runtime/config.js';
+import { brokerRefusal } from '../runtime/broker-refusal.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
 
@@ -15,6 +19,8 @@ export async function assertBrokerReachable(url: string): Promise<void> {
     ]);
     await connection.close();
   } catch (error) {
+    const refusal = brokerRefusal(url, maskUrl(url), error);
+    if (refusal) throw refusal;
     throw new Error(
       [
         `Cannot reach RabbitMQ at ${maskUrl(url)} (${error instanceof Error ? error.message : String(error)}).`,

@@ -28,6 +28,11 @@ export class SessionClient {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
+  /** A binary frame, which the protocol does not allow (for tests of how it is refused). */
+  sendBinary(data: Buffer): void {
+    this.socket.send(data, { binary: true });
+  }
+
   /** The first frame of this type not taken yet (waiting for it if need be), taken off the list. */
   async next<K extends ServerFrame['type']>(type: K, timeoutMs?: number): Promise<Extract<ServerFrame, { type: K }>> {
     return poll(

@@ -2,7 +2,9 @@
  * A minimal client of RabbitMQ's management HTTP API for provisioning. The admin credentials come
  * from the environment; errors name the call and the broker's answer, never a credential.
  */
+import { managementRefusal } from '../generator/broker/management-refusal.js';
 import { CliError, ExitCode } from '../runtime/cli/run-cli.js';
+
 export interface ManagementConfig {
   /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
   baseUrl: string;
@@ -46,8 +48,10 @@ export class ManagementClient {
     });
     const text = await response.text();
     if (!response.ok) {
-      const hint = response.status === 401 ? `check ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}: an administrator of the broker` : 'the broker refused this step; its answer says why';
-      throw new CliError(`management API: ${method} ${path} answered ${response.status} ${text}`, hint, ExitCode.unavailable);
+      throw (
+        managementRefusal(response.status, this.config.baseUrl, this.config.user, `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`) ??
+        new CliError(`management API: ${method} ${path} answered ${response.status} ${text}`, 'the broker refused this step; its answer says why', ExitCode.unavailable)
+      );
     }
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }

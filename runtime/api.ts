@@ -93,6 +93,12 @@ export interface ConnectOptions {
   rpcTimeoutMs?: number;
   /** Bound on waiting for in-flight handlers and confirms in `close()`. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Largest message body this service sends or accepts, in bytes. A larger publish or RPC fails
+   * with `MessageTooLargeError`; a larger delivery is dead-lettered unparsed (`too_large`).
+   * Default 16 MiB.
+   */
+  maxMessageBytes?: number;
 }
 
 /** The untyped engine a generated facade wraps. */

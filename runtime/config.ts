@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, describe } from './errors.js';
 import { tlsSocketOptions } from './tls.js';
+import { HEADER_TABLE_LIMIT } from './wire-limits.js';
 
 export interface RuntimeConfig {
   /** The real URL, password included: hand it only to amqplib. */
@@ -21,13 +22,19 @@ export interface RuntimeConfig {
   shutdownTimeoutMs: number;
   /** How many operations may wait for the connection during an outage. */
   outageBufferLimit: number;
+  /** Largest message body sent or accepted; a larger one delivered is dead-lettered unparsed (`too_large`). */
+  maxMessageBytes: number;
 }
 
 const DEFAULT_URL = 'amqp://localhost:5672';
 const DEFAULT_HEARTBEAT_SECONDS = 15;
+/** A header table at amqplib's limit, with room for the other properties. */
+const MIN_FRAME_MAX = HEADER_TABLE_LIMIT + 4_096;
+/** RabbitMQ 4's default `max_message_size`: far above any contract payload, far below what would strain a consumer. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
-  const url = withHeartbeat(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
+  const url = checkedUrl(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
   const instanceId = options.instanceId ?? defaultInstanceId();
   const connectionName = `${service}@${instanceId}`;
   return {
@@ -46,32 +53,66 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
     rpcTimeoutMs: positive('rpcTimeoutMs', options.rpcTimeoutMs) ?? 5_000,
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs) ?? 10_000,
     outageBufferLimit: 10_000,
+    maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes) ?? DEFAULT_MAX_MESSAGE_BYTES,
   };
 }
 
-/** `amqp://user:<password>@host/vhost` -> `amqp://user:***@host/vhost`; anything unparsable is hidden whole. */
+/**
+ * Everything between `//` and the last `@`, found in the raw text: a URL parser would take a
+ * password holding `/`, `?` or `#` for the end of the host and show the rest as the path.
+ */
+const USERINFO = /^([a-z][a-z\d+.-]*:\/\/)(.*)@/is;
+/** Characters that end the user-info part of a URL: in a password they must be percent-encoded. */
+const ENDS_USERINFO = /[/?#]/;
+
+/**
+ * `amqp://user:<password>@host/vhost` -> `amqp://user:***@host/vhost`. When the credentials are
+ * not well formed (an unencoded `/` in the password, say) all of them are hidden:
+ * `amqp://***@host/vhost`.
+ */
 export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparsable RABBITMQ_URL>';
-  }
+  const match = USERINFO.exec(url);
+  if (!match) return url;
+  const [whole, scheme, userinfo] = match as unknown as [string, string, string];
+  const separator = userinfo.indexOf(':');
+  const masked = ENDS_USERINFO.test(userinfo) || userinfo.includes('@') ? '***' : separator < 0 ? userinfo : `${userinfo.slice(0, separator)}:***`;
+  return `${scheme}${masked}@${url.slice(whole.length)}`;
 }
 
-function withHeartbeat(url: string): string {
+/** The URL, checked, with the runtime's default heartbeat. */
+function checkedUrl(url: string): string {
+  const userinfo = USERINFO.exec(url)?.[2];
+  if (userinfo !== undefined && ENDS_USERINFO.test(userinfo)) {
+    const character = ENDS_USERINFO.exec(userinfo)?.[0];
+    throw new ConfigError(
+      `RABBITMQ_URL ${maskUrl(url)}: the user name or password holds "${character}", which ends the host part of a URL: percent-encode the password (encodeURIComponent: "/" is %2F, "?" is %3F, "#" is %23, "@" is %40)`,
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`RABBITMQ_URL is not a URL: ${maskUrl(url)}`);
+  } catch (error) {
+    throw new ConfigError(`RABBITMQ_URL is not a URL (${describe(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
   }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
     throw new ConfigError(`RABBITMQ_URL must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
+  checkFrameMax(parsed.searchParams.get('frameMax'), url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
+}
+
+/**
+ * amqplib sends a message's properties in one frame, and a header table may encode to 64 KiB: with
+ * a smaller frame the broker would close the whole connection on such a message. amqplib's default
+ * (131072, RabbitMQ's too) is right; a lower `frameMax` in the URL is refused.
+ */
+function checkFrameMax(value: string | null, url: string): void {
+  if (value === null) return;
+  const frameMax = Number(value);
+  if (!Number.isInteger(frameMax) || (frameMax !== 0 && frameMax < MIN_FRAME_MAX)) {
+    throw new ConfigError(`RABBITMQ_URL ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`);
+  }
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

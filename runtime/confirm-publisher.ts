@@ -12,6 +12,7 @@ import { ManagedChannel } from './managed-channel.js';
 import { InFlight } from './in-flight.js';
 import { Deadlines, Expiring } from './deadlines.js';
 import { ConnectionClosedError, OutageBufferFullError, PublishFailedError, PublishTimeoutError, UnroutableError } from './errors.js';
+import { encodeFailure } from './wire-limits.js';
 
 export interface OutgoingMessage {
   exchange: string;
@@ -49,7 +50,11 @@ export class ConfirmPublisher {
   );
   private closed = false;
 
-  constructor(connection: ConnectionManager, logger: Logger, private readonly bufferLimit: number) {
+  constructor(
+    connection: ConnectionManager,
+    logger: Logger,
+    private readonly bufferLimit: number,
+  ) {
     this.slot = new ManagedChannel(
       {
         name: 'publish',
@@ -96,14 +101,20 @@ export class ConfirmPublisher {
     if (!channel || this.awaitingDrain || this.waiting.size > 0 || !this.write(channel, pending)) this.park(pending);
   }
 
-  /** False if the channel turned out to be dead (amqplib has not told the slot yet). */
+  /**
+   * False if the channel turned out to be dead (amqplib has not told the slot yet). A message amqplib
+   * cannot encode would fail on any channel: it is failed here, alone, and the sends behind it go on.
+   */
   private write(channel: ConfirmChannel, pending: PendingSend): boolean {
     const { exchange, routingKey, content, properties } = pending.message;
     let writable: boolean;
     try {
       writable = channel.publish(exchange, routingKey, content, properties, (error: unknown) => this.onConfirm(pending, error));
-    } catch {
-      return false;
+    } catch (error) {
+      const unencodable = encodeFailure(destination(pending.message), properties.headers, error);
+      if (!unencodable) return false;
+      this.settle(pending, unencodable);
+      return true;
     }
     if (!writable) {
       this.awaitingDrain = true;
@@ -173,4 +184,8 @@ export class ConfirmPublisher {
     else pending.resolve();
     this.inFlight.leave();
   }
+}
+
+export function destination({ exchange, routingKey }: Pick<OutgoingMessage, 'exchange' | 'routingKey'>): string {
+  return `publish to "${exchange}" / "${routingKey}"`;
 }

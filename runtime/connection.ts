@@ -13,7 +13,16 @@ import { coalesceWrites } from './coalesced-writes.js';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from './config.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { ConfigError, ConnectTimeoutError, TlsVerificationError, TopologyConflictError, describe } from './errors.js';
+import {
+  ConfigError,
+  ConnectTimeoutError,
+  CredentialsRefusedError,
+  TlsVerificationError,
+  TopologyConflictError,
+  VhostRefusedError,
+  describe,
+} from './errors.js';
+import { brokerRefusal } from './broker-refusal.js';
 import { tlsFailureReason } from './tls.js';
 
 export type ConnectionSetup = (model: ChannelModel) => Promise<void>;
@@ -45,7 +54,7 @@ export class ConnectionManager {
         this.logger.info({ url: this.config.displayUrl, connection: this.config.connectionName }, 'connected to broker');
         return;
       } catch (error) {
-        if (error instanceof TopologyConflictError || error instanceof ConfigError || error instanceof TlsVerificationError || this.stopped) throw error;
+        if (isFinal(error) || this.stopped) throw error;
         const delay = backoffDelay(attempt);
         if (Date.now() + delay > deadline) {
           throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
@@ -76,7 +85,7 @@ export class ConnectionManager {
   private async open(): Promise<void> {
     const model = await connect(this.config.url, this.config.socketOptions).catch((error: unknown) => {
       const tlsFailure = tlsFailureReason(error);
-      throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : error;
+      throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : (brokerRefusal(this.config.url, this.config.displayUrl, error) ?? error);
     });
     if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
@@ -128,4 +137,15 @@ export class ConnectionManager {
       this.reconnecting = false;
     }
   }
+}
+
+/** Errors that the same attempt would meet again: reported at once, not retried until the connect timeout. */
+function isFinal(error: unknown): boolean {
+  return (
+    error instanceof TopologyConflictError ||
+    error instanceof ConfigError ||
+    error instanceof TlsVerificationError ||
+    error instanceof CredentialsRefusedError ||
+    error instanceof VhostRefusedError
+  );
 }

@@ -11,16 +11,17 @@ import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { ConsumeContext, EventHandler, RoutingParams } from './api.js';
 import type { ConsumerSpec } from './definition.js';
-import type { ConfirmPublisher } from './confirm-publisher.js';
+import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
-import { runInScope, scopeOf } from './message-scope.js';
+import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
-import { Header, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
+import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
+import { fitHeaders } from './wire-limits.js';
 import { sleep } from './backoff.js';
-import { ConfigError, describe, formatViolations } from './errors.js';
+import { ConfigError, UnroutableError, describe, formatViolations } from './errors.js';
 
 interface Route {
   spec: ConsumerSpec;
@@ -43,6 +44,10 @@ export interface ConsumerDeps {
   metrics: Metrics;
   logger: Logger;
   publishTimeoutMs: number;
+  /** A larger body is dead-lettered as it came, never decoded or parsed (unless the contract sets the consumer's own limit). */
+  maxMessageBytes: number;
+  /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
+  restoreQueue(queue: string): Promise<boolean>;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -81,6 +86,10 @@ class EventQueue implements InboundQueue {
     }
     const { route, params } = matched;
     const { spec } = route;
+    const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
+    if (message.content.length > maxMessageBytes) {
+      return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString('utf8'));
@@ -168,33 +177,40 @@ class EventQueue implements InboundQueue {
     if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
   }
 
-  /** Copies the message to `queue` (default exchange) with extra headers; acks the original once confirmed. */
+  /**
+   * Copies the message to `queue` (default exchange) with extra headers; acks the original once
+   * confirmed. A peer may send a header table larger than we can encode: the peer's largest headers
+   * are dropped then (ours and trace headers kept), and `x-trimmed-headers` says which.
+   */
   private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
     const { properties } = message;
+    const { headers, note } = fitHeaders(
+      {
+        ...withoutBrokerDeathHeaders(properties.headers ?? {}),
+        [Header.originalExchange]: origin.exchange,
+        [Header.originalRoutingKey]: origin.routingKey,
+        ...extraHeaders,
+      },
+      (name) => isRuntimeHeader(name) || isTraceHeader(name),
+      Header.trimmedHeaders,
+    );
+    if (note) this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId }, 'headers too large to republish: the largest dropped');
     try {
-      await this.deps.sender.send(
-        {
-          exchange: '',
-          routingKey: queue,
-          content: message.content,
-          properties: {
-            contentType: properties.contentType,
-            messageId: properties.messageId ?? randomUUID(),
-            correlationId: properties.correlationId,
-            timestamp: properties.timestamp,
-            type: properties.type,
-            persistent: true,
-            mandatory: true,
-            headers: {
-              ...withoutBrokerDeathHeaders(properties.headers ?? {}),
-              [Header.originalExchange]: origin.exchange,
-              [Header.originalRoutingKey]: origin.routingKey,
-              ...extraHeaders,
-            },
-          },
+      await this.sendRestoringQueue(queue, {
+        exchange: '',
+        routingKey: queue,
+        content: message.content,
+        properties: {
+          contentType: properties.contentType,
+          messageId: properties.messageId ?? randomUUID(),
+          correlationId: properties.correlationId,
+          timestamp: properties.timestamp,
+          type: properties.type,
+          persistent: true,
+          mandatory: true,
+          headers,
         },
-        this.deps.publishTimeoutMs,
-      );
+      });
     } catch (error) {
       this.deps.logger.error({ queue: this.queue, to: queue, err: describe(error) }, 'could not republish a failed message; handing it back to the broker');
       await sleep(REQUEUE_PAUSE_MS);
@@ -203,6 +219,17 @@ class EventQueue implements InboundQueue {
     }
     delivery.ack();
     return true;
+  }
+
+  /** Sends to `queue`; if it is gone (an operator deleted the dead-letter queue, say), declares it again from the topology and sends once more. */
+  private async sendRestoringQueue(queue: string, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.deps.sender.send(message, this.deps.publishTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof UnroutableError) || !(await this.deps.restoreQueue(queue))) throw error;
+      this.deps.logger.warn({ queue: this.queue, to: queue }, 'queue was missing: declared it again from the topology');
+      await this.deps.sender.send(message, this.deps.publishTimeoutMs);
+    }
   }
 }
 

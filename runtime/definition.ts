@@ -100,6 +100,8 @@ export interface ConsumerSpec extends EventRoute {
   deadLetterQueue?: string;
   /** Default prefetch from the contract; `ConnectOptions.prefetch` overrides it. */
   prefetch: number;
+  /** The largest body this consumer accepts, from the contract; unset: `ConnectOptions.maxMessageBytes`. */
+  maxMessageBytes?: number;
 }
 
 export interface RpcSpec {

@@ -35,6 +35,27 @@ export class TlsVerificationError extends MessagingError {
   }
 }
 
+/** The broker refused the user name or password (ACCESS_REFUSED). Final: not retried. */
+export class CredentialsRefusedError extends MessagingError {
+  /** `user` is undefined when the URL names none (amqplib then logs in as RabbitMQ's default account). */
+  constructor(readonly url: string, readonly user: string | undefined) {
+    super(
+      'credentials_refused',
+      `RabbitMQ at ${url} refused the login of ${user === undefined ? 'the default user (the URL names none)' : `user "${user}"`}: wrong user name or password. Hint: check the credentials in RABBITMQ_URL (special characters in the password percent-encoded); RabbitMQ's default account may log in from localhost only`,
+    );
+  }
+}
+
+/** The broker refused to open the vhost: it does not exist, or the user has no permissions on it. Final: not retried. */
+export class VhostRefusedError extends MessagingError {
+  constructor(readonly url: string, readonly user: string | undefined, readonly vhost: string) {
+    super(
+      'vhost_refused',
+      `RabbitMQ at ${url} refused to open vhost "${vhost}" for ${user === undefined ? 'the default user' : `user "${user}"`}: the vhost does not exist or the user has no permissions on it. Hint: create it and grant the user access (npm run broker:provision -- --vhost ${vhost}), or fix the vhost in RABBITMQ_URL (its path; %2F for "/")`,
+    );
+  }
+}
+
 /** An exchange this service only binds to does not exist, and its user may not declare it (only publishers may). */
 export class MissingExchangeError extends MessagingError {
   constructor(readonly exchange: string) {
@@ -112,6 +133,28 @@ export class PublishTimeoutError extends MessagingError {
 export class PublishFailedError extends MessagingError {
   constructor(readonly exchange: string, readonly routingKey: string, reason: string) {
     super('publish_failed', `publish to "${exchange}" / "${routingKey}" failed: ${reason}`);
+  }
+}
+
+/**
+ * A message is larger than can be sent: its header table over amqplib's encoding limit, or its body
+ * over `maxMessageBytes`. Nothing was sent; other sends are not affected.
+ */
+export class MessageTooLargeError extends MessagingError {
+  constructor(
+    readonly destination: string,
+    readonly part: 'headers' | 'body',
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super('message_too_large', `${destination}: the message's ${part} ${part === 'headers' ? 'encode to' : 'is'} ${bytes} bytes, ${bytes - limitBytes} over the limit of ${limitBytes}`);
+  }
+}
+
+/** amqplib cannot encode a message (a property too long, a header value AMQP has no type for). Nothing was sent. */
+export class MessageEncodeError extends MessagingError {
+  constructor(readonly destination: string, reason: string) {
+    super('message_encode', `${destination}: the message cannot be encoded: ${reason}`);
   }
 }
 

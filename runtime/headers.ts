@@ -13,7 +13,16 @@ export const Header = {
   deadLetteredBy: 'x-dead-lettered-by',
   deadLetteredAt: 'x-dead-lettered-at',
   rpcError: 'x-rpc-error',
+  /** Headers dropped because the republished message's header table would not encode, e.g. `big (70012 bytes)`. */
+  trimmedHeaders: 'x-trimmed-headers',
 } as const;
+
+const OUR_HEADERS: ReadonlySet<string> = new Set(Object.values(Header));
+
+/** Whether `name` is one of the runtime's own headers. */
+export function isRuntimeHeader(name: string): boolean {
+  return OUR_HEADERS.has(name);
+}
 
 /** What the consumer adds when it dead-letters a message (beside the original exchange and routing key it always carries). */
 export const DEAD_LETTER_HEADERS = [
@@ -28,7 +37,7 @@ export const DEAD_LETTER_HEADERS = [
 /** What the consumer writes when it dead-letters: a value for each of `DEAD_LETTER_HEADERS`, and nothing unlisted. */
 export type DeadLetterHeaders = Record<(typeof DEAD_LETTER_HEADERS)[number], unknown>;
 
-export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler';
+export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler' | 'too_large';
 
 /** Headers the broker adds when it dead-letters; dropped when we republish, our own headers count attempts. */
 const BROKER_DEATH_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];

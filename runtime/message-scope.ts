@@ -13,6 +13,13 @@ export interface MessageScope {
 /** W3C trace context and baggage; whatever tracing the services add will use these names. */
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
 
+/** W3C's limit for baggage, the largest of them: a peer's larger value is not passed on to every publish. */
+const MAX_TRACE_HEADER_LENGTH = 8_192;
+
+export function isTraceHeader(name: string): boolean {
+  return (TRACE_HEADERS as readonly string[]).includes(name);
+}
+
 const storage = new AsyncLocalStorage<MessageScope>();
 const NOTHING_TO_CARRY: MessageScope = Object.freeze({ correlationId: undefined, traceHeaders: Object.freeze({}) });
 
@@ -36,7 +43,7 @@ export function scopeOf(correlationId: string | undefined, headers: Record<strin
   let traceHeaders: Record<string, string> | undefined;
   for (const name of TRACE_HEADERS) {
     const value = headers[name];
-    if (typeof value === 'string') (traceHeaders ??= {})[name] = value;
+    if (typeof value === 'string' && value.length <= MAX_TRACE_HEADER_LENGTH) (traceHeaders ??= {})[name] = value;
   }
   if (correlationId === undefined && traceHeaders === undefined) return undefined;
   return { correlationId, traceHeaders: traceHeaders ?? {} };

@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { PublishOptions, RoutingParams } from './api.js';
 import type { PublisherSpec } from './definition.js';
-import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher.js';
+import { destination, type ConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
 import type { Metrics } from './metrics.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { currentScope } from './message-scope.js';
-import { UnknownOperationError, ValidationError } from './errors.js';
+import { MessageTooLargeError, UnknownOperationError, ValidationError } from './errors.js';
 
 interface Route {
   spec: PublisherSpec;
@@ -26,6 +26,7 @@ export class EventPublisher {
     private readonly sender: ConfirmPublisher,
     metrics: Metrics,
     private readonly defaultTimeoutMs: number,
+    private readonly maxMessageBytes: number,
   ) {
     for (const spec of specs) {
       const published = metrics.published.labels({ service, operation: spec.name });
@@ -42,7 +43,7 @@ export class EventPublisher {
     if (!route) return Promise.reject(new UnknownOperationError('publisher', name));
     let message: OutgoingMessage;
     try {
-      message = messageFor(route, params, payload, options);
+      message = messageFor(route, params, payload, options, this.maxMessageBytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -50,9 +51,13 @@ export class EventPublisher {
   }
 }
 
-function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions): OutgoingMessage {
+function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, maxMessageBytes: number): OutgoingMessage {
   if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
   const filledKey = routingKey.fill(params);
+  const content = Buffer.from(JSON.stringify(payload));
+  if (content.length > maxMessageBytes) {
+    throw new MessageTooLargeError(destination({ exchange: spec.exchange, routingKey: filledKey }), 'body', content.length, maxMessageBytes);
+  }
   const scope = currentScope();
   const properties: OutgoingMessage['properties'] = {
     contentType: 'application/json',
@@ -65,5 +70,5 @@ function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload:
   };
   // Most publishes carry no headers: no table to build for them.
   if (scope || options.headers) properties.headers = { ...scope?.traceHeaders, ...options.headers };
-  return { exchange: spec.exchange, routingKey: filledKey, content: Buffer.from(JSON.stringify(payload)), properties };
+  return { exchange: spec.exchange, routingKey: filledKey, content, properties };
 }

@@ -18,8 +18,10 @@ import { ManagedChannel } from './managed-channel.js';
 import { Deadlines, Expiring } from './deadlines.js';
 import { currentScope } from './message-scope.js';
 import { Header } from './headers.js';
+import { encodeFailure } from './wire-limits.js';
 import {
   ConnectionLostError,
+  MessageTooLargeError,
   MessagingError,
   NoRpcServerError,
   RpcRemoteError,
@@ -73,6 +75,7 @@ export class RpcClient {
     metrics: Metrics,
     private readonly defaultTimeoutMs: number,
     waiterLimit: number,
+    private readonly maxMessageBytes: number,
   ) {
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
     this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
@@ -130,6 +133,10 @@ export class RpcClient {
   }
 
   private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, remainingMs: number): Promise<unknown> {
+    const content = Buffer.from(JSON.stringify(request));
+    if (content.length > this.maxMessageBytes) {
+      return Promise.reject(new MessageTooLargeError(`RPC ${spec.name}`, 'body', content.length, this.maxMessageBytes));
+    }
     const correlationId = randomUUID();
     const reply = new Promise<unknown>((resolve, reject) => {
       const call = new PendingCall(correlationId, spec, timeoutMs, remainingMs, resolve, reject);
@@ -137,18 +144,20 @@ export class RpcClient {
       this.deadlines.track(call);
     });
     const scope = currentScope();
+    const headers = scope || options.headers ? { ...scope?.traceHeaders, ...options.headers } : undefined;
     try {
-      channel.sendToQueue(spec.queue, Buffer.from(JSON.stringify(request)), {
+      channel.sendToQueue(spec.queue, content, {
         correlationId,
         replyTo: DIRECT_REPLY_TO,
         contentType: 'application/json',
         mandatory: true,
         expiration: remainingMs,
-        ...(scope || options.headers ? { headers: { ...scope?.traceHeaders, ...options.headers } } : {}),
+        ...(headers && { headers }),
       });
-    } catch {
+    } catch (error) {
       this.settle(correlationId);
-      return Promise.reject(new ConnectionLostError(`RPC ${spec.name}`));
+      // A request amqplib cannot encode fails alone; a throw for any other reason means the channel died.
+      return Promise.reject(encodeFailure(`RPC ${spec.name}`, headers, error) ?? new ConnectionLostError(`RPC ${spec.name}`));
     }
     this.ensureServer(spec, correlationId);
     return reply;
@@ -159,6 +168,10 @@ export class RpcClient {
     const call = this.settle(message.properties.correlationId);
     if (!call) return; // late reply to a call that timed out
     this.serverSeenAt.set(call.spec.queue, Date.now());
+    if (message.content.length > this.maxMessageBytes) {
+      call.reject(new MessageTooLargeError(`RPC ${call.spec.name} reply`, 'body', message.content.length, this.maxMessageBytes));
+      return;
+    }
     try {
       call.resolve(decodeReply(call.spec, message));
     } catch (error) {

@@ -13,13 +13,14 @@ import type { Metrics, OperationMetrics } from './metrics.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
-import { ConfigError, MessagingError, describe, formatViolations } from './errors.js';
+import { ConfigError, MessageTooLargeError, MessagingError, describe, formatViolations } from './errors.js';
 
 export interface RpcServerDeps {
   service: string;
   prefetchOverride: number | undefined;
   metrics: Metrics;
   logger: Logger;
+  maxMessageBytes: number;
 }
 
 const DEFAULT_RPC_PREFETCH = 10;
@@ -68,6 +69,10 @@ class RpcQueue implements InboundQueue {
 
   /** The validated request and its context; throws a `RequestFailure` for a request no handler should see. */
   private requestOf(message: ConsumeMessage): { request: unknown; context: RpcContext } {
+    const { maxMessageBytes } = this.deps;
+    if (message.content.length > maxMessageBytes) {
+      throw new RequestFailure('message_too_large', new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes).message);
+    }
     let request: unknown;
     try {
       request = JSON.parse(message.content.toString('utf8'));
@@ -128,11 +133,20 @@ class RpcQueue implements InboundQueue {
   }
 
   private reply(channel: Channel, replyTo: string, correlationId: unknown, body: unknown, failed: boolean): void {
+    let content = Buffer.from(JSON.stringify(body));
+    let isError = failed;
+    if (content.length > this.deps.maxMessageBytes) {
+      // Sent, the broker could refuse it and close the channel every request of this server is consumed on.
+      const tooLarge = new MessageTooLargeError(`RPC ${this.spec.name} reply`, 'body', content.length, this.deps.maxMessageBytes);
+      this.deps.logger.error({ rpc: this.spec.name, err: tooLarge.message }, 'RPC reply too large: answering with an error');
+      content = Buffer.from(JSON.stringify({ error: tooLarge.message, error_code: tooLarge.code }));
+      isError = true;
+    }
     try {
-      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(body)), {
+      channel.sendToQueue(replyTo, content, {
         correlationId: typeof correlationId === 'string' ? correlationId : undefined,
         contentType: 'application/json',
-        ...(failed && { headers: { [Header.rpcError]: true } }),
+        ...(isError && { headers: { [Header.rpcError]: true } }),
       });
     } catch (error) {
       // The channel died: the unacked request will be redelivered and answered then.

@@ -5,7 +5,7 @@ import { resolveConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { ConnectionManager } from './connection.js';
-import { QueueNames, declareTopology } from './topology.js';
+import { QueueNames, declareTopology, redeclareQueue } from './topology.js';
 import { ConfirmPublisher } from './confirm-publisher.js';
 import { EventPublisher } from './publisher.js';
 import { InboundChannel } from './inbound.js';
@@ -23,8 +23,8 @@ export const connectService: ConnectService = async (definition, handlers, optio
 
   const connection = new ConnectionManager(config, logger, (model) => setup(model));
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
-  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs);
-  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit);
+  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes);
+  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes);
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -61,8 +61,14 @@ export const connectService: ConnectService = async (definition, handlers, optio
         metrics,
         logger,
         publishTimeoutMs: config.publishTimeoutMs,
+        maxMessageBytes: config.maxMessageBytes,
+        restoreQueue: async (queue) => {
+          // The publish channel's connection: the one the republish that found the queue missing went out on.
+          const model = sender.slot.model;
+          return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
+        },
       }),
-      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger }),
+      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
     ],
     connection,
     logger,

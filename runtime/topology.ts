@@ -51,6 +51,25 @@ export async function declareTopology(model: ChannelModel, topology: Topology, n
   }
 }
 
+/**
+ * Declares one queue of the topology again, with its bindings: one an operator deleted while we
+ * run. False if `queueName` (its name on the broker) is not in the topology.
+ */
+export async function redeclareQueue(model: ChannelModel, topology: Topology, names: QueueNames, queueName: string): Promise<boolean> {
+  const queue = topology.queues.find((candidate) => names.resolve(candidate.name) === queueName);
+  if (!queue) return false;
+  const channel = await openDeclarationChannel(model);
+  try {
+    await declare('queue', queueName, describeQueue(queue), () => assertQueue(channel, queueName, queue));
+    for (const binding of topology.bindings.filter((candidate) => candidate.queue === queue.name)) {
+      await channel.bindQueue(queueName, binding.exchange, binding.pattern);
+    }
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+  return true;
+}
+
 async function openDeclarationChannel(model: ChannelModel): Promise<Channel> {
   const channel = await model.createChannel();
   channel.on('error', () => undefined);

@@ -6,7 +6,8 @@
 #   bash scripts/cluster.sh status       which nodes run, and the cluster as c1 (or the first up) sees it
 #   bash scripts/cluster.sh kill N       SIGKILL node N's Erlang VM (a crash, not a shutdown)
 #   bash scripts/cluster.sh restart N    start node N again (it rejoins the cluster from its data)
-#   bash scripts/cluster.sh urls         the AMQP URLs, comma-separated (RABBITMQ_URL for a service)
+#   bash scripts/cluster.sh urls         the AMQP URLs, comma-separated (RABBITMQ_URL for a service; no
+#                                        credentials in them: amqplib then logs in as the local guest)
 #
 # Node N: AMQP 127.0.0.1:570N, management API 127.0.0.1:1570N, Erlang distribution 2570N. Each node
 # has its own config, data, log and pid paths under $PEERPREP_CLUSTER_DIR (default
@@ -26,7 +27,7 @@ dist_port() { echo $((25700 + $1)); }
 pid_file() { echo "$DIR/c$1/rabbitmq.pid"; }
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-2}"
 }
 
@@ -184,7 +185,7 @@ cmd_restart() {
 
 cmd_urls() {
   local urls=()
-  for n in "${NODES[@]}"; do urls+=("amqp://guest:guest@127.0.0.1:$(amqp_port "$n")"); done
+  for n in "${NODES[@]}"; do urls+=("amqp://127.0.0.1:$(amqp_port "$n")"); done
   (IFS=,; echo "${urls[*]}")
 }
 

@@ -6,6 +6,7 @@
  */
 import { CliError, ExitCode } from '../../runtime/cli/run-cli.js';
 import type { BrokerObjects } from './broker-objects.js';
+import { managementRefusal } from './management-refusal.js';
 
 export interface ManagementConfig {
   /** Base URL without credentials: `http://127.0.0.1:15672`. */
@@ -63,9 +64,9 @@ async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | '
 }
 
 function refusal(config: ManagementConfig, status: number, answer: string): CliError {
-  if (status === 401) {
-    return new CliError(`the management API at ${config.url} refused user "${config.user}" (401)`, 'set RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD to a user with the management or monitoring tag', ExitCode.unavailable);
-  }
+  const refused = managementRefusal(status, config.url, config.user, 'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD');
+  if (refused !== undefined) return refused;
+  // Every vhost-scoped listing answers 404 for a vhost that does not exist.
   if (status === 404) {
     return new CliError(`vhost "${config.vhost}" does not exist at ${config.url}`, 'name an existing vhost with --vhost or RABBITMQ_VHOST, or create it: npm run broker:provision -- --vhost <name>', ExitCode.unavailable);
   }

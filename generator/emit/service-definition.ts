@@ -86,6 +86,7 @@ function consumerSpec(index: ModelIndex, subscription: Subscription): Emitted<Co
     },
     deadLetterQueue: queue.deadLetterQueue,
     prefetch: queue.prefetch,
+    maxMessageBytes: queue.maxMessageBytes,
   };
 }
 

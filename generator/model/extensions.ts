@@ -25,6 +25,8 @@ export interface QueueOptions {
   retry: RetryOptions;
   deadLetter: boolean;
   prefetch: number;
+  /** Largest body the consumer accepts; unset: the runtime's `maxMessageBytes`. */
+  maxMessageBytes?: number;
 }
 
 export interface ExchangeOptions {
@@ -48,7 +50,7 @@ export interface ServiceDeclaration {
 
 export const DEFAULT_PREFETCH = 10;
 const NO_RETRY: RetryOptions = { attempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
-const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch'] as const;
+const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch', 'maxMessageBytes'] as const;
 const RETRY_KEYS = ['attempts', 'initialDelayMs', 'multiplier', 'maxDelayMs'] as const;
 const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as const;
 const RPC_QUEUE_KEYS = ['name', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
@@ -64,6 +66,7 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
   const durable = reader.boolean('durable');
   const deadLetter = reader.boolean('deadLetter');
   const prefetch = reader.integer('prefetch', 1) ?? DEFAULT_PREFETCH;
+  const maxMessageBytes = reader.integer('maxMessageBytes', 1);
   const retry = reader.has('retry') ? readRetryOptions(reader.raw('retry'), [...path, 'retry'], problems) : NO_RETRY;
 
   if (exclusive) {
@@ -82,6 +85,7 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
     retry,
     deadLetter: deadLetter ?? !exclusive,
     prefetch,
+    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
   };
 }
 

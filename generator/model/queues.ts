@@ -24,6 +24,7 @@ export function consumerQueues(options: QueueOptions, owner: string): Queue[] {
     ...(retry.maxAttempts > 1 ? { retry, retryQueues } : {}),
     ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
     prefetch: options.prefetch,
+    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     owner,
   };
   const delayQueues = [...new Set(retry.delaysMs)].map((delayMs) =>

@@ -53,6 +53,8 @@ export interface Queue {
   deadLetterQueue?: string;
   /** Consumer queues only: names of its retry delay queues, in attempt order. */
   retryQueues?: string[];
+  /** Consumer queues only: the largest body its consumers accept, when the contract says. */
+  maxMessageBytes?: number;
   prefetch: number;
   /** The service that declares and reads it. */
   owner: string;

@@ -17,9 +17,12 @@ export async function connectToBroker(name: string, timeoutMs: number): Promise<
 /** The runtime's connection errors, told the way the user can act on them. */
 export function explainBrokerError(error: unknown): CliError | undefined {
   if (!(error instanceof MessagingError)) return undefined;
+  // Errors that know what to do say it in their message, after "Hint:" (a refused login or vhost).
+  const [message, ownHint] = error.message.split(/\.? Hint: /, 2) as [string, string | undefined];
   const hint =
-    error.code === 'connect_timeout'
+    ownHint ??
+    (error.code === 'connect_timeout'
       ? 'start RabbitMQ (bash scripts/ensure-broker.sh, or docker compose up -d rabbitmq) or point RABBITMQ_URL at it'
-      : 'check RABBITMQ_URL and the broker';
-  return new CliError(error.message, hint, ExitCode.unavailable);
+      : 'check RABBITMQ_URL and the broker');
+  return new CliError(message, hint, ExitCode.unavailable);
 }

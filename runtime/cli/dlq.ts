@@ -12,7 +12,7 @@ import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
 import { CliError, runCli, UsageError } from './run-cli.js';
 
-const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey];
+const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.trimmedHeaders];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;

@@ -1,22 +1,21 @@
 /**
  * The HTTP side every service shares: fastify with its request logging on the service's logger,
  * `/health`, `/metrics` (the bus's prom-client registry), and one error format for every failure:
- * `{ statusCode, error, message }`, where a 4xx message says exactly what was wrong.
+ * `{ statusCode, error, message }`, where a 4xx message says exactly what was wrong. Input is
+ * validated, never coerced (validation.ts).
  */
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { MessagingError, type ServiceConnection } from '../../runtime/index.js';
 import { HttpError } from './errors.js';
+import { validateRequests } from './validation.js';
 import type { ServiceContext } from './service.js';
 
 /** The service's HTTP app, logging with its logger and serving its bus's metrics. */
 export function createHttpApp({ logger, config }: ServiceContext, { instanceId, metrics }: Pick<ServiceConnection, 'instanceId' | 'metrics'>): FastifyInstance {
   const { service } = config;
-  const app: FastifyInstance = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    // Unknown fields are an error, not silently stripped: a typo should not pass unnoticed.
-    ajv: { customOptions: { removeAdditional: false } },
-  });
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  validateRequests(app);
   app.setErrorHandler((error, request, reply) => {
     const statusCode = statusOf(error);
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');

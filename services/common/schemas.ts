@@ -2,13 +2,18 @@
  * JSON-schema pieces for HTTP requests, as strict as the contract's schemas for the same fields,
  * so a request fastify accepts makes an event the contract accepts.
  */
+/** A string other users will see: no control or invisible formatting characters (validation.ts). */
+export function text(minLength: number, maxLength: number) {
+  return { type: 'string', minLength, maxLength, plainText: true } as const;
+}
+
 export const uuid = { type: 'string', format: 'uuid' } as const;
 
 export const difficulty = { type: 'string', enum: ['easy', 'medium', 'hard'] } as const;
 
 export const topics = {
   type: 'array',
-  items: { type: 'string', minLength: 1, maxLength: 50 },
+  items: text(1, 50),
   minItems: 1,
   maxItems: 10,
   uniqueItems: true,

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { closeOnSignals } from '../../runtime/index.js';
+import { MessagingError, closeOnSignals } from '../../runtime/index.js';
 import { readServiceConfig, type ServiceConfig } from './config.js';
 import { createRootLogger, serviceLogger } from './logger.js';
 
@@ -46,7 +46,9 @@ export function runService(service: string, defaultPort: number, start: (context
       closeOnSignals({ close: () => closeInOrder(logger, [{ name: 'http server', close: () => http.close() }, ...closers]) });
     })
     .catch((error: unknown) => {
-      logger.fatal({ err: error }, 'could not start');
+      // The runtime's own errors say what is wrong and what to do: one line, no stack trace.
+      if (error instanceof MessagingError) logger.fatal({ code: error.code }, `could not start: ${error.message}`);
+      else logger.fatal({ err: error }, 'could not start');
       process.exit(1);
     });
 }

@@ -1,13 +1,13 @@
 /** question-service's HTTP API: browse the bank. */
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../common/errors.js';
-import { difficulty, idParams } from '../common/schemas.js';
+import { difficulty, idParams, text } from '../common/schemas.js';
 import { filterQuestions, type Question, type QuestionFilter } from './bank.js';
 
 export function registerQuestionRoutes(app: FastifyInstance, questions: readonly Question[]): void {
   app.get<{ Querystring: QuestionFilter }>(
     '/questions',
-    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { difficulty, topic: { type: 'string', minLength: 1, maxLength: 50 } } } } },
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { difficulty, topic: text(1, 50) } } } },
     async (request) => filterQuestions(questions, request.query),
   );
 

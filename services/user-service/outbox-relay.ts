@@ -7,7 +7,7 @@
  * aside with the reason instead of blocking every event behind it.
  */
 import type { Logger } from 'pino';
-import { describe, ValidationError } from '../../runtime/index.js';
+import { describe, MessageEncodeError, MessageTooLargeError, ValidationError } from '../../runtime/index.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 
 export type PublishEntry = (entry: OutboxEntry) => Promise<void>;
@@ -58,8 +58,8 @@ export class OutboxRelay {
       try {
         await this.publish(entry);
       } catch (error) {
-        if (error instanceof ValidationError) {
-          this.logger.error({ event: entry.event, messageId: entry.messageId, err: error.message }, 'outbox entry no longer fits the contract: set aside in outbox_rejected');
+        if (neverPublishable(error)) {
+          this.logger.error({ event: entry.event, messageId: entry.messageId, err: error.message }, 'outbox entry can never be published (it no longer fits the contract, or is too large to send): set aside in outbox_rejected');
           this.outbox.setAside(entry.seq, error.message);
           continue;
         }
@@ -80,4 +80,9 @@ export class OutboxRelay {
       this.kick();
     }, delayMs);
   }
+}
+
+/** Failures that retrying cannot cure: left at the head, such an entry would hold back every event behind it. */
+function neverPublishable(error: unknown): error is Error {
+  return error instanceof ValidationError || error instanceof MessageTooLargeError || error instanceof MessageEncodeError;
 }

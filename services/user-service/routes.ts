@@ -1,16 +1,16 @@
 /** user-service's HTTP API: create, read, update and delete users. */
 import type { FastifyInstance } from 'fastify';
-import { idParams } from '../common/schemas.js';
+import { idParams, text } from '../common/schemas.js';
 import type { NewUser, UserChanges, UserStore } from './users.js';
 
-const username = { type: 'string', minLength: 3, maxLength: 32 } as const;
+const username = text(3, 32);
 const email = { type: 'string', format: 'email', maxLength: 254 } as const;
 const profileData = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    display_name: { type: 'string', maxLength: 100 },
-    preferred_language: { type: 'string', maxLength: 50 },
+    display_name: text(0, 100),
+    preferred_language: text(0, 50),
     skill_level: { type: 'string', enum: ['beginner', 'intermediate', 'advanced'] },
   },
 } as const;

@@ -13,8 +13,8 @@ import { poll } from '../../demo/poll.js';
 import { SessionClient, WebSocketRefused } from '../../demo/session-client.js';
 import type { User } from '../../services/user-service/users.js';
 import { createTestVhost, type TestVhost } from '../support/broker.js';
+import { publishRawMatchFound } from '../support/raw-match-found.js';
 
-const TWO_SUM = '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10';
 const EXCHANGES = ['user.events', 'matching.events', 'collaboration.events'];
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -35,16 +35,8 @@ describe('bad requests to every service', () => {
     for (const exchange of EXCHANGES) await channel.bindQueue(queue, exchange, '#');
     await channel.consume(queue, (message) => message && tapped.push(message), { noAck: true });
 
-    // A session to send bad frames to, opened the way a Python matching-service would: a raw match.found.
-    const matchFound = {
-      event_type: 'match.found',
-      version: 1,
-      occurred_at: new Date().toISOString(),
-      session_id: session.id,
-      question: { id: TWO_SUM, difficulty: 'medium', topics: ['arrays', 'hashing'], title: 'Two Sum' },
-      users: session.users.map((user_id) => ({ user_id })),
-    };
-    channel.publish('matching.events', 'match.found', Buffer.from(JSON.stringify(matchFound)), { contentType: 'application/json' });
+    // A session to send bad frames to, opened by a raw match.found.
+    publishRawMatchFound(channel, session.id, session.users);
     await poll(() => (tapped.some((message) => message.fields.routingKey === `session.${session.id}.started`) ? true : undefined), 'the session to start');
     tapped.length = 0;
   }, 120_000);

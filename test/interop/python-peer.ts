@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS_DIR = fileURLToPath(new URL('./python/', import.meta.url));
 
-export type PythonScript = 'publish' | 'consume' | 'rpc_call' | 'rpc_server';
+export type PythonScript = 'publish' | 'publish_headers' | 'consume' | 'rpc_call' | 'rpc_server';
 
 export interface PythonPeer {
   /** Resolves when the script writes `ready` on stderr; rejects if it exits before. */

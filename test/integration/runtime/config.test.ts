@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createTestVhost, type TestVhost } from '../../support/broker.js';
-import { ConfigError, ConnectTimeoutError, connectService } from '../../../runtime/index.js';
+import { ConfigError, ConnectTimeoutError, CredentialsRefusedError, VhostRefusedError, connectService } from '../../../runtime/index.js';
 import { pricingClientDefinition } from './_fixtures.js';
 
 const SECRET = 'hunter2-Secret';
@@ -40,13 +40,25 @@ describe('connection configuration', () => {
     expect([String((error as Error).message), ...lines].join('\n')).not.toContain(SECRET);
   });
 
-  it('does not leak the password when the broker refuses the credentials', async () => {
+  it('reports refused credentials as such, at once (not retried), never showing the password', async () => {
     const { logger, lines } = capturingLogger();
     const url = vhost.url.replace(/:[^:@/]+@/, `:${SECRET}@`);
-    const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 600 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectTimeoutError);
-    expect((error as Error).message).toMatch(/ACCESS_REFUSED/);
+    const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsRefusedError);
+    expect(error).toMatchObject({ code: 'credentials_refused', user: vhost.user });
+    expect((error as Error).message).toContain(`refused the login of user "${vhost.user}": wrong user name or password. Hint:`);
+    expect(lines.some((line) => line.includes('retrying'))).toBe(false);
     expect([String((error as Error).message), ...lines].join('\n')).not.toContain(SECRET);
+  });
+
+  it('reports a vhost that does not exist as such, at once (not retried)', async () => {
+    const { logger, lines } = capturingLogger();
+    const url = vhost.url.replace(/\/[^/]+$/, '/no-such-vhost');
+    const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VhostRefusedError);
+    expect(error).toMatchObject({ code: 'vhost_refused', vhost: 'no-such-vhost', user: vhost.user });
+    expect((error as Error).message).not.toContain('ConnectionOpenOk');
+    expect(lines.some((line) => line.includes('retrying'))).toBe(false);
   });
 
   it('rejects a URL that is not amqp:// or amqps://', async () => {

@@ -11,6 +11,7 @@ import { RpcTimeoutError } from '../../../runtime/index.js';
 import { RpcClient } from '../../../runtime/rpc-client.js';
 import { Metrics } from '../../../runtime/metrics.js';
 import type { ConnectionManager } from '../../../runtime/connection.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../runtime/config.js';
 import { RPC_QUEUE, deferred, quoteRpc } from './_fixtures.js';
 
 const TIMEOUT_MS = 1_000;
@@ -42,7 +43,7 @@ afterAll(async () => {
 it('times out at the deadline counted from the call, however long the call waited for a channel', async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
   // No reconnects happen here, so the connection manager is never asked.
-  const client = new RpcClient('checkout', [quoteRpc], undefined as unknown as ConnectionManager, testLogger(), new Metrics(), TIMEOUT_MS, 10);
+  const client = new RpcClient('checkout', [quoteRpc], undefined as unknown as ConnectionManager, testLogger(), new Metrics(), TIMEOUT_MS, 10, DEFAULT_MAX_MESSAGE_BYTES);
   let outcome: unknown;
   void client.call('quotePrice', { sku: 'a' }, { timeoutMs: TIMEOUT_MS }).catch((error: unknown) => (outcome = error));
 

@@ -74,6 +74,11 @@ const cases: BadCase[] = [
     { code: 'invalid-value', message: 'x-queue "durable" must be true or false, got "yes please"' },
   ],
   [
+    'x-queue with a maxMessageBytes below 1',
+    patch(['      name: sub.things\n', `      name: sub.things\n      maxMessageBytes: 0 ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-queue "maxMessageBytes" must be an integer >= 1, got 0' },
+  ],
+  [
     'x-queue with an unknown queue type',
     patch(['      name: sub.things\n', `      name: sub.things\n      type: quorom ${MARK}\n`]),
     { code: 'invalid-value', message: 'x-queue "type" must be one of "classic", "quorum"', hint: 'did you mean "quorum"?' },

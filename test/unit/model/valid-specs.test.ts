@@ -47,9 +47,9 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     () => loadModel(fixture('quorum-dlq')),
     (model) => {
       const billing = model.queues.find((q) => q.name === 'billing.orders');
-      expect([billing?.arguments, billing?.prefetch, billing?.retry?.delaysMs, billing?.deadLetterQueue]).toEqual([{ 'x-queue-type': 'quorum' }, 20, [2000, 4000, 5000], 'billing.orders.dlq']);
+      expect([billing?.arguments, billing?.prefetch, billing?.retry?.delaysMs, billing?.deadLetterQueue, billing?.maxMessageBytes]).toEqual([{ 'x-queue-type': 'quorum' }, 20, [2000, 4000, 5000], 'billing.orders.dlq', 1048576]);
       const cancellations = model.queues.find((q) => q.name === 'billing.cancellations');
-      expect([cancellations?.deadLetterQueue, cancellations?.retry]).toEqual([undefined, undefined]);
+      expect([cancellations?.deadLetterQueue, cancellations?.retry, cancellations?.maxMessageBytes]).toEqual([undefined, undefined, undefined]);
       expect(model.queues.find((q) => q.name === 'dashboard.orders')?.perInstance).toBe(true);
       expect(model.services.find((s) => s.name === 'order-service')?.publishes.map((p) => [p.methodName, p.mandatory, p.persistent])).toEqual([['orderCancelled', false, false], ['orderPlaced', true, true]]);
     },

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../runtime/index.js';
+import { MessageTooLargeError, ValidationError } from '../../../runtime/index.js';
 import { OUTBOX_SCHEMA, Outbox, type OutboxEntry } from '../../../services/user-service/outbox.js';
 import { OutboxRelay } from '../../../services/user-service/outbox-relay.js';
 
@@ -42,5 +42,20 @@ describe('OutboxRelay', () => {
     expect(published).toEqual([{ username: 'ada' }, { username: 'alan' }]);
     const rejected = db.prepare('SELECT event, payload, reason FROM outbox_rejected').all();
     expect(rejected).toEqual([{ event: 'userCreated', payload: '{"username":"x"}', reason: 'UserCreated is invalid: /username must NOT have fewer than 3 characters' }]);
+  });
+
+  it('sets aside an entry too large to send, and publishes the ones behind it', async () => {
+    const { outbox, db } = outboxWith(['ada', 'huge', 'alan']);
+    const published: unknown[] = [];
+    const publish = async (entry: OutboxEntry) => {
+      if ((entry.payload as { username: string }).username === 'huge') throw new MessageTooLargeError('publish to "user.events" / "user.created"', 'headers', 70_000, 65_536);
+      published.push(entry.payload);
+    };
+    const relay = new OutboxRelay(outbox, publish, pino({ level: 'silent' }));
+    await drained(relay, outbox);
+    expect(published).toEqual([{ username: 'ada' }, { username: 'alan' }]);
+    expect(db.prepare('SELECT reason FROM outbox_rejected').all()).toEqual([
+      { reason: 'publish to "user.events" / "user.created": the message\'s headers encode to 70000 bytes, 4464 over the limit of 65536' },
+    ]);
   });
 });

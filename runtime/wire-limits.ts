@@ -1,0 +1,86 @@
+/**
+ * What amqplib can put on the wire, measured with amqplib's own encoder. amqplib 2.x encodes a
+ * message's header table into a fixed 64 KiB buffer and throws past it, before writing anything
+ * and before it counts the message for publisher confirms: a failed encode leaves the channel and
+ * its confirm bookkeeping as they were, so one message that cannot be encoded fails alone.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { MessageEncodeError, MessageTooLargeError, type MessagingError } from './errors.js';
+
+/** The most a message's header table may encode to (amqplib's encoding buffer). */
+export const HEADER_TABLE_LIMIT = 65_536;
+
+type EncodeTable = (buffer: Buffer, table: Record<string, unknown>, offset: number) => number;
+
+// amqplib does not export its codec; measuring with the encoder that will send the headers is the only exact measure.
+const require = createRequire(import.meta.url);
+const { encodeTable } = require(join(dirname(require.resolve('amqplib')), 'lib', 'codec.js')) as { encodeTable: EncodeTable };
+
+/** amqplib's message when a table outgrows its encoding buffer. */
+const TABLE_OVERFLOW = /exceeds the \d+ byte encoding buffer/;
+
+let scratch = Buffer.alloc(2 * HEADER_TABLE_LIMIT);
+
+/** Bytes `table` encodes to, its 4-byte length included. Throws what amqplib throws for a value it cannot encode. */
+export function encodedTableSize(table: Record<string, unknown>): number {
+  for (;;) {
+    try {
+      return encodeTable(scratch, table, 0);
+    } catch (error) {
+      // A peer's table is bounded by the broker's frame_max, ours by what we put in: growing ends.
+      if (!(error instanceof RangeError && TABLE_OVERFLOW.test(error.message))) throw error;
+      scratch = Buffer.alloc(scratch.length * 2);
+    }
+  }
+}
+
+/** Bytes each header adds to its table (name and typed value). */
+function entrySize(name: string, value: unknown): number {
+  return encodedTableSize({ [name]: value }) - 4;
+}
+
+/** Room kept for the note of what was dropped: ten header names of up to 255 bytes, their sizes, and a count. */
+const NOTE_RESERVE = 4_096;
+const NOTE_NAMES = 10;
+
+/**
+ * `headers` cut to fit `HEADER_TABLE_LIMIT`: the largest headers that `keep` does not protect go
+ * first, then, if that is not enough, the largest protected ones. What went is said in the header
+ * `noteName` (`big (70012 bytes), other (1200 bytes)`), which is returned too.
+ */
+export function fitHeaders(headers: Record<string, unknown>, keep: (name: string) => boolean, noteName: string): { headers: Record<string, unknown>; note?: string } {
+  let size = encodedTableSize(headers);
+  if (size <= HEADER_TABLE_LIMIT) return { headers };
+  const budget = HEADER_TABLE_LIMIT - NOTE_RESERVE;
+  const entries = Object.entries(headers)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ({ name, bytes: entrySize(name, value), kept: keep(name) }))
+    // Unprotected before protected, each largest first.
+    .sort((a, b) => Number(a.kept) - Number(b.kept) || b.bytes - a.bytes);
+  const fitted = { ...headers };
+  const dropped: string[] = [];
+  for (const { name, bytes } of entries) {
+    if (size <= budget) break;
+    delete fitted[name];
+    size -= bytes;
+    dropped.push(`${name} (${bytes} bytes)`);
+  }
+  const more = dropped.length - NOTE_NAMES;
+  const note = dropped.slice(0, NOTE_NAMES).join(', ') + (more > 0 ? `, and ${more} more` : '');
+  fitted[noteName] = note;
+  return { headers: fitted, note };
+}
+
+/**
+ * The error for a publish amqplib refused to encode (a header table too large, a property too long,
+ * a value of a type AMQP has no encoding for), or undefined if `error` is something else (amqplib
+ * throws on a closed channel too: that one is the channel's fault, not the message's).
+ */
+export function encodeFailure(destination: string, headers: Record<string, unknown> | undefined, error: unknown): MessagingError | undefined {
+  if (!(error instanceof RangeError || error instanceof TypeError)) return undefined;
+  if (headers && error instanceof RangeError && TABLE_OVERFLOW.test(error.message)) {
+    return new MessageTooLargeError(destination, 'headers', encodedTableSize(headers), HEADER_TABLE_LIMIT);
+  }
+  return new MessageEncodeError(destination, error.message);
+}

@@ -1,0 +1,86 @@
+/**
+ * One participant's WebSocket, held to what one participant may cost the instance. Everything a
+ * participant can send ends at its own socket: a frame the WebSocket protocol forbids closes it
+ * with the code `ws` chose (1002 protocol error, 1007 invalid UTF-8, 1009 too big); a frame our
+ * protocol refuses is answered with an `error` frame; a flood of edits is slowed down, not
+ * buffered (reading pauses while too many of its edits wait for the broker); a participant that
+ * stops reading is disconnected (1008) before what it has not read grows without bound.
+ */
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { describe } from '../../runtime/index.js';
+import type { SessionLifecycle } from './lifecycle.js';
+import { parseClientFrame, type ServerFrame } from './protocol.js';
+import type { LocalClient, SessionRooms } from './rooms.js';
+import type { Session } from './sessions.js';
+
+/** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
+export const MAX_EDITS_IN_FLIGHT = 16;
+/** What may wait to be written to one socket: 16 of the largest edits (64 Ki characters of 4 UTF-8 bytes). */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** RFC 6455 close codes: the peer broke the server's policy; the server failed. */
+const POLICY_VIOLATION = 1008;
+const INTERNAL_ERROR = 1011;
+
+export interface ParticipantDeps {
+  rooms: SessionRooms;
+  lifecycle: SessionLifecycle;
+  logger: Logger;
+}
+
+export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, logger }: ParticipantDeps): void {
+  const log = logger.child({ session_id: session.session_id, user_id: userId });
+  const client = boundedClient(socket, log);
+  let editsInFlight = 0;
+
+  // ws has already answered the frame with the close code (1002, 1007, 1009); without a listener
+  // the `error` event would end the process.
+  socket.on('error', (error: Error & { code?: string }) => log.info({ err: describe(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
+  socket.on('close', () => rooms.leave(session.session_id, client));
+  const receive = (data: RawData, isBinary: boolean) => {
+    const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
+    if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
+    if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
+    lifecycle
+      .edit(session.session_id, userId, parsed.frame.code_delta)
+      .catch((error: unknown) => {
+        log.warn({ err: describe(error) }, 'an edit could not be published');
+        client.sendFrame({ type: 'error', message: `the edit was not relayed: ${describe(error)}` });
+      })
+      .finally(() => {
+        if (editsInFlight-- === MAX_EDITS_IN_FLIGHT) socket.resume();
+      });
+  };
+  // A throw here would leave the listener and end the process: it ends this socket instead.
+  socket.on('message', (data, isBinary) => {
+    try {
+      receive(data, isBinary);
+    } catch (error) {
+      log.error({ err: describe(error) }, 'a frame could not be handled');
+      socket.close(INTERNAL_ERROR, 'internal error');
+    }
+  });
+  rooms.join(session.session_id, client);
+  client.sendFrame({ type: 'joined', session });
+}
+
+interface BoundedClient extends LocalClient {
+  sendFrame(frame: ServerFrame): void;
+}
+
+/** Sends to the socket unless too much is already waiting for the peer to read; then closes it. */
+function boundedClient(socket: WebSocket, log: Logger): BoundedClient {
+  const send = (text: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount + Buffer.byteLength(text) > MAX_UNSENT_BYTES) {
+      log.warn({ unsent: socket.bufferedAmount }, 'closed a participant socket: the peer stopped reading');
+      return socket.close(POLICY_VIOLATION, 'too much unread: read your frames');
+    }
+    socket.send(text);
+  };
+  return {
+    send,
+    sendFrame: (frame) => send(JSON.stringify(frame)),
+    close: (code, reason) => socket.close(code, reason),
+  };
+}

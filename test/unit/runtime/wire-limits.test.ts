@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { HEADER_TABLE_LIMIT, encodedTableSize, fitHeaders } from '../../../runtime/wire-limits.js';
+
+const NOTE = 'x-trimmed-headers';
+const ours = (name: string): boolean => name.startsWith('x-');
+
+describe('fitHeaders', () => {
+  it('leaves headers that fit as they are, with no note', () => {
+    const headers = { a: 'small', 'x-attempt': 2 };
+    expect(fitHeaders(headers, ours, NOTE)).toEqual({ headers });
+  });
+
+  it("drops the peer's largest headers first and keeps protected ones, saying what went", () => {
+    const headers = { big: 'b'.repeat(50_000), bigger: 'c'.repeat(60_000), small: 's', 'x-error': 'e'.repeat(3_000) };
+    const { headers: fitted, note } = fitHeaders(headers, ours, NOTE);
+    expect(note).toBe('bigger (60012 bytes)');
+    expect(fitted).toEqual({ big: headers.big, small: 's', 'x-error': headers['x-error'], [NOTE]: note });
+    expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
+  });
+
+  it('drops protected headers too, largest first, when the peer\'s alone are not enough', () => {
+    const { headers: fitted, note } = fitHeaders({ peer: 'p'.repeat(10_000), 'x-error': 'e'.repeat(70_000), 'x-attempt': 3 }, ours, NOTE);
+    expect(note).toBe('peer (10010 bytes), x-error (70013 bytes)');
+    expect(fitted).toEqual({ 'x-attempt': 3, [NOTE]: note });
+  });
+
+  it('names at most ten of many dropped headers, and still fits', () => {
+    const many = Object.fromEntries(Array.from({ length: 9_000 }, (_, index) => [`h${index}`, 'v'.repeat(index % 7)]));
+    const { headers: fitted, note } = fitHeaders(many, ours, NOTE);
+    expect(note).toMatch(/^(h\d+ \(\d+ bytes\), ){9}h\d+ \(\d+ bytes\), and \d+ more$/);
+    expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
+  });
+});
