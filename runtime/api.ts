@@ -5,6 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { MessageOrigin } from './origin.js';
+
+export type { MessageOrigin } from './origin.js';
 
 /** Routing-key parameters of a consumed message, e.g. `{ session_id: 'abc' }`. */
 export type RoutingParams = Record<string, string>;
@@ -25,12 +28,16 @@ export interface ConsumeContext<Params extends RoutingParams = RoutingParams> {
   attempt: number;
   redelivered: boolean;
   headers: Record<string, unknown>;
+  /** Who published it, as far as the broker vouches (see docs/security.md, "Message origins"). */
+  origin: MessageOrigin;
 }
 
 export interface RpcContext {
   correlationId: string | undefined;
   messageId: string | undefined;
   headers: Record<string, unknown>;
+  /** Who called, as far as the broker vouches. */
+  origin: MessageOrigin;
 }
 
 export type EventHandler = (payload: never, context: ConsumeContext<never>) => Promise<void> | void;

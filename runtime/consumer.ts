@@ -1,6 +1,8 @@
 /**
- * Event consumers: one `InboundQueue` per consumer queue, dispatching each delivery by its
- * original exchange and routing key to the consumer whose route matches. A handler that throws
+ * Event consumers: one `InboundQueue` per consumer queue, dispatching each delivery by the route
+ * the broker delivered it on (or, for a delivery that provably came back through this consumer's
+ * own retry path, the route recorded there: origin.ts) to the consumer whose route matches, once
+ * its origin passed the contract (else `unauthorized_origin`). A handler that throws
  * is parked in the retry delay queue for its attempt (which TTL-expires back into the consumer
  * queue); after the last attempt, or at once for a message no handler could ever accept, it is
  * republished to the dead-letter queue with the reason in headers. Every republish is confirmed
@@ -21,6 +23,7 @@ import { settle } from './thenable.js';
 import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { fitHeaders } from './wire-limits.js';
 import { sleep } from './backoff.js';
+import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
 import { ConfigError, UnroutableError, describe, formatViolations } from './errors.js';
 
 interface Route {
@@ -28,12 +31,6 @@ interface Route {
   routingKey: RoutingKeyTemplate;
   handler: EventHandler;
   metrics: OperationMetrics;
-}
-
-interface Origin {
-  exchange: string;
-  routingKey: string;
-  attempt: number;
 }
 
 export interface ConsumerDeps {
@@ -48,6 +45,7 @@ export interface ConsumerDeps {
   maxMessageBytes: number;
   /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
   restoreQueue(queue: string): Promise<boolean>;
+  origins: OriginJudge;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -79,13 +77,23 @@ class EventQueue implements InboundQueue {
   /** Synchronous when the handler is: no promise is made for a message a synchronous handler took. */
   handle(message: ConsumeMessage, delivery: Delivery): Promise<void> | undefined {
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    const origin = originOf(message, headers);
+    const origin = this.deps.origins.provenanceOf(message);
+    if (origin.exchange === '') {
+      // Nobody publishes into a consumer queue directly but its owner's retry path, recognised above.
+      return this.refuse(message, delivery, this.routes[0]?.spec, origin, `put straight into ${this.queue} through the default exchange (${describeUser(origin.userId)}); only this consumer's own retry path may do that`);
+    }
     const matched = this.match(origin);
     if (!matched) {
       return this.deadLetter(message, delivery, this.routes[0]?.spec, origin, 'no_handler', `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`);
     }
     const { route, params } = matched;
     const { spec } = route;
+    const verdict = this.deps.origins.judge(origin.userId, spec.publishers, spec.unverifiedOrigin);
+    if (verdict.refused) return this.refuse(message, delivery, spec, origin, `${spec.message} on ${origin.exchange} "${origin.routingKey}" ${verdict.reason}`);
+    if (verdict.flagged) {
+      this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
+      this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId }, `handling a message of unverified origin (${describeUser(origin.userId)})`);
+    }
     const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
       return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
@@ -110,6 +118,7 @@ class EventQueue implements InboundQueue {
       attempt: origin.attempt,
       redelivered: message.fields.redelivered,
       headers,
+      origin: verdict.origin,
     };
     const startedAt = performance.now();
     return settle(
@@ -117,6 +126,11 @@ class EventQueue implements InboundQueue {
       () => this.handlerSucceeded(route, startedAt, delivery),
       (error) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
     );
+  }
+
+  private refuse(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: string): Promise<void> {
+    this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, spec?.name ?? this.queue).inc();
+    return this.deadLetter(message, delivery, spec, origin, 'unauthorized_origin', reason);
   }
 
   private handlerSucceeded(route: Route, startedAt: number, delivery: Delivery): undefined {
@@ -187,8 +201,7 @@ class EventQueue implements InboundQueue {
     const { headers, note } = fitHeaders(
       {
         ...withoutBrokerDeathHeaders(properties.headers ?? {}),
-        [Header.originalExchange]: origin.exchange,
-        [Header.originalRoutingKey]: origin.routingKey,
+        ...reentryHeaders(origin),
         ...extraHeaders,
       },
       (name) => isRuntimeHeader(name) || isTraceHeader(name),
@@ -208,6 +221,7 @@ class EventQueue implements InboundQueue {
           type: properties.type,
           persistent: true,
           mandatory: true,
+          userId: this.deps.origins.identity.user,
           headers,
         },
       });
@@ -233,13 +247,11 @@ class EventQueue implements InboundQueue {
   }
 }
 
-function originOf(message: ConsumeMessage, headers: Record<string, unknown>): Origin {
-  const exchange = headers[Header.originalExchange];
-  const routingKey = headers[Header.originalRoutingKey];
-  const attempt = Number(headers[Header.attempt]);
+/** What our re-entry path needs to dispatch and judge the message again; a claim of the original `user_id` from anyone else is removed. */
+function reentryHeaders(origin: Origin): Record<string, unknown> {
   return {
-    exchange: typeof exchange === 'string' ? exchange : message.fields.exchange,
-    routingKey: typeof routingKey === 'string' ? routingKey : message.fields.routingKey,
-    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    [Header.originalExchange]: origin.exchange,
+    [Header.originalRoutingKey]: origin.routingKey,
+    [Header.originalUserId]: origin.userId,
   };
 }

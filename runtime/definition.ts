@@ -89,6 +89,13 @@ export interface PublisherSpec extends EventRoute {
   validate: Validator;
 }
 
+/**
+ * What a consumer or RPC server does with a message no service identity vouches for (no
+ * `user_id`, or one that is not `<prefix><service>`): handle it, handle it and note it (log line,
+ * metric, `context.origin.verified === false`), or refuse it (`unauthorized_origin`).
+ */
+export type UnverifiedOriginPolicy = 'accept' | 'flag' | 'refuse';
+
 export interface ConsumerSpec extends EventRoute {
   name: string;
   message: string;
@@ -100,6 +107,10 @@ export interface ConsumerSpec extends EventRoute {
   deadLetterQueue?: string;
   /** Default prefetch from the contract; `ConnectOptions.prefetch` overrides it. */
   prefetch: number;
+  /** The services that publish on this channel; one proven to come from another service is refused. Omitted: any service. */
+  publishers?: string[];
+  /** Default `accept`. */
+  unverifiedOrigin?: UnverifiedOriginPolicy;
   /** The largest body this consumer accepts, from the contract; unset: `ConnectOptions.maxMessageBytes`. */
   maxMessageBytes?: number;
 }
@@ -112,10 +123,16 @@ export interface RpcSpec {
   replyMessage: string;
   validateRequest: Validator;
   validateReply: Validator;
+  /** Served RPCs: the services that call it; a request proven to come from another service is refused. Omitted: any service. */
+  callers?: string[];
+  /** Served RPCs; default `accept`. */
+  unverifiedOrigin?: UnverifiedOriginPolicy;
 }
 
 export interface ServiceDefinition {
   service: string;
+  /** Every service of the contract: a `user_id` of `<prefix><service>` proves that service sent a message. Omitted: none is recognised. */
+  services?: string[];
   topology: Topology;
   publishers: PublisherSpec[];
   consumers: ConsumerSpec[];

@@ -1,7 +1,7 @@
 /**
  * The runtime's Prometheus metrics. The per-message ones (published, consumed, handler failures,
  * handler and RPC durations) are bound instruments (bound-instruments.ts): recording costs a few
- * additions. The rare ones (retries, dead letters) are prom-client counters. Several services may
+ * additions. The rare ones (retries, dead letters, judged origins) are prom-client counters. Several services may
  * share one registry, so each metric is registered once per registry and reused after that.
  */
 import { Counter, Registry } from 'prom-client';
@@ -15,6 +15,8 @@ export class Metrics {
   readonly rpcSeconds: HistogramFamily;
   readonly retried: Counter<'service' | 'operation'>;
   readonly deadLettered: Counter<'service' | 'operation' | 'reason'>;
+  readonly unverifiedOrigin: Counter<'service' | 'operation'>;
+  readonly unauthorizedOrigin: Counter<'service' | 'operation'>;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.published = registeredFamily(registry, new CounterFamily('messaging_published_total', 'Messages published and confirmed by the broker'));
@@ -27,6 +29,8 @@ export class Metrics {
     );
     this.retried = this.counter('messaging_retried_total', 'Messages parked in a retry delay queue', []);
     this.deadLettered = this.counter('messaging_dead_lettered_total', 'Messages moved to a dead-letter queue', ['reason']);
+    this.unverifiedOrigin = this.counter('messaging_unverified_origin_total', 'Messages handled although no service identity vouches for their origin (policy "flag")', []);
+    this.unauthorizedOrigin = this.counter('messaging_unauthorized_origin_total', 'Messages and RPC requests refused for their origin', []);
   }
 
   /** The instruments of one operation with its labels bound once, for the per-message paths. */

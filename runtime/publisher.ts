@@ -27,6 +27,8 @@ export class EventPublisher {
     metrics: Metrics,
     private readonly defaultTimeoutMs: number,
     private readonly maxMessageBytes: number,
+    /** This process's broker user, stamped as `user_id` so consumers can tell the publisher. */
+    private readonly userId: string | undefined,
   ) {
     for (const spec of specs) {
       const published = metrics.published.labels({ service, operation: spec.name });
@@ -43,7 +45,7 @@ export class EventPublisher {
     if (!route) return Promise.reject(new UnknownOperationError('publisher', name));
     let message: OutgoingMessage;
     try {
-      message = messageFor(route, params, payload, options, this.maxMessageBytes);
+      message = messageFor(route, params, payload, options, this.maxMessageBytes, this.userId);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -51,7 +53,7 @@ export class EventPublisher {
   }
 }
 
-function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, maxMessageBytes: number): OutgoingMessage {
+function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, maxMessageBytes: number, userId: string | undefined): OutgoingMessage {
   if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
   const filledKey = routingKey.fill(params);
   const content = Buffer.from(JSON.stringify(payload));
@@ -67,6 +69,7 @@ function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload:
     persistent: spec.persistent,
     mandatory: spec.mandatory,
     type: spec.message,
+    userId,
   };
   // Most publishes carry no headers: no table to build for them.
   if (scope || options.headers) properties.headers = { ...scope?.traceHeaders, ...options.headers };

@@ -76,6 +76,8 @@ export class RpcClient {
     private readonly defaultTimeoutMs: number,
     waiterLimit: number,
     private readonly maxMessageBytes: number,
+    /** This process's broker user, stamped as `user_id` on every request so servers can tell the caller. */
+    private readonly userId: string | undefined,
   ) {
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
     this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
@@ -150,6 +152,7 @@ export class RpcClient {
         correlationId,
         replyTo: DIRECT_REPLY_TO,
         contentType: 'application/json',
+        userId: this.userId,
         mandatory: true,
         expiration: remainingMs,
         ...(headers && { headers }),

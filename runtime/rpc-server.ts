@@ -2,21 +2,24 @@
  * Serving RPCs: one `InboundQueue` per RPC queue. Every request gets exactly one reply, sent through
  * the default exchange to its `reply_to` (direct reply-to or a per-call queue, as Python callers
  * use) with its correlation id; the request is acked after the reply went out. Failures become
- * error replies `{ error, error_code }` marked with the `x-rpc-error` header.
+ * error replies `{ error, error_code }` marked with the `x-rpc-error` header; a caller the contract
+ * does not allow (origin.ts) gets the error `unauthorized_origin` and is not served.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { RpcContext, RpcHandler } from './api.js';
+import type { MessageOrigin, RpcContext, RpcHandler } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
+import { describeUser, type OriginJudge } from './origin.js';
 import { ConfigError, MessageTooLargeError, MessagingError, describe, formatViolations } from './errors.js';
 
 export interface RpcServerDeps {
   service: string;
+  origins: OriginJudge;
   prefetchOverride: number | undefined;
   metrics: Metrics;
   logger: Logger;
@@ -69,6 +72,7 @@ class RpcQueue implements InboundQueue {
 
   /** The validated request and its context; throws a `RequestFailure` for a request no handler should see. */
   private requestOf(message: ConsumeMessage): { request: unknown; context: RpcContext } {
+    const origin = this.originOf(message);
     const { maxMessageBytes } = this.deps;
     if (message.content.length > maxMessageBytes) {
       throw new RequestFailure('message_too_large', new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes).message);
@@ -85,7 +89,24 @@ class RpcQueue implements InboundQueue {
       throw new RequestFailure('invalid_request', `${this.spec.requestMessage} is invalid: ${formatViolations(violations)}`, violations);
     }
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    return { request, context: { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers } };
+    return { request, context: { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers, origin } };
+  }
+
+  /** The caller, judged against the contract's callers of this RPC; throws `unauthorized_origin` for a caller it does not allow. */
+  private originOf(message: ConsumeMessage): MessageOrigin {
+    const userId = typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+    const verdict = this.deps.origins.judge(userId, this.spec.callers, this.spec.unverifiedOrigin);
+    if (verdict.refused) {
+      const reason = `the ${this.spec.name} request ${verdict.reason}`;
+      this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, this.spec.name).inc();
+      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `refused an RPC request: ${reason}`);
+      throw new RequestFailure('unauthorized_origin', reason);
+    }
+    if (verdict.flagged) {
+      this.deps.metrics.unverifiedOrigin.labels(this.deps.service, this.spec.name).inc();
+      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `serving an RPC request of unverified origin (${describeUser(userId)})`);
+    }
+    return verdict.origin;
   }
 
   private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): undefined {
@@ -146,6 +167,7 @@ class RpcQueue implements InboundQueue {
       channel.sendToQueue(replyTo, content, {
         correlationId: typeof correlationId === 'string' ? correlationId : undefined,
         contentType: 'application/json',
+        userId: this.deps.origins.identity.user,
         ...(isError && { headers: { [Header.rpcError]: true } }),
       });
     } catch (error) {

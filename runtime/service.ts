@@ -12,6 +12,7 @@ import { InboundChannel } from './inbound.js';
 import { eventConsumerQueues } from './consumer.js';
 import { rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
+import { OriginJudge, identityOf } from './origin.js';
 import { ConnectionClosedError } from './errors.js';
 
 export const connectService: ConnectService = async (definition, handlers, options = {}) => {
@@ -20,11 +21,16 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const logger = createLogger(service, config.instanceId, options.logger);
   const metrics = new Metrics(options.registry);
   const names = new QueueNames(definition.topology, config.instanceId);
+  const origins = new OriginJudge(identityOf(config.url, service), definition.services ?? []);
+  if (origins.identity.servicePrefix === undefined) {
+    const user = origins.identity.user === undefined ? 'the broker default user (the URL names none)' : `broker user "${origins.identity.user}"`;
+    logger.info({ user: origins.identity.user }, `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`);
+  }
 
   const connection = new ConnectionManager(config, logger, (model) => setup(model));
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
-  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes);
-  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes);
+  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user);
+  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -62,13 +68,14 @@ export const connectService: ConnectService = async (definition, handlers, optio
         logger,
         publishTimeoutMs: config.publishTimeoutMs,
         maxMessageBytes: config.maxMessageBytes,
+        origins,
         restoreQueue: async (queue) => {
           // The publish channel's connection: the one the republish that found the queue missing went out on.
           const model = sender.slot.model;
           return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
         },
       }),
-      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
+      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, origins, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
     ],
     connection,
     logger,

@@ -3,6 +3,7 @@
  * (a service alone would otherwise retry for its whole connect timeout, then stop with a stack).
  */
 import { connectToBroker, explainBrokerError } from '../runtime/cli/broker-connection.js';
+import { resolveConfig } from '../runtime/config.js';
 import { ExitCode, runCli, UsageError } from '../runtime/cli/run-cli.js';
 
 const SERVICE_NAMES = ['user-service', 'question-service', 'matching-service', 'collaboration-service'] as const;
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   if (!SERVICE_NAMES.includes(name as (typeof SERVICE_NAMES)[number]) || rest.length > 0) {
     throw new UsageError(name === undefined ? 'name the service to start' : `unknown service "${name}"`, `one of ${SERVICE_NAMES.join(', ')}`);
   }
-  const probe = await connectToBroker(`${name}-start-check`, BROKER_CHECK_TIMEOUT_MS);
+  const probe = await connectToBroker(resolveConfig(`${name}-start-check`, { connectTimeoutMs: BROKER_CHECK_TIMEOUT_MS }));
   await probe.close();
   await import(`./${name}/main.js`);
   return ExitCode.ok;

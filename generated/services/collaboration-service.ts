@@ -84,6 +84,7 @@ export interface CollaborationServiceOptions extends ConnectOptions {
 /** Everything the runtime needs to know about collaboration-service: its topology, publishers, consumers and RPCs. */
 export const collaborationServiceDefinition: ServiceDefinition = {
   service: 'collaboration-service',
+  services: ['collaboration-service', 'matching-service', 'question-service', 'user-service'],
   topology: pickTopology(topology, { exchanges: ['collaboration.events', 'matching.events'], queues: ['collaboration.code_updates', 'collaboration.match_found', 'collaboration.match_found.dlq', 'collaboration.match_found.retry.1000ms', 'collaboration.match_found.retry.2000ms', 'collaboration.match_found.retry.4000ms', 'collaboration.match_found.retry.8000ms'] }),
   publishers: [
     {
@@ -131,6 +132,8 @@ export const collaborationServiceDefinition: ServiceDefinition = {
         delayQueues: [],
       },
       prefetch: 10,
+      publishers: ['collaboration-service'],
+      unverifiedOrigin: 'accept',
     },
     {
       name: 'matchFound',
@@ -151,6 +154,8 @@ export const collaborationServiceDefinition: ServiceDefinition = {
       },
       deadLetterQueue: 'collaboration.match_found.dlq',
       prefetch: 10,
+      publishers: ['matching-service'],
+      unverifiedOrigin: 'accept',
     },
   ],
   rpcClients: [

@@ -94,6 +94,7 @@ export interface MatchingServiceOptions extends ConnectOptions {
 /** Everything the runtime needs to know about matching-service: its topology, publishers, consumers and RPCs. */
 export const matchingServiceDefinition: ServiceDefinition = {
   service: 'matching-service',
+  services: ['collaboration-service', 'matching-service', 'question-service', 'user-service'],
   topology: pickTopology(topology, { exchanges: ['collaboration.events', 'matching.events', 'user.events'], queues: ['matching.session_events', 'matching.session_events.dlq', 'matching.session_events.retry.1000ms', 'matching.session_events.retry.2000ms', 'matching.user_events', 'matching.user_events.dlq', 'matching.user_events.retry.1000ms', 'matching.user_events.retry.2000ms', 'matching.user_events.retry.4000ms', 'matching.user_events.retry.8000ms'] }),
   publishers: [
     {
@@ -145,6 +146,8 @@ export const matchingServiceDefinition: ServiceDefinition = {
       },
       deadLetterQueue: 'matching.session_events.dlq',
       prefetch: 10,
+      publishers: ['collaboration-service'],
+      unverifiedOrigin: 'accept',
     },
     {
       name: 'userCreated',
@@ -165,6 +168,8 @@ export const matchingServiceDefinition: ServiceDefinition = {
       },
       deadLetterQueue: 'matching.user_events.dlq',
       prefetch: 10,
+      publishers: ['user-service'],
+      unverifiedOrigin: 'accept',
     },
     {
       name: 'userDeleted',
@@ -185,6 +190,8 @@ export const matchingServiceDefinition: ServiceDefinition = {
       },
       deadLetterQueue: 'matching.user_events.dlq',
       prefetch: 10,
+      publishers: ['user-service'],
+      unverifiedOrigin: 'accept',
     },
     {
       name: 'userUpdated',
@@ -205,6 +212,8 @@ export const matchingServiceDefinition: ServiceDefinition = {
       },
       deadLetterQueue: 'matching.user_events.dlq',
       prefetch: 10,
+      publishers: ['user-service'],
+      unverifiedOrigin: 'accept',
     },
   ],
   rpcClients: [

@@ -34,6 +34,7 @@ export interface QuestionServiceOptions extends ConnectOptions {
 /** Everything the runtime needs to know about question-service: its topology, publishers, consumers and RPCs. */
 export const questionServiceDefinition: ServiceDefinition = {
   service: 'question-service',
+  services: ['collaboration-service', 'matching-service', 'question-service', 'user-service'],
   topology: pickTopology(topology, { exchanges: [], queues: ['question.get', 'question.pick'] }),
   publishers: [],
   consumers: [],
@@ -46,6 +47,8 @@ export const questionServiceDefinition: ServiceDefinition = {
       replyMessage: 'Question',
       validateRequest: validateQuestionGetRequest,
       validateReply: validateQuestion,
+      callers: ['collaboration-service'],
+      unverifiedOrigin: 'accept',
     },
     {
       name: 'questionPick',
@@ -54,6 +57,8 @@ export const questionServiceDefinition: ServiceDefinition = {
       replyMessage: 'Question',
       validateRequest: validateQuestionPickRequest,
       validateReply: validateQuestion,
+      callers: ['matching-service'],
+      unverifiedOrigin: 'accept',
     },
   ],
 };

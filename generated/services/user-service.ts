@@ -52,6 +52,7 @@ export interface UserServiceOptions extends ConnectOptions {
 /** Everything the runtime needs to know about user-service: its topology, publishers, consumers and RPCs. */
 export const userServiceDefinition: ServiceDefinition = {
   service: 'user-service',
+  services: ['collaboration-service', 'matching-service', 'question-service', 'user-service'],
   topology: pickTopology(topology, { exchanges: ['user.events'], queues: ['user.profile.get'] }),
   publishers: [
     {
@@ -95,6 +96,8 @@ export const userServiceDefinition: ServiceDefinition = {
       replyMessage: 'UserProfile',
       validateRequest: validateUserProfileRequest,
       validateReply: validateUserProfile,
+      callers: ['matching-service'],
+      unverifiedOrigin: 'accept',
     },
   ],
 };

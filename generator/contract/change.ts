@@ -14,6 +14,7 @@ export type TopologyChangeKind =
   | 'queue-settings-changed'
   | 'operation-removed'
   | 'operation-added'
+  | 'origin-policy-changed'
   | 'description-changed';
 
 /** One difference between the base contract and the current one, with its verdict. */

@@ -3,6 +3,7 @@
  * consumer queues and who publishes, consumes, calls and serves what.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { UnverifiedOriginPolicy } from '../../runtime/definition.js';
 import type { EventChannel, Exchange, Model, Queue, Rpc } from '../model/types.js';
 import { jsonPointer, type ContractChange } from './change.js';
 import { channelParties, listParties, rpcParties } from './parties.js';
@@ -225,6 +226,38 @@ function operationChanges(base: Model, current: Model): ContractChange[] {
   ];
 }
 
+interface Receiver {
+  key: string;
+  operationId: string;
+  service: string;
+  policy: UnverifiedOriginPolicy;
+}
+
+function receiversOf(model: Model): Receiver[] {
+  return model.services.flatMap((service) =>
+    [...service.consumes, ...service.serves].map((use) => ({ key: `${service.name} ${use.operationId}`, operationId: use.operationId, service: service.name, policy: use.unverifiedOrigin })),
+  );
+}
+
+/** `x-unverified-origin` made `refuse`: a sender without a service identity (a Python peer, a shared user) that was served is refused from now on. */
+function originPolicyChanges(base: Model, current: Model): ContractChange[] {
+  const { kept } = pair(receiversOf(base), receiversOf(current), (receiver) => receiver.key);
+  return kept
+    .filter(({ before, after }) => before.policy !== after.policy)
+    .map(({ before, after }) => {
+      const breaking = after.policy === 'refuse';
+      return {
+        kind: 'origin-policy-changed' as const,
+        pointer: jsonPointer('operations', after.operationId, 'x-unverified-origin'),
+        breaking,
+        what: `${after.service}'s unverified-origin policy for operation ${after.operationId} went from ${before.policy} to ${after.policy}`,
+        why: breaking
+          ? `senders without a service identity (no user_id: the Python services, a shared user) are refused from now on (unauthorized_origin); give each its own identity first, and bump the major version`
+          : 'what was handled is still handled',
+      };
+    });
+}
+
 interface Described {
   pointer: string;
   text: string | undefined;
@@ -263,6 +296,7 @@ export function topologyChanges(base: Model, current: Model): ContractChange[] {
     ...rpcChanges(base, current),
     ...queueChanges(base, current),
     ...operationChanges(base, current),
+    ...originPolicyChanges(base, current),
     ...descriptionChanges(base, current),
   ];
 }

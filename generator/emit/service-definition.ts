@@ -1,5 +1,5 @@
 import type { ConsumerSpec, PublisherSpec, RpcSpec, ServiceDefinition, Validator } from '../../runtime/definition.js';
-import type { Message, Model, Publication, Queue, RpcUse, Service, Subscription } from '../model/types.js';
+import type { Message, Model, Publication, Queue, RpcServe, RpcUse, Service, Subscription } from '../model/types.js';
 import { Code } from './literal.js';
 import { quote, validatorName } from './names.js';
 import { serviceTopology } from './topology-data.js';
@@ -64,7 +64,16 @@ function publisherSpec(index: ModelIndex, publication: Publication): Emitted<Pub
   };
 }
 
-function consumerSpec(index: ModelIndex, subscription: Subscription): Emitted<ConsumerSpec> {
+/** The services that publish on a channel: the only ones whose messages a consumer of it accepts as verified. */
+function publishersOf(model: Model, channelId: string): string[] {
+  return model.services.filter((service) => service.publishes.some((publication) => publication.channel.id === channelId)).map((service) => service.name);
+}
+
+function callersOf(model: Model, rpcId: string): string[] {
+  return model.services.filter((service) => service.calls.some((use) => use.rpc.id === rpcId)).map((service) => service.name);
+}
+
+function consumerSpec(model: Model, index: ModelIndex, subscription: Subscription): Emitted<ConsumerSpec> {
   const { channel } = subscription;
   const queue = index.queue(subscription.queue);
   const delaysMs = queue.retry?.delaysMs ?? [];
@@ -87,7 +96,13 @@ function consumerSpec(index: ModelIndex, subscription: Subscription): Emitted<Co
     deadLetterQueue: queue.deadLetterQueue,
     prefetch: queue.prefetch,
     maxMessageBytes: queue.maxMessageBytes,
+    publishers: publishersOf(model, channel.id),
+    unverifiedOrigin: subscription.unverifiedOrigin,
   };
+}
+
+function rpcServerSpec(model: Model, index: ModelIndex, use: RpcServe): Emitted<RpcSpec> {
+  return { ...rpcSpec(index, use), callers: callersOf(model, use.rpc.id), unverifiedOrigin: use.unverifiedOrigin };
 }
 
 function rpcSpec(index: ModelIndex, use: RpcUse): Emitted<RpcSpec> {
@@ -114,10 +129,11 @@ export function serviceDefinition(model: Model, service: Service): Omit<Emitted<
   const index = new ModelIndex(model);
   return {
     service: service.name,
+    services: model.services.map((each) => each.name),
     topology: pickedTopology(model, service),
     publishers: service.publishes.map((publication) => publisherSpec(index, publication)),
-    consumers: service.consumes.map((subscription) => consumerSpec(index, subscription)),
+    consumers: service.consumes.map((subscription) => consumerSpec(model, index, subscription)),
     rpcClients: service.calls.map((use) => rpcSpec(index, use)),
-    rpcServers: service.serves.map((use) => rpcSpec(index, use)),
+    rpcServers: service.serves.map((use) => rpcServerSpec(model, index, use)),
   };
 }

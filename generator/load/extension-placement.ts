@@ -12,6 +12,7 @@ const EXTENSION_PLACES: Record<string, string> = {
   'x-services': 'the document root',
   'x-service': 'an operation',
   'x-queue': 'a receive operation',
+  'x-unverified-origin': 'a receive operation',
   'x-exchanges': 'components',
   'x-queues': 'components',
 };
@@ -53,7 +54,7 @@ function walk(node: unknown, path: JsonPath, problems: Problems): void {
 function allowedExtensions(path: JsonPath): string[] {
   if (path.length === 0) return ['x-services'];
   if (path.length === 1 && path[0] === 'components') return ['x-exchanges', 'x-queues'];
-  if (path.length === 2 && path[0] === 'operations') return ['x-service', 'x-queue'];
+  if (path.length === 2 && path[0] === 'operations') return ['x-service', 'x-queue', 'x-unverified-origin'];
   return [];
 }
 

@@ -5,7 +5,7 @@
 import { compareText } from '../diagnostics.js';
 import { createStrictAjv } from './ajv.js';
 import { readChannels } from './channels.js';
-import { readExchangeOptions, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
+import { DEFAULT_UNVERIFIED_ORIGIN, readExchangeOptions, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
 import { entriesOf, isObject, optionalString } from './json.js';
 import { MessageCatalog } from './messages.js';
 import { readOperations, type OperationInfo, type RpcOperation } from './operations.js';
@@ -140,12 +140,13 @@ function buildService(declaration: ServiceDeclaration, operations: OperationInfo
   for (const operation of sortBy(owned, (o) => `${o.channel.id}\u0000${o.id}`)) {
     const use = { operationId: operation.id, methodName: operation.channel.id, ...(operation.description === undefined ? {} : { description: operation.description }) };
     if (operation.kind === 'publish') service.publishes.push({ ...use, channel: operation.channel.channel, mandatory: operation.mandatory, persistent: operation.persistent });
-    if (operation.kind === 'consume') service.consumes.push({ ...use, channel: operation.channel.channel, queue: operation.queue.name });
+    if (operation.kind === 'consume') service.consumes.push({ ...use, channel: operation.channel.channel, queue: operation.queue.name, unverifiedOrigin: operation.unverifiedOrigin });
     if (operation.kind === 'call' || operation.kind === 'serve') {
       const rpc = rpcs.get(operation.channel.id);
       if (rpc === undefined) continue;
       const rpcUse: RpcUse = { ...use, rpc };
-      (operation.kind === 'call' ? service.calls : service.serves).push(rpcUse);
+      if (operation.kind === 'call') service.calls.push(rpcUse);
+      else service.serves.push({ ...rpcUse, unverifiedOrigin: operation.unverifiedOrigin ?? DEFAULT_UNVERIFIED_ORIGIN });
     }
   }
   return service;

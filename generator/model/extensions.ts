@@ -3,7 +3,7 @@
  * the AMQP binding objects the AsyncAPI parser does not check key by key. Each validates and
  * applies the documented defaults.
  */
-import type { ExchangeType } from '../../runtime/definition.js';
+import type { ExchangeType, UnverifiedOriginPolicy } from '../../runtime/definition.js';
 import { didYouMean } from '../did-you-mean.js';
 import { entriesOf, isObject } from './json.js';
 import { ObjectReader } from './object-reader.js';
@@ -56,6 +56,9 @@ const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as cons
 const RPC_QUEUE_KEYS = ['name', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
 const EXCHANGE_TYPES = ['topic', 'direct', 'fanout', 'headers'] as const;
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const UNVERIFIED_ORIGIN_POLICIES: readonly UnverifiedOriginPolicy[] = ['accept', 'flag', 'refuse'];
+/** Until a contract says otherwise, publishers that set no `user_id` (the Python services) keep working. */
+export const DEFAULT_UNVERIFIED_ORIGIN: UnverifiedOriginPolicy = 'accept';
 
 export function readQueueOptions(value: unknown, path: JsonPath, problems: Problems): QueueOptions | undefined {
   const reader = ObjectReader.open(value, path, 'x-queue', QUEUE_KEYS, problems);
@@ -170,4 +173,24 @@ export function readOwner(value: unknown, operationPath: JsonPath, serviceNames:
     return undefined;
   }
   return value;
+}
+
+/**
+ * A receive operation's `x-unverified-origin`: what it does with a message no service identity
+ * vouches for. A bad value is reported and read as the default, so the operation's other problems
+ * are still found and none follows from this one.
+ */
+export function readUnverifiedOrigin(value: unknown, operationPath: JsonPath, problems: Problems): UnverifiedOriginPolicy {
+  if (value === undefined) return DEFAULT_UNVERIFIED_ORIGIN;
+  if (typeof value === 'string' && (UNVERIFIED_ORIGIN_POLICIES as readonly string[]).includes(value)) return value as UnverifiedOriginPolicy;
+  const operationId = String(operationPath[operationPath.length - 1]);
+  const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  const guess = typeof value === 'string' ? didYouMean(value, UNVERIFIED_ORIGIN_POLICIES) : '';
+  problems.add(
+    [...operationPath, 'x-unverified-origin'],
+    'invalid-value',
+    `x-unverified-origin of operation "${operationId}" must be accept, flag or refuse, got ${shown}`,
+    `${guess}accept handles a message no service identity vouches for, flag handles and reports it, refuse dead-letters it (unauthorized_origin)`,
+  );
+  return DEFAULT_UNVERIFIED_ORIGIN;
 }

@@ -1,5 +1,6 @@
 import type { ChannelMap, EventChannelInfo, RpcChannelInfo } from './channels.js';
-import { readOwner, type QueueOptions } from './extensions.js';
+import type { UnverifiedOriginPolicy } from '../../runtime/definition.js';
+import { readOwner, readUnverifiedOrigin, type QueueOptions } from './extensions.js';
 import { entriesOf, isObject, optionalString, type JsonObject } from './json.js';
 import type { DefinitionReader, JsonPath, Problems } from './problem.js';
 
@@ -21,6 +22,7 @@ export interface ConsumeOperation extends OperationBase {
   kind: 'consume';
   channel: EventChannelInfo;
   queue: QueueOptions;
+  unverifiedOrigin: UnverifiedOriginPolicy;
 }
 
 /** `call`: the send side of a request/reply; `serve`: the receive side. */
@@ -28,6 +30,8 @@ export interface RpcOperation extends OperationBase {
   kind: 'call' | 'serve';
   channel: RpcChannelInfo;
   replyMessage: string;
+  /** `serve` only. */
+  unverifiedOrigin?: UnverifiedOriginPolicy;
 }
 
 export type OperationInfo = PublishOperation | ConsumeOperation | RpcOperation;
@@ -71,6 +75,9 @@ function readOperation(id: string, operation: JsonObject, context: OperationCont
     const where = receives ? "a receive operation on an RPC channel (its queue is the channel's queue binding)" : 'a send operation';
     problems.add([...path, 'x-queue'], 'misplaced-extension', `x-queue is not allowed on ${where}: operation "${id}"`, 'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey');
   }
+  if (operation['x-unverified-origin'] !== undefined && !receives) {
+    problems.add([...path, 'x-unverified-origin'], 'misplaced-extension', `x-unverified-origin is not allowed on a send operation: operation "${id}"`, 'x-unverified-origin says what a receiver does with a message of unverified origin: put it on the receive operation (consumer or RPC server)');
+  }
   const description = optionalString(operation['description']);
   const base = { id, path, owner, ...(description === undefined ? {} : { description }) };
   return channel.kind === 'event'
@@ -100,7 +107,8 @@ function readEventOperation(
     return undefined;
   }
   const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
-  return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue };
+  const unverifiedOrigin = readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems);
+  return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue, unverifiedOrigin };
 }
 
 function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonObject, receives: boolean, { channels }: OperationContext, problems: Problems): RpcOperation | undefined {
@@ -112,7 +120,8 @@ function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonO
   const replyMessage = readReplyMessage(base.id, reply, [...base.path, 'reply'], channels, problems);
   const { owner } = base;
   if (owner === undefined || replyMessage === undefined) return undefined;
-  return { ...base, owner, kind: receives ? 'serve' : 'call', replyMessage };
+  if (!receives) return { ...base, owner, kind: 'call', replyMessage };
+  return { ...base, owner, kind: 'serve', replyMessage, unverifiedOrigin: readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems) };
 }
 
 /** Operation `bindings.amqp`: `mandatory` (default true), `deliveryMode` 1 transient / 2 persistent (default 2). */

@@ -3,7 +3,7 @@
  * is the only code that reads the AsyncAPI document; every emitter reads only this.
  * All lists are sorted (by name) so that emitted output is deterministic.
  */
-import type { ExchangeType } from '../../runtime/definition.js';
+import type { ExchangeType, UnverifiedOriginPolicy } from '../../runtime/definition.js';
 
 /** A JSON Schema (draft 07) object with every `$ref` inlined and every `x-parser-*` key removed. */
 export type JsonSchema = { [key: string]: unknown };
@@ -115,6 +115,8 @@ export interface Subscription {
   description?: string;
   channel: EventChannel;
   queue: string;
+  /** What the consumer does with a message no service identity vouches for (`x-unverified-origin`). */
+  unverifiedOrigin: UnverifiedOriginPolicy;
 }
 
 export interface RpcUse {
@@ -125,6 +127,12 @@ export interface RpcUse {
   rpc: Rpc;
 }
 
+/** The serving side of an RPC. */
+export interface RpcServe extends RpcUse {
+  /** What the server does with a request no service identity vouches for (`x-unverified-origin`). */
+  unverifiedOrigin: UnverifiedOriginPolicy;
+}
+
 export interface Service {
   /** kebab-case: `matching-service`. */
   name: string;
@@ -132,7 +140,7 @@ export interface Service {
   publishes: Publication[];
   consumes: Subscription[];
   calls: RpcUse[];
-  serves: RpcUse[];
+  serves: RpcServe[];
 }
 
 export interface Model {

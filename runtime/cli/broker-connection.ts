@@ -1,13 +1,12 @@
 /** The broker connection of a command-line tool: the runtime's own (config, TLS, masking), quiet, and its failures told with a hint. */
 import { pino } from 'pino';
-import { resolveConfig } from '../config.js';
+import type { RuntimeConfig } from '../config.js';
 import { ConnectionManager } from '../connection.js';
 import { MessagingError } from '../errors.js';
 import { CliError, ExitCode } from './run-cli.js';
 
-/** Connects to `RABBITMQ_URL` (TLS from `RABBITMQ_CA_FILE`...); retries quietly (LOG_LEVEL shows them) until `timeoutMs`. */
-export async function connectToBroker(name: string, timeoutMs: number): Promise<ConnectionManager> {
-  const config = resolveConfig(name, { connectTimeoutMs: timeoutMs });
+/** Connects as `config` says (from `resolveConfig`: `RABBITMQ_URL`, TLS...); retries quietly (LOG_LEVEL shows them) until its connect timeout. */
+export async function connectToBroker(config: RuntimeConfig): Promise<ConnectionManager> {
   const logger = pino({ level: process.env.LOG_LEVEL || 'silent' }, pino.destination(2));
   const connection = new ConnectionManager(config, logger, async () => undefined);
   await connection.start();

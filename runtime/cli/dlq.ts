@@ -6,13 +6,16 @@
  * `RABBITMQ_KEY_FILE`, the password masked in every message); warnings go to stderr.
  */
 import type { ConfirmChannel, GetMessage } from 'amqplib';
+import { resolveConfig } from '../config.js';
 import type { ConnectionManager } from '../connection.js';
+import { describe } from '../errors.js';
+import { identityOf } from '../origin.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
 import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
-import { CliError, runCli, UsageError } from './run-cli.js';
+import { CliError, ExitCode, runCli, UsageError } from './run-cli.js';
 
-const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.trimmedHeaders];
+const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId, Header.trimmedHeaders];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -38,14 +41,19 @@ async function main(argv: string[]): Promise<number> {
   }
   let connection: ConnectionManager | undefined;
   try {
-    connection = await connectToBroker('dlq-cli', CONNECT_TIMEOUT_MS);
+    const config = resolveConfig('dlq-cli', { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    connection = await connectToBroker(config);
     const channel = await connection.current!.createConfirmChannel();
     // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
       throw isNotFound(error) ? new CliError(`queue "${queue}" does not exist`, `dead-letter queues are named after their consumer queue plus "${DEAD_LETTER_SUFFIX}"; check the name and RABBITMQ_URL's vhost`) : error;
     });
-    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount);
+    const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, identityOf(config.url, 'dlq-cli').user);
+    const status = await work.catch((error: unknown) => {
+      // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
+      throw new CliError(`${command} of "${queue}" stopped: ${describe(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
+    });
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
     return status;
@@ -69,8 +77,8 @@ async function list(channel: ConfirmChannel, queue: string, count: number): Prom
   return 0;
 }
 
-async function replayAll(channel: ConfirmChannel, queue: string, count: number): Promise<number> {
-  const { replayed, left } = await replay(channel, queue, count);
+async function replayAll(channel: ConfirmChannel, queue: string, count: number, user: string | undefined): Promise<number> {
+  const { replayed, left } = await replay(channel, queue, count, user);
   console.log(`${queue}: replayed ${replayed}, left ${left}`);
   return left === 0 ? 0 : 1;
 }
@@ -80,7 +88,7 @@ function describeMessage(position: number, message: GetMessage): string {
   const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `  ${name}: ${String(headers[name])}`);
   const body = message.content.toString('utf8');
   return [
-    `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'}`,
+    `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'} user_id=${message.properties.userId ?? '-'}`,
     ...reasons,
     `  body: ${body.length > BODY_PREVIEW_CHARS ? `${body.slice(0, BODY_PREVIEW_CHARS)}...` : body}`,
   ].join('\n');

@@ -7,11 +7,21 @@
  * headers (reason, error, attempts, queue, by, at) are stripped: the message is live again, and if
  * it fails again the consumer writes them afresh. A message is removed from the dead-letter queue
  * only once the broker confirmed its republish; one that cannot be replayed stays where it is.
+ *
+ * The consumer believes those headers only from its own retry path: a message through the default
+ * exchange whose `user_id` is the consumer's own broker user (runtime/origin.ts). A dead letter
+ * carries exactly that `user_id` (the consumer wrote it), and the replay keeps it, so the broker
+ * accepts the replay only from the consumer's own user or an operator user tagged `impersonator`:
+ * anyone else is refused by the broker (406 PRECONDITION_FAILED). A dead letter without
+ * `user_id` (written before origins were checked) is replayed with the replaying user's own.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { DEAD_LETTER_HEADERS, Header, withoutBrokerDeathHeaders } from '../headers.js';
 import { describe } from '../errors.js';
+
+const USER_ID_REFUSED = /user_id property set to/;
+const USER_ID_HINT = `: a dead letter keeps the user_id of the consumer that wrote it, which only that user or an operator user tagged "impersonator" may publish (docs/security.md, "Message origins")`;
 
 /** Bookkeeping of the failed run that must not follow the message back into its queue. */
 const DROPPED_ON_REPLAY: string[] = [...DEAD_LETTER_HEADERS, Header.attempt, Header.lastError];
@@ -22,14 +32,14 @@ export interface ReplayOutcome {
 }
 
 /** Replays up to `count` messages of `queue`, reporting each one left behind on stderr. */
-export async function replay(channel: ConfirmChannel, queue: string, count: number): Promise<ReplayOutcome> {
+export async function replay(channel: ConfirmChannel, queue: string, count: number, replayingUser: string | undefined): Promise<ReplayOutcome> {
   let replayed = 0;
   const left: GetMessage[] = [];
   for (let i = 0; i < count; i++) {
     const message = await channel.get(queue, { noAck: false });
     if (!message) break;
     try {
-      await republish(channel, message);
+      await republish(channel, message, replayingUser);
     } catch (error) {
       left.push(message); // held unacked, so the loop does not get it again
       console.error(`#${i + 1} ${message.properties.messageId ?? ''}: ${describe(error)}, left in ${queue}`);
@@ -43,7 +53,7 @@ export async function replay(channel: ConfirmChannel, queue: string, count: numb
 }
 
 /** Publishes the dead letter into its original queue; resolves once the broker confirmed it. */
-function republish(channel: ConfirmChannel, message: GetMessage): Promise<void> {
+function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: string | undefined): Promise<void> {
   const { properties } = message;
   const original = withoutBrokerDeathHeaders(properties.headers ?? {});
   const queue = original[Header.originalQueue];
@@ -57,7 +67,13 @@ function republish(channel: ConfirmChannel, message: GetMessage): Promise<void> 
     const onReturn = (back: { properties: { messageId?: unknown } }) => {
       if (back.properties.messageId === messageId) returned = true;
     };
+    // A refused publish closes the channel: its reason comes as an error event, before the confirm callback hears "channel closed".
+    let closedBecause: unknown;
+    const onError = (error: unknown) => {
+      closedBecause = error;
+    };
     channel.on('return', onReturn);
+    channel.on('error', onError);
     channel.publish(
       '',
       queue,
@@ -70,11 +86,14 @@ function republish(channel: ConfirmChannel, message: GetMessage): Promise<void> 
         type: properties.type,
         persistent: true,
         mandatory: true,
+        userId: typeof properties.userId === 'string' ? properties.userId : replayingUser,
         headers,
       },
       (error: unknown) => {
         channel.off('return', onReturn);
-        if (error) reject(new Error(`replay to queue ${queue} failed (${describe(error)})`));
+        channel.off('error', onError);
+        const why = describe(closedBecause ?? error);
+        if (error) reject(new Error(`replay to queue ${queue} failed (${why})${USER_ID_REFUSED.test(why) ? USER_ID_HINT : ''}`));
         else if (returned) reject(new Error(`replay to queue ${queue} failed (the queue does not exist)`));
         else resolve();
       },

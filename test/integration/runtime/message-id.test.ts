@@ -53,7 +53,7 @@ it('keeps the message id across retries and a replay from the dead-letter queue'
   failing.delete('again');
   const replayer = await connect(vhost.url);
   try {
-    expect(await replay(await replayer.createConfirmChannel(), DEAD_LETTER_QUEUE, 1)).toMatchObject({ replayed: 1, left: 0 });
+    expect(await replay(await replayer.createConfirmChannel(), DEAD_LETTER_QUEUE, 1, vhost.user)).toMatchObject({ replayed: 1, left: 0 });
   } finally {
     await replayer.close();
   }

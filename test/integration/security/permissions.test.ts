@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question, SessionEnded, UserCreated } from '../../../generated/payloads.js';
-import { peerPrepModel } from '../../fixtures/model.js';
+import { contractExample as example } from '../../fixtures/model.js';
 import { queueState, waitFor } from '../../support/broker.js';
 import { handlersFor } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
@@ -23,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await identities?.dispose();
 });
-
-function example<T>(message: string): T {
-  const found = peerPrepModel.messages.find((each) => each.name === message)?.examples[0]?.payload;
-  if (found === undefined) throw new Error(`no example of ${message}`);
-  return structuredClone(found) as T;
-}
 
 /**
  * Runs `action` as `service`'s user on a fresh confirm channel and resolves with the reason the

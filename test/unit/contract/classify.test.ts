@@ -219,6 +219,24 @@ const rows: Row[] = [
     why: 'new operation',
   },
   {
+    name: 'a consumer refuses unverified origins (Python publishers and shared users are refused from now on)',
+    edit: (spec) => {
+      spec.operations.consumeUserCreated['x-unverified-origin'] = 'refuse';
+    },
+    kind: 'origin-policy-changed',
+    breaking: true,
+    why: 'are refused from now on',
+  },
+  {
+    name: 'an RPC server flags unverified callers (still serves them)',
+    edit: (spec) => {
+      spec.operations.serveQuestionGet['x-unverified-origin'] = 'flag';
+    },
+    kind: 'origin-policy-changed',
+    breaking: false,
+    why: 'still handled',
+  },
+  {
     name: 'description changed',
     edit: (spec) => {
       spec.channels.userCreated.description = 'A user signed up.';

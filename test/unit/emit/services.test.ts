@@ -125,6 +125,23 @@ describe('serviceDefinition', () => {
     ]);
   });
 
+  it('names every service, each consumer its channel\'s publishers and each served RPC its callers, with their unverified-origin policies', () => {
+    const matching = serviceDefinition(peerPrepModel, service('matching-service'));
+    expect(matching.services).toEqual(['collaboration-service', 'matching-service', 'question-service', 'user-service']);
+    expect(matching.consumers.map((each) => [each.name, each.publishers, each.unverifiedOrigin])).toEqual([
+      ['sessionEnded', ['collaboration-service'], 'accept'],
+      ['userCreated', ['user-service'], 'accept'],
+      ['userDeleted', ['user-service'], 'accept'],
+      ['userUpdated', ['user-service'], 'accept'],
+    ]);
+    expect(matching.rpcClients.map((each) => each.callers)).toEqual([undefined, undefined]);
+    const strict: Service = { ...service('question-service'), serves: service('question-service').serves.map((use) => ({ ...use, unverifiedOrigin: 'refuse' as const })) };
+    expect(serviceDefinition(peerPrepModel, strict).rpcServers.map((each) => [each.name, each.callers, each.unverifiedOrigin])).toEqual([
+      ['questionGet', ['collaboration-service'], 'refuse'],
+      ['questionPick', ['matching-service'], 'refuse'],
+    ]);
+  });
+
   it('refers to validators by their generated names', () => {
     const definition = serviceDefinition(peerPrepModel, service('user-service'));
     expect(definition.publishers.map((publisher) => publisher.validate.text)).toEqual(['validateUserCreated', 'validateUserDeleted', 'validateUserUpdated']);

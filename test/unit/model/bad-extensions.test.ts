@@ -36,7 +36,7 @@ const cases: BadCase[] = [
   [
     'misspelled extension key on an operation',
     patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-servce: pub-service ${MARK}\n`]),
-    { code: 'unknown-extension', message: 'unknown key "x-servce" on operation "publishThingCreated"', hint: 'did you mean "x-service"? Known keys here: x-service, x-queue', column: 5, alsoCodes: ['operation-without-owner'] },
+    { code: 'unknown-extension', message: 'unknown key "x-servce" on operation "publishThingCreated"', hint: 'did you mean "x-service"? Known keys here: x-service, x-queue, x-unverified-origin', column: 5, alsoCodes: ['operation-without-owner'] },
   ],
   [
     'unknown extension key on a channel',
@@ -102,6 +102,31 @@ const cases: BadCase[] = [
     'exclusive (per-instance) queue with a retry policy',
     patch(['      name: sub.things\n      retry:\n', `      name: sub.things\n      exclusive: true\n      retry: ${MARK}\n`]),
     { code: 'invalid-value', message: 'an exclusive x-queue cannot have a retry policy' },
+  ],
+  [
+    'x-unverified-origin with a misspelled policy',
+    patch([`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-unverified-origin: refuze ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-unverified-origin of operation "consumeThingCreated" must be accept, flag or refuse, got "refuze"', hint: 'did you mean "refuse"?', column: 5 },
+  ],
+  [
+    'x-unverified-origin that is not a string',
+    patch([`  serveThingGet:\n    action: receive\n    x-service: pub-service\n`, `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-unverified-origin: true ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-unverified-origin of operation "serveThingGet" must be accept, flag or refuse, got true', hint: 'refuse dead-letters it (unauthorized_origin)' },
+  ],
+  [
+    'x-unverified-origin on a send operation',
+    patch([`  publishThingCreated:\n    action: send\n    x-service: pub-service\n`, `  publishThingCreated:\n    action: send\n    x-service: pub-service\n    x-unverified-origin: refuse ${MARK}\n`]),
+    { code: 'misplaced-extension', message: 'x-unverified-origin is not allowed on a send operation: operation "publishThingCreated"', hint: 'put it on the receive operation' },
+  ],
+  [
+    'misspelled x-unverified-origin',
+    patch([`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-unverified-orign: refuse ${MARK}\n`]),
+    { code: 'unknown-extension', message: 'unknown key "x-unverified-orign" on operation "consumeThingCreated"', hint: 'did you mean "x-unverified-origin"?' },
+  ],
+  [
+    'x-unverified-origin on a channel',
+    patch(['    address: thing.created\n', `    address: thing.created\n    x-unverified-origin: refuse ${MARK}\n`]),
+    { code: 'misplaced-extension', message: '"x-unverified-origin" is not allowed on channel "thingCreated"', hint: 'x-unverified-origin belongs on a receive operation' },
   ],
   [
     'unknown key in a channel exchange (the parser does not check them)',

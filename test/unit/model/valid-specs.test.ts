@@ -67,6 +67,22 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     () => loadModelFromText(BASE_SPEC, 'spec.yaml'),
     (model) => expect(model.queues.map((q) => q.name)).toEqual(['sub.things', 'sub.things.dlq', 'sub.things.retry.100ms', 'sub.things.retry.200ms', 'thing.get']),
   ],
+  [
+    'x-unverified-origin: each receive operation carries its policy, accept when unstated',
+    () =>
+      loadModelFromText(
+        patch(
+          [`  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n    x-unverified-origin: refuse\n`],
+          [`  serveThingGet:\n    action: receive\n    x-service: pub-service\n`, `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-unverified-origin: flag\n`],
+        ),
+        'spec.yaml',
+      ),
+    (model) => {
+      const sub = model.services.find((s) => s.name === 'sub-service');
+      expect(sub?.consumes.map((c) => [c.methodName, c.unverifiedOrigin])).toEqual([['thingCreated', 'accept'], ['thingMoved', 'refuse']]);
+      expect(model.services.find((s) => s.name === 'pub-service')?.serves.map((r) => [r.methodName, r.unverifiedOrigin])).toEqual([['thingGet', 'flag']]);
+    },
+  ],
 ];
 
 describe('valid specs build their model', () => {
