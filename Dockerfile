@@ -1,6 +1,6 @@
 # One image for the four PeerPrep services and the provisioning step; docker-compose.yml picks by command.
-# The full node image carries python3, make and g++, which better-sqlite3 needs to build at install.
-FROM node:20-bookworm
+# Nothing is built natively at install (the services' SQLite is Node's built-in node:sqlite).
+FROM node:24-bookworm
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund

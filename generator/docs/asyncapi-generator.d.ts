@@ -1,8 +1,10 @@
-/** The part of @asyncapi/generator 2.x (CommonJS, untyped) that asyncapi-reference.ts uses. */
+/** The part of @asyncapi/generator 3.x (CommonJS, untyped) that asyncapi-reference.ts uses. */
 declare module '@asyncapi/generator' {
   interface GeneratorOptions {
     forceWrite?: boolean;
     install?: boolean;
+    /** false: render with the template's existing `__transpiled` copy instead of transpiling it again. */
+    compile?: boolean;
     templateParams?: Record<string, string>;
   }
   export default class Generator {

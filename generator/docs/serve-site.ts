@@ -1,7 +1,11 @@
-/** A static file server for the built site on 127.0.0.1 (node:http; nothing to install). */
+/**
+ * A static file server for the built site on 127.0.0.1 (node:http; nothing to install). With
+ * `liveReload`, pages it serves reload themselves when `reload()` is called (server-sent events on
+ * LIVE_RELOAD_PATH; the script is added to each HTML response, never to the files).
+ */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -15,7 +19,17 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface RunningSite {
   url: string;
+  /** Tells every open page to reload. */
+  reload(): void;
   close(): Promise<void>;
+}
+
+export const LIVE_RELOAD_PATH = '/__live-reload';
+const LIVE_RELOAD_SCRIPT = `<script>new EventSource('${LIVE_RELOAD_PATH}').onmessage = () => location.reload();</script>`;
+
+function withLiveReload(html: string): string {
+  const end = html.lastIndexOf('</body>');
+  return end === -1 ? `${html}${LIVE_RELOAD_SCRIPT}` : `${html.slice(0, end)}${LIVE_RELOAD_SCRIPT}${html.slice(end)}`;
 }
 
 /** The file a URL path names inside `root`, or undefined when it would leave `root`. */
@@ -26,16 +40,30 @@ function fileFor(root: string, urlPath: string): string | undefined {
 }
 
 /** Serves `dir` on `port` (0: any free port) until `close()`. */
-export function serveSite(dir: string, port: number): Promise<RunningSite> {
+export function serveSite(dir: string, port: number, { liveReload = false } = {}): Promise<RunningSite> {
   const root = resolve(dir);
+  const listeners = new Set<ServerResponse>();
   const server: Server = createServer(async (request, response) => {
+    if (liveReload && request.url === LIVE_RELOAD_PATH) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }).write(': listening\n\n');
+      listeners.add(response);
+      request.once('close', () => listeners.delete(response));
+      return;
+    }
     const file = fileFor(root, request.url ?? '/');
     const found = file === undefined ? undefined : await stat(file).catch(() => undefined);
     if (file === undefined || found === undefined || !found.isFile()) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    const contentType = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    if (liveReload && extname(file) === '.html') {
+      const html = await readFile(file, 'utf8').catch(() => undefined);
+      if (html === undefined) response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      else response.writeHead(200, { 'content-type': contentType }).end(withLiveReload(html));
+      return;
+    }
+    response.writeHead(200, { 'content-type': contentType });
     createReadStream(file).pipe(response);
   });
   return new Promise((resolveStart, rejectStart) => {
@@ -44,7 +72,14 @@ export function serveSite(dir: string, port: number): Promise<RunningSite> {
       const { port: bound } = server.address() as AddressInfo;
       resolveStart({
         url: `http://127.0.0.1:${bound}/`,
-        close: () => new Promise((resolveClose) => server.close(() => resolveClose())),
+        reload: () => {
+          for (const listener of listeners) listener.write('data: reload\n\n');
+        },
+        close: () =>
+          new Promise((resolveClose) => {
+            for (const listener of listeners) listener.end();
+            server.close(() => resolveClose());
+          }),
       });
     });
   });

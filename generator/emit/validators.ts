@@ -18,8 +18,21 @@ const standaloneCode = standaloneCodeModule.default;
  */
 const REQUIRE_SHIM = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);";
 
-/** ajv's standalone code, one validator per message, exported as `validate<TypeName>`. */
+/**
+ * The last module made, by the messages it was made from: compiling every schema to standalone
+ * code is the slowest emitter, and most edits of a spec (descriptions, routing, queues) leave the
+ * messages as they were. The code is a function of the messages alone, so it is reused as is.
+ */
+let last: { messages: string; code: string } | undefined;
+
 function validatorsModule(model: Model): string {
+  const messages = JSON.stringify(model.messages.map((message) => [message.name, message.typeName, message.schema]));
+  if (last?.messages !== messages) last = { messages, code: compileValidatorsModule(model) };
+  return last.code;
+}
+
+/** ajv's standalone code, one validator per message, exported as `validate<TypeName>`. */
+function compileValidatorsModule(model: Model): string {
   const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: true, allErrors: true });
   addFormats(ajv);
   const exports: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { closestMatch } from '../did-you-mean.js';
 import { entriesOf, isObject } from '../model/json.js';
 import { withoutFollowOnErrors } from './follow-on-errors.js';
 import { explainSchemaError } from './schema-error-hint.js';
+import { shareSpectralAjvInstances } from './share-spectral-ajv.js';
 import type { YamlSource } from './yaml-source.js';
 
 const ERROR = 0;
@@ -17,7 +18,10 @@ let sharedParser: Parser | undefined;
  * resolved document as plain data (`undefined` when it has errors).
  */
 export async function parseAsyncApi(text: string, file: string, source: YamlSource): Promise<{ document?: unknown; diagnostics: Diagnostic[] }> {
-  sharedParser ??= new Parser();
+  if (sharedParser === undefined) {
+    shareSpectralAjvInstances();
+    sharedParser = new Parser();
+  }
   const absolute = resolve(file);
   const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
   const errors = withoutFollowOnErrors(diagnostics.filter((d) => d.severity === ERROR), source.data);

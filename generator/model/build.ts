@@ -3,7 +3,7 @@
  * `$ref`s already replaced by the objects they point at). Pure: no I/O, no parser types.
  */
 import { compareText } from '../diagnostics.js';
-import { createStrictAjv } from './ajv.js';
+import { PayloadSchemaCompiler } from './ajv.js';
 import { readChannels } from './channels.js';
 import { DEFAULT_UNVERIFIED_ORIGIN, readExchangeOptions, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
 import { entriesOf, isObject, optionalString } from './json.js';
@@ -16,6 +16,9 @@ import type { Binding, Exchange, Model, Queue, Rpc, RpcUse, Service } from './ty
 
 export type BuildResult = { model: Model } | { problems: SpecProblem[] };
 
+/** Shared by every build in the process: a schema seen before is not compiled again. */
+const payloadSchemas = new PayloadSchemaCompiler();
+
 export function buildModel(document: unknown): BuildResult {
   const problems = new Problems();
   const doc = isObject(document) ? document : {};
@@ -24,7 +27,7 @@ export function buildModel(document: unknown): BuildResult {
   const readQueue = reusableReader(readQueueOptions, components['x-queues'], ['components', 'x-queues'], problems);
   const readExchange = reusableReader(readExchangeOptions, components['x-exchanges'], ['components', 'x-exchanges'], problems);
 
-  const messages = new MessageCatalog(createStrictAjv(), optionalString(doc['defaultContentType']) ?? 'application/json', problems);
+  const messages = new MessageCatalog(payloadSchemas, optionalString(doc['defaultContentType']) ?? 'application/json', problems);
   const channels = readChannels(doc['channels'], messages, readExchange, problems);
   const operations = readOperations(doc['operations'], channels, services.map((s) => s.name), readQueue, problems);
   const eventChannels = [...channels.values()].flatMap((info) => (info?.kind === 'event' ? [info] : []));

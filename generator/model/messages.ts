@@ -1,4 +1,4 @@
-import type { Ajv } from 'ajv';
+import type { PayloadSchemaCompiler } from './ajv.js';
 import { isObject, jsonEqual, optionalString, type JsonObject } from './json.js';
 import { isPascalCaseIdentifier, toPascalCase } from './naming.js';
 import type { JsonPath, Problems } from './problem.js';
@@ -13,7 +13,7 @@ export class MessageCatalog {
   private readonly byName = new Map<string, { message: Message; path: JsonPath }>();
 
   constructor(
-    private readonly ajv: Ajv,
+    private readonly schemas: PayloadSchemaCompiler,
     private readonly defaultContentType: string,
     private readonly problems: Problems,
   ) {}
@@ -71,7 +71,7 @@ export class MessageCatalog {
     const payloadPath = [...path, 'payload'];
     const schema = cleanSchema(value['payload'], payloadPath, this.problems);
     if (schema === undefined) return undefined;
-    const validate = compilePayloadSchema(this.ajv, schema, payloadPath, name, this.problems);
+    const validate = compilePayloadSchema(this.schemas, schema, payloadPath, name, this.problems);
     const examples = readExamples(value['examples']);
     if (validate !== undefined) {
       for (const { index, example } of examples) checkExample(validate, example, [...path, 'examples', index, 'payload'], name, this.problems);

@@ -1,4 +1,5 @@
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { PayloadSchemaCompiler } from './ajv.js';
 import { isObject } from './json.js';
 import type { JsonPath, Problems } from './problem.js';
 import type { JsonSchema } from './types.js';
@@ -39,21 +40,24 @@ export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems)
 }
 
 /** Compiles a payload schema the way the generated validators will be; reports why it cannot be. */
-export function compilePayloadSchema(ajv: Ajv, schema: JsonSchema, path: JsonPath, messageName: string, problems: Problems): ValidateFunction | undefined {
+export function compilePayloadSchema(
+  compiler: PayloadSchemaCompiler,
+  schema: JsonSchema,
+  path: JsonPath,
+  messageName: string,
+  problems: Problems,
+): ValidateFunction | undefined {
   const hint = 'payload schemas are compiled by ajv 8 in strict mode (JSON Schema draft-07 plus formats)';
-  if (!ajv.validateSchema(schema)) {
-    for (const error of ajv.errors ?? []) {
+  const compiled = compiler.compile(schema);
+  if ('validate' in compiled) return compiled.validate;
+  if ('schemaErrors' in compiled) {
+    for (const error of compiled.schemaErrors) {
       problems.add([...path, ...pointerSegments(error.instancePath)], 'invalid-payload-schema', `payload of message "${messageName}" is not valid JSON Schema: ${error.instancePath || '/'} ${error.message ?? ''}`.trim(), hint);
     }
     return undefined;
   }
-  try {
-    return ajv.compile(schema);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    problems.add([...path, ...locateCompileError(schema, reason)], 'invalid-payload-schema', `payload of message "${messageName}" is not valid JSON Schema: ${reason}`, hint);
-    return undefined;
-  }
+  problems.add([...path, ...locateCompileError(schema, compiled.compileError)], 'invalid-payload-schema', `payload of message "${messageName}" is not valid JSON Schema: ${compiled.compileError}`, hint);
+  return undefined;
 }
 
 /** Checks one example payload of a message against the message's compiled schema. */

@@ -48,8 +48,8 @@ export const USERS_SCHEMA = `
  * which user renames.
  */
 export function prepareUsersTable(db: Db): void {
-  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('users');
-  if (!columns.includes('username_key')) {
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('users') as { name: string }[];
+  if (!columns.some(({ name }) => name === 'username_key')) {
     db.transaction(() => {
       db.exec('ALTER TABLE users ADD COLUMN username_key TEXT');
       const setKey = db.prepare('UPDATE users SET username_key = ? WHERE user_id = ?');
@@ -60,9 +60,8 @@ export function prepareUsersTable(db: Db): void {
   }
   const clashes = db
     .prepare("SELECT group_concat(json_quote(username), ' = ') AS names FROM users GROUP BY username_key HAVING count(*) > 1")
-    .pluck()
-    .all() as string[];
-  if (clashes.length > 0) throw new Error(`usernames that differ only in case or Unicode form must be made distinct before user-service can start: ${clashes.join('; ')}`);
+    .all() as { names: string }[];
+  if (clashes.length > 0) throw new Error(`usernames that differ only in case or Unicode form must be made distinct before user-service can start: ${clashes.map(({ names }) => names).join('; ')}`);
   db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON users (username_key)');
 }
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Db } from '../../services/common/sqlite.js';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../demo/cluster.js';
@@ -80,7 +80,7 @@ describe('hostile input to the services', () => {
 
     it('an upgrade that fails inside the service (a session row it cannot read) is a 500 on that socket alone', async () => {
       const broken = { id: randomUUID(), user: randomUUID() };
-      const db = new Database(join(collaborationData, 'sessions.db'));
+      const db = new Db(join(collaborationData, 'sessions.db'));
       try {
         db.prepare("INSERT INTO sessions (session_id, question, user_ids, started_at) VALUES (?, 'not json', ?, ?)").run(broken.id, JSON.stringify([broken.user, randomUUID()]), new Date().toISOString());
       } finally {

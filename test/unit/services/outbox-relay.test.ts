@@ -1,12 +1,12 @@
-import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MessageTooLargeError, ValidationError } from '../../../runtime/index.js';
+import { Db } from '../../../services/common/sqlite.js';
 import { OUTBOX_SCHEMA, Outbox, type OutboxEntry } from '../../../services/user-service/outbox.js';
 import { OutboxRelay } from '../../../services/user-service/outbox-relay.js';
 
-function outboxWith(usernames: string[]): { outbox: Outbox; db: Database.Database } {
-  const db = new Database(':memory:');
+function outboxWith(usernames: string[]): { outbox: Outbox; db: Db } {
+  const db = new Db(':memory:');
   db.exec(OUTBOX_SCHEMA);
   const outbox = new Outbox(db, () => undefined);
   for (const username of usernames) outbox.append('userCreated', { username });

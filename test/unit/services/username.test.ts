@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Db } from '../../../services/common/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../services/common/errors.js';
 import { normaliseUsername, usernameKey } from '../../../services/user-service/username.js';
@@ -44,7 +44,7 @@ describe('prepareUsersTable', () => {
   const LEGACY = `CREATE TABLE users (user_id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT NOT NULL UNIQUE,
     profile_data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);`;
   const legacyDb = (...usernames: string[]) => {
-    const db = new Database(':memory:');
+    const db = new Db(':memory:');
     db.exec(LEGACY);
     const insert = db.prepare("INSERT INTO users VALUES (?, ?, ?, '{}', 't', 't')");
     usernames.forEach((username, index) => insert.run(`u${index}`, username, `${index}@example.com`));
