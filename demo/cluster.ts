@@ -41,6 +41,8 @@ export interface TraceExpectation {
 
 export class Cluster {
   readonly traces: TraceEvent[] = [];
+  /** The broker node (`host:port`) each instance last said it connected to. */
+  readonly brokerNodes = new Map<string, string>();
   private readonly running = new Map<string, ServiceProcess>();
 
   private constructor(
@@ -112,6 +114,7 @@ export class Cluster {
   }
 
   private collect(line: LogLine): void {
+    if (typeof line.node === 'string' && /^(re)?connected to broker$/.test(line.msg) && line.instanceId) this.brokerNodes.set(line.instanceId, line.node);
     const record = line.trace as TraceRecord | undefined;
     if (!record) return;
     this.traces.push({ ...record, time: line.time, service: line.service ?? '?', instance: line.instanceId ?? '?' });

@@ -16,6 +16,8 @@ import { SessionClient } from './session-client.js';
 
 export interface Reporter {
   step(title: string): void;
+  /** Runs before the step with this title begins (the cluster demo kills a broker node here). */
+  beforeStep?(title: string): Promise<void>;
   action(text: string): void;
   messages(events: TraceEvent[]): void;
 }
@@ -45,6 +47,7 @@ export async function runScenario(cluster: Cluster, report: Reporter): Promise<S
   const collaboration = [cluster.instance('collaboration-1'), cluster.instance('collaboration-2')] as const;
   const start = cluster.mark();
   const step = async <T>(title: string, expected: TraceExpectation[], run: () => Promise<T>): Promise<T> => {
+    await report.beforeStep?.(title);
     report.step(title);
     const since = cluster.mark();
     const value = await run();

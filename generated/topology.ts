@@ -37,7 +37,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'collaboration.match_found.retry.1000ms',
@@ -47,9 +47,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 1000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'collaboration.match_found',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -60,9 +63,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 2000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'collaboration.match_found',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -73,9 +79,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 4000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'collaboration.match_found',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -86,9 +95,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 8000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'collaboration.match_found',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -98,7 +110,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'matching.session_events.dlq',
@@ -107,7 +119,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'matching.session_events.retry.1000ms',
@@ -117,9 +129,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 1000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.session_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -130,9 +145,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 2000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.session_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -142,7 +160,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'matching.user_events.dlq',
@@ -151,7 +169,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'matching.user_events.retry.1000ms',
@@ -161,9 +179,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 1000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -174,9 +195,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 2000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -187,9 +211,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 4000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -200,9 +227,12 @@ export const topology: Topology = {
       autoDelete: false,
       perInstance: false,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': 8000,
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     },
     {
@@ -212,7 +242,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'question.pick',
@@ -221,7 +251,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
     {
       name: 'user.profile.get',
@@ -230,7 +260,7 @@ export const topology: Topology = {
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: {},
+      arguments: { 'x-queue-type': 'quorum' },
     },
   ],
   bindings: [

@@ -33,8 +33,11 @@ export type ProvisionStep = ApiCall | StaleTopicPermissionsRemoval;
 export interface ProvisionInput {
   vhost: string;
   permissions: ServicePermissions[];
-  /** `definitions.json`: only its exchanges, queues and bindings are imported (a vhost-scoped import). */
-  topology: { exchanges: unknown[]; queues: unknown[]; bindings: unknown[] };
+  /**
+   * `definitions.json`: its exchanges, queues and bindings are imported (a vhost-scoped import);
+   * its vhost's default queue type is given to the vhost.
+   */
+  topology: { vhosts?: { metadata?: { default_queue_type?: string } }[]; exchanges: unknown[]; queues: unknown[]; bindings: unknown[] };
   /** Prepended to each service name to name its user (e.g. per environment); default none. */
   userPrefix: string;
   /** Passwords by variable name (`PEERPREP_<SERVICE>_PASSWORD`); undefined in a dry run. */
@@ -50,8 +53,16 @@ export interface ProvisionPlan {
 export function provisionPlan(input: ProvisionInput): ProvisionPlan {
   const vhost = encodeURIComponent(input.vhost);
   const { exchanges, queues, bindings } = input.topology;
+  const defaultQueueType = input.topology.vhosts?.[0]?.metadata?.default_queue_type;
   const steps: ProvisionStep[] = [
-    { kind: 'call', method: 'PUT', path: `/vhosts/${vhost}`, body: {}, summary: `vhost "${input.vhost}": create if missing` },
+    {
+      kind: 'call',
+      method: 'PUT',
+      path: `/vhosts/${vhost}`,
+      // The management API's name for the vhost's default queue type (definitions files say default_queue_type).
+      body: defaultQueueType === undefined ? {} : { defaultqueuetype: defaultQueueType },
+      summary: `vhost "${input.vhost}": create if missing${defaultQueueType === undefined ? '' : `, default queue type ${defaultQueueType}`}`,
+    },
     {
       kind: 'call',
       method: 'POST',

@@ -81,8 +81,11 @@ export interface TlsOptions {
 }
 
 export interface ConnectOptions {
-  /** Default: `process.env.RABBITMQ_URL`, else `amqp://localhost:5672`. */
-  url?: string;
+  /**
+   * The broker, or the nodes of a cluster (an array, or the URLs comma-separated). Default:
+   * `process.env.RABBITMQ_URL` (also comma-separated), else `amqp://localhost:5672`.
+   */
+  url?: string | readonly string[];
   /** Only with an `amqps://` URL; see `TlsOptions` for the environment variables it falls back to. */
   tls?: TlsOptions;
   /** Distinguishes instances of one service (per-instance queues, connection name). Default: host-pid-random. */

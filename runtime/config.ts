@@ -1,18 +1,17 @@
 /** Turns `ConnectOptions` into the settings the runtime works with; the only place that reads the URL. */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
+import { type Endpoint, entryName, urlEntries } from './endpoints.js';
 import { ConfigError, describe } from './errors.js';
 import { tlsSocketOptions } from './tls.js';
 import { HEADER_TABLE_LIMIT } from './wire-limits.js';
 
 export interface RuntimeConfig {
-  /** The real URL, password included: hand it only to amqplib. */
-  url: string;
-  /** The URL as it may appear in logs and errors. */
+  /** The broker, or the nodes of a cluster, in the order configured. */
+  endpoints: Endpoint[];
+  /** Every URL as it may appear in logs and errors, comma-separated. */
   displayUrl: string;
-  socketOptions: SocketOptions;
   instanceId: string;
   connectionName: string;
   prefetchOverride: number | undefined;
@@ -32,19 +31,33 @@ const DEFAULT_HEARTBEAT_SECONDS = 15;
 const MIN_FRAME_MAX = HEADER_TABLE_LIMIT + 4_096;
 /** RabbitMQ 4's default `max_message_size`: far above any contract payload, far below what would strain a consumer. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** How long one node may take to accept and open a connection before the next is tried (a node that black-holes packets). */
+const NODE_CONNECT_TIMEOUT_MS = 5_000;
 
 export function resolveConfig(service: string, options: ConnectOptions = {}): RuntimeConfig {
-  const url = checkedUrl(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL);
+  const source = options.url === undefined ? 'RABBITMQ_URL' : 'the url option';
+  const entries = urlEntries(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL, source);
   const instanceId = options.instanceId ?? defaultInstanceId();
   const connectionName = `${service}@${instanceId}`;
+  const endpoints = entries.map((entry, index): Endpoint => {
+    const url = checkedUrl(entry, entryName(source, index, entries.length));
+    const parsed = new URL(url);
+    return {
+      url,
+      displayUrl: maskUrl(url),
+      node: parsed.host,
+      socketOptions: {
+        noDelay: true,
+        timeout: NODE_CONNECT_TIMEOUT_MS,
+        clientProperties: { connection_name: connectionName },
+        ...tlsSocketOptions(parsed, options.tls, process.env),
+      },
+    };
+  });
+  sameUserEverywhere(endpoints, source);
   return {
-    url,
-    displayUrl: maskUrl(url),
-    socketOptions: {
-      noDelay: true,
-      clientProperties: { connection_name: connectionName },
-      ...tlsSocketOptions(new URL(url), options.tls, process.env),
-    },
+    endpoints,
+    displayUrl: endpoints.map((endpoint) => endpoint.displayUrl).join(','),
     instanceId,
     connectionName,
     prefetchOverride: positive('prefetch', options.prefetch),
@@ -55,6 +68,17 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
     outageBufferLimit: 10_000,
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes) ?? DEFAULT_MAX_MESSAGE_BYTES,
   };
+}
+
+/** A process has one broker identity: its messages carry it as `user_id`, whichever node it is on. */
+function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): void {
+  const users = endpoints.map((endpoint) => new URL(endpoint.url).username);
+  const other = users.findIndex((user) => user !== users[0]);
+  if (other > 0) {
+    throw new ConfigError(
+      `${source}: entry ${other + 1} of ${users.length} logs in as "${decodeURIComponent(users[other] ?? '')}", entry 1 as "${decodeURIComponent(users[0] ?? '')}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
+    );
+  }
 }
 
 /**
@@ -79,25 +103,25 @@ export function maskUrl(url: string): string {
   return `${scheme}${masked}@${url.slice(whole.length)}`;
 }
 
-/** The URL, checked, with the runtime's default heartbeat. */
-function checkedUrl(url: string): string {
+/** One broker URL (`name` says which: "RABBITMQ_URL entry 2 of 3"), checked, with the runtime's default heartbeat. */
+function checkedUrl(url: string, name: string): string {
   const userinfo = USERINFO.exec(url)?.[2];
   if (userinfo !== undefined && ENDS_USERINFO.test(userinfo)) {
     const character = ENDS_USERINFO.exec(userinfo)?.[0];
     throw new ConfigError(
-      `RABBITMQ_URL ${maskUrl(url)}: the user name or password holds "${character}", which ends the host part of a URL: percent-encode the password (encodeURIComponent: "/" is %2F, "?" is %3F, "#" is %23, "@" is %40)`,
+      `${name} ${maskUrl(url)}: the user name or password holds "${character}", which ends the host part of a URL: percent-encode the password (encodeURIComponent: "/" is %2F, "?" is %3F, "#" is %23, "@" is %40, "," is %2C)`,
     );
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new ConfigError(`RABBITMQ_URL is not a URL (${describe(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
+    throw new ConfigError(`${name} is not a URL (${describe(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
   }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
-    throw new ConfigError(`RABBITMQ_URL must use amqp:// or amqps://, got ${parsed.protocol}//`);
+    throw new ConfigError(`${name} must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
-  checkFrameMax(parsed.searchParams.get('frameMax'), url);
+  checkFrameMax(parsed.searchParams.get('frameMax'), url, name);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
 }
@@ -107,11 +131,11 @@ function checkedUrl(url: string): string {
  * a smaller frame the broker would close the whole connection on such a message. amqplib's default
  * (131072, RabbitMQ's too) is right; a lower `frameMax` in the URL is refused.
  */
-function checkFrameMax(value: string | null, url: string): void {
+function checkFrameMax(value: string | null, url: string, name: string): void {
   if (value === null) return;
   const frameMax = Number(value);
   if (!Number.isInteger(frameMax) || (frameMax !== 0 && frameMax < MIN_FRAME_MAX)) {
-    throw new ConfigError(`RABBITMQ_URL ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`);
+    throw new ConfigError(`${name} ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`);
   }
 }
 

@@ -2,7 +2,10 @@
  * Reliable sending on one shared confirm channel. `send` resolves only once the broker confirmed
  * the message; a mandatory message the broker returned rejects with `UnroutableError`. Each send
  * has one deadline covering everything: waiting out an outage (in a bounded buffer), waiting for
- * the socket to drain, and re-sending messages whose channel died before they were confirmed.
+ * the socket to drain, and re-sending messages whose channel died before they were confirmed or
+ * that the broker nacked. A nack is sent again on a fresh channel: on a cluster, a channel whose
+ * publish reached a quorum queue while its leader was being elected stays refused (every later
+ * publish nacked) until the lost node returns, while a new channel works at once.
  * Sends are never serialised: any number may be awaiting their confirms at once.
  */
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
@@ -24,6 +27,7 @@ export interface OutgoingMessage {
 
 class PendingSend extends Expiring {
   settled = false;
+  nacked = false;
 
   constructor(
     readonly message: OutgoingMessage,
@@ -45,9 +49,10 @@ export class ConfirmPublisher {
   private readonly returned: Message[] = [];
   private awaitingDrain = false;
   private readonly inFlight = new InFlight();
-  private readonly deadlines = new Deadlines<PendingSend>((pending) =>
-    this.settle(pending, new PublishTimeoutError(pending.message.exchange, pending.message.routingKey, pending.timeoutMs)),
-  );
+  private readonly deadlines = new Deadlines<PendingSend>((pending) => {
+    const { exchange, routingKey } = pending.message;
+    this.settle(pending, pending.nacked ? new PublishFailedError(exchange, routingKey, `the broker refused it (nack) until the ${pending.timeoutMs} ms deadline`) : new PublishTimeoutError(exchange, routingKey, pending.timeoutMs));
+  });
   private closed = false;
 
   constructor(
@@ -109,7 +114,7 @@ export class ConfirmPublisher {
     const { exchange, routingKey, content, properties } = pending.message;
     let writable: boolean;
     try {
-      writable = channel.publish(exchange, routingKey, content, properties, (error: unknown) => this.onConfirm(pending, error));
+      writable = channel.publish(exchange, routingKey, content, properties, (error: unknown) => this.onConfirm(pending, error, channel));
     } catch (error) {
       const unencodable = encodeFailure(destination(pending.message), properties.headers, error);
       if (!unencodable) return false;
@@ -143,7 +148,7 @@ export class ConfirmPublisher {
     }
   }
 
-  private onConfirm(pending: PendingSend, error: unknown): void {
+  private onConfirm(pending: PendingSend, error: unknown, channel: ConfirmChannel): void {
     const nacked = error instanceof Error && error.message === NACKED;
     if (error && !nacked) {
       // The channel closed before the confirm: the broker may not have it. Send again on the next channel.
@@ -153,9 +158,14 @@ export class ConfirmPublisher {
     // Even for a send that already timed out: its return must not be left for another send to take.
     const unroutable = this.takeReturn(pending.message);
     if (pending.settled) return;
+    if (nacked) {
+      pending.nacked = true;
+      this.park(pending);
+      this.slot.renew(channel, 'the broker nacked a publish');
+      return;
+    }
     const { exchange, routingKey } = pending.message;
-    if (nacked) this.settle(pending, new PublishFailedError(exchange, routingKey, 'the broker refused it (nack)'));
-    else this.settle(pending, unroutable ? new UnroutableError(exchange, routingKey) : undefined);
+    this.settle(pending, unroutable ? new UnroutableError(exchange, routingKey) : undefined);
   }
 
   private onReturn(message: Message): void {

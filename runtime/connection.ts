@@ -11,6 +11,8 @@
 import { connect, type ChannelModel } from 'amqplib';
 import { coalesceWrites } from './coalesced-writes.js';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { EndpointRotation } from './endpoints.js';
 import type { RuntimeConfig } from './config.js';
 import { backoffDelay, sleep } from './backoff.js';
 import {
@@ -31,12 +33,16 @@ export class ConnectionManager {
   private model: ChannelModel | undefined;
   private stopped = false;
   private reconnecting = false;
+  private readonly endpoints: EndpointRotation;
 
   constructor(
     private readonly config: RuntimeConfig,
     private readonly logger: Logger,
     private readonly setup: ConnectionSetup,
-  ) {}
+    registry: Registry = new Registry(),
+  ) {
+    this.endpoints = new EndpointRotation(config.endpoints, config.instanceId, config.connectionName, registry);
+  }
 
   get current(): ChannelModel | undefined {
     return this.model;
@@ -51,7 +57,7 @@ export class ConnectionManager {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.open();
-        this.logger.info({ url: this.config.displayUrl, connection: this.config.connectionName }, 'connected to broker');
+        this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, connection: this.config.connectionName }, 'connected to broker');
         return;
       } catch (error) {
         if (isFinal(error) || this.stopped) throw error;
@@ -78,15 +84,18 @@ export class ConnectionManager {
     this.stopped = true;
     const model = this.model;
     this.model = undefined;
+    this.endpoints.markLost();
     if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: describe(error) }, 'closing the connection failed'));
     this.logger.info('connection closed');
   }
 
   private async open(): Promise<void> {
-    const model = await connect(this.config.url, this.config.socketOptions).catch((error: unknown) => {
-      const tlsFailure = tlsFailureReason(error);
-      throw tlsFailure ? new TlsVerificationError(this.config.displayUrl, tlsFailure, error) : (brokerRefusal(this.config.url, this.config.displayUrl, error) ?? error);
-    });
+    const { endpoint, connection: model } = await this.endpoints.connect((endpoint) =>
+      connect(endpoint.url, endpoint.socketOptions).catch((error: unknown) => {
+        const tlsFailure = tlsFailureReason(error);
+        throw tlsFailure ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error) : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
+      }),
+    );
     if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
@@ -109,12 +118,14 @@ export class ConnectionManager {
     // onClose ignores a connection that is not current yet, and setup may have finished without noticing its loss.
     if (!alive) throw new Error('the connection closed during setup');
     this.model = model;
+    this.endpoints.markConnected(endpoint);
   }
 
   private onClose(model: ChannelModel, error: Error | undefined): void {
     if (this.model !== model || this.stopped) return;
     this.model = undefined;
-    this.logger.warn({ err: error?.message ?? 'closed by the broker' }, 'connection lost, reconnecting');
+    this.logger.warn({ node: this.endpoints.current?.node, err: error?.message ?? 'closed by the broker' }, 'connection lost, reconnecting');
+    this.endpoints.markLost();
     void this.reconnect();
   }
 
@@ -127,7 +138,7 @@ export class ConnectionManager {
         if (this.stopped) return;
         try {
           await this.open();
-          this.logger.info({ url: this.config.displayUrl, attempts: attempt }, 'reconnected to broker');
+          this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, attempts: attempt }, 'reconnected to broker');
           return;
         } catch (error) {
           this.logger.warn({ url: this.config.displayUrl, attempt, err: describe(error) }, 'reconnect failed, retrying');

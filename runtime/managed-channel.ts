@@ -83,6 +83,13 @@ export class ManagedChannel<C extends Channel> {
     });
   }
 
+  /** Closes `channel` if it is still the current one, so that a fresh channel replaces it. */
+  renew(channel: C, reason: string): void {
+    if (this.channel !== channel || this.closed) return;
+    this.logger.warn({ channel: this.job.name, reason }, 'replacing the channel');
+    channel.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.waiters) {

@@ -21,13 +21,13 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const logger = createLogger(service, config.instanceId, options.logger);
   const metrics = new Metrics(options.registry);
   const names = new QueueNames(definition.topology, config.instanceId);
-  const origins = new OriginJudge(identityOf(config.url, service), definition.services ?? []);
+  const origins = new OriginJudge(identityOf(config.endpoints[0]!.url, service), definition.services ?? []);
   if (origins.identity.servicePrefix === undefined) {
     const user = origins.identity.user === undefined ? 'the broker default user (the URL names none)' : `broker user "${origins.identity.user}"`;
     logger.info({ user: origins.identity.user }, `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`);
   }
 
-  const connection = new ConnectionManager(config, logger, (model) => setup(model));
+  const connection = new ConnectionManager(config, logger, (model) => setup(model), metrics.registry);
   const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user);
   const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);

@@ -13,12 +13,21 @@
 # has its own config, data, log and pid paths under $PEERPREP_CLUSTER_DIR (default
 # /var/tmp/peerprep-cluster), owned by the rabbitmq user. The default broker (rabbit@localhost,
 # 5672) is never touched. Needs Debian's rabbitmq-server; run as root or as rabbitmq.
+#
+# The vhost / gets the default queue type the contract asks for (generated/definitions.json), so
+# that a peer declaring a queue with no arguments (the Python services) shares our quorum queues.
+# RabbitMQ 3.10 sets a vhost's default queue type only when the vhost is created: start recreates
+# the fresh cluster's empty / with it.
 set -euo pipefail
 
 NODES=(1 2 3)
 DIR=${PEERPREP_CLUSTER_DIR:-/var/tmp/peerprep-cluster}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 STARTUP_SECONDS=${PEERPREP_CLUSTER_STARTUP_SECONDS:-120}
+# RabbitMQ's built-in account; the cluster's config lets it log in over 127.0.0.1 only (listeners are loopback).
+ADMIN_USER=guest
+ADMIN_PASSWORD=guest
 
 node_name() { echo "c$1@localhost"; }
 amqp_port() { echo $((5700 + $1)); }
@@ -27,7 +36,7 @@ dist_port() { echo $((25700 + $1)); }
 pid_file() { echo "$DIR/c$1/rabbitmq.pid"; }
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-2}"
 }
 
@@ -109,7 +118,7 @@ await_node() {
 
 await_management() {
   local n=$1 deadline=$((SECONDS + 60))
-  until curl -fsS -u guest:guest "http://127.0.0.1:$(management_port "$n")/api/overview" >/dev/null 2>&1; do
+  until curl -fsS -u "$ADMIN_USER:$ADMIN_PASSWORD" "http://127.0.0.1:$(management_port "$n")/api/overview" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
       echo "error: the management API of $(node_name "$n") did not answer on port $(management_port "$n")" >&2
       exit 1
@@ -118,8 +127,27 @@ await_management() {
   done
 }
 
-in_cluster() {
-  ctl 1 cluster_status --formatter json 2>/dev/null | grep -q "\"$(node_name "$1")\""
+api() {
+  local method=$1 path=$2 body=${3:-}
+  curl -fsS -u "$ADMIN_USER:$ADMIN_PASSWORD" -X "$method" -H 'content-type: application/json' \
+    ${body:+-d "$body"} "http://127.0.0.1:$(management_port 1)/api$path"
+}
+
+json_field() { grep -o "\"$1\": *\"[a-z]*\"" | head -1 | sed 's/.*"\([a-z]*\)"$/\1/'; }
+
+set_default_queue_type() {
+  local wanted current
+  wanted=$(json_field default_queue_type <"$ROOT/generated/definitions.json" || true)
+  [ -n "$wanted" ] || return 0
+  current=$(api GET /vhosts/%2F | json_field default_queue_type || true)
+  [ "$current" = "$wanted" ] && return 0
+  if [ "$(api GET '/queues/%2F?columns=name')" != "[]" ]; then
+    echo "warning: vhost / holds queues, so its default queue type stays '$current' (the contract wants '$wanted'); 'stop' then 'start' gives a fresh cluster" >&2
+    return 0
+  fi
+  api DELETE /vhosts/%2F >/dev/null
+  api PUT /vhosts/%2F "{\"defaultqueuetype\":\"$wanted\"}" >/dev/null
+  api PUT /permissions/%2F/$ADMIN_USER '{"configure":".*","write":".*","read":".*"}' >/dev/null
 }
 
 cmd_start() {
@@ -134,6 +162,7 @@ cmd_start() {
     ctl "$n" start_app >/dev/null
   done
   for n in "${NODES[@]}"; do await_management "$n"; done
+  set_default_queue_type
   echo "cluster up: $(cmd_urls)"
 }
 

@@ -12,6 +12,7 @@ export type TopologyChangeKind =
   | 'rpc-added'
   | 'queue-removed'
   | 'queue-settings-changed'
+  | 'default-queue-type-changed'
   | 'operation-removed'
   | 'operation-added'
   | 'origin-policy-changed'

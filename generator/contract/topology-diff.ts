@@ -169,8 +169,22 @@ function queueChanges(base: Model, current: Model): ContractChange[] {
         pointer: queuePointer(current, after),
         breaking: true,
         what: `queue "${after.name}" settings ${JSON.stringify(brokerSettings(before))} became ${JSON.stringify(brokerSettings(after))}`,
-        why: BROKER_REFUSES,
+        why: before.queueType === after.queueType ? BROKER_REFUSES : `${BROKER_REFUSES}; docs/cluster.md says how to move a queue to another type`,
       })),
+  ];
+}
+
+/** The vhost's default queue type decides what a plain declaration (a Python peer's) creates and accepts. */
+function defaultQueueTypeChanges(base: Model, current: Model): ContractChange[] {
+  if (base.defaultQueueType === current.defaultQueueType) return [];
+  return [
+    {
+      kind: 'default-queue-type-changed' as const,
+      pointer: jsonPointer('operations'),
+      breaking: true,
+      what: `the vhost's default queue type ${base.defaultQueueType} became ${current.defaultQueueType}`,
+      why: `peers that declare queues with no arguments (the Python services) are refused (406) on every existing ${base.defaultQueueType} queue until it is migrated (docs/cluster.md)`,
+    },
   ];
 }
 
@@ -295,6 +309,7 @@ export function topologyChanges(base: Model, current: Model): ContractChange[] {
     ...channelChanges(base, current),
     ...rpcChanges(base, current),
     ...queueChanges(base, current),
+    ...defaultQueueTypeChanges(base, current),
     ...operationChanges(base, current),
     ...originPolicyChanges(base, current),
     ...descriptionChanges(base, current),

@@ -12,7 +12,8 @@ const DEFINITIONS_VHOST = '/';
 
 /**
  * `definitions.json`: the contract's broker objects in RabbitMQ's definitions format, for
- * `rabbitmqctl import_definitions` (into `/`) or a vhost-scoped import into any vhost. Per-instance
+ * `rabbitmqctl import_definitions` (into `/`) or a vhost-scoped import into any vhost (which ignores
+ * the vhost's default queue type: `broker:provision` sets it when it creates the vhost). Per-instance
  * queues are left out: each process creates its own. One user per service, named like the service,
  * with no password (nobody can log in as it until `broker:provision` sets one; a global import
  * resets the passwords of existing users, so provision after importing), its permissions and
@@ -24,6 +25,8 @@ export function emitDefinitions(model: Model): GeneratedFile[] {
   const queueNames = new Set(queues.map((queue) => queue.name));
   const permissions = servicePermissions(model);
   const definitions = {
+    // Plain declarations (the Python services) get a queue of the vhost's default type; see vhostDefaultQueueType.
+    vhosts: [{ name: vhost, metadata: { description: '', tags: [], default_queue_type: model.defaultQueueType } }],
     users: permissions.map(({ service }) => ({ name: service, password_hash: '', hashing_algorithm: 'rabbit_password_hashing_sha256', tags: '' })),
     permissions: permissions.map(({ service, configure, write, read }) => ({ user: service, vhost, configure, write, read })),
     topic_permissions: permissions.flatMap(({ service, topic }) => topic.map(({ exchange, write, read }) => ({ user: service, vhost, exchange, write, read }))),

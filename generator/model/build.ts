@@ -10,7 +10,7 @@ import { entriesOf, isObject, optionalString } from './json.js';
 import { MessageCatalog } from './messages.js';
 import { readOperations, type OperationInfo, type RpcOperation } from './operations.js';
 import { Problems, type DefinitionReader, type JsonPath, type SpecProblem } from './problem.js';
-import { consumerQueues, rpcQueue } from './queues.js';
+import { consumerQueues, rpcQueue, vhostDefaultQueueType } from './queues.js';
 import { NamedRegistry } from './registry.js';
 import type { Binding, Exchange, Model, Queue, Rpc, RpcUse, Service } from './types.js';
 
@@ -56,6 +56,7 @@ export function buildModel(document: unknown): BuildResult {
       services: sortBy(modelServices, (s) => s.name),
       exchanges: sortBy(exchanges.list(), (e) => e.name),
       queues: sortBy(queues.list(), (q) => q.name),
+      defaultQueueType: vhostDefaultQueueType(queues.list()),
       bindings: sortBy([...bindings.values()], (b) => `${b.exchange}\u0000${b.queue}\u0000${b.pattern}`),
       channels: sortBy(eventChannels.map((c) => c.channel), (c) => c.id),
       rpcs: sortBy([...rpcs.values()], (r) => r.id),

@@ -1,5 +1,5 @@
 import { isObject, entriesOf, optionalString, type JsonObject } from './json.js';
-import { readRpcQueueBinding, type ExchangeOptions } from './extensions.js';
+import { readRpcQueueBinding, type ExchangeOptions, type RpcQueueOptions } from './extensions.js';
 import type { MessageCatalog } from './messages.js';
 import { isCamelCaseIdentifier, toCamelCase } from './naming.js';
 import type { DefinitionReader, JsonPath, Problems } from './problem.js';
@@ -27,7 +27,7 @@ export interface EventChannelInfo extends ChannelBase {
 /** `bindings.amqp.is: queue`: an RPC request queue behind the default exchange. */
 export interface RpcChannelInfo extends ChannelBase {
   kind: 'rpc';
-  queue: { name: string; durable: boolean; exclusive: boolean; autoDelete: boolean };
+  queue: RpcQueueOptions & { name: string };
 }
 
 /** No AMQP binding: only usable as an RPC reply channel (the reply goes to `reply_to`). */

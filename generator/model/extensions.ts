@@ -16,10 +16,12 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
+export type QueueType = 'classic' | 'quorum';
+
 /** An `x-queue` with every default applied. */
 export interface QueueOptions {
   name: string;
-  type: 'classic' | 'quorum';
+  type: QueueType;
   durable: boolean;
   exclusive: boolean;
   retry: RetryOptions;
@@ -38,6 +40,7 @@ export interface ExchangeOptions {
 
 export interface RpcQueueOptions {
   name: string | undefined;
+  type: QueueType;
   durable: boolean;
   exclusive: boolean;
   autoDelete: boolean;
@@ -53,7 +56,9 @@ const NO_RETRY: RetryOptions = { attempts: 1, initialDelayMs: 0, multiplier: 1, 
 const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch', 'maxMessageBytes'] as const;
 const RETRY_KEYS = ['attempts', 'initialDelayMs', 'multiplier', 'maxDelayMs'] as const;
 const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as const;
-const RPC_QUEUE_KEYS = ['name', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
+const RPC_QUEUE_KEYS = ['name', 'x-type', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
+const QUEUE_TYPES = ['classic', 'quorum'] as const;
+const QUORUM_HINT = 'a quorum queue is replicated: it must be durable, not exclusive and not auto-delete; leave out the type or say classic';
 const EXCHANGE_TYPES = ['topic', 'direct', 'fanout', 'headers'] as const;
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const UNVERIFIED_ORIGIN_POLICIES: readonly UnverifiedOriginPolicy[] = ['accept', 'flag', 'refuse'];
@@ -64,9 +69,10 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
   const reader = ObjectReader.open(value, path, 'x-queue', QUEUE_KEYS, problems);
   if (reader === undefined) return undefined;
   const name = reader.string('name', { required: true });
-  const type = reader.oneOf('type', ['classic', 'quorum'] as const) ?? 'classic';
   const exclusive = reader.boolean('exclusive') ?? false;
   const durable = reader.boolean('durable');
+  // Durable service queues are replicated unless the contract says otherwise.
+  const type = reader.oneOf('type', QUEUE_TYPES) ?? (exclusive || durable === false ? 'classic' : 'quorum');
   const deadLetter = reader.boolean('deadLetter');
   const prefetch = reader.integer('prefetch', 1) ?? DEFAULT_PREFETCH;
   const maxMessageBytes = reader.integer('maxMessageBytes', 1);
@@ -78,6 +84,8 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
     if (type === 'quorum') reader.report('type', 'invalid-value', 'an exclusive x-queue cannot be a quorum queue', perInstanceHint);
     if (reader.has('retry')) reader.report('retry', 'invalid-value', 'an exclusive x-queue cannot have a retry policy', perInstanceHint);
     if (deadLetter === true) reader.report('deadLetter', 'invalid-value', 'an exclusive x-queue cannot have a dead-letter queue', perInstanceHint);
+  } else if (durable === false && type === 'quorum') {
+    reader.report('type', 'invalid-value', 'a quorum x-queue cannot be non-durable', QUORUM_HINT);
   }
   if (name === undefined || retry === undefined) return undefined;
   return {
@@ -124,12 +132,13 @@ export function readExchangeOptions(value: unknown, path: JsonPath, problems: Pr
 export function readRpcQueueBinding(value: unknown, path: JsonPath, problems: Problems): RpcQueueOptions | undefined {
   const reader = ObjectReader.open(value ?? {}, path, 'queue binding', RPC_QUEUE_KEYS, problems);
   if (reader === undefined) return undefined;
-  return {
-    name: reader.string('name'),
-    durable: reader.boolean('durable') ?? true,
-    exclusive: reader.boolean('exclusive') ?? false,
-    autoDelete: reader.boolean('autoDelete') ?? false,
-  };
+  const durable = reader.boolean('durable') ?? true;
+  const exclusive = reader.boolean('exclusive') ?? false;
+  const autoDelete = reader.boolean('autoDelete') ?? false;
+  const replicable = durable && !exclusive && !autoDelete;
+  const type = reader.oneOf('x-type', QUEUE_TYPES) ?? (replicable ? 'quorum' : 'classic');
+  if (type === 'quorum' && !replicable) reader.report('x-type', 'invalid-value', 'a quorum RPC queue must be durable, not exclusive and not auto-delete', QUORUM_HINT);
+  return { name: reader.string('name'), type, durable, exclusive, autoDelete };
 }
 
 /** The root `x-services` map. */

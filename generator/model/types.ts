@@ -151,6 +151,8 @@ export interface Model {
   exchanges: Exchange[];
   /** Every queue: consumer, rpc, retry and dead-letter queues. */
   queues: Queue[];
+  /** The vhost's default queue type, so that plain declarations of the shared queues are accepted. */
+  defaultQueueType: 'classic' | 'quorum';
   bindings: Binding[];
   channels: EventChannel[];
   rpcs: Rpc[];

@@ -111,7 +111,12 @@ export interface TickStream {
 }
 
 /** Publishes ticks 0 .. total-1 through the ticker; resolves once all are confirmed. */
-export async function publishTicks(ticker: ServiceConnection, stream: TickStream): Promise<void> {
+export function publishTicks(ticker: ServiceConnection, stream: TickStream): Promise<void> {
+  return publishStream((seq) => ticker.publish('tick', {}, { seq } satisfies Tick), stream);
+}
+
+/** Sends 0 .. total-1 with `send` (which resolves once the message is confirmed), pausing at the stream's interruptions. */
+export async function publishStream(send: (seq: number) => Promise<void>, stream: TickStream): Promise<void> {
   let next = 0;
   const passed = new Set<number>();
   const underway = new Map<number, Promise<void>>();
@@ -134,8 +139,7 @@ export async function publishTicks(ticker: ServiceConnection, stream: TickStream
         await pause;
         continue;
       }
-      const seq = next++;
-      await ticker.publish('tick', {}, { seq } satisfies Tick);
+      await send(next++);
     }
   };
   await Promise.all(Array.from({ length: stream.inFlight }, lane));

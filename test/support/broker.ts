@@ -10,6 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 
@@ -17,6 +18,24 @@ const BROKER_HOST = '127.0.0.1';
 const AMQP_PORT = 5672;
 const MANAGEMENT_API = `http://${BROKER_HOST}:15672/api`;
 const ADMIN = { user: 'guest', password: 'guest' } as const;
+
+/** A broker (or the nodes of a cluster) the helpers may create vhosts on. */
+export interface BrokerAddress {
+  /** `host:port` of each node's AMQP listener. */
+  amqp: string[];
+  /** The management API of one node, e.g. `http://127.0.0.1:15672/api`. */
+  managementApi: string;
+}
+
+export const LOCAL_BROKER: BrokerAddress = { amqp: [`${BROKER_HOST}:${AMQP_PORT}`], managementApi: MANAGEMENT_API };
+
+/**
+ * The vhost default queue type the contract asks for (generated/definitions.json): test vhosts get
+ * it, so that plain declarations (the Python peer's) behave as on a provisioned broker.
+ */
+export const CONTRACT_DEFAULT_QUEUE_TYPE: string = (
+  JSON.parse(readFileSync(new URL('../../generated/definitions.json', import.meta.url), 'utf8')) as { vhosts?: { metadata: { default_queue_type: string } }[] }
+).vhosts?.[0]?.metadata.default_queue_type ?? 'classic';
 
 const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
 
@@ -44,25 +63,28 @@ export interface TestVhost {
 }
 
 /**
- * Creates a fresh vhost and a user with full rights on it (`guest` gets full rights too, for the
- * helpers). `label` names the test file: lowercase letters, digits and dashes.
+ * Creates a fresh vhost, with the contract's default queue type, and a user with full rights on it
+ * (`guest` gets full rights too, for the helpers). `label` names the test file: lowercase letters,
+ * digits and dashes. On a cluster, `url` lists every node.
  */
-export async function createTestVhost(label: string): Promise<TestVhost> {
+export async function createTestVhost(label: string, broker: BrokerAddress = LOCAL_BROKER): Promise<TestVhost> {
   if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`vhost label must match [a-z0-9-]+, got "${label}"`);
   const name = `test-${label}-${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
-  await management('PUT', `/vhosts/${encodeURIComponent(name)}`, {});
-  await management('PUT', `/users/${encodeURIComponent(name)}`, { password, tags: '' });
+  const api = (method: 'PUT' | 'DELETE', path: string, body?: unknown) => management(method, path, body, {}, broker.managementApi);
+  // The management API's name for the vhost's default queue type.
+  await api('PUT', `/vhosts/${encodeURIComponent(name)}`, { defaultqueuetype: CONTRACT_DEFAULT_QUEUE_TYPE });
+  await api('PUT', `/users/${encodeURIComponent(name)}`, { password, tags: '' });
   for (const user of [name, ADMIN.user]) {
-    await management('PUT', `/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, FULL_PERMISSIONS);
+    await api('PUT', `/permissions/${encodeURIComponent(name)}/${encodeURIComponent(user)}`, FULL_PERMISSIONS);
   }
   return {
     name,
     user: name,
-    url: amqpUrl(name, password, name),
+    url: broker.amqp.map((node) => amqpUrl(name, password, name, node)).join(','),
     async dispose() {
-      await management('DELETE', `/vhosts/${encodeURIComponent(name)}`);
-      await management('DELETE', `/users/${encodeURIComponent(name)}`);
+      await api('DELETE', `/vhosts/${encodeURIComponent(name)}`);
+      await api('DELETE', `/users/${encodeURIComponent(name)}`);
     },
   };
 }
@@ -211,8 +233,9 @@ export async function management(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  api = MANAGEMENT_API,
 ): Promise<Response> {
-  const response = await fetch(`${MANAGEMENT_API}${path}`, {
+  const response = await fetch(`${api}${path}`, {
     method,
     headers: {
       authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`,
@@ -222,7 +245,7 @@ export async function management(
     body: body === undefined ? undefined : JSON.stringify(body),
   }).catch((error: unknown) => {
     const reason = String((error as Error).cause ?? error); // fetch's own message is just "fetch failed"
-    throw new Error(`RabbitMQ's management API does not answer at ${MANAGEMENT_API} (${reason}): start the broker with \`bash scripts/ensure-broker.sh\``);
+    throw new Error(`RabbitMQ's management API does not answer at ${api} (${reason}): start the broker with \`bash scripts/ensure-broker.sh\` (the cluster with \`bash scripts/cluster.sh start\`)`);
   });
   if (!response.ok) {
     throw new Error(`RabbitMQ management API: ${method} ${path} answered ${response.status} ${await response.text()}`);
@@ -230,6 +253,6 @@ export async function management(
   return response;
 }
 
-function amqpUrl(user: string, password: string, vhostName: string): string {
-  return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${BROKER_HOST}:${AMQP_PORT}/${encodeURIComponent(vhostName)}`;
+function amqpUrl(user: string, password: string, vhostName: string, node = `${BROKER_HOST}:${AMQP_PORT}`): string {
+  return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${node}/${encodeURIComponent(vhostName)}`;
 }

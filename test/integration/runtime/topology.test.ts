@@ -41,7 +41,8 @@ afterAll(async () => {
 
 describe('topology', () => {
   it('names the queue and the differing setting when the queue exists with other arguments', async () => {
-    await predeclare((channel) => channel.assertQueue(ORDERS_QUEUE, { durable: true, arguments: { 'x-queue-type': 'quorum' } }));
+    // The vhost's default queue type is quorum (the contract's), so ours, declared with no type, is quorum.
+    await predeclare((channel) => channel.assertQueue(ORDERS_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic' } }));
     const error = await connectOrders().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyConflictError);
     expect(error).toMatchObject({ objectKind: 'queue', objectName: ORDERS_QUEUE });

@@ -178,11 +178,22 @@ const rows: Row[] = [
   {
     name: 'consumer queue type changed (the broker rejects it)',
     edit: (spec) => {
-      spec.components['x-queues'].matchingUserEvents.type = 'quorum';
+      spec.components['x-queues'].matchingUserEvents.type = 'classic';
     },
     kind: 'queue-settings-changed',
     breaking: true,
     why: 'PRECONDITION_FAILED',
+  },
+  {
+    name: 'every consumer queue made classic: the vhost default queue type follows (plain declarations break)',
+    edit: (spec) => {
+      spec.components['x-queues'].matchingUserEvents.type = 'classic';
+      spec.operations.consumeSessionEnded['x-queue'].type = 'classic';
+      spec.operations.consumeMatchFound['x-queue'].type = 'classic';
+    },
+    kind: 'default-queue-type-changed',
+    breaking: true,
+    why: 'Python services',
   },
   {
     name: 'optional field added',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addRequiredField, bumpMajor, editDescription, editedSpec } from './spec-edits.js';
+import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from './spec-edits.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -48,6 +48,13 @@ function shallowClone(depth: number): string {
   execFileSync('git', ['clone', '-q', '--depth', String(depth), `file://${dir}`, clone], { stdio: 'pipe' });
   return join(clone, 'asyncapi.yaml');
 }
+
+/** The real contract as version 1.0.0 (whatever its version now), so the history below reads the same. */
+const editedSpec = (edit: (spec: Spec) => void) =>
+  editedContract((spec) => {
+    spec.info.version = '1.0.0';
+    edit(spec);
+  });
 
 const original = editedSpec(() => {});
 const requiredFieldAdded = editedSpec((document) => addRequiredField(document, 'UserCreated', 'display_name'));

@@ -14,6 +14,7 @@ function service(name: string): Service {
 }
 
 interface Definitions {
+  vhosts: { name: string; metadata: object }[];
   users: { name: string; password_hash: string; hashing_algorithm: string; tags: string }[];
   permissions: { user: string; vhost: string; configure: string; write: string; read: string }[];
   topic_permissions: { user: string; vhost: string; exchange: string; write: string; read: string }[];
@@ -126,12 +127,26 @@ describe('emitDefinitions: a RabbitMQ definitions file', () => {
   });
 
   it.each([
-    ['matching.user_events', {}],
+    ['matching.user_events', { 'x-queue-type': 'quorum' }],
     ['collaboration.match_found', { 'x-queue-type': 'quorum' }],
-    ['matching.user_events.retry.2000ms', { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' }],
-    ['user.profile.get', {}],
+    [
+      'matching.user_events.retry.2000ms',
+      {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 2000,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    ],
+    ['user.profile.get', { 'x-queue-type': 'quorum' }],
   ])('declares queue %s with arguments %j', (name, args) => {
     expect(definitions.queues.find((queue) => queue.name === name)).toEqual({ name, vhost: '/', durable: true, auto_delete: false, arguments: args });
+  });
+
+  it('gives the vhost the default queue type that lets plain declarations share the quorum queues', () => {
+    expect(definitions.vhosts).toEqual([{ name: '/', metadata: { description: '', tags: [], default_queue_type: 'quorum' } }]);
   });
 
   it('leaves out per-instance queues and their bindings', () => {

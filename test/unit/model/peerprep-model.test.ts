@@ -47,30 +47,38 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
     ],
   ],
   [
-    'matching.user_events is declared plainly, as the Python consumer declares it',
+    'matching.user_events is a quorum queue (the default), with no argument but its type: a plain declaration by the Python consumer shares it',
     () => {
       const { durable, exclusive, autoDelete, queueType, arguments: args } = queue('matching.user_events');
       return { durable, exclusive, autoDelete, queueType, args };
     },
-    { durable: true, exclusive: false, autoDelete: false, queueType: 'classic', args: {} },
+    { durable: true, exclusive: false, autoDelete: false, queueType: 'quorum', args: { 'x-queue-type': 'quorum' } },
   ],
+  ['the vhost default queue type the plain declarations need is quorum', () => model.defaultQueueType, 'quorum'],
   [
-    'a retry queue holds the message for its delay, then dead-letters it back to the consumer queue',
+    'a retry queue holds the message for its delay, then dead-letters it back to the consumer queue, at least once',
     () => queue('matching.user_events.retry.2000ms'),
     {
       name: 'matching.user_events.retry.2000ms',
       role: 'retry',
-      queueType: 'classic',
+      queueType: 'quorum',
       durable: true,
       exclusive: false,
       autoDelete: false,
       perInstance: false,
-      arguments: { 'x-message-ttl': 2000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' },
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 2000,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'matching.user_events',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
       prefetch: 0,
       owner: 'matching-service',
     },
   ],
-  ['the dead-letter queue has no arguments', () => [queue('matching.user_events.dlq').role, queue('matching.user_events.dlq').arguments], ['dead-letter', {}]],
+  ['the dead-letter queue has no argument but its type', () => [queue('matching.user_events.dlq').role, queue('matching.user_events.dlq').arguments], ['dead-letter', { 'x-queue-type': 'quorum' }]],
   ['collaboration.match_found is a quorum queue', () => queue('collaboration.match_found').arguments, { 'x-queue-type': 'quorum' }],
   [
     'collaboration.code_updates is per instance, without retry or dead-letter queue',
@@ -80,7 +88,15 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
     },
     [true, true, false, true, undefined, undefined],
   ],
-  ['RPC queues are durable, argument-free and owned by the serving service', () => model.queues.filter((q) => q.role === 'rpc').map((q) => [q.name, q.owner, q.durable, q.arguments]), [['question.get', 'question-service', true, {}], ['question.pick', 'question-service', true, {}], ['user.profile.get', 'user-service', true, {}]]],
+  [
+    'RPC queues are durable quorum queues owned by the serving service',
+    () => model.queues.filter((q) => q.role === 'rpc').map((q) => [q.name, q.owner, q.durable, q.arguments]),
+    [
+      ['question.get', 'question-service', true, { 'x-queue-type': 'quorum' }],
+      ['question.pick', 'question-service', true, { 'x-queue-type': 'quorum' }],
+      ['user.profile.get', 'user-service', true, { 'x-queue-type': 'quorum' }],
+    ],
+  ],
   [
     'codeUpdated: a typed routing-key parameter and a wildcard binding pattern',
     () => model.channels.find((c) => c.id === 'codeUpdated'),

@@ -43,11 +43,18 @@ describe('resolveConfig', () => {
   it('accepts the same password percent-encoded, and hides it in the display URL', () => {
     const config = resolveConfig('svc', { url: url(`svc:5672${encodeURIComponent('/')}${SECRET}`, 'host/') });
     expect(config.displayUrl).toBe('amqp://svc:***@host/?heartbeat=15');
-    expect(config.url).toContain(`5672%2F${SECRET}`);
+    expect(config.endpoints[0]?.url).toContain(`5672%2F${SECRET}`);
   });
 
   it('says why a URL does not parse, without showing the password', () => {
-    expect(() => resolveConfig('svc', { url: url(`svc:${SECRET}`, 'ho st:99999') })).toThrow(/^RABBITMQ_URL is not a URL \(Invalid URL\): amqp:\/\/svc:\*\*\*@ho st:99999; expected/);
+    expect(() => resolveConfig('svc', { url: url(`svc:${SECRET}`, 'ho st:99999') })).toThrow(/^the url option is not a URL \(Invalid URL\): amqp:\/\/svc:\*\*\*@ho st:99999; expected/);
+  });
+
+  it('refuses a cluster list whose entries log in as different users (a process has one identity), naming the entry', () => {
+    const list = [url(`user-service:${SECRET}`, 'node1:5672/'), url(`matching-service:${SECRET}`, 'node2:5672/')];
+    expect(() => resolveConfig('user-service', { url: list })).toThrow(/^the url option: entry 2 of 2 logs in as "matching-service", entry 1 as "user-service": every node must be given the same user/);
+    expect(() => resolveConfig('user-service', { url: list })).not.toThrow(new RegExp(SECRET));
+    expect(resolveConfig('user-service', { url: [list[0]!, url(`user-service:${SECRET}`, 'node2:5672/')] }).endpoints).toHaveLength(2);
   });
 
   it('defaults maxMessageBytes to 16 MiB and refuses a non-positive one', () => {
@@ -60,6 +67,6 @@ describe('resolveConfig', () => {
   });
 
   it.each(['131072', '0', '1048576'])('accepts frameMax=%s', (frameMax) => {
-    expect(resolveConfig('svc', { url: `amqp://host/?frameMax=${frameMax}` }).url).toContain(`frameMax=${frameMax}`);
+    expect(resolveConfig('svc', { url: `amqp://host/?frameMax=${frameMax}` }).endpoints[0]?.url).toContain(`frameMax=${frameMax}`);
   });
 });

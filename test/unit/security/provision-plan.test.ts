@@ -32,6 +32,12 @@ describe('provisionPlan', () => {
     expect(calls.filter((call) => call.startsWith('PUT /users/'))).toHaveLength(services.length);
   });
 
+  it('creates the vhost with the contract\'s default queue type, so plain (Python) declarations share the quorum queues', () => {
+    const vhostStep = provisionPlan(input()).steps[0];
+    expect(vhostStep?.kind === 'call' && vhostStep.body).toEqual({ defaultqueuetype: 'quorum' });
+    expect(vhostStep?.summary).toBe('vhost "peer/prep": create if missing, default queue type quorum');
+  });
+
   it('imports only the topology (a vhost-scoped import), not the passwordless users', () => {
     const importStep = provisionPlan(input()).steps[1];
     expect(importStep?.kind === 'call' && Object.keys(importStep.body as object)).toEqual(['exchanges', 'queues', 'bindings']);
