@@ -1,21 +1,25 @@
 /**
- * `npm run generate [-- --check] [--spec asyncapi.yaml] [--out generated]`
- * Exit codes: 0 done (or up to date), 1 invalid spec or stale output, 2 bad usage or a crash.
+ * `npm run generate [-- --check | --watch] [--spec asyncapi.yaml] [--out generated] [--project tsconfig.json]`
+ * Exit codes (docs/cli.md): 0 done (or up to date), 1 invalid spec or stale output, 2 bad usage, 3 an unexpected error.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli, UsageError } from '../runtime/cli/run-cli.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { generate } from './generate.js';
 import { watchSpec, type WatchCycle, type WatchOptions } from './watch/watch-spec.js';
 import { isUpToDate, type TreeDiff } from './write.js';
 
-const USAGE = `usage: npm run generate [-- [--check | --watch] [--spec <path>] [--out <dir>] [--project <tsconfig>]]
+const HELP = `usage: npm run generate [-- [--check | --watch] [--spec <path>] [--out <dir>] [--project <tsconfig>]]
+Generates typed facades, validators, topology and permissions from the contract.
   --spec     the AsyncAPI document (default asyncapi.yaml)
   --out      the output directory (default generated)
   --check    write nothing; exit 1 naming every stale, missing or extra file
   --watch    regenerate on each save of the spec, then type-check the project incrementally
              and print what the compiler says (Ctrl-C stops)
-  --project  the tsconfig.json --watch type-checks (default tsconfig.json)`;
+  --project  the tsconfig.json --watch type-checks (default tsconfig.json)
+environment: none
+exit codes: 0 done or up to date (or watched until Ctrl-C), 1 invalid spec or stale output, 2 bad usage, 3 an unexpected error`;
 
 function staleLines(diff: TreeDiff, outDir: string): string[] {
   const at = (path: string) => `${outDir}/${path}`;
@@ -62,21 +66,13 @@ async function main(argv: string[]): Promise<number> {
       check: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
       project: { type: 'string', default: 'tsconfig.json' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const outDir = relative(process.cwd(), values.out) || '.';
   if (values.watch) {
-    if (values.check) {
-      console.error(`--check and --watch cannot be combined\n${USAGE}`);
-      return 2;
-    }
+    if (values.check) throw new UsageError('--check and --watch cannot be combined');
     return watchUntilInterrupted({ specPath: values.spec, outDir: values.out, project: values.project }, outDir);
   }
   const started = performance.now();
@@ -103,13 +99,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usageError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
-    console.error(usageError ? `${error.message}\n${USAGE}` : error);
-    process.exitCode = 2;
-  },
-);
+runCli({ name: 'generate', help: HELP, main });

@@ -11,29 +11,45 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServicePermissions } from '../generator/model/permissions.js';
+import { ExitCode, runCli } from '../runtime/cli/run-cli.js';
 import { ManagementClient, managementConfigFromEnv } from './management.js';
 import { provisionPlan, type ProvisionInput } from './plan.js';
 import { applyPlan } from './provision.js';
 import { passwordVariable, readSecretsFile } from './secrets.js';
 
 const GENERATED = resolve(import.meta.dirname, '../generated');
-const USAGE = 'usage: npm run broker:provision -- [--vhost <name>] [--secrets <file>] [--user-prefix <prefix>] [--dry-run]';
+function help(passwordVariables: string[]): string {
+  return `usage: npm run broker:provision -- [--vhost <name>] [--secrets <file>] [--user-prefix <prefix>] [--dry-run]
+Creates the vhost, imports the contract's topology and gives each service a broker user with the
+permissions the contract grants it (generated/permissions.json). Safe to run again.
+  --vhost        the vhost (default $RABBITMQ_VHOST or /)
+  --secrets      a file with the services' passwords (JSON or NAME=value lines); wins over the environment
+  --user-prefix  prefix for the service user names (default none)
+  --dry-run      print the plan; contact nothing, need no password
+environment:
+  RABBITMQ_MANAGEMENT_URL   the management API (default http://localhost:15672; no credentials in it)
+  RABBITMQ_ADMIN_USER       an administrator of the broker (required)
+  RABBITMQ_ADMIN_PASSWORD   its password (required)
+  RABBITMQ_VHOST            the vhost when --vhost is not given
+  PEERPREP_<SERVICE>_PASSWORD  each service's password, unless --secrets gives it:
+    ${passwordVariables.join(', ')}
+exit codes: 0 provisioned (or planned), 2 bad usage, 3 a password or admin variable missing, the
+  management API unreachable or refusing a step, or an unexpected error`;
+}
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
     options: {
       vhost: { type: 'string', default: process.env.RABBITMQ_VHOST ?? '/' },
       secrets: { type: 'string' },
       'user-prefix': { type: 'string', default: '' },
       'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const permissions = readJson<{ services: ServicePermissions[] }>('permissions.json').services;
+  const permissions = servicePermissions();
   const services = permissions.map((each) => each.service);
   const dryRun = values['dry-run'];
   const input: ProvisionInput = {
@@ -47,10 +63,15 @@ async function main(): Promise<void> {
   if (dryRun) {
     console.log(`Dry run: nothing was changed. The plan for vhost "${input.vhost}":`);
     for (const step of plan.steps) console.log(`- ${step.summary}`);
-    return;
+    return ExitCode.ok;
   }
   await applyPlan(plan, new ManagementClient(managementConfigFromEnv(process.env)), (line) => console.log(line));
   console.log(`Provisioned ${services.length} service users in vhost "${input.vhost}".`);
+  return ExitCode.ok;
+}
+
+function servicePermissions(): ServicePermissions[] {
+  return readJson<{ services: ServicePermissions[] }>('permissions.json').services;
 }
 
 /** The secrets file wins over the environment. */
@@ -63,7 +84,4 @@ function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(resolve(GENERATED, file), 'utf8')) as T;
 }
 
-main().catch((error: unknown) => {
-  console.error(`broker:provision failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runCli({ name: 'broker:provision', help: help(servicePermissions().map((each) => passwordVariable(each.service))), main });

@@ -3,6 +3,7 @@
  * from the environment; errors name the call and the broker's answer, never a credential.
  */
 import { managementRefusal } from '../generator/broker/management-refusal.js';
+import { CliError, ExitCode } from '../runtime/cli/run-cli.js';
 
 export interface ManagementConfig {
   /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
@@ -17,9 +18,13 @@ const DEFAULT_MANAGEMENT_URL = 'http://localhost:15672';
 export function managementConfigFromEnv(env: Record<string, string | undefined>): ManagementConfig {
   const user = env[MANAGEMENT_ENV.user];
   const password = env[MANAGEMENT_ENV.password];
-  if (!user || !password) throw new Error(`set ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`);
+  if (!user || !password) {
+    throw new CliError(`${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} are not set`, `set them to an administrator of the broker (guest/guest on a local one); see npm run broker:provision -- --help`, ExitCode.unavailable);
+  }
   const baseUrl = new URL(env[MANAGEMENT_ENV.url] ?? DEFAULT_MANAGEMENT_URL);
-  if (baseUrl.username || baseUrl.password) throw new Error(`${MANAGEMENT_ENV.url} must not hold credentials: use ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}`);
+  if (baseUrl.username || baseUrl.password) {
+    throw new CliError(`${MANAGEMENT_ENV.url} must not hold credentials`, `remove them from the URL and set ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}`, ExitCode.unavailable);
+  }
   return { baseUrl: baseUrl.toString().replace(/\/$/, ''), user, password };
 }
 
@@ -35,13 +40,17 @@ export class ManagementClient {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((error: unknown) => {
-      throw new Error(`management API at ${this.config.baseUrl} not reachable: ${(error as Error).cause ?? (error as Error).message}`);
+      throw new CliError(
+        `management API at ${this.config.baseUrl} not reachable: ${(error as Error).cause ?? (error as Error).message}`,
+        `start RabbitMQ with its management plugin (bash scripts/ensure-broker.sh), or point ${MANAGEMENT_ENV.url} at it`,
+        ExitCode.unavailable,
+      );
     });
     const text = await response.text();
     if (!response.ok) {
-      throw new Error(
+      throw (
         managementRefusal(response.status, this.config.baseUrl, this.config.user, `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`) ??
-          `management API: ${method} ${path} answered ${response.status} ${text}`,
+        new CliError(`management API: ${method} ${path} answered ${response.status} ${text}`, 'the broker refused this step; its answer says why', ExitCode.unavailable)
       );
     }
     return text === '' ? undefined : (JSON.parse(text) as unknown);

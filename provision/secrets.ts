@@ -3,6 +3,9 @@
  * repository) or the environment. Never from the repository, never printed.
  */
 import { readFileSync } from 'node:fs';
+import { CliError, ExitCode } from '../runtime/cli/run-cli.js';
+
+const SECRETS_HINT = 'a secrets file holds JSON ({"matching-service": "..."}) or PEERPREP_<SERVICE>_PASSWORD=... lines';
 
 /** `matching-service` -> `PEERPREP_MATCHING_SERVICE_PASSWORD`. */
 export function passwordVariable(service: string): string {
@@ -15,7 +18,7 @@ export function readSecretsFile(path: string, services: string[]): Record<string
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`secrets file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw secretsError(`secrets file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return parseSecrets(text, path, services);
 }
@@ -27,7 +30,7 @@ export function parseSecrets(text: string, source: string, services: string[]): 
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(trimmed);
-    if (!match) throw new Error(`${source}:${index + 1}: expected NAME=value`);
+    if (!match) throw secretsError(`${source}:${index + 1}: expected NAME=value`);
     secrets[match[1] as string] = unquote(match[2] as string);
   });
   return secrets;
@@ -38,13 +41,13 @@ function fromJson(text: string, source: string, services: string[]): Record<stri
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${source} is neither JSON nor NAME=value lines`);
+    throw secretsError(`${source} is neither JSON nor NAME=value lines`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${source}: expected an object of service name -> password`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw secretsError(`${source}: expected an object of service name -> password`);
   const secrets: Record<string, string> = {};
   for (const [service, password] of Object.entries(parsed)) {
-    if (!services.includes(service)) throw new Error(`${source}: "${service}" is not a service of the contract (${services.join(', ')})`);
-    if (typeof password !== 'string') throw new Error(`${source}: the password of "${service}" must be a string`);
+    if (!services.includes(service)) throw secretsError(`${source}: "${service}" is not a service of the contract (${services.join(', ')})`);
+    if (typeof password !== 'string') throw secretsError(`${source}: the password of "${service}" must be a string`);
     secrets[passwordVariable(service)] = password;
   }
   return secrets;
@@ -53,4 +56,8 @@ function fromJson(text: string, source: string, services: string[]): Record<stri
 function unquote(value: string): string {
   const quoted = /^(['"])(.*)\1$/.exec(value);
   return quoted ? (quoted[2] as string) : value;
+}
+
+function secretsError(message: string): CliError {
+  return new CliError(message, SECRETS_HINT, ExitCode.unavailable);
 }

@@ -4,8 +4,8 @@
  * `RABBITMQ_MANAGEMENT_URL` (http://127.0.0.1:15672), `RABBITMQ_MANAGEMENT_USER` / `_PASSWORD`
  * (guest / guest), `RABBITMQ_VHOST` (/). Credentials are sent, never printed.
  */
+import { CliError, ExitCode } from '../../runtime/cli/run-cli.js';
 import type { BindingObject, BrokerObjects } from './broker-objects.js';
-import { EnvironmentError } from '../cli-main.js';
 import { managementRefusal } from './management-refusal.js';
 
 export interface ManagementConfig {
@@ -56,20 +56,36 @@ function request(config: ManagementConfig, method: 'GET' | 'DELETE', path: strin
   return fetch(`${config.url}/api/${path}`, {
     method,
     headers: { authorization: `Basic ${Buffer.from(`${config.user}:${config.password}`).toString('base64')}` },
+  }).catch((error: unknown) => {
+    throw new CliError(
+      `cannot reach the RabbitMQ management API at ${config.url} (${networkReason(error)})`,
+      'start RabbitMQ with its management plugin (bash scripts/ensure-broker.sh), or point RABBITMQ_MANAGEMENT_URL at it',
+      ExitCode.unavailable,
+    );
   });
 }
 
 async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | 'bindings'): Promise<T[]> {
   const path = `${kind}/${encodeURIComponent(config.vhost)}`;
   const response = await request(config, 'GET', path);
-  if (!response.ok) {
-    const refusal = managementRefusal(response.status, config.url, config.user, 'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD');
-    if (refusal) throw new EnvironmentError(refusal);
-    // Every vhost-scoped listing answers 404 for a vhost that does not exist.
-    if (response.status === 404) throw new EnvironmentError(`vhost "${config.vhost}" does not exist at ${config.url}. Hint: pass --vhost or set RABBITMQ_VHOST; npm run broker:provision creates it`);
-    throw new Error(`GET ${config.url}/api/${path} answered ${response.status} ${response.statusText}`);
-  }
+  if (!response.ok) throw refusal(config, response.status, `GET ${config.url}/api/${path} answered ${response.status} ${response.statusText}`);
   return (await response.json()) as T[];
+}
+
+function refusal(config: ManagementConfig, status: number, answer: string): CliError {
+  const refused = managementRefusal(status, config.url, config.user, 'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD');
+  if (refused !== undefined) return refused;
+  // Every vhost-scoped listing answers 404 for a vhost that does not exist.
+  if (status === 404) {
+    return new CliError(`vhost "${config.vhost}" does not exist at ${config.url}`, 'name an existing vhost with --vhost or RABBITMQ_VHOST, or create it: npm run broker:provision -- --vhost <name>', ExitCode.unavailable);
+  }
+  return new CliError(`the management API ${answer}`, 'check the broker (its management UI at the same URL) and try again', ExitCode.unavailable);
+}
+
+/** `fetch failed` hides the reason in `cause`: ECONNREFUSED, ENOTFOUND... */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Removes a binding read from the broker (it needs the binding's `propertiesKey`); one already gone counts as removed. */
@@ -96,9 +112,9 @@ export async function deleteIdleQueue(config: ManagementConfig, name: string, us
   const path = `queues/${encodeURIComponent(config.vhost)}/${encodeURIComponent(name)}`;
   const conditional = await request(config, 'DELETE', `${path}?if-empty=true&if-unused=true`);
   if (conditional.ok || conditional.status === 404) return undefined;
-  const refusal = await conditional.text();
-  if (conditional.status !== 400) throw new Error(`DELETE queue ${name} answered ${conditional.status} ${refusal}`);
-  if (!refusal.includes('not supported by quorum queues')) return refusal.includes('not empty') ? 'it is not empty' : 'a consumer still reads it';
+  const answer = await conditional.text();
+  if (conditional.status !== 400) throw new Error(`DELETE queue ${name} answered ${conditional.status} ${answer}`);
+  if (!answer.includes('not supported by quorum queues')) return answer.includes('not empty') ? 'it is not empty' : 'a consumer still reads it';
   if (use === undefined) return 'a quorum queue is deleted only once it is read empty and unused over AMQP: set RABBITMQ_URL to the AMQP URL of this vhost';
   const live = await use();
   if (live === undefined) return undefined;

@@ -9,7 +9,7 @@
  * a crash.
  */
 import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../cli-main.js';
+import { runCli, UsageError } from '../../runtime/cli/run-cli.js';
 import type { Model } from '../model/types.js';
 import { contractObjects, perInstanceQueues, type QueueObject } from './broker-objects.js';
 import { bindingName } from './compare-objects.js';
@@ -18,7 +18,7 @@ import { deleteBinding, deleteIdleQueue } from './management-api.js';
 import { moveMessages, queueUse } from './move-messages.js';
 import { planMigration, type MigrationPlan } from './migration-plan.js';
 
-const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--move <queue>=<target>]... [--spec <path>] [--vhost <vhost>]]
+const HELP = `usage: npm run broker:migrate [-- [--dry-run] [--move <queue>=<target>]... [--spec <path>] [--vhost <vhost>]]
   --dry-run  print what would be removed, change nothing
   --move     before deleting <queue>, move its messages into <target>, a queue of the contract
              (over AMQP: RABBITMQ_URL, the AMQP URL of the same vhost; quorum queues are also
@@ -26,7 +26,10 @@ const USAGE = `usage: npm run broker:migrate [-- [--dry-run] [--move <queue>=<ta
   --spec     the AsyncAPI document (default asyncapi.yaml)
   --vhost    the vhost to migrate (default $RABBITMQ_VHOST or /)
 environment: RABBITMQ_MANAGEMENT_URL (default http://127.0.0.1:15672), RABBITMQ_MANAGEMENT_USER and
-  RABBITMQ_MANAGEMENT_PASSWORD (default guest/guest), RABBITMQ_VHOST`;
+  RABBITMQ_MANAGEMENT_PASSWORD (default guest/guest), RABBITMQ_VHOST; RABBITMQ_URL (AMQP, same vhost)
+  for --move and for deleting quorum queues
+exit codes: 0 nothing left to remove (or a dry run), 1 a queue was kept or the spec does not load,
+  2 bad usage, 3 the broker or its management API is unreachable or refused`;
 
 function queueState(queue: QueueObject): string {
   if (queue.messages === undefined) return '';
@@ -113,4 +116,4 @@ function amqpVhost(url: string): string | undefined {
   }
 }
 
-runMain(main, USAGE);
+runCli({ name: 'broker:migrate', help: HELP, main });

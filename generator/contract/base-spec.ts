@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { UsageError } from '../../runtime/cli/run-cli.js';
 import { git, isCommit } from '../git.js';
 
 export type BaseSpec =
@@ -23,7 +24,7 @@ export async function readBaseSpecFile(path: string): Promise<BaseSpec> {
 export async function readBaseSpecAtRef(specPath: string, ref: string): Promise<BaseSpec> {
   const dir = dirname(specPath);
   const file = basename(specPath);
-  if (!(await isCommit(dir, ref))) throw new Error(`--base ${ref}: no such commit in ${dir}`);
+  if (!(await isCommit(dir, ref))) throw new UsageError(`--base ${ref}: no such commit in ${dir}`, 'name a commit, branch or tag of this repository (git log --oneline)');
   const text = await git(dir, ['show', `${ref}:./${file}`]);
   return text === undefined ? { none: `${ref} has no ${file}` } : { text, label: `${file} at ${ref}` };
 }

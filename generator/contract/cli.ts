@@ -1,20 +1,22 @@
 /**
  * `npm run contract:check [-- --base <ref> | --base-spec <file>] [--spec asyncapi.yaml] [--out generated]
  *   [--project tsconfig.json] [--skip generated,types]`
- * Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or a crash.
+ * Exit codes (docs/cli.md): 0 every check passed, 1 a check failed, 2 bad usage, 3 an unexpected error.
  */
 import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../cli-main.js';
+import { runCli, UsageError } from '../../runtime/cli/run-cli.js';
 import { CHECK_NAMES, type CheckName } from './checks/check-result.js';
 import { formatReport, runContractChecks } from './run-checks.js';
 
-const USAGE = `usage: npm run contract:check [-- [--base <git ref> | --base-spec <file>] [--spec <path>] [--out <dir>] [--project <tsconfig>] [--skip <checks>]]
+const HELP = `usage: npm run contract:check [-- [--base <git ref> | --base-spec <file>] [--spec <path>] [--out <dir>] [--project <tsconfig>] [--skip <checks>]]
   --base       compare with the spec at this git ref (default: the first spec of the current major version)
   --base-spec  compare with this file instead
   --spec       the AsyncAPI document (default asyncapi.yaml)
   --out        the generated directory to check (default generated)
   --project    the tsconfig to type-check (default tsconfig.json)
-  --skip       comma-separated checks to skip: ${CHECK_NAMES.join(', ')}`;
+  --skip       comma-separated checks to skip: ${CHECK_NAMES.join(', ')}
+environment: none
+exit codes: 0 every check passed, 1 a check failed, 2 bad usage, 3 an unexpected error`;
 
 function parseSkip(value: string | undefined): Set<CheckName> {
   const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
@@ -52,4 +54,4 @@ async function main(argv: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-runMain(main, USAGE);
+runCli({ name: 'contract:check', help: HELP, main });

@@ -39,9 +39,22 @@ export async function renderAsyncApiReference(specPath: string, prefix: string):
     const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
     const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
     return Promise.all(
-      files.map(async (file) => ({ path: `${prefix}/${relative(outDir, file).split(sep).join('/')}`, content: await readFile(file, 'utf8') })),
+      files.map(async (file) => {
+        const path = relative(outDir, file).split(sep).join('/');
+        const content = await readFile(file, 'utf8');
+        return { path: `${prefix}/${path}`, content: path === 'index.html' ? withLinkBack(content) : content };
+      }),
     );
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
+}
+
+/** The reference page is the template's own: give it a way back to the rest of the site. */
+function withLinkBack(page: string): string {
+  const bar =
+    '<nav id="site-link" style="font:14px system-ui,sans-serif;background:#12263f;padding:0.5rem 1.5rem">' +
+    '<a href="../index.html" style="color:#fff;margin-right:1.25rem">&larr; Overview</a>' +
+    '<a href="../topology.html" style="color:#fff">Topology</a></nav>';
+  return page.replace(/<body([^>]*)>/, (body) => `${body}${bar}`);
 }

@@ -1,23 +1,25 @@
 /**
  * `npm run docs [-- --serve] [--port 8080] [--spec asyncapi.yaml] [--out site]`
  * Builds the documentation site offline; with --serve, serves it on 127.0.0.1 until interrupted.
- * Exit codes: 0 built, 1 the spec does not load, 2 bad usage or a crash.
+ * Exit codes (docs/cli.md): 0 built, 1 the spec does not load, 2 bad usage, 3 an unexpected error.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../cli-main.js';
+import { runCli, UsageError } from '../../runtime/cli/run-cli.js';
 import { SpecError } from '../diagnostics.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { onSave } from '../watch/on-save.js';
 import { SiteBuilder } from './build-site.js';
 import { serveSite, type RunningSite } from './serve-site.js';
 
-const USAGE = `usage: npm run docs [-- [--serve] [--port <n>] [--spec <path>] [--out <dir>]]
+const HELP = `usage: npm run docs [-- [--serve] [--port <n>] [--spec <path>] [--out <dir>]]
   --serve  serve the site on 127.0.0.1 after building it; on each save of the spec, rebuild
            what it changed and reload the open pages (Ctrl-C stops)
   --port   port for --serve (default 8080; 0 picks a free one)
   --spec   the AsyncAPI document (default asyncapi.yaml)
-  --out    the output directory (default site)`;
+  --out    the output directory (default site)
+environment: none
+exit codes: 0 built (or served until Ctrl-C), 1 the spec does not load, 2 bad usage, 3 an unexpected error`;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -79,4 +81,4 @@ async function rebuild(builder: SiteBuilder, site: RunningSite, spec: string): P
   }
 }
 
-runMain(main, USAGE);
+runCli({ name: 'docs', help: HELP, main });

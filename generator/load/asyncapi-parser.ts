@@ -3,6 +3,8 @@ import { Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
 import type { Diagnostic } from '../diagnostics.js';
 import { closestMatch } from '../did-you-mean.js';
 import { entriesOf, isObject } from '../model/json.js';
+import { withoutFollowOnErrors } from './follow-on-errors.js';
+import { explainSchemaError } from './schema-error-hint.js';
 import { shareSpectralAjvInstances } from './share-spectral-ajv.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -22,17 +24,9 @@ export async function parseAsyncApi(text: string, file: string, source: YamlSour
   }
   const absolute = resolve(file);
   const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
-  const errors = withoutWrapperErrors(diagnostics.filter((d) => d.severity === ERROR));
+  const errors = withoutFollowOnErrors(diagnostics.filter((d) => d.severity === ERROR), source.data);
   const mapped = errors.map((d) => toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source));
   return document === undefined ? { diagnostics: mapped } : { document: document.json(), diagnostics: mapped };
-}
-
-/** "property must match "then" schema" repeats, less precisely, an error reported deeper in the same place. */
-function withoutWrapperErrors(errors: ParserDiagnostic[]): ParserDiagnostic[] {
-  const isWrapper = (d: ParserDiagnostic) => /must match "(then|else)" schema|must match a schema in (anyOf|oneOf)/.test(d.message);
-  return errors.filter(
-    (d) => !isWrapper(d) || !errors.some((other) => other !== d && !isWrapper(other) && other.path.length > d.path.length && d.path.every((segment, i) => other.path[i] === segment)),
-  );
 }
 
 function toDiagnostic(d: ParserDiagnostic, file: string, source: YamlSource): Diagnostic {
@@ -57,8 +51,10 @@ function explain(d: ParserDiagnostic, path: (string | number)[], data: unknown):
         message: d.message,
         hint: "every {name} in a channel's address needs an entry under the channel's parameters, and every entry must appear in the address",
       };
-    case 'asyncapi-document-resolved':
-      return { code: 'asyncapi-schema', message: `${d.message} (at ${where || 'the document root'})`, hint: 'the document does not follow the AsyncAPI 3.0.0 schema here' };
+    case 'asyncapi-document-resolved': {
+      const { message, hint } = explainSchemaError(d.message);
+      return { code: 'asyncapi-schema', message: `${message} (at ${where || 'the document root'})`, hint };
+    }
     default:
       return { code: d.code.toString(), message: where ? `${d.message} (at ${where})` : d.message };
   }

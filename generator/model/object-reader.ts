@@ -18,7 +18,7 @@ export class ObjectReader {
   /** `undefined` (after a report) when `value` is not a map. */
   static open(value: unknown, path: JsonPath, label: string, knownKeys: readonly string[], problems: Problems): ObjectReader | undefined {
     if (!isObject(value)) {
-      problems.add(path, 'invalid-value', `${label} must be a mapping, got ${describe(value)}`);
+      problems.add(path, 'invalid-value', `${label} must be a mapping, got ${describe(value)}`, 'write its keys as an indented block of "key: value" lines below it');
       return undefined;
     }
     for (const key of Object.keys(value)) {
@@ -42,24 +42,24 @@ export class ObjectReader {
   }
 
   string(key: string, options: { required?: boolean } = {}): string | undefined {
-    return this.read(key, 'a non-empty string', (v) => typeof v === 'string' && v.length > 0, options.required);
+    return this.read(key, 'a non-empty string', 'some-name', (v) => typeof v === 'string' && v.length > 0, options.required);
   }
 
   boolean(key: string): boolean | undefined {
-    return this.read(key, 'true or false', (v) => typeof v === 'boolean');
+    return this.read(key, 'true or false', 'true', (v) => typeof v === 'boolean');
   }
 
   integer(key: string, min: number, options: { required?: boolean } = {}): number | undefined {
-    return this.read(key, `an integer >= ${min}`, (v) => Number.isInteger(v) && (v as number) >= min, options.required);
+    return this.read(key, `an integer >= ${min}`, String(min), (v) => Number.isInteger(v) && (v as number) >= min, options.required);
   }
 
   number(key: string, min: number, options: { required?: boolean } = {}): number | undefined {
-    return this.read(key, `a number >= ${min}`, (v) => typeof v === 'number' && Number.isFinite(v) && v >= min, options.required);
+    return this.read(key, `a number >= ${min}`, String(min), (v) => typeof v === 'number' && Number.isFinite(v) && v >= min, options.required);
   }
 
   oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
     const expected = `one of ${allowed.map((a) => `"${a}"`).join(', ')}`;
-    return this.read(key, expected, (v) => allowed.includes(v as T), false, allowed);
+    return this.read(key, expected, allowed[0] ?? '', (v) => allowed.includes(v as T), false, allowed);
   }
 
   /** Reports a rule that involves several fields, at `key` (or at the object when absent). */
@@ -70,6 +70,8 @@ export class ObjectReader {
   private read<T>(
     key: string,
     expected: string,
+    /** A valid value, shown in the hint. */
+    example: string,
     isValid: (v: unknown) => boolean,
     required = false,
     suggestions: readonly string[] = [],
@@ -81,7 +83,7 @@ export class ObjectReader {
     }
     if (isValid(value)) return value as T;
     const suggestion = typeof value === 'string' ? didYouMean(value, suggestions).trim() : '';
-    const hint = suggestion === '' ? undefined : suggestion;
+    const hint = suggestion === '' ? `for example "${key}: ${example}"` : suggestion;
     this.problems.add([...this.path, key], 'invalid-value', `${this.label} "${key}" must be ${expected}, got ${describe(value)}`, hint);
     return undefined;
   }

@@ -6,24 +6,38 @@
  * `RABBITMQ_KEY_FILE`, the password masked in every message); warnings go to stderr.
  */
 import type { ConfirmChannel, GetMessage } from 'amqplib';
-import { pino } from 'pino';
-import { resolveConfig, type RuntimeConfig } from '../config.js';
-import { identityOf } from '../origin.js';
-import { ConnectionManager } from '../connection.js';
+import { resolveConfig } from '../config.js';
+import type { ConnectionManager } from '../connection.js';
 import { describe } from '../errors.js';
+import { identityOf } from '../origin.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
+import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
+import { CliError, ExitCode, runCli, UsageError } from './run-cli.js';
 
 const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId, Header.trimmedHeaders];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;
+const DEAD_LETTER_SUFFIX = '.dlq';
+
+const HELP = `usage: npm run dlq -- list <queue> | replay <queue>
+  list <queue>    show each message of the dead-letter queue with why it was dead-lettered; takes nothing off it
+  replay <queue>  put each message back into the queue it failed in, removing it only once the broker confirmed
+<queue> is a dead-letter queue: the consumer queue's name plus ".dlq" (matching.user_events.dlq).
+environment:
+  RABBITMQ_URL        the broker (default amqp://guest:guest@localhost:5672; the password is never printed)
+  RABBITMQ_CA_FILE, RABBITMQ_CERT_FILE, RABBITMQ_KEY_FILE  TLS, as for the services
+  LOG_LEVEL           connection warnings on stderr (default silent)
+exit codes: 0 done, 1 a message could not be replayed (it stays in the queue) or the queue does not exist,
+  2 bad usage, 3 the broker is unreachable or refused, or an unexpected error`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, queue] = argv;
-  if ((command !== 'list' && command !== 'replay') || !queue) {
-    console.error('usage: npm run dlq -- list <queue> | replay <queue>');
-    return 2;
+  const [command, queue, ...rest] = argv;
+  if (command !== 'list' && command !== 'replay') throw new UsageError(command === undefined ? 'give a command: list or replay' : `unknown command "${command}"`);
+  if (!queue || rest.length > 0) throw new UsageError(`${command} takes one queue, the dead-letter queue (e.g. matching.user_events.dlq)`);
+  if (!queue.endsWith(DEAD_LETTER_SUFFIX)) {
+    console.error(`hint: "${queue}" is not a dead-letter queue; the dead letters of a consumer queue are in "${queue}${DEAD_LETTER_SUFFIX}"`);
   }
   let connection: ConnectionManager | undefined;
   try {
@@ -32,25 +46,24 @@ async function main(argv: string[]): Promise<number> {
     const channel = await connection.current!.createConfirmChannel();
     // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
     channel.on('error', () => undefined);
-    const { messageCount } = await channel.checkQueue(queue);
-    const status = command === 'list' ? await list(channel, queue, messageCount) : await replayAll(channel, queue, messageCount, identityOf(config.endpoints[0]!.url, 'dlq-cli').user);
+    const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
+      throw isNotFound(error) ? new CliError(`queue "${queue}" does not exist`, `dead-letter queues are named after their consumer queue plus "${DEAD_LETTER_SUFFIX}"; check the name and RABBITMQ_URL's vhost`) : error;
+    });
+    const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, identityOf(config.endpoints[0]!.url, 'dlq-cli').user);
+    const status = await work.catch((error: unknown) => {
+      // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
+      throw new CliError(`${command} of "${queue}" stopped: ${describe(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
+    });
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
     return status;
-  } catch (error) {
-    console.error(describe(error));
-    return 1;
   } finally {
     await connection?.close();
   }
 }
 
-/** The runtime's connection (config resolution, TLS, masking) with nothing to set up on it. */
-async function connectToBroker(config: RuntimeConfig): Promise<ConnectionManager> {
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const connection = new ConnectionManager(config, logger, async () => undefined);
-  await connection.start();
-  return connection;
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 404;
 }
 
 /** Takes every message without acking it; closing the channel puts them all back in order. */
@@ -81,4 +94,4 @@ function describeMessage(position: number, message: GetMessage): string {
   ].join('\n');
 }
 
-process.exitCode = await main(process.argv.slice(2));
+runCli({ name: 'dlq', help: HELP, main, explain: explainBrokerError });

@@ -14,10 +14,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite, type RunningSite } from '../../generator/docs/serve-site.js';
 import { loadModelOrThrow } from '../../generator/load/load-model.js';
+import { diagramQueues } from '../../generator/docs/site/topology-dot.js';
 import type { Model } from '../../generator/model/types.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(REPO, 'test-artifacts');
+/** Screenshots the docs show (docs/docs-and-contract-checks.md). */
+const IMAGES = join(REPO, 'docs/images');
 const run = promisify(execFile);
 
 let model: Model;
@@ -44,8 +47,8 @@ afterAll(async () => {
 });
 
 /** Opens a page of the site, collecting console errors, uncaught exceptions and failed requests. */
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+async function open(path: string, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -66,6 +69,7 @@ describe('docs site in Chromium', () => {
   it('overview: loads cleanly and lists every operation and message', async () => {
     const { page, errors } = await open('index.html');
     const text = await page.locator('body').innerText();
+    expect(text).not.toContain('`');
     expect(operationIds().length).toBeGreaterThan(0);
     for (const operationId of operationIds()) expect(text).toContain(operationId);
     for (const message of model.messages) expect(text).toContain(message.name);
@@ -73,13 +77,56 @@ describe('docs site in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('topology: loads cleanly and draws a node per exchange and queue', async () => {
+  it('topology: loads cleanly and draws a node per service, exchange and consumer or RPC queue, retries summarised on their queue', async () => {
     const { page, errors } = await open('topology.html');
     const nodes = await page.locator('#diagram svg g.node > title').allTextContents();
+    for (const service of model.services) expect(nodes).toContain(`service:${service.name}`);
     for (const exchange of model.exchanges) expect(nodes).toContain(`exchange:${exchange.name}`);
-    for (const queue of model.queues) expect(nodes).toContain(`queue:${queue.name}`);
-    expect(nodes).toHaveLength(model.services.length + model.exchanges.length + model.queues.length);
-    await page.locator('#diagram').screenshot({ path: join(ARTIFACTS, 'docs-topology.png') });
+    for (const queue of diagramQueues(model)) expect(nodes).toContain(`queue:${queue.name}`);
+    expect(nodes).toHaveLength(model.services.length + model.exchanges.length + diagramQueues(model).length);
+    const labels = (await page.locator('#diagram svg').textContent()) ?? '';
+    expect(labels).toContain('retries 1s, 2s, 4s, 8s, then DLQ');
+    expect(errors).toEqual([]);
+  });
+
+  it('topology at 1280 px: every node label is at least 12 px high, zoom and highlighting work', async () => {
+    const { page, errors } = await open('topology.html', { width: 1280, height: 900 });
+    const fontSizes = () =>
+      page.locator('#diagram svg g.node text').evaluateAll((texts) =>
+        texts.map((text) => Number.parseFloat(text.getAttribute('font-size') ?? '0') * ((text as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0)),
+      );
+    const before = await fontSizes();
+    expect(before.length).toBeGreaterThan(0);
+    expect(Math.min(...before)).toBeGreaterThanOrEqual(12);
+    mkdirSync(IMAGES, { recursive: true });
+    await page.screenshot({ path: join(IMAGES, 'docs-topology.png') });
+
+    await page.click('#zoom-in');
+    const zoomedIn = await fontSizes();
+    expect(zoomedIn[0]).toBeCloseTo((before[0] ?? 0) * 1.25, 1);
+    await page.locator('#diagram').hover();
+    await page.mouse.wheel(0, 400);
+    expect(Math.max(...(await fontSizes()))).toBeLessThan(Math.max(...zoomedIn));
+    await page.click('#zoom-reset');
+    expect(await fontSizes()).toEqual(before);
+
+    await page.click('#zoom-fit');
+    await page.locator('#diagram svg g.node').filter({ has: page.locator('title', { hasText: /^service:user-service$/ }) }).click();
+    expect(await page.locator('#diagram').getAttribute('data-selected')).toBe('service:user-service');
+    const lit = await page.locator('#diagram svg g.node.lit > title').allTextContents();
+    expect(lit).toEqual(expect.arrayContaining(['service:user-service', 'exchange:user.events', 'queue:matching.user_events', 'service:matching-service']));
+    expect(lit).not.toContain('exchange:collaboration.events');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#diagram svg g.node.lit').count()).toBe(0);
+
+    await page.click('#zoom-reset');
+    await page.locator('#diagram svg g.node').filter({ has: page.locator('title', { hasText: /^exchange:collaboration\.events$/ }) }).click();
+    expect(await page.locator('#diagram svg g.node.lit > title').allTextContents()).toEqual(
+      expect.arrayContaining(['service:collaboration-service', 'exchange:collaboration.events', 'queue:matching.session_events', 'service:matching-service']),
+    );
+    await page.screenshot({ path: join(IMAGES, 'docs-topology-highlight.png') });
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#diagram svg g.node.lit').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
@@ -88,6 +135,9 @@ describe('docs site in Chromium', () => {
       const { page, errors } = await open(`services/${service.name}.html`);
       const text = await page.locator('main').innerText();
       for (const use of [...service.publishes, ...service.consumes, ...service.serves, ...service.calls]) expect(text).toContain(use.operationId);
+      for (const use of service.publishes) expect(text).toContain(`bus.publish.${use.methodName}(payload)`);
+      for (const use of service.consumes) expect(text).toContain(`handler ${use.methodName}`);
+      expect(text).not.toContain('`');
       expect(await page.locator('pre.json').count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);
       await page.close();
@@ -100,6 +150,8 @@ describe('docs site in Chromium', () => {
     for (const operationId of operationIds()) expect(text).toContain(operationId);
     for (const message of model.messages) expect(text).toContain(message.name);
     await page.screenshot({ path: join(ARTIFACTS, 'docs-reference.png') });
+    await page.click('#site-link a[href="../index.html"]');
+    expect(new URL(page.url()).pathname).toMatch(/\/index\.html$/);
     expect(errors).toEqual([]);
   });
 });

@@ -34,3 +34,8 @@ export function trustedHtml(markup: string): Html {
 export function jsonBlock(value: unknown): Html {
   return html`<pre class="json"><code>${JSON.stringify(value, null, 2)}</code></pre>`;
 }
+
+/** Prose from the contract: `code spans` become <code>, everything else is escaped text. */
+export function prose(text: string): Html {
+  return html`${text.split(/(`[^`\n]+`)/).map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? html`<code>${part.slice(1, -1)}</code>` : part))}`;
+}

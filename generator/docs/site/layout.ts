@@ -1,4 +1,4 @@
-/** The frame every page of our own shares: title, navigation, styles. No scripts, no external assets. */
+/** The frame every page of our own shares: title, navigation, styles. No external assets. */
 import type { Model } from '../../model/types.js';
 import { html, trustedHtml, type Html } from './html.js';
 import { relativeLink, servicePath, SITE_PATHS } from './links.js';
@@ -19,7 +19,10 @@ code { font: 13px ui-monospace, monospace; }
 pre.json { background: #f6f8fa; border: 1px solid var(--line); padding: 0.6rem; overflow-x: auto; }
 .muted { color: var(--muted); }
 .breaking { color: #b42318; font-weight: 600; }
-.diagram svg { max-width: 100%; height: auto; }
+.diagram { height: 75vh; border: 1px solid var(--line); overflow: hidden; touch-action: none; cursor: grab; user-select: none; }
+.diagram svg { width: 100%; height: 100%; display: block; }
+.diagram.highlighting g.node:not(.lit), .diagram.highlighting g.edge:not(.lit) { opacity: 0.15; }
+.diagram-controls button { min-width: 2.2rem; margin-right: 0.3rem; }
 .legend span { display: inline-block; margin-right: 1rem; }
 `;
 

@@ -1,6 +1,6 @@
 /** index.html: the contract at a glance: services, every operation, every message. */
 import type { Model, Service } from '../../model/types.js';
-import { html, type Html } from './html.js';
+import { html, prose, type Html } from './html.js';
 import { anchor, servicePath, SITE_PATHS } from './links.js';
 import { messageLink } from './message-view.js';
 
@@ -37,7 +37,7 @@ function servicesTable(model: Model): Html {
   return html`<table>
 <tr><th>Service</th><th>Publishes</th><th>Consumes</th><th>Serves</th><th>Calls</th><th>Description</th></tr>
 ${model.services.map(
-  (service) => html`<tr><td><a href="${servicePath(service.name)}">${service.name}</a></td><td>${service.publishes.length}</td><td>${service.consumes.length}</td><td>${service.serves.length}</td><td>${service.calls.length}</td><td>${service.description ?? ''}</td></tr>`,
+  (service) => html`<tr><td><a href="${servicePath(service.name)}">${service.name}</a></td><td>${service.publishes.length}</td><td>${service.consumes.length}</td><td>${service.serves.length}</td><td>${service.calls.length}</td><td>${prose(service.description ?? '')}</td></tr>`,
 )}
 </table>`;
 }
@@ -64,7 +64,7 @@ export function overviewPage(model: Model): { path: string; title: string; body:
   return {
     path: PATH,
     title: 'Overview',
-    body: html`<p>${model.description ?? ''}</p>
+    body: html`<p>${prose(model.description ?? '')}</p>
 <p>See the <a href="${SITE_PATHS.topology}">topology</a> for how messages flow through the broker, a page per service in the menu above, the
 <a href="${SITE_PATHS.history}">change history</a>, and the <a href="${SITE_PATHS.reference}">AsyncAPI reference</a> rendered by the official template.</p>
 <h2>Services</h2>

@@ -1,6 +1,6 @@
 /** services/<name>.html: what one service publishes, consumes, serves and calls, with payload examples. */
 import type { Model, Queue, RpcUse, Service } from '../../model/types.js';
-import { html, type Html } from './html.js';
+import { html, prose, type Html } from './html.js';
 import { anchor, relativeLink, servicePath, SITE_PATHS } from './links.js';
 import { findMessage, messageExamples, messageLink } from './message-view.js';
 
@@ -21,8 +21,8 @@ function section(title: string, items: Html[]): Html {
 function publishes(model: Model, service: Service, path: string): Html[] {
   return service.publishes.map(
     (use) => html`<h3 id="${anchor('operation', use.operationId)}"><code>${use.channel.routingKey}</code> on <code>${use.channel.exchange}</code></h3>
-<p>Operation <code>${use.operationId}</code>, message ${messageLink(path, use.channel.message)}; ${use.persistent ? 'persistent' : 'transient'}, ${use.mandatory ? 'unroutable is an error' : 'unroutable is fine'}. Consumed by: ${otherServices(model, (other) => other.consumes.some((sub) => sub.channel.id === use.channel.id))}.</p>
-<p>${use.description ?? use.channel.description ?? ''}</p>
+<p>In code: <code>bus.publish.${use.methodName}(payload)</code>. Operation <code>${use.operationId}</code>, message ${messageLink(path, use.channel.message)}; ${use.persistent ? 'persistent' : 'transient'}, ${use.mandatory ? 'unroutable is an error' : 'unroutable is fine'}. Consumed by: ${otherServices(model, (other) => other.consumes.some((sub) => sub.channel.id === use.channel.id))}.</p>
+<p>${prose(use.description ?? use.channel.description ?? '')}</p>
 ${messageExamples(findMessage(model, use.channel.message))}`,
   );
 }
@@ -31,17 +31,17 @@ function consumes(model: Model, service: Service, path: string): Html[] {
   return service.consumes.map((use) => {
     const queue = model.queues.find((candidate) => candidate.name === use.queue);
     return html`<h3 id="${anchor('operation', use.operationId)}"><code>${use.channel.pattern}</code> from <code>${use.channel.exchange}</code></h3>
-<p>Operation <code>${use.operationId}</code>, message ${messageLink(path, use.channel.message)}, queue <a href="${relativeLink(path, SITE_PATHS.topology)}#${anchor('queue', use.queue)}"><code>${use.queue}</code></a> (${queue?.queueType ?? ''}${queue?.perInstance ? ', one per instance' : ''}; ${retryText(queue)}). Published by: ${otherServices(model, (other) => other.publishes.some((pub) => pub.channel.id === use.channel.id))}.</p>
-<p>${use.description ?? use.channel.description ?? ''}</p>
+<p>In code: handler <code>${use.methodName}</code>. Operation <code>${use.operationId}</code>, message ${messageLink(path, use.channel.message)}, queue <a href="${relativeLink(path, SITE_PATHS.topology)}#${anchor('queue', use.queue)}"><code>${use.queue}</code></a> (${queue?.queueType ?? ''}${queue?.perInstance ? ', one per instance' : ''}; ${retryText(queue)}). Published by: ${otherServices(model, (other) => other.publishes.some((pub) => pub.channel.id === use.channel.id))}.</p>
+<p>${prose(use.description ?? use.channel.description ?? '')}</p>
 ${messageExamples(findMessage(model, use.channel.message))}`;
   });
 }
 
-function rpcUses(model: Model, uses: RpcUse[], path: string, counterpart: (use: RpcUse) => string): Html[] {
+function rpcUses(model: Model, uses: RpcUse[], path: string, inCode: (use: RpcUse) => string, counterpart: (use: RpcUse) => string): Html[] {
   return uses.map(
     (use) => html`<h3 id="${anchor('operation', use.operationId)}">RPC <code>${use.rpc.queue}</code></h3>
-<p>Operation <code>${use.operationId}</code>: request ${messageLink(path, use.rpc.requestMessage)}, reply ${messageLink(path, use.rpc.replyMessage)}. ${counterpart(use)}.</p>
-<p>${use.description ?? use.rpc.description ?? ''}</p>
+<p>In code: <code>${inCode(use)}</code>. Operation <code>${use.operationId}</code>: request ${messageLink(path, use.rpc.requestMessage)}, reply ${messageLink(path, use.rpc.replyMessage)}. ${counterpart(use)}.</p>
+<p>${prose(use.description ?? use.rpc.description ?? '')}</p>
 ${messageExamples(findMessage(model, use.rpc.requestMessage))}
 ${messageExamples(findMessage(model, use.rpc.replyMessage))}`,
   );
@@ -54,10 +54,10 @@ export function servicePage(model: Model, service: Service): { path: string; tit
   return {
     path,
     title: service.name,
-    body: html`<p>${service.description ?? ''}</p>
+    body: html`<p>${prose(service.description ?? '')}</p>
 ${section('Publishes', publishes(model, service, path))}
 ${section('Consumes', consumes(model, service, path))}
-${section('Serves', rpcUses(model, service.serves, path, callersOf))}
-${section('Calls', rpcUses(model, service.calls, path, serversOf))}`,
+${section('Serves', rpcUses(model, service.serves, path, (use) => `handler ${use.methodName}`, callersOf))}
+${section('Calls', rpcUses(model, service.calls, path, (use) => `await bus.call.${use.methodName}(request)`, serversOf))}`,
   };
 }

@@ -1,19 +1,24 @@
 /**
- * The contract's topology as a Graphviz (DOT) graph, read top to bottom: publishing services ->
- * exchanges -(binding patterns)-> queues -> consuming services; callers -> RPC queues -> servers;
- * consumer queues -> retry queues -> back, and -> dead-letter queues.
+ * The contract's topology as a Graphviz (DOT) graph, read left to right: publishing services ->
+ * exchanges -(binding patterns)-> queues -> consuming services; callers -> RPC queues -> servers.
+ * A consumer queue's retry queues and dead-letter queue are not nodes of their own (they would be
+ * half the graph): its node says "retries 1s, 2s, then DLQ", with their names in its tooltip and a
+ * link to the queues table.
  *
  * Node ids (the `<title>` of each node in the SVG) are `service:<name>`, `exchange:<name>`,
- * `queue:<name>`: the browser test counts them.
+ * `queue:<name>`: the browser test and the page's script use them.
  */
 import type { Model, Queue } from '../../model/types.js';
+import { retryQueueName } from '../../model/retry.js';
+import { anchor } from './links.js';
 
-const QUEUE_COLOURS: Record<Queue['role'], string> = {
+const QUEUE_COLOURS: Record<'consumer' | 'rpc', string> = {
   consumer: '#d4edda',
   rpc: '#cce5ff',
-  retry: '#fde2c8',
-  'dead-letter': '#f8d7da',
 };
+/** Large enough to read at 100 % zoom (the page shows the SVG at 1 px per point). */
+const NODE_FONT_SIZE = 14;
+const EDGE_FONT_SIZE = 12;
 
 /** A DOT string literal. */
 function quote(text: string): string {
@@ -29,27 +34,46 @@ function edge(from: string, to: string, attributes: Record<string, string> = {})
   return `  ${quote(from)} -> ${quote(to)}${list.length === 0 ? '' : ` [${list}]`};`;
 }
 
+/** `1s`, `1.5s`, `250ms`, `2min`. */
+export function shortDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${ms / 1000}s`;
+  return `${Math.round((ms / 60_000) * 10) / 10}min`;
+}
+
+/** "retries 1s, 2s, 4s, 8s, then DLQ", in the order they happen; undefined for a queue without either. */
+export function retrySummary(queue: Queue): string | undefined {
+  const delays = queue.retry?.delaysMs ?? [];
+  const retries = delays.length === 0 ? undefined : `retries ${delays.map(shortDuration).join(', ')}`;
+  const deadLetter = queue.deadLetterQueue === undefined ? undefined : 'DLQ';
+  if (retries === undefined) return deadLetter === undefined ? undefined : 'no retry, then DLQ';
+  return deadLetter === undefined ? `${retries}, then dropped` : `${retries}, then ${deadLetter}`;
+}
+
 function queueLabel(queue: Queue): string {
   const name = queue.perInstance ? `${queue.name}.<instance>` : queue.name;
   const details = [queue.role === 'consumer' ? queue.queueType : queue.role, queue.perInstance ? 'exclusive, per instance' : undefined];
-  return `${name}\n(${details.filter((detail) => detail !== undefined).join(', ')})`;
+  return [name, `(${details.filter((detail) => detail !== undefined).join(', ')})`, retrySummary(queue)].filter((line) => line !== undefined).join('\n');
+}
+
+/** The names behind the summary, retry queues in the order a message goes through them. */
+function queueTooltip(queue: Queue): string {
+  const delays = queue.retry?.delaysMs ?? [];
+  return [
+    queue.name,
+    ...delays.map((delay, index) => `retry ${index + 1} after ${shortDuration(delay)}: ${retryQueueName(queue.name, delay)}`),
+    ...(queue.deadLetterQueue === undefined ? [] : [`dead letters: ${queue.deadLetterQueue}`]),
+  ].join('\n');
 }
 
 function queueNode(queue: Queue): string {
-  return node(`queue:${queue.name}`, { label: queueLabel(queue), shape: 'cylinder', fillcolor: QUEUE_COLOURS[queue.role] });
-}
-
-/** A consumer queue's retry and dead-letter queues, boxed together (a Graphviz cluster). */
-function parkingCluster(model: Model, queue: Queue, index: number): string[] {
-  const parkedNames = new Set([...(queue.retryQueues ?? []), ...(queue.deadLetterQueue === undefined ? [] : [queue.deadLetterQueue])]);
-  const parked = model.queues.filter((candidate) => parkedNames.has(candidate.name));
-  if (parked.length === 0) return [];
-  return [
-    `  subgraph ${quote(`cluster_${index}`)} {`,
-    `    label=${quote(`retry and dead letters of ${queue.name}`)}; fontname="Helvetica"; fontsize=9; style="rounded,dashed"; color="#999999";`,
-    ...parked.map((candidate) => `  ${queueNode(candidate)}`),
-    '  }',
-  ];
+  return node(`queue:${queue.name}`, {
+    label: queueLabel(queue),
+    shape: 'cylinder',
+    fillcolor: QUEUE_COLOURS[queue.role === 'rpc' ? 'rpc' : 'consumer'],
+    tooltip: queueTooltip(queue),
+    URL: `#${anchor('queue', queue.name)}`,
+  });
 }
 
 /** Publisher -> exchange edges, one per service and exchange, labelled with the routing keys. */
@@ -72,31 +96,24 @@ function rpcEdges(model: Model): string[] {
   ]);
 }
 
-function retryAndDeadLetterEdges(model: Model): string[] {
-  return model.queues.flatMap((queue) => [
-    ...(queue.retryQueues ?? []).flatMap((retryQueue, index) => [
-      edge(`queue:${queue.name}`, `queue:${retryQueue}`, { label: 'retry', color: '#c26a00', style: 'dashed' }),
-      edge(`queue:${retryQueue}`, `queue:${queue.name}`, { label: index === 0 ? 'back when the TTL expires' : '', color: '#c26a00', style: 'dotted', constraint: 'false' }),
-    ]),
-    ...(queue.deadLetterQueue === undefined ? [] : [edge(`queue:${queue.name}`, `queue:${queue.deadLetterQueue}`, { label: 'dead-letter', color: '#b42318' })]),
-  ]);
+/** The queues drawn as nodes: consumer and RPC queues (retry and dead-letter queues are summarised on their consumer queue). */
+export function diagramQueues(model: Model): Queue[] {
+  return model.queues.filter((queue) => queue.role === 'consumer' || queue.role === 'rpc');
 }
 
 export function topologyDot(model: Model): string {
   return [
     'digraph topology {',
-    '  rankdir=TB; nodesep=0.3; ranksep=0.6;',
-    '  node [fontname="Helvetica", fontsize=11, style="filled"];',
-    '  edge [fontname="Helvetica", fontsize=9];',
+    '  rankdir=TB; nodesep=0.25; ranksep=0.7;',
+    `  node [fontname="Helvetica", fontsize=${NODE_FONT_SIZE}, style="filled"];`,
+    `  edge [fontname="Helvetica", fontsize=${EDGE_FONT_SIZE}];`,
     ...model.services.map((service) => node(`service:${service.name}`, { label: service.name, shape: 'box', style: 'rounded,filled', fillcolor: '#e8f0fe' })),
     ...model.exchanges.map((exchange) => node(`exchange:${exchange.name}`, { label: `${exchange.name}\n(${exchange.type} exchange)`, shape: 'hexagon', fillcolor: '#fff3cd' })),
-    ...model.queues.filter((queue) => queue.role !== 'retry' && queue.role !== 'dead-letter').map(queueNode),
-    ...model.queues.filter((queue) => queue.role === 'consumer').flatMap((queue, index) => parkingCluster(model, queue, index)),
+    ...diagramQueues(model).map(queueNode),
     ...publishEdges(model),
     ...model.bindings.map((binding) => edge(`exchange:${binding.exchange}`, `queue:${binding.queue}`, { label: binding.pattern })),
     ...model.queues.filter((queue) => queue.role === 'consumer').map((queue) => edge(`queue:${queue.name}`, `service:${queue.owner}`, { label: 'consumes' })),
     ...rpcEdges(model),
-    ...retryAndDeadLetterEdges(model),
     '}',
     '',
   ].join('\n');

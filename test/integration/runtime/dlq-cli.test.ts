@@ -68,7 +68,7 @@ describe('dlq CLI', () => {
     const failure = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: listener.untrustedCa, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key }).catch(
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
-    expect(failure).toMatchObject({ code: 1 });
+    expect(failure).toMatchObject({ code: 3 });
     const { stdout, stderr } = failure as { stdout: string; stderr: string };
     expect(stderr).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
     expect(stdout + stderr).not.toContain(new URL(vhost.url).password);
@@ -96,7 +96,11 @@ describe('dlq CLI', () => {
   it('names a queue that does not exist, and nothing else', async () => {
     const failure = (await dlq(['list', 'no.such.queue']).catch((error: unknown) => error)) as { code: number; stderr: string };
     expect(failure.code).toBe(1);
-    expect(failure.stderr.trim()).toMatch(/^Operation failed: QueueDeclare; 404 \(NOT-FOUND\) with message "NOT_FOUND - no queue 'no.such.queue' in vhost/);
+    expect(failure.stderr.trim().split('\n')).toEqual([
+      'hint: "no.such.queue" is not a dead-letter queue; the dead letters of a consumer queue are in "no.such.queue.dlq"',
+      'dlq: queue "no.such.queue" does not exist',
+      '  hint: dead-letter queues are named after their consumer queue plus ".dlq"; check the name and RABBITMQ_URL\'s vhost',
+    ]);
   });
 
   it('fails with usage for an unknown command', async () => {

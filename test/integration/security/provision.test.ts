@@ -93,7 +93,7 @@ describe('npm run broker:provision', () => {
 
   it('refuses to run without every password, naming the variables only', async () => {
     const result = await provisionCli('--vhost', vhost.name, '--user-prefix', userPrefix);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/broker:provision failed: no password for: PEERPREP_COLLABORATION_SERVICE_PASSWORD, .*PEERPREP_USER_SERVICE_PASSWORD/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/broker:provision: no password for: PEERPREP_COLLABORATION_SERVICE_PASSWORD, .*PEERPREP_USER_SERVICE_PASSWORD/);
   });
 });

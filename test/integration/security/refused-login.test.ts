@@ -38,7 +38,7 @@ const missingVhost = (): string => vhost.url.replace(/\/[^/]+$/, '/no-such-vhost
 function expectOneReadableRefusal({ code, output }: Outcome, what: RegExp): void {
   expect(code).not.toBe(0);
   expect(output).toMatch(what);
-  expect(output).toContain('Hint:');
+  expect(output).toMatch(/hint: /i);
   expect(output).not.toMatch(STACK_FRAME);
   expect(output).not.toContain('ConnectionOpenOk');
   expect(output).not.toMatch(/Start a broker|retrying/);
@@ -85,13 +85,13 @@ describe('the management API CLIs', () => {
   it('contract:verify-broker reports a refused management login', async () => {
     const outcome = await run('generator/broker/cli.ts', [], { RABBITMQ_VHOST: vhost.name, RABBITMQ_MANAGEMENT_PASSWORD: SECRET });
     expectOneReadableRefusal(outcome, /the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/);
-    expect(outcome.code).toBe(2);
+    expect(outcome.code).toBe(3);
   }, 60_000);
 
   it('contract:verify-broker reports a vhost that does not exist', async () => {
     const outcome = await run('generator/broker/cli.ts', [], { RABBITMQ_VHOST: 'no-such-vhost' });
     expectOneReadableRefusal(outcome, /vhost "no-such-vhost" does not exist at http:\/\/127\.0\.0\.1:15672/);
-    expect(outcome.code).toBe(2);
+    expect(outcome.code).toBe(3);
   }, 60_000);
 
   it('broker:provision reports a refused admin login', async () => {
@@ -102,6 +102,6 @@ describe('the management API CLIs', () => {
       RABBITMQ_ADMIN_PASSWORD: SECRET,
       ...passwords,
     });
-    expectOneReadableRefusal(outcome, /broker:provision failed: the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/);
+    expectOneReadableRefusal(outcome, /broker:provision: the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/);
   }, 60_000);
 });
