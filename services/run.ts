@@ -12,7 +12,7 @@ const BROKER_CHECK_TIMEOUT_MS = 5_000;
 const HELP = `usage: npm run service -- <${SERVICE_NAMES.join(' | ')}>
 Starts one service: its HTTP API and its messaging; SIGTERM or Ctrl-C stops it gracefully.
 environment:
-  RABBITMQ_URL    the broker (default amqp://guest:guest@localhost:5672)
+  RABBITMQ_URL    the broker (default amqp://localhost:5672, as the local guest user)
   RABBITMQ_CA_FILE, RABBITMQ_CERT_FILE, RABBITMQ_KEY_FILE  TLS
   HOST, PORT      where the HTTP API listens (default 127.0.0.1 and the service's port)
   DATA_DIR        the service's SQLite files (default data/<service>)

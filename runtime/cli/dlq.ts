@@ -26,7 +26,7 @@ const HELP = `usage: npm run dlq -- list <queue> | replay <queue>
   replay <queue>  put each message back into the queue it failed in, removing it only once the broker confirmed
 <queue> is a dead-letter queue: the consumer queue's name plus ".dlq" (matching.user_events.dlq).
 environment:
-  RABBITMQ_URL        the broker (default amqp://guest:guest@localhost:5672; the password is never printed)
+  RABBITMQ_URL        the broker (default amqp://localhost:5672, as the local guest user; a password is never printed)
   RABBITMQ_CA_FILE, RABBITMQ_CERT_FILE, RABBITMQ_KEY_FILE  TLS, as for the services
   LOG_LEVEL           connection warnings on stderr (default silent)
 exit codes: 0 done, 1 a message could not be replayed (it stays in the queue) or the queue does not exist,
