@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
 /** The runtime's connection (config resolution, TLS, masking) with nothing to set up on it. */
 async function connectToBroker(config: RuntimeConfig): Promise<ConnectionManager> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const connection = new ConnectionManager(config, logger, async () => undefined);
+  const connection = new ConnectionManager(config, logger, { role: 'cli', setup: async () => undefined });
   await connection.start();
   return connection;
 }

@@ -39,13 +39,17 @@ afterAll(async () => {
 });
 
 describe('reconnect', () => {
-  it('names its connection after the service and instance', async () => {
+  it('names its two connections after the service, the instance and what each is for', async () => {
     // The management API lists connection details from its statistics, which lag by up to 5 s.
     const names = async (): Promise<unknown[]> => {
       const response = await management('GET', `/vhosts/${encodeURIComponent(vhost.name)}/connections`);
       return ((await response.json()) as { user_provided_name?: string }[]).map((c) => c.user_provided_name);
     };
-    await waitFor(async () => (await names()).includes('orders@reconnect-test'), { timeoutMs: 15_000, what: 'the named connection', intervalMs: 250 });
+    const named = async (): Promise<boolean> => {
+      const current = await names();
+      return current.includes('orders@reconnect-test/publish') && current.includes('orders@reconnect-test/consume');
+    };
+    await waitFor(named, { timeoutMs: 15_000, what: 'the named publish and consume connections', intervalMs: 250 });
   });
 
   it('resumes consuming, serving and calling after its connections are killed', async () => {
@@ -59,7 +63,8 @@ describe('reconnect', () => {
     await expect(client.call('quotePrice', { sku: 'again' }, { timeoutMs: 15_000 })).resolves.toEqual({ sku: 'again', price: 1 });
 
     await killConnections(vhost, 'reconnect test, second cut');
-    await waitFor(async () => (await listConnections(vhost)).length === 2, { timeoutMs: 15_000, what: 'both services to reconnect' });
+    // Two connections each (publish, consume), each recovering on its own.
+    await waitFor(async () => (await listConnections(vhost)).length === 4, { timeoutMs: 15_000, what: 'both services to reconnect' });
     await server.publish('orderPlaced', { order_id: 'after' }, { order_id: 'after', amount: 1 });
     await waitFor(() => handled.includes('after'), { timeoutMs: 15_000, what: 'the message after the second cut' });
     // At-least-once: a message whose ack was cut off with the connection may come again, but none is lost.
