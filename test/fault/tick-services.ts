@@ -87,11 +87,17 @@ export async function connectTickServices(
 
 /** The counter alone: declares the tick queues, consumes ticks with `onTick`, serves the echo. */
 export function connectCounter(onTick: TickHandler, options: ConnectOptions): Promise<ServiceConnection> {
-  return connectService(
-    counterDefinition(),
-    { consumers: { onTick: onTick as never }, rpcServers: { echo: ((request: Tick) => request) as never } },
-    { logger: testLogger(), ...options },
-  );
+  return connectService(counterDefinition(), counterHandlers(onTick), { logger: testLogger(), ...options });
+}
+
+/** Both in one service (`ticker-counter`): it publishes ticks and consumes them, calls the echo and serves it. */
+export function connectTickerCounter(onTick: TickHandler, options: ConnectOptions): Promise<ServiceConnection> {
+  const { publishers, rpcClients } = tickerDefinition();
+  return connectService({ ...counterDefinition(), service: 'ticker-counter', publishers, rpcClients }, counterHandlers(onTick), { logger: testLogger(), ...options });
+}
+
+function counterHandlers(onTick: TickHandler): { consumers: Record<string, never>; rpcServers: Record<string, never> } {
+  return { consumers: { onTick: onTick as never }, rpcServers: { echo: ((request: Tick) => request) as never } };
 }
 
 /** The ticker alone: publishes ticks (the counter must have declared their queue). */
