@@ -1,11 +1,12 @@
 /**
  * A memory alarm (`rabbitmqctl set_vm_memory_high_watermark 0`: the broker blocks every connection
- * that publishes) while a service that both publishes and consumes has a backlog to drain. Its
- * consumer must drain the whole backlog during the alarm (the consume connection never publishes,
- * so the broker keeps reading its acks) while its publishes and RPC calls wait on the blocked
- * publish connection; a publish or call whose timeout runs out during the alarm fails with its
- * typed timeout error; after the alarm every other publish is confirmed, the ticks they carried are
- * consumed, and publishing and calling work again. No tick may be lost.
+ * that publishes) while a service that both publishes and consumes has a backlog to drain: ticks
+ * for its consumer and requests for its RPC server. Both must drain during the alarm (the consume
+ * connection never publishes, RPC replies included, so the broker keeps reading its acks) while
+ * the service's publishes and RPC calls wait on the blocked publish connection; a publish or call
+ * whose timeout runs out during the alarm fails with its typed timeout error; after the alarm every
+ * other publish is confirmed, the ticks they carried are consumed, the replies held back arrive, and
+ * publishing and calling work again. No tick may be lost.
  *
  * An alarm blocks every publisher on the broker, so this runs alone, after the parallel suite
  * (`*.serial.test.ts`). The watermark is restored in `finally` and the test waits for the alarm to
@@ -13,25 +14,31 @@
  * set TEST_BROKER_AMQP_PORT, TEST_BROKER_MANAGEMENT_PORT and TEST_BROKER_NODE (test/support/broker.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, type ChannelModel } from 'amqplib';
 import { Registry } from 'prom-client';
 import { brokerConnections, createTestVhost, queueState, rabbitmqctl, waitFor, type TestVhost } from '../support/broker.js';
-import { DeliveryCounter, TICKS_QUEUE, connectTickerCounter } from './tick-services.js';
+import { DeliveryCounter, ECHO_QUEUE, TICKS_QUEUE, connectTickerCounter, type Tick } from './tick-services.js';
 import { PublishTimeoutError, RpcTimeoutError, type ServiceConnection } from '../../runtime/index.js';
 
 const BACKLOG = 5_000;
 /** Publishes issued during the alarm with the default (long) timeout: confirmed once it clears. */
 const DURING_ALARM = 50;
 const SHORT_TIMEOUT_MS = 1_000;
+/** Echo requests queued for the service's RPC server before the alarm, by a plain amqplib caller. */
+const REQUESTS = 20;
+const REPLY_QUEUE = 'alarm.test.replies';
 const INSTANCE = 'alarm-test';
 
 let vhost: TestVhost;
 let service: ServiceConnection | undefined;
+let caller: ChannelModel | undefined;
 
 beforeAll(async () => {
   vhost = await createTestVhost('fault-resource-alarm');
 });
 afterAll(async () => {
   await clearAlarm();
+  await caller?.close();
   await service?.close();
   await vhost.dispose();
 });
@@ -71,18 +78,34 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
   const registry = new Registry();
   let releaseHandlers!: () => void;
   const handlersHeld = new Promise<void>((resolve) => (releaseHandlers = resolve));
+  let echoed = 0;
   service = await connectTickerCounter(
     async (tick, context) => {
       await handlersHeld;
       counter.record(tick.seq, context.redelivered);
     },
     { url: vhost.url, registry, instanceId: INSTANCE, publishTimeoutMs: 120_000 },
+    async (request) => {
+      await handlersHeld;
+      echoed += 1;
+      return request;
+    },
   );
   const bus = service;
 
-  // The backlog: confirmed before the alarm, held in the queue by the held handlers.
+  // The backlog: confirmed before the alarm, held in the queues by the held handlers.
   await Promise.all(Array.from({ length: BACKLOG }, (_, seq) => bus.publish('tick', {}, { seq })));
   expect((await queueState(vhost.name, TICKS_QUEUE)).messages).toBeGreaterThan(0);
+  caller = await connect(vhost.url, { clientProperties: { connection_name: 'plain-caller' } });
+  const callerChannel = await caller.createConfirmChannel();
+  await callerChannel.assertQueue(REPLY_QUEUE, { exclusive: true });
+  const replies: string[] = [];
+  await callerChannel.consume(REPLY_QUEUE, (message) => message && replies.push(message.properties.correlationId as string), { noAck: true });
+  for (let seq = 0; seq < REQUESTS; seq++) {
+    callerChannel.sendToQueue(ECHO_QUEUE, Buffer.from(JSON.stringify({ seq } satisfies Tick)), { replyTo: REPLY_QUEUE, correlationId: `request-${seq}`, contentType: 'application/json' });
+  }
+  await callerChannel.waitForConfirms();
+  expect((await queueState(vhost.name, ECHO_QUEUE)).messages).toBeGreaterThan(0);
 
   let duringAlarm: PromiseSettledResult<void>[] = [];
   try {
@@ -97,8 +120,13 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
     });
 
     releaseHandlers();
-    await waitFor(() => counter.distinct === BACKLOG, { timeoutMs: 60_000, what: `the backlog of ${BACKLOG} to drain during the alarm (${counter.distinct} so far)` });
+    await waitFor(() => counter.distinct === BACKLOG && echoed === REQUESTS, { timeoutMs: 60_000, what: `the backlog of ${BACKLOG} ticks and ${REQUESTS} requests to drain during the alarm` }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}: ${counter.distinct} ticks and ${echoed} requests handled`);
+      },
+    );
     expect(await queueState(vhost.name, TICKS_QUEUE)).toEqual({ messages: 0, consumers: 1 });
+    expect(await queueState(vhost.name, ECHO_QUEUE)).toEqual({ messages: 0, consumers: 1 });
     // Still in the alarm: the publishes wait, the short ones failed with their typed timeouts.
     expect(await shortPublish).toBeInstanceOf(PublishTimeoutError);
     expect(await shortCall).toBeInstanceOf(RpcTimeoutError);
@@ -127,6 +155,9 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
   await bus.publish('tick', {}, { seq: after });
   await waitFor(() => !counter.missing(after + 1).includes(after), { timeoutMs: 10_000, what: 'the tick published after the alarm to be consumed' });
   await expect(bus.call('echo', { seq: 1 })).resolves.toEqual({ seq: 1 });
+  // The replies to the requests served during the alarm waited on the publish connection and went out after it.
+  await waitFor(() => replies.length === REQUESTS, { timeoutMs: 10_000, what: `the ${REQUESTS} replies held back by the alarm` });
+  expect(new Set(replies)).toEqual(new Set(Array.from({ length: REQUESTS }, (_, seq) => `request-${seq}`)));
   console.log(
     `${counter.report('memory alarm, backlog drained during it', BACKLOG)}; of ${DURING_ALARM} publishes issued during the alarm ` +
       `${confirmed.size} were confirmed after it, ${failed.length} timed out`,
