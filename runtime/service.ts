@@ -62,7 +62,12 @@ export const connectService: ConnectService = async (definition, handlers, optio
     if (!(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
-    await Promise.all([inbound.slot.close(), rpcClient.close(), replies.slot.close(), sender.close()]);
+    // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
+    await inbound.slot.close();
+    // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
+    if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
+      logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
+    }
     await Promise.all([consuming.close(), publishing.close()]);
   }
 
@@ -132,3 +137,16 @@ export const connectService: ConnectService = async (definition, handlers, optio
   }
   return bus;
 };
+
+/** True once `work` settled, false if `timeoutMs` passed first. */
+async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,7 +6,8 @@
  * the service's publishes and RPC calls wait on the blocked publish connection; a publish or call
  * whose timeout runs out during the alarm fails with its typed timeout error; after the alarm every
  * other publish is confirmed, the ticks they carried are consumed, the replies held back arrive, and
- * publishing and calling work again. No tick may be lost.
+ * publishing and calling work again. No tick may be lost. And `close()` during an alarm finishes
+ * (no channel close waits for a broker that reads nothing from a blocked connection).
  *
  * An alarm blocks every publisher on the broker, so this runs alone, after the parallel suite
  * (`*.serial.test.ts`). The watermark is restored in `finally` and the test waits for the alarm to
@@ -18,7 +19,7 @@ import { connect, type ChannelModel } from 'amqplib';
 import { Registry } from 'prom-client';
 import { brokerConnections, createTestVhost, queueState, rabbitmqctl, waitFor, type TestVhost } from '../support/broker.js';
 import { DeliveryCounter, ECHO_QUEUE, TICKS_QUEUE, connectTickerCounter, type Tick } from './tick-services.js';
-import { PublishTimeoutError, RpcTimeoutError, type ServiceConnection } from '../../runtime/index.js';
+import { MessagingError, PublishTimeoutError, RpcTimeoutError, type ServiceConnection } from '../../runtime/index.js';
 
 const BACKLOG = 5_000;
 /** Publishes issued during the alarm with the default (long) timeout: confirmed once it clears. */
@@ -31,6 +32,7 @@ const INSTANCE = 'alarm-test';
 
 let vhost: TestVhost;
 let service: ServiceConnection | undefined;
+let closedDuringAlarm: ServiceConnection | undefined;
 let caller: ChannelModel | undefined;
 
 beforeAll(async () => {
@@ -40,6 +42,7 @@ afterAll(async () => {
   await clearAlarm();
   await caller?.close();
   await service?.close();
+  await closedDuringAlarm?.close();
   await vhost.dispose();
 });
 
@@ -162,4 +165,30 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
     `${counter.report('memory alarm, backlog drained during it', BACKLOG)}; of ${DURING_ALARM} publishes issued during the alarm ` +
       `${confirmed.size} were confirmed after it, ${failed.length} timed out`,
   );
+});
+
+it('closes during a memory alarm, with a publish blocked, within its shutdown deadline', async () => {
+  const bus = await connectTickerCounter(() => undefined, { url: vhost.url, registry: new Registry(), instanceId: 'closed-during-alarm', shutdownTimeoutMs: 1_000, publishTimeoutMs: 2_000 });
+  closedDuringAlarm = bus;
+  await expect(bus.call('echo', { seq: 0 })).resolves.toEqual({ seq: 0 });
+  try {
+    await raiseMemoryAlarm();
+    const blockedPublish = bus.publish('tick', {}, { seq: 0 }).catch((error: unknown) => error);
+    await waitFor(async () => (await connectionState('ticker-counter@closed-during-alarm/publish')) === 'blocked', {
+      timeoutMs: 30_000,
+      what: 'the broker to block the publish connection',
+    });
+    // An upper bound for a failing test (a close that hangs), not a performance threshold.
+    const outcome = await Promise.race([bus.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 30_000, 'still closing after 30 s'))]);
+    expect(outcome).toBe('closed');
+    expect(await blockedPublish).toBeInstanceOf(MessagingError);
+    expect(await connectionState('ticker-counter@closed-during-alarm/consume')).toBeUndefined();
+  } finally {
+    await clearAlarm();
+  }
+  // The broker reads nothing from a blocked connection, its end included: it notices once the alarm clears.
+  await waitFor(async () => (await connectionState('ticker-counter@closed-during-alarm/publish')) === undefined, {
+    timeoutMs: 30_000,
+    what: 'the broker to drop the publish connection closed during the alarm',
+  });
 });
