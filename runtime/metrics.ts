@@ -1,8 +1,9 @@
 /**
  * The runtime's Prometheus metrics. The per-message ones (published, consumed, handler failures,
  * handler and RPC durations) are bound instruments (bound-instruments.ts): recording costs a few
- * additions. The rare ones (retries, dead letters, judged origins, blocked connections) are prom-client's own. Several services may
- * share one registry, so each metric is registered once per registry and reused after that.
+ * additions. The rare ones (retries, dead letters, judged origins, blocked connections) are
+ * prom-client's own. Several services may share one registry, so each metric is registered once
+ * per registry and reused after that.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram, CounterFamily, HistogramFamily, registeredFamily } from './bound-instruments.js';
@@ -35,7 +36,12 @@ export class Metrics {
     this.unauthorizedOrigin = this.counter('messaging_unauthorized_origin_total', 'Messages and RPC requests refused for their origin', []);
     this.connectionBlocked =
       (registry.getSingleMetric('messaging_connection_blocked') as Gauge<'service' | 'connection'> | undefined) ??
-      new Gauge({ name: 'messaging_connection_blocked', help: 'Whether the broker blocks the connection (1) for a resource alarm, by role (publish, consume)', labelNames: ['service', 'connection'], registers: [registry] });
+      new Gauge({
+        name: 'messaging_connection_blocked',
+        help: 'Whether the broker blocks the connection (1) for a resource alarm, by connection (publish, consume)',
+        labelNames: ['service', 'connection'],
+        registers: [registry],
+      });
   }
 
   /** The instruments of one operation with its labels bound once, for the per-message paths. */
