@@ -131,21 +131,31 @@ export async function connectionChannels(vhost: TestVhost): Promise<ConnectionCh
 }
 
 export interface ConnectionState extends ConnectionChannels {
+  /** The broker's name for the connection (as in `ConnectionSummary`). */
+  name: string;
   /** `running`; during a resource alarm `blocking` (has not published since) or `blocked` (published: the broker reads nothing more from it). */
   state: string;
 }
 
 /** The vhost user's connections as the broker's connection processes see them now (`rabbitmqctl list_connections`). */
 export async function brokerConnections(vhost: TestVhost): Promise<ConnectionState[]> {
-  const stdout = await rabbitmqctl('-q', '--formatter', 'json', 'list_connections', 'user', 'channels', 'client_properties', 'state');
-  const connections = JSON.parse(stdout) as { user: string; channels: number; state: string; client_properties: [string, string, unknown][] }[];
+  const stdout = await rabbitmqctl('-q', '--formatter', 'json', 'list_connections', 'name', 'user', 'channels', 'client_properties', 'state');
+  const connections = JSON.parse(stdout) as { name: string; user: string; channels: number; state: string; client_properties: [string, string, unknown][] }[];
   return connections
     .filter((connection) => connection.user === vhost.user)
     .map((connection) => ({
+      name: connection.name,
       connectionName: connection.client_properties.find(([key]) => key === 'connection_name')?.[2] as string | undefined,
       channels: connection.channels,
       state: connection.state,
     }));
+}
+
+/** Force-closes the one connection of the vhost's user that the client named `connectionName`; rejects if there is none. */
+export async function killNamedConnection(vhost: TestVhost, connectionName: string, reason = 'closed by a fault test'): Promise<void> {
+  const connection = (await brokerConnections(vhost)).find((candidate) => candidate.connectionName === connectionName);
+  if (!connection) throw new Error(`no connection named "${connectionName}" of user ${vhost.user}`);
+  await management('DELETE', `/connections/${encodeURIComponent(connection.name)}`, undefined, { 'x-reason': reason });
 }
 
 /** Runs `rabbitmqctl` against the broker under test (async: `execFileSync` would freeze the event loop under test); resolves with its stdout. */
