@@ -151,11 +151,17 @@ export async function brokerConnections(vhost: TestVhost): Promise<ConnectionSta
     }));
 }
 
-/** Force-closes the one connection of the vhost's user that the client named `connectionName`; rejects if there is none. */
+/**
+ * Force-closes the one connection of the vhost's user that the client named `connectionName`, as an
+ * operator would from the management UI; rejects if there is none. The management API knows a
+ * connection only once its first statistics came in (up to 5 s), so this waits for that.
+ */
 export async function killNamedConnection(vhost: TestVhost, connectionName: string, reason = 'closed by a fault test'): Promise<void> {
   const connection = (await brokerConnections(vhost)).find((candidate) => candidate.connectionName === connectionName);
   if (!connection) throw new Error(`no connection named "${connectionName}" of user ${vhost.user}`);
-  await management('DELETE', `/connections/${encodeURIComponent(connection.name)}`, undefined, { 'x-reason': reason });
+  const path = `/connections/${encodeURIComponent(connection.name)}`;
+  await waitFor(() => management('GET', path).then(() => true, () => false), { timeoutMs: 15_000, what: `the management API to know connection ${connection.name}`, intervalMs: 250 });
+  await management('DELETE', path, undefined, { 'x-reason': reason });
 }
 
 /** Runs `rabbitmqctl` against the broker under test (async: `execFileSync` would freeze the event loop under test); resolves with its stdout. */
