@@ -55,7 +55,8 @@ export class ServiceProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': it comes after the last line of stdout was read, so `onLine` has seen every line by then.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     let lastError = '';

@@ -13,6 +13,7 @@ export interface RuntimeConfig {
   /** Every URL as it may appear in logs and errors, comma-separated. */
   displayUrl: string;
   instanceId: string;
+  /** `<service>@<instance>`; each connection appends its role (`/publish`, `/consume`). */
   connectionName: string;
   prefetchOverride: number | undefined;
   connectTimeoutMs: number;
@@ -49,7 +50,6 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
       socketOptions: {
         noDelay: true,
         timeout: NODE_CONNECT_TIMEOUT_MS,
-        clientProperties: { connection_name: connectionName },
         ...tlsSocketOptions(parsed, options.tls, process.env),
       },
     };

@@ -1,7 +1,10 @@
 /**
- * Owns the process's one AMQP connection: connects with back-off at start-up (bounded by
+ * Owns one AMQP connection of the process, named `<service>@<instance>/<role>` (a service has two:
+ * `publish` and `consume`, see service.ts): connects with back-off at start-up (bounded by
  * `connectTimeoutMs`), and after a loss reconnects with back-off for as long as it takes, running
- * `setup` (topology, channels, consumers) on every fresh connection before anyone may use it.
+ * `setup` (topology, channels, consumers) on every fresh connection before anyone may use it. Each
+ * connection recovers on its own. A resource alarm that blocks it is logged and reported through
+ * `onBlocked`.
  *
  * We run this loop ourselves rather than use amqplib 2.x's `recovery` option: that option bounds
  * start-up by a number of attempts, not by time; it retries a failing `setup` forever, so a topology
@@ -29,7 +32,19 @@ import { tlsFailureReason } from './tls.js';
 
 export type ConnectionSetup = (model: ChannelModel) => Promise<void>;
 
+export interface ConnectionRole {
+  /** What the connection is for, appended to its name: `publish`, `consume`. */
+  role: string;
+  setup: ConnectionSetup;
+  /** The broker blocked (true) or unblocked (false) this connection; a lost connection counts as unblocked. */
+  onBlocked?(blocked: boolean): void;
+}
+
 export class ConnectionManager {
+  /** `<service>@<instance>/<role>`: the name the management UI shows (`connection_name`). */
+  readonly name: string;
+  private readonly logger: Logger;
+  private readonly setup: ConnectionSetup;
   private model: ChannelModel | undefined;
   private stopped = false;
   private reconnecting = false;
@@ -37,11 +52,14 @@ export class ConnectionManager {
 
   constructor(
     private readonly config: RuntimeConfig,
-    private readonly logger: Logger,
-    private readonly setup: ConnectionSetup,
+    logger: Logger,
+    private readonly role: ConnectionRole,
     registry: Registry = new Registry(),
   ) {
-    this.endpoints = new EndpointRotation(config.endpoints, config.instanceId, config.connectionName, registry);
+    this.name = `${config.connectionName}/${role.role}`;
+    this.logger = logger.child({ connection: this.name });
+    this.setup = role.setup;
+    this.endpoints = new EndpointRotation(config.endpoints, config.instanceId, this.name, registry);
   }
 
   get current(): ChannelModel | undefined {
@@ -57,7 +75,7 @@ export class ConnectionManager {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.open();
-        this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, connection: this.config.connectionName }, 'connected to broker');
+        this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node }, 'connected to broker');
         return;
       } catch (error) {
         if (isFinal(error) || this.stopped) throw error;
@@ -91,7 +109,7 @@ export class ConnectionManager {
 
   private async open(): Promise<void> {
     const { endpoint, connection: model } = await this.endpoints.connect((endpoint) =>
-      connect(endpoint.url, endpoint.socketOptions).catch((error: unknown) => {
+      connect(endpoint.url, { ...endpoint.socketOptions, clientProperties: { connection_name: this.name } }).catch((error: unknown) => {
         const tlsFailure = tlsFailureReason(error);
         throw tlsFailure ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error) : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
       }),
@@ -99,12 +117,26 @@ export class ConnectionManager {
     if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
+    let blocked = false;
+    const setBlocked = (now: boolean): void => {
+      if (blocked === now) return;
+      blocked = now;
+      this.role.onBlocked?.(now);
+    };
     model.on('close', (error?: Error) => {
       alive = false;
+      setBlocked(false);
       this.onClose(model, error);
     });
-    model.on('blocked', (reason: string) => this.logger.warn({ reason }, 'broker blocked publishing (resource alarm)'));
-    model.on('unblocked', () => this.logger.info('broker unblocked publishing'));
+    // During a resource alarm the broker blocks a connection at its first publish and reads nothing more from it until the alarm clears.
+    model.on('blocked', (reason: string) => {
+      this.logger.warn({ reason }, 'broker blocked this connection (resource alarm): its publishes wait until the alarm clears');
+      setBlocked(true);
+    });
+    model.on('unblocked', () => {
+      this.logger.info('broker unblocked this connection');
+      setBlocked(false);
+    });
     try {
       await this.setup(model);
     } catch (error) {

@@ -1,5 +1,6 @@
 /**
- * The channel all of a service's queues are consumed on (event consumers and RPC servers). It
+ * The channel all of a service's queues are consumed on (event consumers and RPC servers), on the
+ * service's consume connection, which never publishes: a resource alarm does not stop it. It
  * starts every consumer on each new channel, counts deliveries in flight, and turns acks of a
  * delivery whose channel has since died into no-ops (the broker redelivers those).
  */
@@ -11,8 +12,6 @@ import { InFlight } from './in-flight.js';
 import { describe } from './errors.js';
 
 export interface Delivery {
-  /** The channel the message came in on; publish replies on it. */
-  channel: Channel;
   ack(): void;
   /** Back to the queue (requeue) or, with `false`, to the queue's broker dead-letter exchange if any. */
   nack(requeue: boolean): void;
@@ -103,7 +102,7 @@ export class InboundChannel {
 /** Acks and nacks on the channel the message came in on; no-ops once that channel has closed. */
 class ChannelDelivery implements Delivery {
   constructor(
-    readonly channel: Channel,
+    private readonly channel: Channel,
     private readonly message: ConsumeMessage,
     private readonly closedChannels: WeakSet<Channel>,
   ) {}

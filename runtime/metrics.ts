@@ -1,10 +1,11 @@
 /**
  * The runtime's Prometheus metrics. The per-message ones (published, consumed, handler failures,
  * handler and RPC durations) are bound instruments (bound-instruments.ts): recording costs a few
- * additions. The rare ones (retries, dead letters, judged origins) are prom-client counters. Several services may
- * share one registry, so each metric is registered once per registry and reused after that.
+ * additions. The rare ones (retries, dead letters, judged origins, blocked connections) are
+ * prom-client's own. Several services may share one registry, so each metric is registered once
+ * per registry and reused after that.
  */
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram, CounterFamily, HistogramFamily, registeredFamily } from './bound-instruments.js';
 
 export class Metrics {
@@ -17,6 +18,8 @@ export class Metrics {
   readonly deadLettered: Counter<'service' | 'operation' | 'reason'>;
   readonly unverifiedOrigin: Counter<'service' | 'operation'>;
   readonly unauthorizedOrigin: Counter<'service' | 'operation'>;
+  /** 1 while the broker blocks the connection (resource alarm), by connection role. */
+  readonly connectionBlocked: Gauge<'service' | 'connection'>;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.published = registeredFamily(registry, new CounterFamily('messaging_published_total', 'Messages published and confirmed by the broker'));
@@ -31,6 +34,14 @@ export class Metrics {
     this.deadLettered = this.counter('messaging_dead_lettered_total', 'Messages moved to a dead-letter queue', ['reason']);
     this.unverifiedOrigin = this.counter('messaging_unverified_origin_total', 'Messages handled although no service identity vouches for their origin (policy "flag")', []);
     this.unauthorizedOrigin = this.counter('messaging_unauthorized_origin_total', 'Messages and RPC requests refused for their origin', []);
+    this.connectionBlocked =
+      (registry.getSingleMetric('messaging_connection_blocked') as Gauge<'service' | 'connection'> | undefined) ??
+      new Gauge({
+        name: 'messaging_connection_blocked',
+        help: 'Whether the broker blocks the connection (1) for a resource alarm, by connection (publish, consume)',
+        labelNames: ['service', 'connection'],
+        registers: [registry],
+      });
   }
 
   /** The instruments of one operation with its labels bound once, for the per-message paths. */

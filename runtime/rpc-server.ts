@@ -4,13 +4,19 @@
  * use) with its correlation id; the request is acked after the reply went out. Failures become
  * error replies `{ error, error_code }` marked with the `x-rpc-error` header; a caller the contract
  * does not allow (origin.ts) gets the error `unauthorized_origin` and is not served.
+ *
+ * Replies are publishes, so they go out on the publish connection (the `rpc-reply` channel), never on
+ * the consume connection the requests come in on: a reply during a resource alarm would block that
+ * connection and stop every consumer on it. RabbitMQ routes a direct reply-to reply from any channel.
  */
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { MessageOrigin, RpcContext, RpcHandler } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
 import type { Metrics, OperationMetrics } from './metrics.js';
+import type { ConnectionManager } from './connection.js';
+import { ManagedChannel } from './managed-channel.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
@@ -24,6 +30,18 @@ export interface RpcServerDeps {
   metrics: Metrics;
   logger: Logger;
   maxMessageBytes: number;
+  replies: RpcReplyChannel;
+  /** How long a reply may wait for the publish connection before its request is handed back to the broker. */
+  replyTimeoutMs: number;
+}
+
+/** The channel RPC replies are sent on, on the publish connection. */
+export class RpcReplyChannel {
+  readonly slot: ManagedChannel<Channel>;
+
+  constructor(connection: ConnectionManager, logger: Logger, waiterLimit: number) {
+    this.slot = new ManagedChannel({ name: 'rpc-reply', open: (model: ChannelModel) => model.createChannel(), setup: async () => undefined }, connection, logger, waiterLimit);
+  }
 }
 
 const DEFAULT_RPC_PREFETCH = 10;
@@ -109,7 +127,7 @@ class RpcQueue implements InboundQueue {
     return verdict.origin;
   }
 
-  private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): undefined {
+  private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): Promise<void> | undefined {
     const { validateReply } = this.spec;
     let valid: boolean;
     try {
@@ -127,22 +145,40 @@ class RpcQueue implements InboundQueue {
     return this.respond(message, delivery, startedAt, reply, false);
   }
 
-  private failed(message: ConsumeMessage, delivery: Delivery, startedAt: number, error: unknown): undefined {
+  private failed(message: ConsumeMessage, delivery: Delivery, startedAt: number, error: unknown): Promise<void> | undefined {
     this.metrics.failed.inc();
     return this.respond(message, delivery, startedAt, this.errorBody(error), true);
   }
 
-  /** Sends the one reply a request gets, then acks the request. */
-  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, failed: boolean): undefined {
+  /**
+   * Sends the one reply a request gets, then acks the request. Without a reply channel (the publish
+   * connection is down) the reply waits for one, bounded; a request that cannot be answered is handed
+   * back to the broker, to be answered once it can.
+   */
+  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, failed: boolean): Promise<void> | undefined {
     this.metrics.handlerTook(startedAt);
     const { replyTo, correlationId } = message.properties;
     if (typeof replyTo !== 'string' || replyTo === '') {
       this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
-    } else {
-      this.reply(delivery.channel, replyTo, correlationId, body, failed);
+      delivery.ack();
+      return undefined;
     }
-    delivery.ack();
-    return undefined;
+    const { slot } = this.deps.replies;
+    const channel = slot.channel;
+    if (channel && this.reply(channel, replyTo, correlationId, body, failed)) {
+      delivery.ack();
+      return undefined;
+    }
+    return slot.acquire(`reply to RPC ${this.spec.name}`, this.deps.replyTimeoutMs).then(
+      (ready) => {
+        if (this.reply(ready, replyTo, correlationId, body, failed)) delivery.ack();
+        else delivery.nack(true);
+      },
+      (error: unknown) => {
+        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: describe(error) }, 'could not send RPC reply; handing the request back to the broker');
+        delivery.nack(true);
+      },
+    );
   }
 
   private errorBody(error: unknown): Record<string, unknown> {
@@ -153,11 +189,12 @@ class RpcQueue implements InboundQueue {
     return { error: describe(error), error_code: handlerErrorCode(error) };
   }
 
-  private reply(channel: Channel, replyTo: string, correlationId: unknown, body: unknown, failed: boolean): void {
+  /** False if the reply channel turned out to be dead (amqplib has not told the slot yet). */
+  private reply(channel: Channel, replyTo: string, correlationId: unknown, body: unknown, failed: boolean): boolean {
     let content = Buffer.from(JSON.stringify(body));
     let isError = failed;
     if (content.length > this.deps.maxMessageBytes) {
-      // Sent, the broker could refuse it and close the channel every request of this server is consumed on.
+      // Sent, the broker could refuse it and close the reply channel, with the replies on their way on it.
       const tooLarge = new MessageTooLargeError(`RPC ${this.spec.name} reply`, 'body', content.length, this.deps.maxMessageBytes);
       this.deps.logger.error({ rpc: this.spec.name, err: tooLarge.message }, 'RPC reply too large: answering with an error');
       content = Buffer.from(JSON.stringify({ error: tooLarge.message, error_code: tooLarge.code }));
@@ -170,9 +207,10 @@ class RpcQueue implements InboundQueue {
         userId: this.deps.origins.identity.user,
         ...(isError && { headers: { [Header.rpcError]: true } }),
       });
+      return true;
     } catch (error) {
-      // The channel died: the unacked request will be redelivered and answered then.
       this.deps.logger.warn({ rpc: this.spec.name, err: describe(error) }, 'could not send RPC reply');
+      return false;
     }
   }
 }

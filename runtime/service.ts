@@ -1,4 +1,16 @@
-/** `connectService`: wires one service's definition and handlers onto one broker connection. */
+/**
+ * `connectService`: wires one service's definition and handlers onto two broker connections, as
+ * RabbitMQ recommends. During a memory or disk alarm the broker blocks every connection that
+ * publishes and stops reading from it, acks included; so nothing that publishes shares a connection
+ * with consuming:
+ *
+ * - `<service>@<instance>/publish`: event publishes, retries and dead-letter republishes (the
+ *   confirm channel), RPC requests and their direct reply-to consumer (one channel: the broker
+ *   requires both on the same one), RPC server replies.
+ * - `<service>@<instance>/consume`: topology declaration (per-instance queues are exclusive to this
+ *   connection), event consumers and RPC servers, and their acks. It never publishes, so consuming
+ *   goes on during an alarm.
+ */
 import type { ChannelModel } from 'amqplib';
 import type { ConnectService, ServiceConnection } from './api.js';
 import { resolveConfig } from './config.js';
@@ -10,7 +22,7 @@ import { ConfirmPublisher } from './confirm-publisher.js';
 import { EventPublisher } from './publisher.js';
 import { InboundChannel } from './inbound.js';
 import { eventConsumerQueues } from './consumer.js';
-import { rpcServerQueues } from './rpc-server.js';
+import { RpcReplyChannel, rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
 import { OriginJudge, identityOf } from './origin.js';
 import { ConnectionClosedError } from './errors.js';
@@ -27,10 +39,18 @@ export const connectService: ConnectService = async (definition, handlers, optio
     logger.info({ user: origins.identity.user }, `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`);
   }
 
-  const connection = new ConnectionManager(config, logger, (model) => setup(model), metrics.registry);
-  const sender = new ConfirmPublisher(connection, logger, config.outageBufferLimit);
+  const connectionFor = (role: 'publish' | 'consume', setup: (model: ChannelModel) => Promise<void>): ConnectionManager => {
+    const blocked = metrics.connectionBlocked.labels(service, role);
+    blocked.set(0);
+    return new ConnectionManager(config, logger, { role, setup, onBlocked: (now) => blocked.set(now ? 1 : 0) }, metrics.registry);
+  };
+
+  const publishing = connectionFor('publish', (model) => setupPublishing(model));
+  const consuming = connectionFor('consume', (model) => setupConsuming(model));
+  const sender = new ConfirmPublisher(publishing, logger, config.outageBufferLimit);
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user);
-  const rpcClient = new RpcClient(service, definition.rpcClients, connection, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);
+  const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);
+  const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -42,8 +62,13 @@ export const connectService: ConnectService = async (definition, handlers, optio
     if (!(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
-    await Promise.all([inbound.slot.close(), rpcClient.close(), sender.close()]);
-    await connection.close();
+    // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
+    await inbound.slot.close();
+    // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
+    if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
+      logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
+    }
+    await Promise.all([consuming.close(), publishing.close()]);
   }
 
   const bus: ServiceConnection = {
@@ -75,21 +100,53 @@ export const connectService: ConnectService = async (definition, handlers, optio
           return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
         },
       }),
-      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, { service, origins, prefetchOverride: config.prefetchOverride, metrics, logger, maxMessageBytes: config.maxMessageBytes }),
+      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, {
+        service,
+        origins,
+        prefetchOverride: config.prefetchOverride,
+        metrics,
+        logger,
+        maxMessageBytes: config.maxMessageBytes,
+        replies,
+        replyTimeoutMs: config.publishTimeoutMs,
+      }),
     ],
-    connection,
+    consuming,
     logger,
     config.outageBufferLimit,
   );
 
-  async function setup(model: ChannelModel): Promise<void> {
-    await declareTopology(model, definition.topology, names);
+  async function setupPublishing(model: ChannelModel): Promise<void> {
     await sender.slot.attach(model);
+    if (definition.rpcServers.length > 0) await replies.slot.attach(model);
     if (definition.rpcClients.length > 0) await rpcClient.slot.attach(model);
-    // Last: deliveries may need the publisher (retries, dead letters) the moment consuming starts.
+  }
+
+  async function setupConsuming(model: ChannelModel): Promise<void> {
+    await declareTopology(model, definition.topology, names);
     await inbound.slot.attach(model);
   }
 
-  await connection.start();
+  // Publishing first: deliveries may need it (retries, dead letters, replies) the moment consuming starts.
+  await publishing.start();
+  try {
+    await consuming.start();
+  } catch (error) {
+    await publishing.close();
+    throw error;
+  }
   return bus;
 };
+
+/** True once `work` settled, false if `timeoutMs` passed first. */
+async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

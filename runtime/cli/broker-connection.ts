@@ -8,7 +8,7 @@ import { CliError, ExitCode } from './run-cli.js';
 /** Connects as `config` says (from `resolveConfig`: `RABBITMQ_URL`, TLS...); retries quietly (LOG_LEVEL shows them) until its connect timeout. */
 export async function connectToBroker(config: RuntimeConfig): Promise<ConnectionManager> {
   const logger = pino({ level: process.env.LOG_LEVEL || 'silent' }, pino.destination(2));
-  const connection = new ConnectionManager(config, logger, async () => undefined);
+  const connection = new ConnectionManager(config, logger, { role: 'cli', setup: async () => undefined });
   await connection.start();
   return connection;
 }

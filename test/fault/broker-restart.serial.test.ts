@@ -9,23 +9,14 @@
  * It stops the whole broker, so it must not run beside other test files: `*.serial.test.ts` files
  * run alone, after the parallel suite (vitest.serial.config.ts). It always leaves the broker running.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { brokerAnswers, createTestVhost, queueState, waitFor, type TestVhost } from '../support/broker.js';
+import { brokerAnswers, createTestVhost, queueState, rabbitmqctl, waitFor, type TestVhost } from '../support/broker.js';
 import { DeliveryCounter, ECHO_QUEUE, TICKS_DEAD_LETTER_QUEUE, TICKS_QUEUE, connectTickServices, publishTicks } from './tick-services.js';
 import type { ServiceConnection } from '../../runtime/index.js';
 
 const TOTAL = 5_000;
 const HOLD_FROM = 1_000;
 const RESTART_AT = 2_000;
-
-const execFileAsync = promisify(execFile);
-
-/** Async on purpose: `execSync` would freeze the very event loop whose recovery is under test. */
-async function rabbitmqctl(command: 'stop_app' | 'start_app'): Promise<void> {
-  await execFileAsync('rabbitmqctl', [command], { timeout: 60_000 });
-}
 
 /** Starts the broker app (a no-op when it runs) and waits until AMQP and the management API answer. */
 async function ensureBrokerRunning(): Promise<void> {
@@ -62,7 +53,7 @@ it('resumes consuming and serving RPCs by itself after a broker restart mid-stre
   await expect(ticker.call('echo', { seq: 0 })).resolves.toEqual({ seq: 0 });
 
   let backlogAtRestart = 0;
-  let startApp: Promise<void> | undefined;
+  let startApp: Promise<unknown> | undefined;
   const restartBroker = async (): Promise<void> => {
     backlogAtRestart = (await queueState(vhost.name, TICKS_QUEUE)).messages;
     await rabbitmqctl('stop_app');

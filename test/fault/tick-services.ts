@@ -75,6 +75,11 @@ function counterDefinition(): ServiceDefinition {
 /** What the counter does with each tick it is handed. */
 export type TickHandler = (tick: Tick, context: ConsumeContext) => void | Promise<void>;
 
+/** How the counter answers an echo request (by default at once, with the request). */
+export type EchoHandler = (request: Tick) => Tick | Promise<Tick>;
+
+const echoAtOnce: EchoHandler = (request) => request;
+
 /** Connects the counter (consuming ticks with `onTick`, serving the echo) and the ticker. */
 export async function connectTickServices(
   onTick: TickHandler,
@@ -87,11 +92,17 @@ export async function connectTickServices(
 
 /** The counter alone: declares the tick queues, consumes ticks with `onTick`, serves the echo. */
 export function connectCounter(onTick: TickHandler, options: ConnectOptions): Promise<ServiceConnection> {
-  return connectService(
-    counterDefinition(),
-    { consumers: { onTick: onTick as never }, rpcServers: { echo: ((request: Tick) => request) as never } },
-    { logger: testLogger(), ...options },
-  );
+  return connectService(counterDefinition(), counterHandlers(onTick), { logger: testLogger(), ...options });
+}
+
+/** Both in one service (`ticker-counter`): it publishes ticks and consumes them, calls the echo and serves it. */
+export function connectTickerCounter(onTick: TickHandler, options: ConnectOptions, echo = echoAtOnce): Promise<ServiceConnection> {
+  const { publishers, rpcClients } = tickerDefinition();
+  return connectService({ ...counterDefinition(), service: 'ticker-counter', publishers, rpcClients }, counterHandlers(onTick, echo), { logger: testLogger(), ...options });
+}
+
+function counterHandlers(onTick: TickHandler, echo = echoAtOnce): { consumers: Record<string, never>; rpcServers: Record<string, never> } {
+  return { consumers: { onTick: onTick as never }, rpcServers: { echo: echo as never } };
 }
 
 /** The ticker alone: publishes ticks (the counter must have declared their queue). */

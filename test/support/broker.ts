@@ -1,6 +1,8 @@
 /**
  * Helpers for tests against the real RabbitMQ on this machine (AMQP on 127.0.0.1:5672, the
- * management HTTP API on 127.0.0.1:15672).
+ * management HTTP API on 127.0.0.1:15672, node `rabbit@localhost`). `TEST_BROKER_AMQP_PORT`,
+ * `TEST_BROKER_MANAGEMENT_PORT` and `TEST_BROKER_NODE` point them at another node on this machine,
+ * e.g. a private one for developing a test that raises a resource alarm.
  *
  * Each test file creates a vhost of its own with `createTestVhost`, so files can run in parallel
  * without seeing each other's exchanges, queues or messages. The vhost also gets a user of its
@@ -15,8 +17,9 @@ import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 
 const BROKER_HOST = '127.0.0.1';
-const AMQP_PORT = 5672;
-const MANAGEMENT_API = `http://${BROKER_HOST}:15672/api`;
+const AMQP_PORT = Number(process.env.TEST_BROKER_AMQP_PORT ?? 5672);
+const MANAGEMENT_API = `http://${BROKER_HOST}:${process.env.TEST_BROKER_MANAGEMENT_PORT ?? 15672}/api`;
+const BROKER_NODE = process.env.TEST_BROKER_NODE;
 const ADMIN = { user: 'guest', password: 'guest' } as const;
 
 /** A broker (or the nodes of a cluster) the helpers may create vhosts on. */
@@ -124,14 +127,48 @@ export interface ConnectionChannels {
  * management API's channel counts, which come from statistics lagging by seconds.
  */
 export async function connectionChannels(vhost: TestVhost): Promise<ConnectionChannels[]> {
-  const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', '--formatter', 'json', 'list_connections', 'user', 'channels', 'client_properties']);
-  const connections = JSON.parse(stdout) as { user: string; channels: number; client_properties: [string, string, unknown][] }[];
+  return (await brokerConnections(vhost)).map(({ connectionName, channels }) => ({ connectionName, channels }));
+}
+
+export interface ConnectionState extends ConnectionChannels {
+  /** The broker's name for the connection (as in `ConnectionSummary`). */
+  name: string;
+  /** `running`; during a resource alarm `blocking` (has not published since) or `blocked` (published: the broker reads nothing more from it). */
+  state: string;
+}
+
+/** The vhost user's connections as the broker's connection processes see them now (`rabbitmqctl list_connections`). */
+export async function brokerConnections(vhost: TestVhost): Promise<ConnectionState[]> {
+  const stdout = await rabbitmqctl('-q', '--formatter', 'json', 'list_connections', 'name', 'user', 'channels', 'client_properties', 'state');
+  const connections = JSON.parse(stdout) as { name: string; user: string; channels: number; state: string; client_properties: [string, string, unknown][] }[];
   return connections
     .filter((connection) => connection.user === vhost.user)
     .map((connection) => ({
+      name: connection.name,
       connectionName: connection.client_properties.find(([key]) => key === 'connection_name')?.[2] as string | undefined,
       channels: connection.channels,
+      state: connection.state,
     }));
+}
+
+/**
+ * Force-closes the one connection of the vhost's user that the client named `connectionName`, as an
+ * operator would from the management UI; rejects if there is none. The management API knows a
+ * connection only once its first statistics came in (up to 5 s), so this waits for that.
+ */
+export async function killNamedConnection(vhost: TestVhost, connectionName: string, reason = 'closed by a fault test'): Promise<void> {
+  const connection = (await brokerConnections(vhost)).find((candidate) => candidate.connectionName === connectionName);
+  if (!connection) throw new Error(`no connection named "${connectionName}" of user ${vhost.user}`);
+  const path = `/connections/${encodeURIComponent(connection.name)}`;
+  await waitFor(() => management('GET', path).then(() => true, () => false), { timeoutMs: 15_000, what: `the management API to know connection ${connection.name}`, intervalMs: 250 });
+  await management('DELETE', path, undefined, { 'x-reason': reason });
+}
+
+/** Runs `rabbitmqctl` against the broker under test (async: `execFileSync` would freeze the event loop under test); resolves with its stdout. */
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const node = BROKER_NODE ? ['-n', BROKER_NODE] : [];
+  const { stdout } = await promisify(execFile)('rabbitmqctl', [...node, ...args], { timeout: 60_000 });
+  return stdout;
 }
 
 /** Names of the vhost's queues, exclusive and auto-delete ones included (the management API lists them without lag). */

@@ -21,13 +21,16 @@ afterAll(async () => {
 
 it('replaces a connection that the broker closes at the very end of setup', async () => {
   let setups = 0;
-  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), async (model) => {
-    setups += 1;
-    if (setups > 1) return;
-    // Setup's work is done; the broker cuts the connection, and setup returns only once the client has seen the close.
-    const closed = new Promise((resolve) => model.once('close', resolve));
-    await killConnections(vhost, 'closed at the end of setup');
-    await closed;
+  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), {
+    role: 'test',
+    setup: async (model) => {
+      setups += 1;
+      if (setups > 1) return;
+      // Setup's work is done; the broker cuts the connection, and setup returns only once the client has seen the close.
+      const closed = new Promise((resolve) => model.once('close', resolve));
+      await killConnections(vhost, 'closed at the end of setup');
+      await closed;
+    },
   });
   try {
     await manager.start();
@@ -40,7 +43,7 @@ it('replaces a connection that the broker closes at the very end of setup', asyn
 });
 
 it('writes the frames of one tick in one system call on the connections it opens', async () => {
-  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), async () => undefined);
+  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), { role: 'test', setup: async () => undefined });
   try {
     await manager.start();
     const model = manager.current!;

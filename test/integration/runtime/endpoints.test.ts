@@ -43,9 +43,11 @@ function idInListOrder(count: number): string {
 
 const withPort = (url: string, port: number) => url.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${port}/`);
 
+/** The nodes the service's connections (publish and consume) are on, each named once: one node when both are on it. */
 async function connectedNodes(bus: ServiceConnection): Promise<string[]> {
   const gauge = bus.metrics.getSingleMetric('messaging_connected_node');
-  return gauge ? (await gauge.get()).values.filter((value) => value.value === 1).map((value) => String(value.labels['node'])) : [];
+  const nodes = gauge ? (await gauge.get()).values.filter((value) => value.value === 1).map((value) => String(value.labels['node'])) : [];
+  return [...new Set(nodes)].sort();
 }
 
 beforeAll(async () => {

@@ -29,9 +29,10 @@ async function quote({ sku }: { sku: string }): Promise<{ sku: string; price: nu
   return { sku, price: sku.length };
 }
 
+/** Channels on the caller's publish connection, where its RPC channel and its server probes live. */
 async function callerChannels(): Promise<number[]> {
   const connections = await connectionChannels(vhost);
-  return connections.filter((connection) => connection.connectionName === `checkout@${CALLER_INSTANCE}`).map((connection) => connection.channels);
+  return connections.filter((connection) => connection.connectionName === `checkout@${CALLER_INSTANCE}/publish`).map((connection) => connection.channels);
 }
 
 beforeAll(async () => {
