@@ -31,14 +31,15 @@ export function writeReport(outDir: string, report: BenchReport): void {
 
 export function renderMarkdown(report: BenchReport): string {
   const messaging = report.scenarios.length === 0 ? [] : [...messagingTable(report), '', ...targetsTable(report), ''];
-  return [...header(report), '', ...messaging, ...codegenTable(report), '', ...toolchainLines(report), ''].join('\n');
+  const codegen = report.codegen.length === 0 ? [] : [...codegenTable(report), ''];
+  return [...header(report), '', ...messaging, ...codegen, ...toolchainLines(report), ''].join('\n');
 }
 
 function header(report: BenchReport): string[] {
   const { machine } = report;
-  const rounds = report.settings['rounds'];
+  const rounds = report.scenarios.length === 0 ? 'toolchain only' : `${report.settings['rounds']} interleaved rounds`;
   const lines = [
-    `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds} interleaved rounds, ${report.durationSeconds} s), ` +
+    `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds}, ${report.durationSeconds} s), ` +
       `on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}` +
       `${report.scenarios.length === 0 ? '' : `, RabbitMQ ${machine.rabbitmq} on the same machine`}. ` +
       `Load average ${machine.loadAverage1mAtStart} at the start, ${machine.loadAverage1m} at the end.`,
