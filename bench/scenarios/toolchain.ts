@@ -1,7 +1,7 @@
 /**
  * The developer's side, measured beside the messaging: codegen, the `--watch` loop, the docs build
  * and `npm ci`. `--quick` keeps codegen only (the others take tens of seconds each); `--only <id>`
- * runs one of them alone.
+ * runs one of them alone, in either mode.
  */
 import { measureCodegen, type CodegenResult } from './codegen.js';
 import { measureDocsBuild, type DocsResult } from './docs.js';
@@ -30,7 +30,7 @@ export function isToolchainMeasure(id: string | undefined): id is ToolchainMeasu
 export async function measureToolchain(mode: Mode, codegenRuns: number, only: string | undefined, log: (line: string) => void): Promise<ToolchainResults> {
   const skipped = (measure: ToolchainMeasure): NotMeasured | undefined => {
     if (only !== undefined && only !== measure) return { status: 'skipped', note: `not run with --only ${only}` };
-    if (mode === 'quick' && measure !== 'codegen') return { status: 'skipped', note: 'not run with --quick' };
+    if (only === undefined && mode === 'quick' && measure !== 'codegen') return { status: 'skipped', note: 'not run with --quick' };
     log(measure);
     return undefined;
   };
