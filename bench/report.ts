@@ -1,14 +1,14 @@
 /** Writes one run's results as `latest.json` and a Markdown table, `latest.md`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodegenResult } from './scenarios/codegen.js';
-import type { DocsResult } from './scenarios/docs.js';
+import type { NotMeasured } from './scenarios/outcome.js';
+import type { ToolchainResults } from './scenarios/toolchain.js';
 import type { Machine } from './support/machine.js';
 import type { ScenarioResult } from './runner.js';
 import { VARIANT_NAMES, type Metric, type VariantId } from './scenario.js';
 import type { TargetResult } from './targets.js';
 
-export interface BenchReport {
+export interface BenchReport extends ToolchainResults {
   date: string;
   mode: 'full' | 'quick';
   durationSeconds: number;
@@ -16,8 +16,6 @@ export interface BenchReport {
   settings: Record<string, number>;
   scenarios: ScenarioResult[];
   targets: TargetResult[];
-  codegen: CodegenResult[];
-  docs: DocsResult;
 }
 
 /** A run is flagged as noisy when other work kept the cores busier than this (load average per core). */
@@ -32,15 +30,18 @@ export function writeReport(outDir: string, report: BenchReport): void {
 }
 
 export function renderMarkdown(report: BenchReport): string {
-  return [...header(report), '', ...messagingTable(report), '', ...targetsTable(report), '', ...codegenTable(report), '', docsLine(report), ''].join('\n');
+  const messaging = report.scenarios.length === 0 ? [] : [...messagingTable(report), '', ...targetsTable(report), ''];
+  const codegen = report.codegen.length === 0 ? [] : [...codegenTable(report), ''];
+  return [...header(report), '', ...messaging, ...codegen, ...toolchainLines(report), ''].join('\n');
 }
 
 function header(report: BenchReport): string[] {
   const { machine } = report;
-  const rounds = report.settings['rounds'];
+  const rounds = report.scenarios.length === 0 ? 'toolchain only' : `${report.settings['rounds']} interleaved rounds`;
   const lines = [
-    `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds} interleaved rounds, ${report.durationSeconds} s), ` +
-      `on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}, RabbitMQ ${machine.rabbitmq} on the same machine. ` +
+    `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds}, ${report.durationSeconds} s), ` +
+      `on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}` +
+      `${report.scenarios.length === 0 ? '' : `, RabbitMQ ${machine.rabbitmq} on the same machine`}. ` +
       `Load average ${machine.loadAverage1mAtStart} at the start, ${machine.loadAverage1m} at the end.`,
   ];
   const busiest = Math.max(machine.loadAverage1mAtStart, machine.loadAverage1m);
@@ -108,9 +109,20 @@ function codegenTable(report: BenchReport): string[] {
   ];
 }
 
-function docsLine(report: BenchReport): string {
-  const { docs } = report;
-  return docs.status === 'measured' ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.` : `Docs build: ${docs.status} (${docs.note}).`;
+/** The watch loop, the docs build and `npm ci`, one line each. */
+function toolchainLines(report: BenchReport): string[] {
+  const { watchLoop, docs, npmCi } = report;
+  const notMeasured = (what: string, outcome: NotMeasured) => `${what}: ${outcome.status} (${outcome.note}).`;
+  return [
+    watchLoop.status === 'measured'
+      ? `Watch loop (\`npm run generate -- --watch\`, median of ${watchLoop.edits} saves of each kind): save to regenerated and type-checked ` +
+        `${watchLoop.regenerateMs} ms, save to the spec's diagnostics ${watchLoop.specErrorMs} ms; first cycle (generate, cold full type check) ${watchLoop.coldMs} ms.`
+      : notMeasured('Watch loop', watchLoop),
+    '',
+    docs.status === 'measured' ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.` : notMeasured('Docs build', docs),
+    '',
+    npmCi.status === 'measured' ? `\`npm ci\` (one run in a scratch directory, from npm's local cache): ${npmCi.ms} ms.` : notMeasured('`npm ci`', npmCi),
+  ];
 }
 
 function figure(value: number | undefined, metric: Metric): string {

@@ -4,19 +4,20 @@
  * Runs every messaging scenario against the local broker (127.0.0.1:5672, in a vhost of its own
  * that is deleted afterwards), raw amqplib (bare, and sending what the facades send) against the
  * generated PeerPrep facades (and the peer libraries where they take part), interleaved over
- * several rounds, each variant in a process of its own (isolation/isolate.ts); then codegen and
- * docs build time. Writes `latest.json` and `latest.md` into bench/results (or `--out`). Not a test.
+ * several rounds, each variant in a process of its own (isolation/isolate.ts); then the toolchain:
+ * codegen, the `--watch` loop, the docs build and `npm ci` (scenarios/toolchain.ts). `--only` takes a
+ * messaging scenario's id or a toolchain measure's. Writes `latest.json` and `latest.md` into
+ * bench/results (or `--out`). Not a test.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeReport, type BenchReport } from './report.js';
 import { runInterleaved, type ScenarioResult } from './runner.js';
-import { measureCodegen } from './scenarios/codegen.js';
-import { measureDocsBuild } from './scenarios/docs.js';
 import { messagingScenarios, SIZES, type Mode } from './scenarios/index.js';
 import { PUBLISH_WINDOW } from './scenarios/publish.js';
 import { RPC_CONCURRENCY } from './scenarios/rpc.js';
+import { isToolchainMeasure, measureToolchain, WATCH_LOOP_EDITS } from './scenarios/toolchain.js';
 import { isolated } from './isolation/isolate.js';
 import { openBenchBroker, type BenchBroker } from './support/broker.js';
 import { describeMachine } from './support/machine.js';
@@ -55,12 +56,11 @@ const date = new Date().toISOString();
 const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
 console.log(`npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish run, ${sizes.consumeMessages} per consume run`);
 
-const { results, rabbitmq } = await runMessaging();
-// One messaging scenario (--only) is for profiling: codegen and docs would only add noise and time.
-const partial = values.only !== undefined;
-if (!partial) console.log('\ncodegen');
-const codegen = partial ? [] : await measureCodegen(sizes.codegenRuns);
-const docs = partial || mode === 'quick' ? { status: 'skipped' as const, note: `not run with ${partial ? '--only' : '--quick'}` } : await measureDocsBuild();
+// `--only` one messaging scenario is for profiling: the toolchain would only add noise and time; and
+// `--only` one toolchain measure needs no broker.
+const toolchainOnly = isToolchainMeasure(values.only);
+const { results, rabbitmq } = toolchainOnly ? { results: [], rabbitmq: 'not used' } : await runMessaging();
+const toolchain = await measureToolchain(mode, sizes.codegenRuns, values.only, (measure) => console.log(`\n${measure}`));
 
 const report: BenchReport = {
   date,
@@ -78,11 +78,11 @@ const report: BenchReport = {
     publishWindow: PUBLISH_WINDOW,
     eventBytes: EVENT_BYTES,
     codegenRuns: sizes.codegenRuns,
+    watchLoopEdits: WATCH_LOOP_EDITS,
   },
   scenarios: results,
   targets: checkTargets(results),
-  codegen,
-  docs,
+  ...toolchain,
 };
 writeReport(values.out, report);
 console.log(`\nWrote ${values.out}/latest.json and latest.md in ${report.durationSeconds} s.`);

@@ -5,6 +5,7 @@ import { consumeScenarios } from './consume.js';
 import { fanoutScenario } from './fanout.js';
 import { publishScenarios } from './publish.js';
 import { rpcScenarios } from './rpc.js';
+import { TOOLCHAIN_MEASURES } from './toolchain.js';
 
 export type Mode = 'full' | 'quick';
 
@@ -27,6 +28,8 @@ export function messagingScenarios(broker: BenchBroker, mode: Mode, only?: strin
     fanoutScenario(broker, sizes.fanoutMessages),
   ];
   const chosen = only === undefined ? all : all.filter((scenario) => scenario.id === only);
-  if (chosen.length === 0) throw new Error(`no scenario "${only}"; there are: ${all.map((s) => s.id).join(', ')}`);
+  if (chosen.length === 0) {
+    throw new Error(`no scenario "${only}"; there are: ${all.map((s) => s.id).join(', ')}, and the toolchain measures ${TOOLCHAIN_MEASURES.join(', ')}`);
+  }
   return chosen;
 }

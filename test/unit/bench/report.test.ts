@@ -1,0 +1,47 @@
+/** bench/report.ts: what latest.md says about the toolchain beside (or without) the messaging. */
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown, type BenchReport } from '../../../bench/report.js';
+
+const codegen = [{ spec: 'asyncapi.yaml', channels: 14, files: 11, coldTotalMs: 2000, median: { loadMs: 800, emitMs: 150, writeMs: 8, totalMs: 960 }, runs: 3 }];
+
+function report(overrides: Partial<BenchReport>): BenchReport {
+  return {
+    date: '2026-12-03T14:00:00.000Z',
+    mode: 'full',
+    durationSeconds: 40,
+    machine: { cpus: 2, cpu: 'test cpu', memoryGb: 8, node: 'v24.22.3', loadAverage1m: 0.1, loadAverage1mAtStart: 0.1, rabbitmq: 'not used' },
+    settings: { rounds: 3 },
+    scenarios: [],
+    targets: [],
+    codegen,
+    watchLoop: { status: 'measured', coldMs: 9000, regenerateMs: 1100, specErrorMs: 220, edits: 5 },
+    docs: { status: 'measured', ms: 8000 },
+    npmCi: { status: 'measured', ms: 30000 },
+    ...overrides,
+  };
+}
+
+describe('renderMarkdown, the toolchain', () => {
+  it('reports codegen, the watch loop, the docs build and npm ci', () => {
+    const markdown = renderMarkdown(report({}));
+    expect(markdown).toContain('| asyncapi.yaml | 14 | 11 | 800 | 150 | 8 | 960 | 2000 |');
+    expect(markdown).toContain('median of 5 saves of each kind): save to regenerated and type-checked 1100 ms, save to the spec\'s diagnostics 220 ms; first cycle (generate, cold full type check) 9000 ms.');
+    expect(markdown).toContain('Docs build (`npm run docs`, one run): 8000 ms.');
+    expect(markdown).toContain("`npm ci` (one run in a scratch directory, from npm's local cache): 30000 ms.");
+  });
+
+  it('says why a measure did not run', () => {
+    const markdown = renderMarkdown(report({ codegen: [], watchLoop: { status: 'skipped', note: 'not run with --quick' }, npmCi: { status: 'failed', note: '`npm ci` exited 1: ERESOLVE' } }));
+    expect(markdown).toContain('Watch loop: skipped (not run with --quick).');
+    expect(markdown).toContain('`npm ci`: failed (`npm ci` exited 1: ERESOLVE).');
+    expect(markdown).not.toContain('| codegen |');
+  });
+
+  it('a toolchain-only run (--only codegen) has no messaging tables and names no broker', () => {
+    const markdown = renderMarkdown(report({}));
+    expect(markdown).toContain('`full` mode (toolchain only, 40 s)');
+    expect(markdown).not.toContain('RabbitMQ');
+    expect(markdown).not.toContain('| target |');
+    expect(markdown).not.toContain('| scenario |');
+  });
+});
