@@ -24,11 +24,11 @@ function callerDefinition(): ServiceDefinition {
 
 const call = (): Promise<unknown> => client.call('quotePrice', { sku: 'a' });
 
-/** Makes the call during the outage as soon as the runtime reports the connection lost, before it reconnects. */
+/** Makes the call during the outage as soon as the runtime reports its publish connection (RPC calls go out on it) lost, before it reconnects. */
 function loggerCallingOnLoss() {
   return pino({ level: 'warn' }, {
     write(line: string) {
-      if (!callDuringOutage && line.includes('connection lost')) {
+      if (!callDuringOutage && line.includes('connection lost') && line.includes('/publish"')) {
         callDuringOutage = new Promise((resolve) => setImmediate(resolve)).then(call).catch((error: unknown) => error);
       }
     },
