@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MessageEncodeError, MessageTooLargeError, type MessagingError } from './errors.js';
+import { MessageEncodeError, MessageTooLargeError, describe, type MessagingError } from './errors.js';
 
 /** The most a message's header table may encode to (amqplib's encoding buffer). */
 export const HEADER_TABLE_LIMIT = 65_536;
@@ -35,32 +35,43 @@ export function encodedTableSize(table: Record<string, unknown>): number {
   }
 }
 
-/** Bytes each header adds to its table (name and typed value). */
+/** Bytes each header adds to its table (name and typed value). Throws what amqplib throws for a value it cannot encode. */
 function entrySize(name: string, value: unknown): number {
   return encodedTableSize({ [name]: value }) - 4;
 }
 
-/** Room kept for the note of what was dropped: ten header names of up to 255 bytes, their sizes, and a count. */
+/** Room kept for the note of what was dropped: ten header names of up to 255 bytes, their sizes or why they failed, and a count. */
 const NOTE_RESERVE = 4_096;
 const NOTE_NAMES = 10;
+/** How much of amqplib's reason a dropped header's note quotes (amqplib may quote the whole value). */
+const REASON_CHARS = 80;
 
 /**
- * `headers` cut to fit `HEADER_TABLE_LIMIT`: the largest headers that `keep` does not protect go
- * first, then, if that is not enough, the largest protected ones. What went is said in the header
- * `noteName` (`big (70012 bytes), other (1200 bytes)`), which is returned too.
+ * `headers` made sendable: a header amqplib cannot encode again goes (a peer's table may decode to
+ * values amqplib reads as its typed-value notation, or to numbers past what it can write), then, if
+ * the table would not fit `HEADER_TABLE_LIMIT`, the largest headers that `keep` does not protect
+ * go first, then the largest protected ones. What went, and why, is said in the header `noteName`
+ * (`big (70012 bytes), odd (cannot be encoded: Unknown type to encode: bogus)`), which is returned too.
  */
 export function fitHeaders(headers: Record<string, unknown>, keep: (name: string) => boolean, noteName: string): { headers: Record<string, unknown>; note?: string } {
-  let size = encodedTableSize(headers);
-  if (size <= HEADER_TABLE_LIMIT) return { headers };
-  const budget = HEADER_TABLE_LIMIT - NOTE_RESERVE;
-  const entries = Object.entries(headers)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => ({ name, bytes: entrySize(name, value), kept: keep(name) }))
-    // Unprotected before protected, each largest first.
-    .sort((a, b) => Number(a.kept) - Number(b.kept) || b.bytes - a.bytes);
+  if (tableSizeIfEncodable(headers) <= HEADER_TABLE_LIMIT) return { headers };
   const fitted = { ...headers };
   const dropped: string[] = [];
-  for (const { name, bytes } of entries) {
+  const sized: { name: string; bytes: number; kept: boolean }[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    try {
+      sized.push({ name, bytes: entrySize(name, value), kept: keep(name) });
+    } catch (error) {
+      delete fitted[name];
+      dropped.push(`${name} (cannot be encoded: ${describe(error).slice(0, REASON_CHARS)})`);
+    }
+  }
+  let size = 4 + sized.reduce((sum, { bytes }) => sum + bytes, 0);
+  const budget = HEADER_TABLE_LIMIT - NOTE_RESERVE;
+  // Unprotected before protected, each largest first.
+  sized.sort((a, b) => Number(a.kept) - Number(b.kept) || b.bytes - a.bytes);
+  for (const { name, bytes } of sized) {
     if (size <= budget) break;
     delete fitted[name];
     size -= bytes;
@@ -70,6 +81,15 @@ export function fitHeaders(headers: Record<string, unknown>, keep: (name: string
   const note = dropped.slice(0, NOTE_NAMES).join(', ') + (more > 0 ? `, and ${more} more` : '');
   fitted[noteName] = note;
   return { headers: fitted, note };
+}
+
+/** The table's encoded size, or Infinity when amqplib cannot encode one of its values. */
+function tableSizeIfEncodable(table: Record<string, unknown>): number {
+  try {
+    return encodedTableSize(table);
+  } catch {
+    return Infinity;
+  }
 }
 
 /**

@@ -210,6 +210,29 @@ describe('a delivered message too large to republish or to accept', () => {
     expect(retriedHeaders).not.toHaveProperty('peer-blob');
   });
 
+  it('dead-letters a message whose headers amqplib decodes but cannot encode again, those headers dropped and named, and consuming goes on', async () => {
+    // amqplib reads a nested table with a "!" key as its typed-value notation when it writes it again,
+    // and a timestamp past 2^53 comes back as a rounded number past 2^64 - 1.
+    rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json either'), {
+      messageId: 'unencodable',
+      headers: {
+        'peer-table': { '!': 'object', value: { '!': 'bogus', value: 1 } },
+        'peer-stamp': { '!': 'timestamp', value: 2n ** 64n - 1n },
+        'peer-small': 'kept',
+      },
+    });
+
+    const [dead] = await deadLetters(1);
+    expect(dead?.properties.message_id).toBe('unencodable');
+    const headers = dead?.properties.headers ?? {};
+    expect(headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'peer-small': 'kept', 'x-original-routing-key': 'order.cancelled' });
+    expect(headers).not.toHaveProperty('peer-table');
+    expect(headers).not.toHaveProperty('peer-stamp');
+    expect(headers['x-trimmed-headers']).toMatch(/peer-table \(cannot be encoded: .*bogus.*\)/);
+    expect(headers['x-trimmed-headers']).toMatch(/peer-stamp \(cannot be encoded: .*\)/);
+    await publishAndConsume('after-unencodable-headers');
+  });
+
   it('dead-letters a body over maxMessageBytes unparsed, as too_large', async () => {
     const body = Buffer.from(JSON.stringify({ order_id: 'too-large', amount: 1, pad: 'x'.repeat(MAX_MESSAGE_BYTES) }));
     rawChannel.publish(EXCHANGE, 'order.cancelled', body, { messageId: 'too-large' });

@@ -30,4 +30,12 @@ describe('fitHeaders', () => {
     expect(note).toMatch(/^(h\d+ \(\d+ bytes\), ){9}h\d+ \(\d+ bytes\), and \d+ more$/);
     expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
   });
+  it('drops headers amqplib decoded but cannot encode again, saying why in a few words, even when its reason quotes a huge value', () => {
+    // What amqplib decodes from a peer's nested table with a "!" key: read as typed-value notation when encoded again.
+    const headers = { odd: { '!': 'decimal', value: { places: 300, digits: 'd'.repeat(60_000) } }, bogus: { '!': 'bogus', value: 1 }, small: 's' };
+    const { headers: fitted, note } = fitHeaders(headers, ours, NOTE);
+    expect(note).toMatch(/^odd \(cannot be encoded: Decimal value must be .{0,60}\), bogus \(cannot be encoded: Unknown type to encode: bogus\)$/);
+    expect(fitted).toEqual({ small: 's', [NOTE]: note });
+    expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
+  });
 });
