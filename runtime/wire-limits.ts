@@ -53,10 +53,16 @@ const REASON_CHARS = 80;
  * go first, then the largest protected ones. What went, and why, is said in the header `noteName`
  * (`big (70012 bytes), odd (cannot be encoded: Unknown type to encode: bogus)`), which is returned too.
  */
-export function fitHeaders(headers: Record<string, unknown>, keep: (name: string) => boolean, noteName: string): { headers: Record<string, unknown>; note?: string } {
-  if (tableSizeIfEncodable(headers) <= HEADER_TABLE_LIMIT) return { headers };
+export function fitHeaders(
+  headers: Record<string, unknown>,
+  keep: (name: string) => boolean,
+  noteName: string,
+  /** What else was left out of the message (`fitProperties`), named first in the note. */
+  droppedElsewhere: readonly string[] = [],
+): { headers: Record<string, unknown>; note?: string } {
+  if (droppedElsewhere.length === 0 && tableSizeIfEncodable(headers) <= HEADER_TABLE_LIMIT) return { headers };
   const fitted = { ...headers };
-  const dropped: string[] = [];
+  const dropped = [...droppedElsewhere];
   const sized: { name: string; bytes: number; kept: boolean }[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -81,6 +87,31 @@ export function fitHeaders(headers: Record<string, unknown>, keep: (name: string
   const note = dropped.slice(0, NOTE_NAMES).join(', ') + (more > 0 ? `, and ${more} more` : '');
   fitted[noteName] = note;
   return { headers: fitted, note };
+}
+
+/** An AMQP short string (content_type, message_id, correlation_id, type) holds at most this many bytes. */
+const SHORT_STRING_LIMIT = 255;
+/** amqplib writes a timestamp as an unsigned 64-bit integer. */
+const TIMESTAMP_LIMIT = 2 ** 64;
+
+/**
+ * A delivered message's properties without those amqplib cannot send again, and a note for each
+ * left out: the broker passes any bytes in a short string, amqplib decodes invalid UTF-8 as U+FFFD
+ * (three bytes each), so a peer's 255 bytes may come back as 765; a peer's timestamp past 2^53
+ * decodes rounded, possibly to 2^64.
+ */
+export function fitProperties<T extends Record<string, unknown>>(properties: T): { properties: Partial<T>; dropped: string[] } {
+  const fitted: Partial<T> = { ...properties };
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(properties)) {
+    let why: string | undefined;
+    if (typeof value === 'string' && Buffer.byteLength(value) > SHORT_STRING_LIMIT) why = `${Buffer.byteLength(value)} bytes, a short string holds ${SHORT_STRING_LIMIT}`;
+    else if (typeof value === 'number' && !(value >= 0 && value < TIMESTAMP_LIMIT)) why = `${value} is not a 64-bit unsigned integer`;
+    if (why === undefined) continue;
+    delete fitted[name];
+    dropped.push(`${name} (cannot be encoded: ${why})`);
+  }
+  return { properties: fitted, dropped };
 }
 
 /** The table's encoded size, or Infinity when amqplib cannot encode one of its values. */

@@ -6,7 +6,7 @@
  * encode, and the service's publishing goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
 import { runPython } from '../../interop/python-peer.js';
 import {
@@ -35,7 +35,7 @@ let vhost: TestVhost;
 let orders: ServiceConnection;
 let pricing: ServiceConnection;
 let raw: ChannelModel;
-let rawChannel: Channel;
+let rawChannel: ConfirmChannel;
 const handled: string[] = [];
 let retriedHeaders: Record<string, unknown> | undefined;
 
@@ -47,6 +47,21 @@ async function deadLetters(count: number): Promise<BrokerMessage[]> {
 async function publishAndConsume(orderId: string): Promise<void> {
   await orders.publish('orderPlaced', { order_id: orderId }, { order_id: orderId, amount: 1 });
   await waitFor(() => handled.includes(orderId), { timeoutMs: 10_000, what: `order ${orderId} to be handled` });
+}
+
+/** While `run` runs, the raw connection writes every occurrence of `marker` as `byte`s instead: a peer that sends bytes amqplib never would. */
+async function withBytesReplaced(marker: Buffer, byte: number, run: () => Promise<void>): Promise<void> {
+  const stream = (raw as unknown as { connection: { stream: { write: (chunk: unknown, ...rest: unknown[]) => boolean } } }).connection.stream;
+  const write = stream.write;
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
+    if (Buffer.isBuffer(chunk)) for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at)) chunk.fill(byte, at, at + marker.length);
+    return write.call(stream, chunk, ...rest);
+  };
+  try {
+    await run();
+  } finally {
+    stream.write = write;
+  }
 }
 
 beforeAll(async () => {
@@ -66,7 +81,7 @@ beforeAll(async () => {
   const consumers = definition.consumers.map((spec) => (spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec));
   orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
   raw = await connect(vhost.url);
-  rawChannel = await raw.createChannel();
+  rawChannel = await raw.createConfirmChannel();
 });
 
 afterAll(async () => {
@@ -231,6 +246,22 @@ describe('a delivered message too large to republish or to accept', () => {
     expect(headers['x-trimmed-headers']).toMatch(/peer-table \(cannot be encoded: .*bogus.*\)/);
     expect(headers['x-trimmed-headers']).toMatch(/peer-stamp \(cannot be encoded: .*\)/);
     await publishAndConsume('after-unencodable-headers');
+  });
+
+  it('dead-letters a message whose message_id is invalid UTF-8 (too long to send again once decoded), with a new id, the old one named', async () => {
+    // The broker takes any bytes in a short string; amqplib decodes each invalid byte as U+FFFD (three bytes).
+    const marker = 'M'.repeat(200);
+    await withBytesReplaced(Buffer.from(marker), 0xff, async () => {
+      rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json, odd id'), { messageId: marker, correlationId: 'odd-id' });
+      await rawChannel.waitForConfirms();
+    });
+
+    const [dead] = await deadLetters(1);
+    expect(dead?.body).toBe('not json, odd id');
+    expect(dead?.properties.correlation_id).toBe('odd-id');
+    expect(dead?.properties.message_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'x-trimmed-headers': 'messageId (cannot be encoded: 600 bytes, a short string holds 255)' });
+    await publishAndConsume('after-odd-message-id');
   });
 
   it('dead-letters a body over maxMessageBytes unparsed, as too_large', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER_TABLE_LIMIT, encodedTableSize, fitHeaders } from '../../../runtime/wire-limits.js';
+import { HEADER_TABLE_LIMIT, encodedTableSize, fitHeaders, fitProperties } from '../../../runtime/wire-limits.js';
 
 const NOTE = 'x-trimmed-headers';
 const ours = (name: string): boolean => name.startsWith('x-');
@@ -37,5 +37,14 @@ describe('fitHeaders', () => {
     expect(note).toMatch(/^odd \(cannot be encoded: Decimal value must be .{0,60}\), bogus \(cannot be encoded: Unknown type to encode: bogus\)$/);
     expect(fitted).toEqual({ small: 's', [NOTE]: note });
     expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
+  });
+});
+
+describe('fitProperties', () => {
+  it("leaves out a short string past 255 bytes (a peer's invalid UTF-8, decoded) and a timestamp past 2^64 - 1 (a peer's, decoded rounded), saying why", () => {
+    const { properties, dropped } = fitProperties({ messageId: '\uFFFD'.repeat(200), correlationId: 'c'.repeat(255), timestamp: 2 ** 64, type: 't' });
+    expect(properties).toEqual({ correlationId: 'c'.repeat(255), type: 't' });
+    expect(dropped).toEqual(['messageId (cannot be encoded: 600 bytes, a short string holds 255)', `timestamp (cannot be encoded: ${2 ** 64} is not a 64-bit unsigned integer)`]);
+    expect(fitProperties({ messageId: 'm', timestamp: 1_700_000_000 })).toEqual({ properties: { messageId: 'm', timestamp: 1_700_000_000 }, dropped: [] });
   });
 });
