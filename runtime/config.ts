@@ -1,6 +1,7 @@
 /** Turns `ConnectOptions` into the settings the runtime works with; the only place that reads the URL. */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { credentials, type SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
 import { type Endpoint, entryName, urlEntries } from './endpoints.js';
 import { ConfigError, describe } from './errors.js';
@@ -50,6 +51,7 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
         noDelay: true,
         timeout: NODE_CONNECT_TIMEOUT_MS,
         clientProperties: { connection_name: connectionName },
+        ...loginOf(parsed),
         ...tlsSocketOptions(parsed, options.tls, process.env),
       },
     };
@@ -118,12 +120,35 @@ function checkedUrl(url: string, name: string): string {
   } catch (error) {
     throw new ConfigError(`${name} is not a URL (${describe(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
   }
+  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password]] as const) {
+    if (decodedOrUndefined(value) === undefined) {
+      throw new ConfigError(`${name} ${maskUrl(url)}: the ${part} holds a "%" that does not start a percent-encoded UTF-8 character: write "%" as %25`);
+    }
+  }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
     throw new ConfigError(`${name} must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
   checkFrameMax(parsed.searchParams.get('frameMax'), url, name);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
+}
+
+/**
+ * The login, decoded as UTF-8 and handed to amqplib as such: from a URL, amqplib decodes the user
+ * name and password with `unescape` (Latin-1), so any character outside ASCII, percent-encoded or
+ * not, would log in as something else. A URL without either keeps amqplib's default account.
+ */
+function loginOf(url: URL): Pick<SocketOptions, 'credentials'> {
+  if (url.username === '' && url.password === '') return {};
+  return { credentials: credentials.plain(decodeURIComponent(url.username), decodeURIComponent(url.password)) };
+}
+
+function decodedOrUndefined(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
