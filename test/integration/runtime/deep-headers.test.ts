@@ -13,6 +13,7 @@ import { connect } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { connectService } from '../../../runtime/index.js';
 import { createTestVhost, management, queueState, waitFor } from '../../support/broker.js';
+import { whileRewriting } from '../../support/wire-tamper.js';
 import { DEAD_LETTER_QUEUE, EXCHANGE, ORDERS_QUEUE, ordersDefinition, testLogger, type OrderPlaced } from './_fixtures.js';
 
 const DEPTH = 6_000;
@@ -45,19 +46,14 @@ async function deepHeadersThenAGoodOrder(policy: Record<string, unknown> | undef
     // amqplib's encoder recurses too: send the bytes as a byte array ('x') and make its tag a table's ('F') on the wire.
     const pattern = Buffer.concat([Buffer.from('x'), Buffer.alloc(4), deep.subarray(0, 16)]);
     pattern.writeUInt32BE(deep.length, 1);
-    const stream = (raw as unknown as { connection: { stream: { write: (chunk: unknown, ...rest: unknown[]) => boolean } } }).connection.stream;
-    const write = stream.write;
-    stream.write = (chunk: unknown, ...rest: unknown[]) => {
-      const at = Buffer.isBuffer(chunk) ? chunk.indexOf(pattern) : -1;
-      if (Buffer.isBuffer(chunk) && at >= 0) chunk[at] = 'F'.charCodeAt(0);
-      return write.call(stream, chunk, ...rest);
+    const byteArrayToTable = (chunk: Buffer): void => {
+      const at = chunk.indexOf(pattern);
+      if (at >= 0) chunk[at] = 'F'.charCodeAt(0);
     };
-    try {
+    await whileRewriting(raw, byteArrayToTable, async () => {
       channel.publish(EXCHANGE, 'order.deep.placed', Buffer.from(JSON.stringify({ order_id: 'deep', amount: 1 })), { headers: { deep } });
       await channel.waitForConfirms();
-    } finally {
-      stream.write = write;
-    }
+    });
     await orders.publish('orderPlaced', { order_id: 'after-deep' }, { order_id: 'after-deep', amount: 1 });
     await waitFor(() => handled.includes('after-deep'), { timeoutMs: 15_000, what: 'the order after the deep-header message' });
     return { handled, deadLetters: (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
 import { runPython } from '../../interop/python-peer.js';
+import { whileRewriting } from '../../support/wire-tamper.js';
 import {
   MessageEncodeError,
   MessageTooLargeError,
@@ -47,21 +48,6 @@ async function deadLetters(count: number): Promise<BrokerMessage[]> {
 async function publishAndConsume(orderId: string): Promise<void> {
   await orders.publish('orderPlaced', { order_id: orderId }, { order_id: orderId, amount: 1 });
   await waitFor(() => handled.includes(orderId), { timeoutMs: 10_000, what: `order ${orderId} to be handled` });
-}
-
-/** While `run` runs, the raw connection writes every occurrence of `marker` as `byte`s instead: a peer that sends bytes amqplib never would. */
-async function withBytesReplaced(marker: Buffer, byte: number, run: () => Promise<void>): Promise<void> {
-  const stream = (raw as unknown as { connection: { stream: { write: (chunk: unknown, ...rest: unknown[]) => boolean } } }).connection.stream;
-  const write = stream.write;
-  stream.write = (chunk: unknown, ...rest: unknown[]) => {
-    if (Buffer.isBuffer(chunk)) for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at)) chunk.fill(byte, at, at + marker.length);
-    return write.call(stream, chunk, ...rest);
-  };
-  try {
-    await run();
-  } finally {
-    stream.write = write;
-  }
 }
 
 beforeAll(async () => {
@@ -251,7 +237,11 @@ describe('a delivered message too large to republish or to accept', () => {
   it('dead-letters a message whose message_id is invalid UTF-8 (too long to send again once decoded), with a new id, the old one named', async () => {
     // The broker takes any bytes in a short string; amqplib decodes each invalid byte as U+FFFD (three bytes).
     const marker = 'M'.repeat(200);
-    await withBytesReplaced(Buffer.from(marker), 0xff, async () => {
+    const bytes = Buffer.from(marker);
+    const toInvalidUtf8 = (chunk: Buffer): void => {
+      for (let at = chunk.indexOf(bytes); at >= 0; at = chunk.indexOf(bytes, at)) chunk.fill(0xff, at, at + bytes.length);
+    };
+    await whileRewriting(raw, toInvalidUtf8, async () => {
       rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json, odd id'), { messageId: marker, correlationId: 'odd-id' });
       await rawChannel.waitForConfirms();
     });
