@@ -46,7 +46,8 @@ describe('a list of broker URLs', () => {
   it('shows no part of a password split by an unencoded comma, in either piece', () => {
     const head = 'Head9';
     const tail = 'Tail9';
-    for (const url of [`amqp://u:${head},${tail}@rmq-1:5672/v`, `amqp://u:${head},${tail}@rmq-1:5672/v,${NODES[1]}`]) {
+    const splitPassword = `${head},${tail}`;
+    for (const url of [`amqp://u:${splitPassword}@rmq-1:5672/v`, `amqp://u:${splitPassword}@rmq-1:5672/v,${NODES[1]}`]) {
       const error = configError(url);
       expect(error.message).toMatch(/^the url option entry 2 of \d is not a URL: it does not start with a scheme \(amqp:\/\/ or amqps:\/\/\)/);
       expect(error.message).toContain('%2C');
