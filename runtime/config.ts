@@ -74,11 +74,12 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
 
 /** A process has one broker identity: its messages carry it as `user_id`, whichever node it is on. */
 function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): void {
-  const users = endpoints.map((endpoint) => new URL(endpoint.url).username);
+  // Compared decoded: `user%2Dservice` is `user-service` (checkedUrl made sure each decodes).
+  const users = endpoints.map((endpoint) => decodeURIComponent(new URL(endpoint.url).username));
   const other = users.findIndex((user) => user !== users[0]);
   if (other > 0) {
     throw new ConfigError(
-      `${source}: entry ${other + 1} of ${users.length} logs in as "${decodeURIComponent(users[other] ?? '')}", entry 1 as "${decodeURIComponent(users[0] ?? '')}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
+      `${source}: entry ${other + 1} of ${users.length} logs in as "${users[other]}", entry 1 as "${users[0]}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
     );
   }
 }

@@ -65,6 +65,8 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig('user-service', { url: list })).toThrow(/^the url option: entry 2 of 2 logs in as "matching-service", entry 1 as "user-service": every node must be given the same user/);
     expect(() => resolveConfig('user-service', { url: list })).not.toThrow(new RegExp(SECRET));
     expect(resolveConfig('user-service', { url: [list[0]!, url(`user-service:${SECRET}`, 'node2:5672/')] }).endpoints).toHaveLength(2);
+    // The same user, percent-encoded differently, is the same identity.
+    expect(resolveConfig('user-service', { url: [list[0]!, url(`user%2Dservice:${SECRET}`, 'node2:5672/')] }).endpoints).toHaveLength(2);
   });
 
   it('defaults maxMessageBytes to 16 MiB and refuses a non-positive one', () => {
