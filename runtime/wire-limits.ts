@@ -40,11 +40,17 @@ function entrySize(name: string, value: unknown): number {
   return encodedTableSize({ [name]: value }) - 4;
 }
 
-/** Room kept for the note of what was dropped: ten header names of up to 255 bytes, their sizes or why they failed, and a count. */
+/** Room kept for the note of what was dropped: ten header names (shortened), their sizes or why they failed, and a count. */
 const NOTE_RESERVE = 4_096;
 const NOTE_NAMES = 10;
 /** How much of amqplib's reason a dropped header's note quotes (amqplib may quote the whole value). */
 const REASON_CHARS = 80;
+/** How much of a dropped header's name the note quotes: a peer's 255 bytes of invalid UTF-8 decode to 765. */
+const NAME_CHARS = 64;
+
+function shortened(name: string): string {
+  return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}...` : name;
+}
 
 /**
  * `headers` made sendable: a header amqplib cannot encode again goes (a peer's table may decode to
@@ -70,7 +76,7 @@ export function fitHeaders(
       sized.push({ name, bytes: entrySize(name, value), kept: keep(name) });
     } catch (error) {
       delete fitted[name];
-      dropped.push(`${name} (cannot be encoded: ${describe(error).slice(0, REASON_CHARS)})`);
+      dropped.push(`${shortened(name)} (cannot be encoded: ${describe(error).slice(0, REASON_CHARS)})`);
     }
   }
   let size = 4 + sized.reduce((sum, { bytes }) => sum + bytes, 0);
@@ -81,7 +87,7 @@ export function fitHeaders(
     if (size <= budget) break;
     delete fitted[name];
     size -= bytes;
-    dropped.push(`${name} (${bytes} bytes)`);
+    dropped.push(`${shortened(name)} (${bytes} bytes)`);
   }
   const more = dropped.length - NOTE_NAMES;
   const note = dropped.slice(0, NOTE_NAMES).join(', ') + (more > 0 ? `, and ${more} more` : '');

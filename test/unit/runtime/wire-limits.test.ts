@@ -38,6 +38,13 @@ describe('fitHeaders', () => {
     expect(fitted).toEqual({ small: 's', [NOTE]: note });
     expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
   });
+  it("still fits when the dropped headers' names are as long as a peer's invalid UTF-8 makes them (255 bytes decoded to 765)", () => {
+    const longNames = Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`${index}`.padEnd(255, '\uFFFD'), 'v']));
+    const blobs = { b1: 'b'.repeat(30_000), b2: 'b'.repeat(30_000), b3: 'b'.repeat(30_000) };
+    const { headers: fitted, note } = fitHeaders({ ...blobs, ...longNames, 'x-error': 'e' }, ours, NOTE);
+    expect(note).toMatch(/, and \d+ more$/);
+    expect(encodedTableSize(fitted)).toBeLessThanOrEqual(HEADER_TABLE_LIMIT);
+  });
 });
 
 describe('fitProperties', () => {
