@@ -16,16 +16,15 @@ import { formatTrace, shortenIds } from './trace-format.js';
 
 const onBrokerCluster = process.argv.includes('--cluster');
 const url = onBrokerCluster ? await startBrokerCluster() : process.env.RABBITMQ_URL || 'amqp://localhost:5672';
-const urls = url.split(',');
 
 try {
-  await assertBrokerReachable(urls[0] as string);
+  await assertBrokerReachable(url);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
 
-console.log(`PeerPrep demo against ${urls.map(maskUrl).join(', ')}\n`);
+console.log(`PeerPrep demo against ${url.split(',').map(maskUrl).join(', ')}\n`);
 const cluster = await Cluster.start(url);
 for (const instance of cluster.instances) console.log(`  started ${instance.instanceId.padEnd(16)} ${instance.name.padEnd(22)} http://127.0.0.1:${instance.port}`);
 console.log('\n  Trace lines: +ms since the step began, instance, -> publish / <- consume / => RPC call / <= RPC serve or reply,');

@@ -1,6 +1,7 @@
 /** Turns `ConnectOptions` into the settings the runtime works with; the only place that reads the URL. */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { credentials, type SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
 import { type Endpoint, entryName, urlEntries } from './endpoints.js';
 import { ConfigError, describe } from './errors.js';
@@ -50,6 +51,7 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
       socketOptions: {
         noDelay: true,
         timeout: NODE_CONNECT_TIMEOUT_MS,
+        ...loginOf(parsed),
         ...tlsSocketOptions(parsed, options.tls, process.env),
       },
     };
@@ -72,11 +74,12 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
 
 /** A process has one broker identity: its messages carry it as `user_id`, whichever node it is on. */
 function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): void {
-  const users = endpoints.map((endpoint) => new URL(endpoint.url).username);
+  // Compared decoded: `user%2Dservice` is `user-service` (checkedUrl made sure each decodes).
+  const users = endpoints.map((endpoint) => decodeURIComponent(new URL(endpoint.url).username));
   const other = users.findIndex((user) => user !== users[0]);
   if (other > 0) {
     throw new ConfigError(
-      `${source}: entry ${other + 1} of ${users.length} logs in as "${decodeURIComponent(users[other] ?? '')}", entry 1 as "${decodeURIComponent(users[0] ?? '')}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
+      `${source}: entry ${other + 1} of ${users.length} logs in as "${users[other]}", entry 1 as "${users[0]}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
     );
   }
 }
@@ -118,12 +121,35 @@ function checkedUrl(url: string, name: string): string {
   } catch (error) {
     throw new ConfigError(`${name} is not a URL (${describe(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
   }
+  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password]] as const) {
+    if (decodedOrUndefined(value) === undefined) {
+      throw new ConfigError(`${name} ${maskUrl(url)}: the ${part} holds a "%" that does not start a percent-encoded UTF-8 character: write "%" as %25`);
+    }
+  }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
     throw new ConfigError(`${name} must use amqp:// or amqps://, got ${parsed.protocol}//`);
   }
   checkFrameMax(parsed.searchParams.get('frameMax'), url, name);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_SECONDS));
   return parsed.toString();
+}
+
+/**
+ * The login, decoded as UTF-8 and handed to amqplib as such: from a URL, amqplib decodes the user
+ * name and password with `unescape` (Latin-1), so any character outside ASCII, percent-encoded or
+ * not, would log in as something else. A URL without either keeps amqplib's default account.
+ */
+function loginOf(url: URL): Pick<SocketOptions, 'credentials'> {
+  if (url.username === '' && url.password === '') return {};
+  return { credentials: credentials.plain(decodeURIComponent(url.username), decodeURIComponent(url.password)) };
+}
+
+function decodedOrUndefined(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -5,7 +5,11 @@
  * the socket to drain, and re-sending messages whose channel died before they were confirmed or
  * that the broker nacked. A nack is sent again on a fresh channel: on a cluster, a channel whose
  * publish reached a quorum queue while its leader was being elected stays refused (every later
- * publish nacked) until the lost node returns, while a new channel works at once.
+ * publish nacked) until the lost node returns, while a new channel works at once. The nacked
+ * channel is retired, not cut: nothing more is written to it, and it is replaced once the sends
+ * already on it have their confirms (or after `RETIRE_GRACE_MS`), so that one message the broker
+ * keeps refusing (a full queue with `x-overflow: reject-publish`) fails alone instead of taking
+ * the confirms of every send beside it with the channel, again and again.
  * Sends are never serialised: any number may be awaiting their confirms at once.
  */
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
@@ -40,6 +44,8 @@ class PendingSend extends Expiring {
 }
 
 const NACKED = 'message nacked';
+/** How long a retired channel may wait for the confirms of the sends already on it before it is replaced anyway. */
+const RETIRE_GRACE_MS = 1_000;
 
 export class ConfirmPublisher {
   readonly slot: ManagedChannel<ConfirmChannel>;
@@ -48,6 +54,10 @@ export class ConfirmPublisher {
   /** Messages the broker returned as unroutable, oldest first, each until its own confirm arrives. */
   private readonly returned: Message[] = [];
   private awaitingDrain = false;
+  /** Sends written to each channel that still await their confirm. */
+  private readonly unconfirmed = new Map<ConfirmChannel, number>();
+  /** A channel the broker nacked on: written to no more, replaced once its sends are confirmed. */
+  private retiring: ConfirmChannel | undefined;
   private readonly inFlight = new InFlight();
   private readonly deadlines = new Deadlines<PendingSend>((pending) => {
     const { exchange, routingKey } = pending.message;
@@ -102,8 +112,14 @@ export class ConfirmPublisher {
   }
 
   private dispatch(pending: PendingSend): void {
-    const channel = this.slot.channel;
+    const channel = this.writableChannel();
     if (!channel || this.awaitingDrain || this.waiting.size > 0 || !this.write(channel, pending)) this.park(pending);
+  }
+
+  /** The channel to write to: none while there is none or while the current one is being retired. */
+  private writableChannel(): ConfirmChannel | undefined {
+    const channel = this.slot.channel;
+    return channel === this.retiring ? undefined : channel;
   }
 
   /**
@@ -113,9 +129,15 @@ export class ConfirmPublisher {
   private write(channel: ConfirmChannel, pending: PendingSend): boolean {
     const { exchange, routingKey, content, properties } = pending.message;
     let writable: boolean;
+    this.countUnconfirmed(channel, +1);
     try {
-      writable = channel.publish(exchange, routingKey, content, properties, (error: unknown) => this.onConfirm(pending, error, channel));
+      writable = channel.publish(exchange, routingKey, content, properties, (error: unknown) => {
+        this.countUnconfirmed(channel, -1);
+        this.onConfirm(pending, error, channel);
+        this.replaceIfRetired(channel);
+      });
     } catch (error) {
+      this.countUnconfirmed(channel, -1);
       const unencodable = encodeFailure(destination(pending.message), properties.headers, error);
       if (!unencodable) return false;
       this.settle(pending, unencodable);
@@ -141,7 +163,7 @@ export class ConfirmPublisher {
 
   private flush(): void {
     for (const pending of this.waiting) {
-      const channel = this.slot.channel;
+      const channel = this.writableChannel();
       if (!channel || this.awaitingDrain) return;
       if (!this.write(channel, pending)) return;
       this.waiting.delete(pending);
@@ -161,7 +183,7 @@ export class ConfirmPublisher {
     if (nacked) {
       pending.nacked = true;
       this.park(pending);
-      this.slot.renew(channel, 'the broker nacked a publish');
+      this.retire(channel);
       return;
     }
     const { exchange, routingKey } = pending.message;
@@ -183,6 +205,29 @@ export class ConfirmPublisher {
     if (!oldest || oldest.properties.messageId !== properties.messageId || oldest.fields.routingKey !== routingKey || oldest.fields.exchange !== exchange) return false;
     this.returned.shift();
     return true;
+  }
+
+  /** Writes nothing more to `channel`; it is replaced once the sends on it are confirmed, or after the grace. */
+  private retire(channel: ConfirmChannel): void {
+    if (this.retiring === channel || this.slot.channel !== channel) return;
+    this.retiring = channel;
+    setTimeout(() => this.replace(channel), RETIRE_GRACE_MS).unref();
+  }
+
+  private countUnconfirmed(channel: ConfirmChannel, change: 1 | -1): void {
+    const count = (this.unconfirmed.get(channel) ?? 0) + change;
+    if (count > 0) this.unconfirmed.set(channel, count);
+    else this.unconfirmed.delete(channel);
+  }
+
+  private replaceIfRetired(channel: ConfirmChannel): void {
+    if (channel === this.retiring && !this.unconfirmed.has(channel)) this.replace(channel);
+  }
+
+  private replace(channel: ConfirmChannel): void {
+    if (this.retiring !== channel) return;
+    this.retiring = undefined;
+    this.slot.renew(channel, 'the broker nacked a publish');
   }
 
   private settle(pending: PendingSend, error?: Error): void {

@@ -21,7 +21,7 @@ import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
-import { fitHeaders } from './wire-limits.js';
+import { fitHeaders, fitProperties } from './wire-limits.js';
 import { sleep } from './backoff.js';
 import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
 import { ConfigError, UnroutableError, describe, formatViolations } from './errors.js';
@@ -193,11 +193,13 @@ class EventQueue implements InboundQueue {
 
   /**
    * Copies the message to `queue` (default exchange) with extra headers; acks the original once
-   * confirmed. A peer may send a header table larger than we can encode: the peer's largest headers
-   * are dropped then (ours and trace headers kept), and `x-trimmed-headers` says which.
+   * confirmed. A peer may send a header table larger than we can encode, or headers and properties
+   * amqplib decodes but cannot encode again: those are left out (the peer's largest headers first,
+   * ours and trace headers kept), and `x-trimmed-headers` says which.
    */
   private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
     const { properties } = message;
+    const copied = fitProperties({ contentType: properties.contentType, messageId: properties.messageId, correlationId: properties.correlationId, timestamp: properties.timestamp, type: properties.type });
     const { headers, note } = fitHeaders(
       {
         ...withoutBrokerDeathHeaders(properties.headers ?? {}),
@@ -206,19 +208,17 @@ class EventQueue implements InboundQueue {
       },
       (name) => isRuntimeHeader(name) || isTraceHeader(name),
       Header.trimmedHeaders,
+      copied.dropped,
     );
-    if (note) this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId }, 'headers too large to republish: the largest dropped');
+    if (note) this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId }, 'what could not be copied as it was is left out of the republished message');
     try {
       await this.sendRestoringQueue(queue, {
         exchange: '',
         routingKey: queue,
         content: message.content,
         properties: {
-          contentType: properties.contentType,
-          messageId: properties.messageId ?? randomUUID(),
-          correlationId: properties.correlationId,
-          timestamp: properties.timestamp,
-          type: properties.type,
+          ...copied.properties,
+          messageId: copied.properties.messageId ?? randomUUID(),
           persistent: true,
           mandatory: true,
           userId: this.deps.origins.identity.user,

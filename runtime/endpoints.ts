@@ -20,15 +20,24 @@ export interface Endpoint {
   socketOptions: SocketOptions;
 }
 
+/** Where a URL starts: a scheme and `//`. */
+const SCHEME = /^[a-z][a-z\d+.-]*:\/\//i;
+
 /**
- * The entries of a URL list, trimmed. An empty entry is an error naming its position: a stray
- * comma, or a comma inside a password, which must be percent-encoded (`%2C`).
+ * The entries of a URL list, trimmed. An empty entry, or a later one that does not start with a
+ * scheme, is an error naming its position: a stray comma, or a comma inside a password, which must
+ * be percent-encoded (`%2C`). Every entry is checked before any is parsed, and such an entry is
+ * never shown: the pieces of a password split at its comma would show it (`amqp://u:Head`, `Tail@host`).
  */
 export function urlEntries(value: string | readonly string[], source: string): string[] {
   const entries = (typeof value === 'string' ? value.split(',') : [...value]).map((entry) => entry.trim());
   if (entries.length === 0) throw new ConfigError(`${source} names no broker`);
   entries.forEach((entry, index) => {
-    if (entry === '') throw new ConfigError(`${entryName(source, index, entries.length)} is empty (a stray comma, or a comma in a password: write it %2C)`);
+    const name = entryName(source, index, entries.length);
+    if (entry === '') throw new ConfigError(`${name} is empty (a stray comma, or a comma in a password: write it %2C)`);
+    if (index > 0 && !SCHEME.test(entry)) {
+      throw new ConfigError(`${name} is not a URL: it does not start with a scheme (amqp:// or amqps://); a comma in a password must be written %2C (the entry is not shown: it may hold part of a password)`);
+    }
   });
   return entries;
 }

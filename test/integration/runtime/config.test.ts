@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createTestVhost, type TestVhost } from '../../support/broker.js';
+import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
 import { ConfigError, ConnectTimeoutError, CredentialsRefusedError, VhostRefusedError, connectService } from '../../../runtime/index.js';
 import { pricingClientDefinition } from './_fixtures.js';
 
@@ -59,6 +59,21 @@ describe('connection configuration', () => {
     expect(error).toMatchObject({ code: 'vhost_refused', vhost: 'no-such-vhost', user: vhost.user });
     expect((error as Error).message).not.toContain('ConnectionOpenOk');
     expect(lines.some((line) => line.includes('retrying'))).toBe(false);
+  });
+
+  it('logs in with a user name and password outside ASCII, percent-encoded (UTF-8) or written as they are', async () => {
+    const user = `${vhost.name}-dienst-ü`;
+    const password = 'pässwörd-€-😀';
+    await management('PUT', `/users/${encodeURIComponent(user)}`, { password, tags: '' });
+    await management('PUT', `/permissions/${encodeURIComponent(vhost.name)}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
+    try {
+      for (const url of [`amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:5672/${vhost.name}`, `amqp://${user}:${password}@127.0.0.1:5672/${vhost.name}`]) {
+        const connection = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger: pino({ level: 'silent' }), connectTimeoutMs: 10_000 });
+        await connection.close();
+      }
+    } finally {
+      await management('DELETE', `/users/${encodeURIComponent(user)}`);
+    }
   });
 
   it('rejects a URL that is not amqp:// or amqps://', async () => {

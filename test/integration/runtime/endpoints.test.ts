@@ -69,6 +69,14 @@ it('skips a node that refuses and one that never answers, and connects to the ne
   expect(await connectedNodes(bus)).toEqual(['127.0.0.1:5672']);
 });
 
+it('skips a node that refuses the login (its password is wrong there) and connects to the next that accepts it', async () => {
+  const wrongPassword = vhost.url.replace(/:[^:@/]+@/, ':not-the-password@');
+  const url = [wrongPassword, vhost.url.replace('@127.0.0.1:', '@localhost:')].join(',');
+  const bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} }, { url, instanceId: idInListOrder(2), logger: testLogger() });
+  buses.push(bus);
+  expect(await connectedNodes(bus)).toEqual(['localhost:5672']);
+});
+
 it('after a lost connection, moves on to the next node of its order', async () => {
   // A second "node": a TCP proxy to the same broker.
   const proxy = await listen((client) => {

@@ -6,9 +6,10 @@
  * encode, and the service's publishing goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
 import { runPython } from '../../interop/python-peer.js';
+import { whileRewriting } from '../../support/wire-tamper.js';
 import {
   MessageEncodeError,
   MessageTooLargeError,
@@ -35,7 +36,7 @@ let vhost: TestVhost;
 let orders: ServiceConnection;
 let pricing: ServiceConnection;
 let raw: ChannelModel;
-let rawChannel: Channel;
+let rawChannel: ConfirmChannel;
 const handled: string[] = [];
 let retriedHeaders: Record<string, unknown> | undefined;
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
   const consumers = definition.consumers.map((spec) => (spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec));
   orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
   raw = await connect(vhost.url);
-  rawChannel = await raw.createChannel();
+  rawChannel = await raw.createConfirmChannel();
 });
 
 afterAll(async () => {
@@ -208,6 +209,49 @@ describe('a delivered message too large to republish or to accept', () => {
     await waitFor(() => handled.includes('retried'), { timeoutMs: 10_000, what: 'the retried attempt' });
     expect(retriedHeaders).toMatchObject({ 'x-attempt': 2, 'x-last-error': 'first attempt fails', 'x-trimmed-headers': `peer-blob (${1 + 'peer-blob'.length + 1 + 4 + blob.length} bytes)`, 'peer-small': 'kept' });
     expect(retriedHeaders).not.toHaveProperty('peer-blob');
+  });
+
+  it('dead-letters a message whose headers amqplib decodes but cannot encode again, those headers dropped and named, and consuming goes on', async () => {
+    // amqplib reads a nested table with a "!" key as its typed-value notation when it writes it again,
+    // and a timestamp past 2^53 comes back as a rounded number past 2^64 - 1.
+    rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json either'), {
+      messageId: 'unencodable',
+      headers: {
+        'peer-table': { '!': 'object', value: { '!': 'bogus', value: 1 } },
+        'peer-stamp': { '!': 'timestamp', value: 2n ** 64n - 1n },
+        'peer-small': 'kept',
+      },
+    });
+
+    const [dead] = await deadLetters(1);
+    expect(dead?.properties.message_id).toBe('unencodable');
+    const headers = dead?.properties.headers ?? {};
+    expect(headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'peer-small': 'kept', 'x-original-routing-key': 'order.cancelled' });
+    expect(headers).not.toHaveProperty('peer-table');
+    expect(headers).not.toHaveProperty('peer-stamp');
+    expect(headers['x-trimmed-headers']).toMatch(/peer-table \(cannot be encoded: .*bogus.*\)/);
+    expect(headers['x-trimmed-headers']).toMatch(/peer-stamp \(cannot be encoded: .*\)/);
+    await publishAndConsume('after-unencodable-headers');
+  });
+
+  it('dead-letters a message whose message_id is invalid UTF-8 (too long to send again once decoded), with a new id, the old one named', async () => {
+    // The broker takes any bytes in a short string; amqplib decodes each invalid byte as U+FFFD (three bytes).
+    const marker = 'M'.repeat(200);
+    const bytes = Buffer.from(marker);
+    const toInvalidUtf8 = (chunk: Buffer): void => {
+      for (let at = chunk.indexOf(bytes); at >= 0; at = chunk.indexOf(bytes, at)) chunk.fill(0xff, at, at + bytes.length);
+    };
+    await whileRewriting(raw, toInvalidUtf8, async () => {
+      rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json, odd id'), { messageId: marker, correlationId: 'odd-id' });
+      await rawChannel.waitForConfirms();
+    });
+
+    const [dead] = await deadLetters(1);
+    expect(dead?.body).toBe('not json, odd id');
+    expect(dead?.properties.correlation_id).toBe('odd-id');
+    expect(dead?.properties.message_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'x-trimmed-headers': 'messageId (cannot be encoded: 600 bytes, a short string holds 255)' });
+    await publishAndConsume('after-odd-message-id');
   });
 
   it('dead-letters a body over maxMessageBytes unparsed, as too_large', async () => {

@@ -74,3 +74,20 @@ it('rejects with PublishFailedError, not a timeout, when the broker refuses it u
   expect((error as Error).message).toMatch(/refused it \(nack\) until the 1500 ms deadline/);
   await channel.purgeQueue(FULL_QUEUE);
 });
+
+it('fails alone: the sends beside a message the broker keeps nacking are confirmed, each delivered once', async () => {
+  const tap = 'orders.shipped.tap';
+  await channel.assertQueue(tap, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+  await channel.bindQueue(tap, EXCHANGE, 'order.shipped');
+  await order('fills-it-again');
+  const refused = bus.publish('orderPlaced', { order_id: 'refused-again' }, { order_id: 'refused-again', amount: 1 }, { timeoutMs: 3_000 }).catch((e: unknown) => e);
+  const beside = await Promise.allSettled(Array.from({ length: 500 }, (_, index) => bus.publish('orderShipped', {}, { order_id: `c${index}`, amount: 1 }, { timeoutMs: 3_000 })));
+
+  expect(beside.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+  expect(await refused).toBeInstanceOf(PublishFailedError);
+  const delivered: string[] = [];
+  for (let message = await channel.get(tap, { noAck: true }); message; message = await channel.get(tap, { noAck: true })) delivered.push((JSON.parse(message.content.toString()) as { order_id: string }).order_id);
+  expect(delivered).toHaveLength(500);
+  expect(new Set(delivered).size).toBe(500);
+  await channel.purgeQueue(FULL_QUEUE);
+});

@@ -157,6 +157,24 @@ describe('retries with per-service identities', () => {
       await Promise.all([collaboration.close(), matching.close()]);
     }
   });
+
+  it("do not turn a peer's spoofed x-original-user-id into a verified origin: a message without user_id stays unverified on attempt 2", async () => {
+    const handled: Handled[] = [];
+    const collaboration = await collaborationService(handled, undefined, (context) => context.attempt === 1);
+    try {
+      const spoofed = matchFound();
+      // matching-service's own user (a Python peer of it, say) on the real route, setting no user_id but claiming one in the re-entry headers.
+      const headers = { 'x-original-user-id': identities.userOf('matching-service'), 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found', 'x-attempt': 7 };
+      await publishAs(identities.urlOf('matching-service'), 'matching.events', 'match.found', spoofed, { headers });
+      await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the second attempt' });
+      expect(handled[0]?.event).toEqual(spoofed);
+      expect(handled[0]?.context).toMatchObject({ attempt: 2, origin: { verified: false } });
+      expect(handled[0]?.context.origin).not.toHaveProperty('service');
+      expect(handled[0]?.context.headers).not.toHaveProperty('x-original-user-id');
+    } finally {
+      await collaboration.close();
+    }
+  });
 });
 
 function withMatchFoundPolicy(policy: UnverifiedOriginPolicy): ServiceDefinition {

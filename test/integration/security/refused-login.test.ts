@@ -76,6 +76,11 @@ describe.each([
     expectOneReadableRefusal(await run('demo/main.ts', [], { RABBITMQ_URL: url() }), refusal);
   }, 60_000);
 
+  it('stops the demo with the refusal when the first node of a list cannot be reached and the next one refuses', async () => {
+    const list = [url().replace('127.0.0.1:5672', '127.0.0.1:1'), url()].join(',');
+    expectOneReadableRefusal(await run('demo/main.ts', [], { RABBITMQ_URL: list }), refusal);
+  }, 60_000);
+
   it('stops the dead-letter CLI', async () => {
     expectOneReadableRefusal(await run('runtime/cli/dlq.ts', ['list', 'some.dlq'], { RABBITMQ_URL: url() }), refusal);
   }, 60_000);

@@ -46,6 +46,16 @@ describe('resolveConfig', () => {
     expect(config.endpoints[0]?.url).toContain(`5672%2F${SECRET}`);
   });
 
+  it('hands amqplib the login decoded as UTF-8 (amqplib would decode it as Latin-1), and none for a URL without one', () => {
+    const [endpoint] = resolveConfig('svc', { url: url(`dienst-%C3%BC:p%C3%A4ss-${SECRET}`, 'host/') }).endpoints;
+    expect(endpoint?.socketOptions.credentials).toMatchObject({ mechanism: 'PLAIN', username: 'dienst-ü', password: `päss-${SECRET}` });
+    expect(resolveConfig('svc', { url: 'amqp://host/' }).endpoints[0]?.socketOptions.credentials).toBeUndefined();
+  });
+
+  it('refuses a "%" in the password that does not start a percent-encoded character, saying to write %25, without showing it', () => {
+    expect(() => resolveConfig('svc', { url: url(`svc:100%-${SECRET}`, 'host/') })).toThrow(/^the url option amqp:\/\/svc:\*\*\*@host\/: the password holds a "%" that does not start a percent-encoded UTF-8 character: write "%" as %25$/);
+  });
+
   it('says why a URL does not parse, without showing the password', () => {
     expect(() => resolveConfig('svc', { url: url(`svc:${SECRET}`, 'ho st:99999') })).toThrow(/^the url option is not a URL \(Invalid URL\): amqp:\/\/svc:\*\*\*@ho st:99999; expected/);
   });
@@ -55,6 +65,8 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig('user-service', { url: list })).toThrow(/^the url option: entry 2 of 2 logs in as "matching-service", entry 1 as "user-service": every node must be given the same user/);
     expect(() => resolveConfig('user-service', { url: list })).not.toThrow(new RegExp(SECRET));
     expect(resolveConfig('user-service', { url: [list[0]!, url(`user-service:${SECRET}`, 'node2:5672/')] }).endpoints).toHaveLength(2);
+    // The same user, percent-encoded differently, is the same identity.
+    expect(resolveConfig('user-service', { url: [list[0]!, url(`user%2Dservice:${SECRET}`, 'node2:5672/')] }).endpoints).toHaveLength(2);
   });
 
   it('defaults maxMessageBytes to 16 MiB and refuses a non-positive one', () => {

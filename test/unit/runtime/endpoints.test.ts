@@ -43,6 +43,19 @@ describe('a list of broker URLs', () => {
     expect(configError([]).message).toBe('the url option names no broker');
   });
 
+  it('shows no part of a password split by an unencoded comma, in either piece', () => {
+    const head = 'Head9';
+    const tail = 'Tail9';
+    const splitPassword = `${head},${tail}`;
+    for (const url of [`amqp://u:${splitPassword}@rmq-1:5672/v`, `amqp://u:${splitPassword}@rmq-1:5672/v,${NODES[1]}`]) {
+      const error = configError(url);
+      expect(error.message).toMatch(/^the url option entry 2 of \d is not a URL: it does not start with a scheme \(amqp:\/\/ or amqps:\/\/\)/);
+      expect(error.message).toContain('%2C');
+      expect(error.message).not.toContain(head);
+      expect(error.message).not.toContain(tail);
+    }
+  });
+
   it('says RABBITMQ_URL when the list comes from the environment', () => {
     const saved = process.env.RABBITMQ_URL;
     process.env.RABBITMQ_URL = `${NODES[0]},,${NODES[1]}`;
