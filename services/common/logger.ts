@@ -6,7 +6,9 @@ import type { ServiceConfig } from './config.js';
  * `service` and `instanceId`, so hand it the root; the service's own lines use `serviceLogger`.
  */
 export function createRootLogger(config: ServiceConfig): Logger {
-  return pino({ level: config.logLevel });
+  // Synchronous writes: the last lines before `process.exit` (`stopped`, a fatal start-up error)
+  // reach stdout instead of being lost in an asynchronous buffer.
+  return pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 }
 
 export function serviceLogger(root: Logger, config: ServiceConfig): Logger {
