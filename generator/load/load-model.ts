@@ -4,7 +4,7 @@
  */
 import { SpecError, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { buildModel } from '../model/build.js';
-import type { SpecProblem } from '../model/problem.js';
+import { withoutMissingKeysMisspelt, type SpecProblem } from '../model/problem.js';
 import type { Model } from '../model/types.js';
 import { parseAsyncApi } from './asyncapi-parser.js';
 import { checkExtensionPlacement } from './extension-placement.js';
@@ -27,7 +27,7 @@ export async function loadModelFromText(text: string, file: string): Promise<Loa
   const placement = checkExtensionPlacement(source.data);
   const parsed = await parseAsyncApi(text, file, source);
   const built = parsed.document === undefined ? undefined : buildModel(parsed.document);
-  const problems = [...placement, ...(built !== undefined && 'problems' in built ? built.problems : [])];
+  const problems = withoutMissingKeysMisspelt([...placement, ...(built !== undefined && 'problems' in built ? built.problems : [])]);
   const diagnostics = [...parsed.diagnostics, ...problems.map((problem) => locateProblem(problem, file, source.locate))];
   if (diagnostics.length > 0 || built === undefined || !('model' in built)) return { diagnostics: sortDiagnostics(diagnostics) };
   return { model: built.model };

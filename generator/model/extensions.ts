@@ -184,7 +184,7 @@ export function readOwner(value: unknown, operationPath: JsonPath, serviceNames:
   const path = [...operationPath, 'x-service'];
   const known = `Services in x-services: ${serviceNames.join(', ') || '(none)'}`;
   if (value === undefined) {
-    problems.add(operationPath, 'operation-without-owner', `operation "${operationId}" has no owner`, `add x-service: <service> to it. ${known}`);
+    problems.add(operationPath, 'operation-without-owner', `operation "${operationId}" has no owner`, `add x-service: <service> to it. ${known}`, { missingKey: 'x-service' });
     return undefined;
   }
   if (Array.isArray(value) && value.length > 1) {

@@ -10,14 +10,28 @@ export interface SpecProblem {
   message: string;
   hint?: string;
   path: JsonPath;
+  /** A required key missing at `path`: a misspelling of it beside it (`suggests`) is the root cause. */
+  missingKey?: string;
+  /** A key at `path` that looks like a misspelling of this one. */
+  suggests?: string;
+}
+
+/**
+ * Drops a missing-key problem when a key beside it was reported as a misspelling of that key
+ * (`x-servce` on an operation: "unknown key, did you mean x-service?" is the root cause, "has no
+ * owner" follows from it).
+ */
+export function withoutMissingKeysMisspelt(problems: readonly SpecProblem[]): SpecProblem[] {
+  const misspelt = new Set(problems.filter((problem) => problem.suggests !== undefined).map((problem) => [...problem.path.slice(0, -1), problem.suggests].join('\u0000')));
+  return problems.filter((problem) => problem.missingKey === undefined || !misspelt.has([...problem.path, problem.missingKey].join('\u0000')));
 }
 
 /** Collects problems; passed to every reader so that one run reports all of them. */
 export class Problems {
   readonly list: SpecProblem[] = [];
 
-  add(path: JsonPath, code: string, message: string, hint?: string): void {
-    this.list.push(hint === undefined ? { code, message, path } : { code, message, hint, path });
+  add(path: JsonPath, code: string, message: string, hint?: string, cause?: Pick<SpecProblem, 'missingKey' | 'suggests'>): void {
+    this.list.push({ code, message, ...(hint !== undefined && { hint }), path, ...cause });
   }
 
   get empty(): boolean {

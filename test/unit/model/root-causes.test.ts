@@ -45,6 +45,11 @@ const cases: BadCase[] = [
     { code: 'invalid-value', message: 'x-queue retry "attempts" must be an integer >= 1, got "five"', hint: 'for example "attempts: 1"', column: 9 },
   ],
   [
+    'a misspelt x-service: the unknown key, not also an operation without owner',
+    patch(['    x-service: pub-service\n    channel:\n      $ref: \'#/channels/thingCreated\'', `    x-servce: pub-service ${MARK}\n    channel:\n      $ref: '#/channels/thingCreated'`]),
+    { code: 'unknown-extension', message: 'unknown key "x-servce" on operation', hint: 'did you mean "x-service"?', column: 5 },
+  ],
+  [
     'a word that is not one of the allowed ones',
     patch(['      type: topic', `      type: topc ${MARK}`]),
     { code: 'asyncapi-schema', message: '"type" property must be equal to one of the allowed values: "topic"', hint: 'did you mean "topic"?' },

@@ -105,7 +105,6 @@ describe('loadModel', () => {
     );
     const result = await loadModelFromText(given, 'spec.yaml');
     expect('diagnostics' in result && result.diagnostics.map((d) => [d.line, d.code])).toEqual([
-      [50, 'operation-without-owner'],
       [52, 'unknown-extension'],
       [98, 'unknown-key'],
       [115, 'example-mismatch'],
