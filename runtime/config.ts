@@ -11,6 +11,8 @@ import { HEADER_TABLE_LIMIT } from './wire-limits.js';
 export interface RuntimeConfig {
   /** The broker, or the nodes of a cluster, in the order configured. */
   endpoints: Endpoint[];
+  /** The broker user every node is given (decoded); undefined when the URL names none (the broker's default). */
+  user: string | undefined;
   /** Every URL as it may appear in logs and errors, comma-separated. */
   displayUrl: string;
   instanceId: string;
@@ -56,9 +58,10 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
       },
     };
   });
-  sameUserEverywhere(endpoints, source);
+  const user = sameUserEverywhere(endpoints, source);
   return {
     endpoints,
+    user,
     displayUrl: endpoints.map((endpoint) => endpoint.displayUrl).join(','),
     instanceId,
     connectionName,
@@ -72,8 +75,8 @@ export function resolveConfig(service: string, options: ConnectOptions = {}): Ru
   };
 }
 
-/** A process has one broker identity: its messages carry it as `user_id`, whichever node it is on. */
-function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): void {
+/** A process has one broker identity: its messages carry it as `user_id`, whichever node it is on. Returns that user. */
+function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): string | undefined {
   // Compared decoded: `user%2Dservice` is `user-service` (checkedUrl made sure each decodes).
   const users = endpoints.map((endpoint) => decodeURIComponent(new URL(endpoint.url).username));
   const other = users.findIndex((user) => user !== users[0]);
@@ -82,6 +85,7 @@ function sameUserEverywhere(endpoints: readonly Endpoint[], source: string): voi
       `${source}: entry ${other + 1} of ${users.length} logs in as "${users[other]}", entry 1 as "${users[0]}": every node must be given the same user (the user is the service's identity, see docs/security.md)`,
     );
   }
+  return users[0] === '' ? undefined : users[0];
 }
 
 /**

@@ -39,11 +39,15 @@ export interface BrokerIdentity {
   servicePrefix: string | undefined;
 }
 
-/** The user named in the URL (percent-decoded, as amqplib reads it). */
+/** The user named in the URL (percent-decoded, as the runtime logs in). */
 export function identityOf(url: string, service: string): BrokerIdentity {
   const { username } = new URL(url);
-  if (username === '') return { user: undefined, servicePrefix: undefined };
-  const user = decodeURIComponent(username);
+  return identityOfUser(username === '' ? undefined : decodeURIComponent(username), service);
+}
+
+/** `service`'s identity when it connects as `user` (undefined: the broker's default user). */
+export function identityOfUser(user: string | undefined, service: string): BrokerIdentity {
+  if (user === undefined) return { user: undefined, servicePrefix: undefined };
   const servicePrefix = user.endsWith(service) ? user.slice(0, user.length - service.length) : undefined;
   return { user, servicePrefix };
 }

@@ -24,7 +24,7 @@ import { InboundChannel } from './inbound.js';
 import { eventConsumerQueues } from './consumer.js';
 import { RpcReplyChannel, rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
-import { OriginJudge, identityOf } from './origin.js';
+import { OriginJudge, identityOfUser } from './origin.js';
 import { ConnectionClosedError } from './errors.js';
 
 export const connectService: ConnectService = async (definition, handlers, options = {}) => {
@@ -33,7 +33,7 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const logger = createLogger(service, config.instanceId, options.logger);
   const metrics = new Metrics(options.registry);
   const names = new QueueNames(definition.topology, config.instanceId);
-  const origins = new OriginJudge(identityOf(config.endpoints[0]!.url, service), definition.services ?? []);
+  const origins = new OriginJudge(identityOfUser(config.user, service), definition.services ?? []);
   if (origins.identity.servicePrefix === undefined) {
     const user = origins.identity.user === undefined ? 'the broker default user (the URL names none)' : `broker user "${origins.identity.user}"`;
     logger.info({ user: origins.identity.user }, `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`);

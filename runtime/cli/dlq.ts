@@ -9,7 +9,6 @@ import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { resolveConfig } from '../config.js';
 import type { ConnectionManager } from '../connection.js';
 import { describe } from '../errors.js';
-import { identityOf } from '../origin.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
 import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
@@ -49,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
       throw isNotFound(error) ? new CliError(`queue "${queue}" does not exist`, `dead-letter queues are named after their consumer queue plus "${DEAD_LETTER_SUFFIX}"; check the name and RABBITMQ_URL's vhost`) : error;
     });
-    const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, identityOf(config.endpoints[0]!.url, 'dlq-cli').user);
+    const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, config.user);
     const status = await work.catch((error: unknown) => {
       // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
       throw new CliError(`${command} of "${queue}" stopped: ${describe(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
