@@ -16,12 +16,11 @@ import { request } from '../../demo/http-client.js';
 import { poll } from '../../demo/poll.js';
 import { ServiceProcess, type LogLine } from '../../demo/service-process.js';
 import { createTestVhost, getMessages, queueState, type BrokerMessage, type TestVhost } from '../support/broker.js';
-import { publishWithNestedHeader } from '../support/deep-header.js';
+import { OVERFLOWING_DEPTH, OVERFLOW_REASON, publishWithNestedHeader } from '../support/deep-header.js';
 
 const USER_EVENTS_QUEUE = 'matching.user_events';
 const DEAD_LETTER_QUEUE = 'matching.user_events.dlq';
 const CONSUME_CONNECTION = 'matching-service@matching/consume';
-const DEPTH = 8_000;
 /** Ordinary user events published before the deep one, and as many after it. */
 const EVENTS_AROUND = 20;
 
@@ -70,7 +69,7 @@ it('dead-letters a message whose headers nest too deep to decode, and matching-s
 
   await publishUsers(channel, before);
   const deep = userCreated(randomUUID());
-  await publishWithNestedHeader(raw, channel, { ...deep, options: { ...deep.options, messageId: 'deep-headers' } }, 'x-peer-nesting', DEPTH);
+  await publishWithNestedHeader(raw, channel, { ...deep, options: { ...deep.options, messageId: 'deep-headers' } }, 'x-peer-nesting', OVERFLOWING_DEPTH);
   await publishUsers(channel, after);
 
   let dead: BrokerMessage[] = [];
@@ -78,7 +77,7 @@ it('dead-letters a message whose headers nest too deep to decode, and matching-s
   expect(dead[0]?.properties.message_id).toBe('deep-headers');
   expect(dead[0]?.properties.headers).toMatchObject({
     'x-dead-letter-reason': 'undecodable_headers',
-    'x-error': 'the header table could not be decoded (Maximum call stack size exceeded)',
+    'x-error': OVERFLOW_REASON,
     'x-dead-lettered-by': 'matching-service',
     'x-original-queue': USER_EVENTS_QUEUE,
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { createTestVhost, type TestVhost } from '../../support/broker.js';
-import { publishWithNestedHeader } from '../../support/deep-header.js';
+import { OVERFLOWING_DEPTH, OVERFLOW_REASON, publishWithNestedHeader } from '../../support/deep-header.js';
 import {
   connectService,
   NoRpcServerError,
@@ -17,9 +17,6 @@ const PYTHON_SERVER_QUEUE = 'py.quote';
 const IDLE_QUEUE = 'idle.quote';
 /** A hostile server: its replies carry a header table nested too deep for amqplib to decode. */
 const DEEP_HEADER_SERVER_QUEUE = 'deep.quote';
-/** Levels of a header table that overflow amqplib's recursive decoder (56 KB, within what amqplib encodes). */
-const TOO_DEEP = 8_000;
-const UNDECODABLE = 'the header table could not be decoded (Maximum call stack size exceeded)';
 
 let vhost: TestVhost;
 let server: ServiceConnection;
@@ -74,7 +71,7 @@ beforeAll(async () => {
   await deepReplies.consume(DEEP_HEADER_SERVER_QUEUE, (message) => {
     if (!message) return;
     const reply = { exchange: '', routingKey: message.properties.replyTo as string, content: Buffer.from('{"sku": "deep", "price": 1}'), options: { correlationId: message.properties.correlationId as string, contentType: 'application/json' } };
-    void publishWithNestedHeader(raw, deepReplies, reply, 'x-peer-nesting', TOO_DEEP).then(() => deepReplies.ack(message));
+    void publishWithNestedHeader(raw, deepReplies, reply, 'x-peer-nesting', OVERFLOWING_DEPTH).then(() => deepReplies.ack(message));
   });
 });
 
@@ -165,16 +162,16 @@ describe('RPC', () => {
     const reply = deferred<{ correlationId: unknown; body: unknown }>();
     await rawChannel.consume(replyQueue, (message) => message && reply.resolve({ correlationId: message.properties.correlationId, body: JSON.parse(message.content.toString()) }), { noAck: true });
     const request = { exchange: '', routingKey: RPC_QUEUE, content: Buffer.from('{"sku": "deep"}'), options: { correlationId: 'deep-call', replyTo: replyQueue, contentType: 'application/json' } };
-    await publishWithNestedHeader(raw, deepRequests, request, 'x-peer-nesting', TOO_DEEP);
-    await expect(reply.promise).resolves.toEqual({ correlationId: 'deep-call', body: { error: UNDECODABLE, error_code: 'invalid_request' } });
+    await publishWithNestedHeader(raw, deepRequests, request, 'x-peer-nesting', OVERFLOWING_DEPTH);
+    await expect(reply.promise).resolves.toEqual({ correlationId: 'deep-call', body: { error: OVERFLOW_REASON, error_code: 'invalid_request' } });
     await expect(client.call('quotePrice', { sku: 'after-deep' })).resolves.toEqual({ sku: 'after-deep', price: 10 });
   });
 
   it('fails a call whose reply has a header table nested too deep to decode, and the caller calls on', async () => {
     const caller = await clientFor({ queue: DEEP_HEADER_SERVER_QUEUE });
     try {
-      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: UNDECODABLE });
-      await expect(caller.call('quotePrice', { sku: 'b' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: UNDECODABLE });
+      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
+      await expect(caller.call('quotePrice', { sku: 'b' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
     } finally {
       await caller.close();
     }
