@@ -15,6 +15,11 @@
  *
  * The seam is amqplib's internals: it is pinned to `SUPPORTED_AMQPLIB` and checked when this module
  * loads and on every connection, failing start-up with a clear error rather than running unguarded.
+ * The alternatives do not hold: a patch of node_modules (patch-package) needs a postinstall step in
+ * every install and is a vendored copy of amqplib's code; rejecting the delivery by its tag after
+ * the failure is too late, amqplib has already torn the connection down (and a tag means nothing on
+ * the next one); counting deliveries that kill connections still loses a connection per delivery,
+ * and every message prefetched behind it is handed back with it.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
