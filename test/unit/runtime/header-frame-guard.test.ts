@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MAX_HEADER_DEPTH, guardFrameReader, nestsDeeperThan, undecodableHeaders, type FrameReader } from '../../../runtime/header-frame-guard.js';
+import type { ChannelModel } from 'amqplib';
+import { ConfigError } from '../../../runtime/errors.js';
+import { MAX_HEADER_DEPTH, SUPPORTED_AMQPLIB, guardFrameReader, guardHeaderFrames, nestsDeeperThan, undecodableHeaders, type FrameReader } from '../../../runtime/header-frame-guard.js';
 import { OVERFLOWING_DEPTH, OVERFLOW_REASON, nestedTableBytes, retagAsTable } from '../../support/deep-header.js';
 
 const require = createRequire(import.meta.url);
@@ -90,6 +92,14 @@ describe('the header frame guard', () => {
     expect(nestsDeeperThan(header.fields.headers, MAX_HEADER_DEPTH - 1)).toBe(true);
     expect(header.fields.headers.peer).toBe('note');
     expect(undecodableHeaders(header.fields)).toBeUndefined();
+  });
+});
+
+describe('guardHeaderFrames', () => {
+  it('refuses, naming the amqplib release it needs, a connection without the frame reader it wraps', () => {
+    const withoutReader = { connection: { rest: Buffer.alloc(0), maxFrameSize: 0 } } as unknown as ChannelModel;
+    expect(() => guardHeaderFrames(withoutReader)).toThrow(ConfigError);
+    expect(() => guardHeaderFrames(withoutReader)).toThrow(`is amqplib ${SUPPORTED_AMQPLIB} installed?`);
   });
 });
 
