@@ -10,8 +10,8 @@ import { whileRewriting } from './wire-tamper.js';
 /**
  * Levels that overflow amqplib's recursive decoder with room to spare (it overflows from about
  * 3,700, JIT-warm, on Node 24's default stack), 56 KB: under the 64 KiB amqplib encodes and the
- * broker's frame_max. The broker takes seconds to accept one (quadratic in the depth, measured:
- * 0.4 s at 2,000 levels, 7-8 s at 8,000).
+ * broker's frame_max. The broker takes seconds to confirm one into a classic queue (measured: 0.4 s
+ * at 2,000 levels, 7-8 s at 8,000), so each test publishes few.
  */
 export const OVERFLOWING_DEPTH = 8_000;
 
