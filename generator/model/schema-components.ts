@@ -3,7 +3,7 @@
  * message payloads refer to them with `$ref: '#/components/schemas/<Name>'`, so emitters can
  * give each its own type and validator.
  */
-import { isObject } from './json.js';
+import { isObject, jsonEqual } from './json.js';
 import { isPascalCaseIdentifier, toPascalCase } from './naming.js';
 import type { Problems } from './problem.js';
 import { rewriteSchema } from './schema-walk.js';
@@ -53,6 +53,7 @@ export function inlineComponents(schema: JsonSchema, components: readonly Schema
  */
 export class SchemaComponents {
   private readonly byName = new Map<string, { source: object; component: SchemaComponent | undefined }>();
+  private readonly misnamed = new Set<string>();
 
   constructor(private readonly problems: Problems) {}
 
@@ -64,22 +65,27 @@ export class SchemaComponents {
 
   /**
    * Registers the named schema `source` under `name` (reading it with `read` the first time) and
-   * returns a reference to it; `undefined` when it is unusable (after a report).
+   * returns a reference to it; `undefined` when it is unusable (after a report). A name that
+   * cannot be a type name is reported once and its schema read in place, so that nothing else
+   * fails for it.
    */
   refer(name: string, source: object, read: () => JsonSchema | undefined): JsonSchema | undefined {
+    if (!isPascalCaseIdentifier(name)) {
+      if (!this.misnamed.has(name)) {
+        const suggestion = toPascalCase(name);
+        this.problems.add(['components', 'schemas', name], 'invalid-schema-name', `schema name "${name}" is not a PascalCase identifier`, `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`);
+        this.misnamed.add(name);
+      }
+      return read();
+    }
     const known = this.byName.get(name);
     if (known !== undefined) {
-      if (known.source !== source) {
+      // The parser resolves each reference to the one object; a copy of it (another file) is the same schema.
+      if (known.source !== source && !jsonEqual(read(), known.component?.schema)) {
         this.problems.add(['components', 'schemas', name], 'duplicate-schema-name', `two different schemas are named "${name}"`, 'give each schema component its own name');
         return undefined;
       }
       return known.component && componentRef(name);
-    }
-    if (!isPascalCaseIdentifier(name)) {
-      const suggestion = toPascalCase(name);
-      this.problems.add(['components', 'schemas', name], 'invalid-schema-name', `schema name "${name}" is not a PascalCase identifier`, `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`);
-      this.byName.set(name, { source, component: undefined });
-      return undefined;
     }
     // Registered before reading, so that a schema reached again while it is read is not read twice.
     const entry: { source: object; component: SchemaComponent | undefined } = { source, component: undefined };
