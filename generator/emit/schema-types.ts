@@ -19,11 +19,11 @@ export function schemaDoc(schema: JsonSchema, ...lead: (string | undefined)[]): 
 }
 
 /**
- * Whether the schema reads as an object type of its own (properties and nothing else to
- * combine), which a declaration prints as an interface.
+ * Whether the schema reads as an object type of its own (members, and nothing else to combine),
+ * which a declaration prints as an interface.
  */
 export function isPlainObject(schema: JsonSchema): boolean {
-  return typeOf(schema) === 'object' && !COMBINERS.some((keyword) => keyword in schema) && !('const' in schema) && !('enum' in schema);
+  return typeOf(schema) === 'object' && hasMembers(schema) && !COMBINERS.some((keyword) => keyword in schema) && !('const' in schema) && !('enum' in schema);
 }
 
 /** `{ ...members }`: the members of an object schema, as an interface body or an object type. */

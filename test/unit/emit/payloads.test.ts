@@ -113,6 +113,10 @@ describe('emitPayloads', () => {
     expect(declaration(text, 'Wrapper')).toBe(`export interface Wrapper {\n  value: ${type.replace(/\n/g, '\n  ')};\n}`);
   });
 
+  it('declares an object schema that names no member as a type, not an empty interface', () => {
+    expect(payloadsOf(inlineModel({ Empty: { type: 'object', additionalProperties: false } }))).toContain('export type Empty = Record<string, never>;');
+  });
+
   it('is deterministic', () => {
     expect(payloadsOf(peerPrepModel)).toBe(content);
   });
