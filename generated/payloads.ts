@@ -29,13 +29,7 @@ export interface MatchFound {
   /** @format uuid */
   session_id: string;
   question: MatchedQuestion;
-  users: [{
-    user_id: UserId;
-    [k: string]: unknown;
-  }, {
-    user_id: UserId;
-    [k: string]: unknown;
-  }];
+  users: [MatchedUser, MatchedUser];
   [k: string]: unknown;
 }
 
@@ -57,6 +51,12 @@ export interface MatchedQuestion {
   difficulty: Difficulty;
   topics: Topics;
   title: string;
+  [k: string]: unknown;
+}
+
+/** One of the pair, as the matching producer announces it. */
+export interface MatchedUser {
+  user_id: UserId;
   [k: string]: unknown;
 }
 

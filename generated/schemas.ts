@@ -78,6 +78,7 @@ export const schemas = {
         maxItems: 2,
         items: {
           type: 'object',
+          description: 'One of the pair, as the matching producer announces it.',
           additionalProperties: true,
           required: ['user_id'],
           properties: {
@@ -127,6 +128,15 @@ export const schemas = {
         uniqueItems: true,
       },
       title: { type: 'string', minLength: 1 },
+    },
+  },
+  MatchedUser: {
+    type: 'object',
+    description: 'One of the pair, as the matching producer announces it.',
+    additionalProperties: true,
+    required: ['user_id'],
+    properties: {
+      user_id: { type: 'string', format: 'uuid', description: 'A user\'s id.' },
     },
   },
   Question: {

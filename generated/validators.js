@@ -623,7 +623,7 @@ return errors === 0;
 }
 
 export const validateMatchFound = validate33;
-const schema12 = {"type":"object","additionalProperties":true,"required":["event_type","version","occurred_at","session_id","question","users"],"properties":{"event_type":{"type":"string","const":"match.found"},"version":{"type":"integer","const":1},"occurred_at":{"$ref":"Timestamp"},"session_id":{"type":"string","format":"uuid"},"question":{"$ref":"MatchedQuestion"},"users":{"type":"array","minItems":2,"maxItems":2,"items":{"type":"object","additionalProperties":true,"required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}}}}};
+const schema12 = {"type":"object","additionalProperties":true,"required":["event_type","version","occurred_at","session_id","question","users"],"properties":{"event_type":{"type":"string","const":"match.found"},"version":{"type":"integer","const":1},"occurred_at":{"$ref":"Timestamp"},"session_id":{"type":"string","format":"uuid"},"question":{"$ref":"MatchedQuestion"},"users":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"MatchedUser"}}}};
 const schema13 = {"type":"object","description":"The question the pair will solve, as the matching producer announces it.","additionalProperties":true,"required":["id","difficulty","topics","title"],"properties":{"id":{"type":"string","format":"uuid"},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"title":{"type":"string","minLength":1}}};
 const schema14 = {"type":"string","enum":["easy","medium","hard"]};
 
@@ -877,6 +877,43 @@ validate35.errors = vErrors;
 return errors === 0;
 }
 
+const schema16 = {"type":"object","description":"One of the pair, as the matching producer announces it.","additionalProperties":true,"required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.user_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.user_id !== undefined){
+if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1050,10 +1087,14 @@ errors++;
 }
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.user_id === undefined){
-const err14 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+if(!(validate41(data5[i0], {instancePath:instancePath+"/users/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1062,15 +1103,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data6.user_id !== undefined){
-if(!(validate22(data6.user_id, {instancePath:instancePath+"/users/" + i0+"/user_id",parentData:data6,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1079,38 +1115,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
 validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMatchRequested = validate42;
-const schema16 = {"type":"object","additionalProperties":false,"required":["request_id","user_id","difficulty","topics","requested_at"],"properties":{"request_id":{"type":"string","format":"uuid"},"user_id":{"$ref":"UserId"},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"requested_at":{"type":"string","format":"date-time"}}};
+export const validateMatchRequested = validate44;
+const schema17 = {"type":"object","additionalProperties":false,"required":["request_id","user_id","difficulty","topics","requested_at"],"properties":{"request_id":{"type":"string","format":"uuid"},"user_id":{"$ref":"UserId"},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"requested_at":{"type":"string","format":"date-time"}}};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1255,14 +1267,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedMatchRequested = validate46;
-const schema17 = {"type":"object","required":["request_id","user_id","difficulty","topics","requested_at"],"properties":{"request_id":{"type":"string","format":"uuid"},"user_id":{"$ref":"UserId"},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"requested_at":{"type":"string","format":"date-time"}}};
+export const validateReceivedMatchRequested = validate48;
+const schema18 = {"type":"object","required":["request_id","user_id","difficulty","topics","requested_at"],"properties":{"request_id":{"type":"string","format":"uuid"},"user_id":{"$ref":"UserId"},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"requested_at":{"type":"string","format":"date-time"}}};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1395,14 +1407,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const validateQuestion = validate50;
-const schema18 = {"type":"object","additionalProperties":false,"required":["question_id","title","difficulty","topics","description"],"properties":{"question_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"description":{"type":"string"}}};
+export const validateQuestion = validate52;
+const schema19 = {"type":"object","additionalProperties":false,"required":["question_id","title","difficulty","topics","description"],"properties":{"question_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"description":{"type":"string"}}};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1553,14 +1565,14 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedQuestion = validate53;
-const schema19 = {"type":"object","required":["question_id","title","difficulty","topics","description"],"properties":{"question_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"description":{"type":"string"}}};
+export const validateReceivedQuestion = validate55;
+const schema20 = {"type":"object","required":["question_id","title","difficulty","topics","description"],"properties":{"question_id":{"type":"string","format":"uuid"},"title":{"type":"string","minLength":1},"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"description":{"type":"string"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1699,14 +1711,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-export const validateQuestionGetRequest = validate56;
-const schema20 = {"type":"object","additionalProperties":false,"required":["question_id"],"properties":{"question_id":{"type":"string","format":"uuid"}}};
+export const validateQuestionGetRequest = validate58;
+const schema21 = {"type":"object","additionalProperties":false,"required":["question_id"],"properties":{"question_id":{"type":"string","format":"uuid"}}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1768,14 +1780,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedQuestionGetRequest = validate57;
-const schema21 = {"type":"object","required":["question_id"],"properties":{"question_id":{"type":"string","format":"uuid"}}};
+export const validateReceivedQuestionGetRequest = validate59;
+const schema22 = {"type":"object","required":["question_id"],"properties":{"question_id":{"type":"string","format":"uuid"}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1825,14 +1837,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validateQuestionPickRequest = validate58;
-const schema22 = {"type":"object","additionalProperties":false,"required":["difficulty","topics"],"properties":{"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"exclude_question_ids":{"type":"array","items":{"type":"string","format":"uuid"},"maxItems":100}}};
+export const validateQuestionPickRequest = validate60;
+const schema23 = {"type":"object","additionalProperties":false,"required":["difficulty","topics"],"properties":{"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"exclude_question_ids":{"type":"array","items":{"type":"string","format":"uuid"},"maxItems":100}}};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1942,14 +1954,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedQuestionPickRequest = validate61;
-const schema23 = {"type":"object","required":["difficulty","topics"],"properties":{"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"exclude_question_ids":{"type":"array","items":{"type":"string","format":"uuid"},"maxItems":100}}};
+export const validateReceivedQuestionPickRequest = validate63;
+const schema24 = {"type":"object","required":["difficulty","topics"],"properties":{"difficulty":{"$ref":"Difficulty"},"topics":{"$ref":"Topics"},"exclude_question_ids":{"type":"array","items":{"type":"string","format":"uuid"},"maxItems":100}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2047,14 +2059,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSessionEnded = validate64;
-const schema24 = {"type":"object","additionalProperties":false,"required":["session_id","user_ids","reason","ended_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"reason":{"type":"string","enum":["completed","abandoned","timed_out"]},"ended_at":{"type":"string","format":"date-time"}}};
+export const validateSessionEnded = validate66;
+const schema25 = {"type":"object","additionalProperties":false,"required":["session_id","user_ids","reason","ended_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"reason":{"type":"string","enum":["completed","abandoned","timed_out"]},"ended_at":{"type":"string","format":"date-time"}}};
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2190,7 +2202,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data3 === "completed") || (data3 === "abandoned")) || (data3 === "timed_out"))){
-const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema24.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema25.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2236,14 +2248,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedSessionEnded = validate66;
-const schema25 = {"type":"object","required":["session_id","user_ids","reason","ended_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"reason":{"type":"string","enum":["completed","abandoned","timed_out"]},"ended_at":{"type":"string","format":"date-time"}}};
+export const validateReceivedSessionEnded = validate68;
+const schema26 = {"type":"object","required":["session_id","user_ids","reason","ended_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"reason":{"type":"string","enum":["completed","abandoned","timed_out"]},"ended_at":{"type":"string","format":"date-time"}}};
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2367,7 +2379,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((data3 === "completed") || (data3 === "abandoned")) || (data3 === "timed_out"))){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema25.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema26.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2413,14 +2425,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSessionStarted = validate68;
-const schema26 = {"type":"object","additionalProperties":false,"required":["session_id","question_id","user_ids","started_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"question_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"started_at":{"type":"string","format":"date-time"}}};
+export const validateSessionStarted = validate70;
+const schema27 = {"type":"object","additionalProperties":false,"required":["session_id","question_id","user_ids","started_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"question_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"started_at":{"type":"string","format":"date-time"}}};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2604,14 +2616,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedSessionStarted = validate70;
-const schema27 = {"type":"object","required":["session_id","question_id","user_ids","started_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"question_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"started_at":{"type":"string","format":"date-time"}}};
+export const validateReceivedSessionStarted = validate72;
+const schema28 = {"type":"object","required":["session_id","question_id","user_ids","started_at"],"properties":{"session_id":{"type":"string","format":"uuid"},"question_id":{"type":"string","format":"uuid"},"user_ids":{"type":"array","minItems":2,"maxItems":2,"items":{"$ref":"UserId"}},"started_at":{"type":"string","format":"date-time"}}};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2783,15 +2795,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUserCreated = validate72;
-const schema28 = {"type":"object","additionalProperties":false,"required":["user_id","username","email","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string","minLength":3,"maxLength":32},"email":{"type":"string","format":"email"},"timestamp":{"$ref":"Timestamp"}}};
+export const validateUserCreated = validate74;
+const schema29 = {"type":"object","additionalProperties":false,"required":["user_id","username","email","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string","minLength":3,"maxLength":32},"email":{"type":"string","format":"email"},"timestamp":{"$ref":"Timestamp"}}};
 const formats60 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2930,14 +2942,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedUserCreated = validate75;
-const schema29 = {"type":"object","required":["user_id","username","email","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string","minLength":3,"maxLength":32},"email":{"type":"string","format":"email"},"timestamp":{"$ref":"Timestamp"}}};
+export const validateReceivedUserCreated = validate77;
+const schema30 = {"type":"object","required":["user_id","username","email","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string","minLength":3,"maxLength":32},"email":{"type":"string","format":"email"},"timestamp":{"$ref":"Timestamp"}}};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3064,14 +3076,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUserDeleted = validate78;
-const schema30 = {"type":"object","additionalProperties":false,"required":["user_id","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"timestamp":{"$ref":"Timestamp"}}};
+export const validateUserDeleted = validate80;
+const schema31 = {"type":"object","additionalProperties":false,"required":["user_id","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"timestamp":{"$ref":"Timestamp"}}};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3130,14 +3142,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedUserDeleted = validate81;
-const schema31 = {"type":"object","required":["user_id","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"timestamp":{"$ref":"Timestamp"}}};
+export const validateReceivedUserDeleted = validate83;
+const schema32 = {"type":"object","required":["user_id","timestamp"],"properties":{"user_id":{"$ref":"UserId"},"timestamp":{"$ref":"Timestamp"}}};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3184,14 +3196,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUserProfile = validate84;
-const schema32 = {"type":"object","additionalProperties":false,"required":["user_id","username","profile_data"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string"},"profile_data":{"type":"object","description":"Free-form profile fields; open on purpose so user-service can add fields.","additionalProperties":true,"properties":{"display_name":{"type":"string"},"preferred_language":{"type":"string"},"skill_level":{"type":"string","enum":["beginner","intermediate","advanced"]}}}}};
+export const validateUserProfile = validate86;
+const schema33 = {"type":"object","additionalProperties":false,"required":["user_id","username","profile_data"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string"},"profile_data":{"type":"object","description":"Free-form profile fields; open on purpose so user-service can add fields.","additionalProperties":true,"properties":{"display_name":{"type":"string"},"preferred_language":{"type":"string"},"skill_level":{"type":"string","enum":["beginner","intermediate","advanced"]}}}}};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3295,7 +3307,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((data5 === "beginner") || (data5 === "intermediate")) || (data5 === "advanced"))){
-const err8 = {instancePath:instancePath+"/profile_data/skill_level",schemaPath:"#/properties/profile_data/properties/skill_level/enum",keyword:"enum",params:{allowedValues: schema32.properties.profile_data.properties.skill_level.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/profile_data/skill_level",schemaPath:"#/properties/profile_data/properties/skill_level/enum",keyword:"enum",params:{allowedValues: schema33.properties.profile_data.properties.skill_level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3328,14 +3340,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedUserProfile = validate86;
-const schema33 = {"type":"object","required":["user_id","username","profile_data"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string"},"profile_data":{"type":"object","description":"Free-form profile fields; open on purpose so user-service can add fields.","additionalProperties":true,"properties":{"display_name":{"type":"string"},"preferred_language":{"type":"string"},"skill_level":{"type":"string","enum":["beginner","intermediate","advanced"]}}}}};
+export const validateReceivedUserProfile = validate88;
+const schema34 = {"type":"object","required":["user_id","username","profile_data"],"properties":{"user_id":{"$ref":"UserId"},"username":{"type":"string"},"profile_data":{"type":"object","description":"Free-form profile fields; open on purpose so user-service can add fields.","additionalProperties":true,"properties":{"display_name":{"type":"string"},"preferred_language":{"type":"string"},"skill_level":{"type":"string","enum":["beginner","intermediate","advanced"]}}}}};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3427,7 +3439,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((data5 === "beginner") || (data5 === "intermediate")) || (data5 === "advanced"))){
-const err7 = {instancePath:instancePath+"/profile_data/skill_level",schemaPath:"#/properties/profile_data/properties/skill_level/enum",keyword:"enum",params:{allowedValues: schema33.properties.profile_data.properties.skill_level.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/profile_data/skill_level",schemaPath:"#/properties/profile_data/properties/skill_level/enum",keyword:"enum",params:{allowedValues: schema34.properties.profile_data.properties.skill_level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3460,14 +3472,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUserProfileRequest = validate88;
-const schema34 = {"type":"object","additionalProperties":false,"required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}};
+export const validateUserProfileRequest = validate90;
+const schema35 = {"type":"object","additionalProperties":false,"required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3510,14 +3522,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReceivedUserProfileRequest = validate90;
-const schema35 = {"type":"object","required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}};
+export const validateReceivedUserProfileRequest = validate92;
+const schema36 = {"type":"object","required":["user_id"],"properties":{"user_id":{"$ref":"UserId"}}};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3548,7 +3560,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 

@@ -60,6 +60,7 @@ describe('generated/payloads.ts', () => {
   it.each([
     ['MatchFound', 'question', 'MatchedQuestion'],
     ['MatchFound', 'occurred_at', 'Timestamp'],
+    ['MatchedUser', 'user_id', 'UserId'],
     ['MatchedQuestion', 'difficulty', 'Difficulty'],
     ['MatchRequested', 'difficulty', 'Difficulty'],
     ['QuestionPickRequest', 'topics', 'Topics'],
