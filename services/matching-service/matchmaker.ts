@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { MatchCancelled, MatchFound } from '../../generated/payloads.js';
 import type { MatchingServiceBus } from '../../generated/services/matching-service.js';
 import { describe } from '../../runtime/index.js';
 import { conflict, notFound } from '../common/errors.js';
@@ -15,8 +16,7 @@ import { findPartner, sharedTopics, type MatchRequest } from './pairing.js';
 import type { ProfileStore } from './profiles.js';
 
 export type MatchRequestInput = Omit<MatchRequest, 'request_id' | 'requested_at'>;
-type MatchFound = Parameters<MatchingServiceBus['publish']['matchFound']>[0];
-type CancelReason = Parameters<MatchingServiceBus['publish']['matchCancelled']>[0]['reason'];
+type CancelReason = MatchCancelled['reason'];
 
 interface Pending {
   status: 'pending';

@@ -4,7 +4,8 @@ import { RpcFailure } from '../common/errors.js';
 import { busOptions } from '../common/bus-options.js';
 import type { ServiceContext } from '../common/service.js';
 import { traceHandlers } from '../common/trace.js';
-import { pickQuestion, type Question } from './bank.js';
+import type { Question } from '../../generated/payloads.js';
+import { pickQuestion } from './bank.js';
 
 export async function connectQuestionBus(context: ServiceContext, questions: readonly Question[]): Promise<QuestionServiceBus> {
   const handlers = traceHandlers<QuestionServiceHandlers>(

@@ -1,7 +1,7 @@
 /** Loads the seeded question bank and checks every question against the contract's `Question`. */
 import { readFileSync } from 'node:fs';
 import { formatViolations, type Validator } from '../../runtime/index.js';
-import type { Question } from './bank.js';
+import type { Question } from '../../generated/payloads.js';
 
 export const DEFAULT_SEED = new URL('./questions.json', import.meta.url);
 

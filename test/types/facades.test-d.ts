@@ -54,7 +54,7 @@ export async function calling(): Promise<void> {
   void profile.profile_data;
   const picked = await matching.call.questionPick({ difficulty: 'medium', topics: ['arrays'] });
   void picked.question_id;
-  // @ts-expect-error Type '"trivial"' is not assignable to type '"easy" | "medium" | "hard"'
+  // @ts-expect-error Type '"trivial"' is not assignable to type 'Difficulty'
   await matching.call.questionPick({ difficulty: 'trivial', topics: ['arrays'] });
   // @ts-expect-error Source has 0 element(s) but target requires 1
   await matching.call.questionPick({ difficulty: 'easy', topics: [] });
