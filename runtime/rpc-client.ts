@@ -30,6 +30,8 @@ import {
   ValidationError,
   describe,
 } from './errors.js';
+import { assertValid } from './validation.js';
+import { outcomeOf, type Observe } from './observer.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 /** How long a seen server counts as present before the next call probes again. */
@@ -51,6 +53,7 @@ class PendingCall extends Expiring {
 
 export class RpcClient {
   readonly slot: ManagedChannel<Channel>;
+  private readonly service: string;
   private readonly specs: Map<string, RpcSpec>;
   private readonly operationMetrics: Map<string, OperationMetrics>;
   private readonly pending = new Map<string, PendingCall>();
@@ -78,7 +81,9 @@ export class RpcClient {
     private readonly maxMessageBytes: number,
     /** This process's broker user, stamped as `user_id` on every request so servers can tell the caller. */
     private readonly userId: string | undefined,
+    private readonly observe: Observe,
   ) {
+    this.service = service;
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
     this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
     this.slot = new ManagedChannel(
@@ -100,10 +105,17 @@ export class RpcClient {
   call(name: string, request: unknown, options: CallOptions = {}): Promise<unknown> {
     const spec = this.specs.get(name);
     if (!spec) return Promise.reject(new UnknownOperationError('rpc', name));
-    if (!spec.validateRequest(request)) return Promise.reject(new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]));
+    try {
+      assertValid(spec.validateRequest, spec.requestMessage, request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const startedAt = performance.now();
     const metrics = this.operationMetrics.get(name) as OperationMetrics;
+    const { observe } = this;
+    const route = { service: this.service, operation: spec.name, message: spec.requestMessage, exchange: '', routingKey: spec.queue, queue: spec.queue };
+    observe?.({ kind: 'call', ...route });
     const channel = this.slot.channel;
     const reply = channel
       ? this.send(channel, spec, request, options, timeoutMs, timeoutMs)
@@ -111,10 +123,12 @@ export class RpcClient {
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
+        observe?.({ kind: 'reply', ...route, outcome: 'ok', durationMs: performance.now() - startedAt });
         return body;
       },
       (error: unknown) => {
         metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
+        observe?.({ kind: 'reply', ...route, outcome: outcomeOf(error), durationMs: performance.now() - startedAt });
         throw error;
       },
     );
