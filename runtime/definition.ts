@@ -2,7 +2,7 @@
  * The seam between generated code and the runtime.
  *
  * A generated service facade builds one `ServiceDefinition` (plain data plus the ahead-of-time
- * compiled validators) and hands it to `connectService`. Everything the runtime knows about a
+ * compiled validators, typed by its interfaces) and hands it to `serviceFacade`. Everything the runtime knows about a
  * service comes from here: the runtime itself knows nothing of PeerPrep. Keep this file small
  * and stable: a change here means a regeneration of every facade.
  */

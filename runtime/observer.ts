@@ -1,7 +1,7 @@
 /** The observer hook (`ConnectOptions.observer`), made safe to call from the message paths. */
 import type { Logger } from 'pino';
 import type { MessagingEvent, MessagingObserver } from './api.js';
-import { MessagingError, RpcRemoteError, describe } from './errors.js';
+import { MessagingError, RpcRemoteError, describeError } from './errors.js';
 
 /** Undefined without an observer, so that the hot paths skip building events nobody reads. */
 export type Observe = ((event: MessagingEvent) => void) | undefined;
@@ -16,7 +16,7 @@ export function guardedObserver(observer: MessagingObserver | undefined, logger:
     } catch (error) {
       if (warned.has(event.kind)) return;
       warned.add(event.kind);
-      logger.warn({ kind: event.kind, err: describe(error) }, 'the messaging observer threw; its further throws on this kind of event are not logged');
+      logger.warn({ kind: event.kind, err: describeError(error) }, 'the messaging observer threw; its further throws on this kind of event are not logged');
     }
   };
 }

@@ -28,7 +28,7 @@ import {
   RpcTimeoutError,
   UnknownOperationError,
   ValidationError,
-  describe,
+  describeError,
 } from './errors.js';
 import { assertValid } from './validation.js';
 import { outcomeOf, type Observe } from './observer.js';
@@ -229,7 +229,7 @@ export class RpcClient {
       const channel = await (this.probeChannel ?? this.openProbeChannel());
       return (await channel.checkQueue(queue)).consumerCount;
     } catch (error) {
-      this.logger.debug({ queue, err: describe(error) }, 'RPC server probe failed');
+      this.logger.debug({ queue, err: describeError(error) }, 'RPC server probe failed');
       return undefined;
     }
   }
