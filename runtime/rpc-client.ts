@@ -114,8 +114,7 @@ export class RpcClient {
     const startedAt = performance.now();
     const metrics = this.operationMetrics.get(name) as OperationMetrics;
     const { observe } = this;
-    const route = { service: this.service, operation: spec.name, message: spec.requestMessage, exchange: '', routingKey: spec.queue, queue: spec.queue };
-    observe?.({ kind: 'call', ...route });
+    observe?.({ kind: 'call', ...this.observed(spec) });
     const channel = this.slot.channel;
     const reply = channel
       ? this.send(channel, spec, request, options, timeoutMs, timeoutMs)
@@ -123,15 +122,20 @@ export class RpcClient {
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
-        observe?.({ kind: 'reply', ...route, outcome: 'ok', durationMs: performance.now() - startedAt });
+        observe?.({ kind: 'reply', ...this.observed(spec), outcome: 'ok', durationMs: performance.now() - startedAt });
         return body;
       },
       (error: unknown) => {
         metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
-        observe?.({ kind: 'reply', ...route, outcome: outcomeOf(error), durationMs: performance.now() - startedAt });
+        observe?.({ kind: 'reply', ...this.observed(spec), outcome: outcomeOf(error), durationMs: performance.now() - startedAt });
         throw error;
       },
     );
+  }
+
+  /** The contract's names of a call, for the observer: requests go through the default exchange to the RPC's queue. */
+  private observed(spec: RpcSpec) {
+    return { service: this.service, operation: spec.name, message: spec.requestMessage, exchange: '', routingKey: spec.queue, queue: spec.queue };
   }
 
   async close(): Promise<void> {
