@@ -13,6 +13,7 @@
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { coalesceWrites } from './coalesced-writes.js';
+import { guardHeaderFrames } from './header-frame-guard.js';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { EndpointRotation } from './endpoints.js';
@@ -114,6 +115,12 @@ export class ConnectionManager {
         throw tlsFailure ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error) : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
       }),
     );
+    try {
+      guardHeaderFrames(model);
+    } catch (error) {
+      await model.close().catch(() => undefined);
+      throw error;
+    }
     if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));

@@ -22,6 +22,7 @@ import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { fitHeaders, fitProperties } from './wire-limits.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import { sleep } from './backoff.js';
 import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
 import { ConfigError, UnroutableError, describeError, formatViolations } from './errors.js';
@@ -96,6 +97,8 @@ class EventQueue implements InboundQueue {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
       this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId }, `handling a message of unverified origin (${describeUser(origin.userId)})`);
     }
+    const headersDropped = undecodableHeaders(message.properties);
+    if (headersDropped) return this.deadLetter(message, delivery, spec, origin, 'undecodable_headers', headersDropped);
     const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
       return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);

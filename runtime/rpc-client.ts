@@ -19,6 +19,7 @@ import { Deadlines, Expiring } from './deadlines.js';
 import { currentScope } from './message-scope.js';
 import { Header } from './headers.js';
 import { encodeFailure } from './wire-limits.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import {
   ConnectionLostError,
   MessageTooLargeError,
@@ -278,6 +279,8 @@ export class RpcClient {
  * read as an error only when it is not a valid reply, so a reply schema may still have an `error` field.
  */
 function decodeReply(spec: RpcSpec, message: Message): unknown {
+  const headersDropped = undecodableHeaders(message.properties);
+  if (headersDropped) throw new RpcRemoteError(spec.name, 'malformed_reply', headersDropped);
   let body: unknown;
   try {
     body = JSON.parse(message.content.toString('utf8'));

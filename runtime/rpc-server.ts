@@ -20,6 +20,7 @@ import { ManagedChannel } from './managed-channel.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import { describeUser, type OriginJudge } from './origin.js';
 import { ConfigError, MessageTooLargeError, MessagingError, describeError, formatViolations } from './errors.js';
 import type { Observe } from './observer.js';
@@ -94,6 +95,8 @@ class RpcQueue implements InboundQueue {
   /** The validated request and its context; throws a `RequestFailure` for a request no handler should see. */
   private requestOf(message: ConsumeMessage): { request: unknown; context: RpcContext } {
     const origin = this.originOf(message);
+    const headersDropped = undecodableHeaders(message.properties);
+    if (headersDropped) throw new RequestFailure('invalid_request', headersDropped);
     const { maxMessageBytes } = this.deps;
     if (message.content.length > maxMessageBytes) {
       throw new RequestFailure('message_too_large', new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes).message);

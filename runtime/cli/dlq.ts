@@ -10,6 +10,7 @@ import { resolveConfig } from '../config.js';
 import type { ConnectionManager } from '../connection.js';
 import { describeError } from '../errors.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
+import { undecodableHeaders } from '../header-frame-guard.js';
 import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
 import { CliError, ExitCode, runCli, UsageError } from './run-cli.js';
@@ -85,6 +86,8 @@ async function replayAll(channel: ConfirmChannel, queue: string, count: number, 
 function describeMessage(position: number, message: GetMessage): string {
   const headers = message.properties.headers ?? {};
   const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `  ${name}: ${String(headers[name])}`);
+  const headersDropped = undecodableHeaders(message.properties);
+  if (headersDropped) reasons.push(`  headers left out: ${headersDropped}`);
   const body = message.content.toString('utf8');
   return [
     `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'} user_id=${message.properties.userId ?? '-'}`,
