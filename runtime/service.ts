@@ -76,6 +76,7 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   // Set by start(): consuming begins once the service has handlers, on the connection that declared the topology.
   let inbound: InboundChannel | undefined;
+  let declaredOn: ChannelModel | undefined;
   function inboundFor(handlers: ServiceHandlers): InboundChannel {
     return new InboundChannel(
       [
@@ -119,13 +120,13 @@ export const openService: OpenService = async (definition, options = {}) => {
     if (closing) throw new ConnectionClosedError(`start ${service}`);
     const started = inboundFor(handlers);
     inbound = started;
-    // Without a connection now, the next one's setup starts the consumers.
-    const model = consuming.current;
+    // The connection whose setup has declared the topology (it may not be `consuming.current` yet); a later setup attaches the consumers itself.
+    const model = declaredOn;
     if (!model) return;
     try {
       await started.slot.attach(model);
     } catch (error) {
-      // Lost while attaching: the replacement connection's setup attached them.
+      // Lost while attaching: the replacement connection's setup attaches them.
       if (consuming.current === model) throw error;
     }
   }
@@ -149,6 +150,7 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
+    declaredOn = model;
     if (inbound) await inbound.slot.attach(model);
   }
 
