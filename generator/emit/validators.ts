@@ -138,15 +138,17 @@ function compileValidatorsModule(model: Model): string {
   return `${GENERATED_HEADER}\n${REQUIRE_SHIM}\n\n${code}\n${aliases.map((alias) => `${alias}\n`).join('')}`;
 }
 
-/** The validators' declarations: each is a `Validator` of the runtime seam. */
+/** The validators' declarations: each is a `Validator` of the runtime seam, a type guard of its payload type. */
 function validatorsDeclarations(model: Model): GeneratedFile {
   const printFile = createSourceFilePrinter();
+  const typeNames = [...new Set(model.messages.map((message) => message.typeName))].sort();
   return printFile('validators.d.ts', {
     statements: [
       "import type { Validator } from '../runtime/definition.js';",
+      ...(typeNames.length === 0 ? [] : [`import type { ${typeNames.join(', ')} } from './payloads.js';`]),
       ...model.messages.flatMap((message) => [
-        `${jsDoc(`Validates a ${code(message.typeName)} payload a service sends against the contract's schema, strictly.`)}\nexport declare const ${validatorName(message.typeName)}: Validator;`,
-        `${jsDoc(`Validates a ${code(message.typeName)} payload a service receives: as the contract's schema, ignoring properties it does not declare (tolerant reader).`)}\nexport declare const ${receivedValidatorName(message.typeName)}: Validator;`,
+        `${jsDoc(`Validates a ${code(message.typeName)} payload a service sends against the contract's schema, strictly.`)}\nexport declare const ${validatorName(message.typeName)}: Validator<${message.typeName}>;`,
+        `${jsDoc(`Validates a ${code(message.typeName)} payload a service receives: as the contract's schema, ignoring properties it does not declare (tolerant reader).`)}\nexport declare const ${receivedValidatorName(message.typeName)}: Validator<${message.typeName}>;`,
       ]),
     ],
   });

@@ -10,13 +10,17 @@
  * members each facade has, derived from the contract, is test/compile/facade-members.test.ts.
  */
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
-import type { MatchingServiceBus, MatchingServiceHandlers, MatchingServiceOptions } from '../../generated/services/matching-service.js';
+import { matchingServiceDefinition, type MatchingServiceApi, type MatchingServiceBus, type MatchingServiceHandlers } from '../../generated/services/matching-service.js';
+import type { QuestionServiceBus } from '../../generated/services/question-service.js';
 import type { UserServiceBus } from '../../generated/services/user-service.js';
 import type { CodeUpdated, UserCreated, UserProfile } from '../../generated/payloads.js';
+import { validateMatchRequested, validateReceivedUserProfile, validateUserCreated } from '../../generated/validators.js';
+import type { TypedServiceDefinition } from '../../runtime/index.js';
 
 declare const user: UserServiceBus;
 declare const matching: MatchingServiceBus;
 declare const collaboration: CollaborationServiceBus;
+declare const question: QuestionServiceBus;
 
 const created: UserCreated = {
   user_id: '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01',
@@ -77,12 +81,37 @@ const { sessionEnded: _omitted, ...allButSessionEnded } = handlers;
 // @ts-expect-error Property 'sessionEnded' is missing
 export const incomplete: MatchingServiceHandlers = allButSessionEnded;
 
-// Handlers made from the bus: they may publish and call with exactly the facade's operations.
-export const fromBus: MatchingServiceOptions['handlers'] = (bus) => ({
-  ...handlers,
-  userCreated: async (event) => {
-    await bus.call.userProfileGet({ user_id: event.user_id });
-    // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
-    await bus.publish.userCreated(event);
-  },
-});
+// Handlers are attached after connect, so they are made with the bus: they may publish and call with exactly the facade's operations.
+export async function starting(): Promise<void> {
+  await matching.start({
+    ...handlers,
+    userCreated: async (event) => {
+      await matching.call.userProfileGet({ user_id: event.user_id });
+      // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
+      await matching.publish.userCreated(event);
+    },
+  });
+  // @ts-expect-error Property 'sessionEnded' is missing
+  await matching.start({ userCreated: () => undefined, userUpdated: () => undefined, userDeleted: () => undefined });
+  await question.start({ questionGet: (request) => ({ question_id: request.question_id, title: 't', difficulty: 'easy', topics: ['arrays'], description: 'd' }), questionPick: () => { throw new Error('none'); } });
+}
+
+// The definition is typed by the facade's interfaces: a spec names one of their methods, its validator checks that method's payload.
+const [matchFound, ...otherPublishers] = matchingServiceDefinition.publishers;
+const [questionPick, userProfileGet] = matchingServiceDefinition.rpcClients;
+export const validDefinition: TypedServiceDefinition<MatchingServiceApi> = { ...matchingServiceDefinition };
+export const wrongPayload: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type predicate 'data is UserCreated' is not assignable to 'data is MatchFound'
+  publishers: [{ ...matchFound!, validate: validateUserCreated }, ...otherPublishers],
+};
+export const wrongName: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type '"userCreated"' is not assignable to type
+  publishers: [{ ...matchFound!, name: 'userCreated', validate: validateMatchRequested }],
+};
+export const wrongReply: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type 'Validator<UserProfile>' is not assignable to type 'Validator<Question>'
+  rpcClients: [{ ...questionPick!, validateReply: validateReceivedUserProfile }, userProfileGet!],
+};

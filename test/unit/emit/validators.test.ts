@@ -41,10 +41,11 @@ describe('emitValidators', () => {
     expect(files.map((file) => file.path)).toEqual(['validators.js', 'validators.d.ts']);
   });
 
-  it('declares two Validators per message, strict for senders and tolerant for receivers, typed by the runtime seam', () => {
+  it('declares two Validators per message, strict for senders and tolerant for receivers, each a type guard of its payload type', () => {
     expect(declarations).toContain("import type { Validator } from '../runtime/definition.js';");
-    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator;$/gm)].map((match) => match[1]);
-    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}`, `validateReceived${message.typeName}`]));
+    expect(declarations).toContain("import type { CodeUpdated, MatchCancelled, MatchFound, ");
+    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator<(\w+)>;$/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}: ${message.typeName}`, `validateReceived${message.typeName}: ${message.typeName}`]));
   });
 
   it('is ESM standalone code with its own require, and compiles no schema at start-up', () => {
