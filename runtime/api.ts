@@ -115,6 +115,14 @@ export interface ConnectOptions {
 export interface ServiceConnection {
   publish(publisher: string, params: RoutingParams, payload: unknown, options?: PublishOptions): Promise<void>;
   call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
+  /**
+   * Binds a per-subscription consumer's queue to the routing key of `params` (counted: the first
+   * subscription of a key binds it); resolves once bound. A parameter that is empty or holds `.`,
+   * `*` or `#` is refused (`RoutingKeyError`): it would bind to more than its own key.
+   */
+  subscribe(consumer: string, params: RoutingParams): Promise<void>;
+  /** Releases one `subscribe` of `params`; the last one unbinds. Releasing what is not held does nothing. */
+  unsubscribe(consumer: string, params: RoutingParams): Promise<void>;
   /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
   close(): Promise<void>;
   readonly metrics: Registry;

@@ -113,6 +113,11 @@ export interface ConsumerSpec extends EventRoute {
   unverifiedOrigin?: UnverifiedOriginPolicy;
   /** The largest body this consumer accepts, from the contract; unset: `ConnectOptions.maxMessageBytes`. */
   maxMessageBytes?: number;
+  /**
+   * `x-queue bindings: per-subscription`: the topology does not bind the queue; the service binds it
+   * per parameter value with `subscribe` and releases it with `unsubscribe`. Unset: wildcard-bound.
+   */
+  perSubscription?: boolean;
 }
 
 export interface RpcSpec {

@@ -26,6 +26,7 @@ import { RpcReplyChannel, rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
 import { OriginJudge, identityOfUser } from './origin.js';
 import { ConnectionClosedError } from './errors.js';
+import { SubscriptionManager } from './subscriptions.js';
 
 export const connectService: ConnectService = async (definition, handlers, options = {}) => {
   const { service } = definition;
@@ -51,6 +52,15 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user);
   const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);
   const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
+  const subscriptions = new SubscriptionManager(definition.consumers, {
+    service,
+    names,
+    consuming,
+    logger,
+    registry: metrics.registry,
+    timeoutMs: config.publishTimeoutMs,
+    waiterLimit: config.outageBufferLimit,
+  });
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -63,7 +73,7 @@ export const connectService: ConnectService = async (definition, handlers, optio
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
     // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
-    await inbound.slot.close();
+    await Promise.all([inbound.slot.close(), subscriptions.close()]);
     // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
     if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
       logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
@@ -76,6 +86,8 @@ export const connectService: ConnectService = async (definition, handlers, optio
       shut ? Promise.reject(new ConnectionClosedError(`publish ${name}`)) : publisher.publish(name, params, payload, publishOptions),
     call: (name, request, callOptions) =>
       shut ? Promise.reject(new ConnectionClosedError(`RPC ${name}`)) : rpcClient.call(name, request, callOptions),
+    subscribe: (name, params) => subscriptions.subscribe(name, params),
+    unsubscribe: (name, params) => subscriptions.unsubscribe(name, params),
     close: () => (closing ??= close()),
     metrics: metrics.registry,
     instanceId: config.instanceId,
@@ -124,7 +136,10 @@ export const connectService: ConnectService = async (definition, handlers, optio
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
+    // Bound before consuming starts on the new queue, and before subscribe may use the new connection.
+    await subscriptions.bindAll(model);
     await inbound.slot.attach(model);
+    await subscriptions.slot.attach(model);
   }
 
   // Publishing first: deliveries may need it (retries, dead letters, replies) the moment consuming starts.

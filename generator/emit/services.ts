@@ -19,6 +19,7 @@ interface FacadeNames {
   handlers: string;
   publishers: string;
   calls: string;
+  subscriptions: string;
   bus: string;
   options: string;
   definition: string;
@@ -31,6 +32,7 @@ function facadeNames(service: Service): FacadeNames {
     handlers: `${type}Handlers`,
     publishers: `${type}Publishers`,
     calls: `${type}Calls`,
+    subscriptions: `${type}Subscriptions`,
     bus: `${type}Bus`,
     options: `${type}Options`,
     definition: `${camelCase(service.name)}Definition`,
@@ -97,6 +99,21 @@ function consumerHandler(index: ModelIndex, subscription: Subscription): Optiona
     ],
     returnType: 'Promise<void> | void',
   };
+}
+
+function subscriptionMethod(subscription: Subscription): OptionalKind<MethodSignatureStructure> {
+  const { channel } = subscription;
+  const bound = `Binds (\`subscribe\`) or releases (\`unsubscribe\`) this instance's queue ${code(subscription.queue)} for one routing key of ${routingDoc(channel)}. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.`;
+  return {
+    name: subscription.methodName,
+    docs: [paragraphs(channel.description, bound, paramsDoc(channel))],
+    parameters: [{ name: 'params', type: paramsType(channel) }],
+    returnType: 'Promise<void>',
+  };
+}
+
+function perSubscription(service: Service): Subscription[] {
+  return service.consumes.filter((subscription) => subscription.perSubscription);
 }
 
 function rpcSummary(index: ModelIndex, use: RpcUse): string {
@@ -199,6 +216,13 @@ function busBody(index: ModelIndex, service: Service): string {
     });
     bus.push(`call: {\n${calls.join('')}  },`);
   }
+  const subscribed = perSubscription(service).map((subscription) => subscription.methodName);
+  if (subscribed.length > 0) {
+    bus.push(
+      `subscribe: ${forwardingObject(subscribed, 'params', (name) => `connection.subscribe(${quote(name)}, params)`)},`,
+      `unsubscribe: ${forwardingObject(subscribed, 'params', (name) => `connection.unsubscribe(${quote(name)}, params)`)},`,
+    );
+  }
   bus.push('close: () => connection.close(),', 'metrics: connection.metrics,', 'instanceId: connection.instanceId,');
   return `return {\n${bus.map((line) => `  ${line}`).join('\n')}\n};`;
 }
@@ -263,6 +287,19 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       ),
     );
     busProperties.push({ name: 'call', type: names.calls, isReadonly: true, docs: ['Call a remote procedure.'] });
+  }
+  if (perSubscription(service).length > 0) {
+    statements.push(
+      interfaceDeclaration(
+        names.subscriptions,
+        `The consumers of ${service.name} bound per routing-key parameter value (\`x-queue bindings: per-subscription\`): they receive only what the instance subscribed to.`,
+        perSubscription(service).map(subscriptionMethod),
+      ),
+    );
+    busProperties.push(
+      { name: 'subscribe', type: names.subscriptions, isReadonly: true, docs: ['Start receiving one parameter value of a per-subscription consumer; resolves once bound.'] },
+      { name: 'unsubscribe', type: names.subscriptions, isReadonly: true, docs: ['Release one subscription; the last release of a value unbinds it.'] },
+    );
   }
   statements.push({
     kind: StructureKind.Interface,

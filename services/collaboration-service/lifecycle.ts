@@ -1,7 +1,8 @@
 /**
  * What happens to a session, and what is announced about it: opened from `match.found` (with the
  * full question from question-service), edited (each edit published for every instance to relay),
- * ended (announced once, so matching-service frees the users).
+ * ended (announced once, so matching-service frees the users and every instance hosting a participant
+ * closes its room).
  */
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
 import { conflict, forbidden, HttpError } from '../common/errors.js';
@@ -45,8 +46,14 @@ export class SessionLifecycle {
       this.sessions.reopen(sessionId);
       throw error;
     }
+    // The other instances hosting it hear of it from the broker; this one may have published before it subscribed, so it closes its room itself.
+    this.closeRoom(sessionId, reason);
+    return ended;
+  }
+
+  /** Tells this instance's participants of the session that it ended, and lets them go. Idempotent. */
+  closeRoom(sessionId: string, reason: string): void {
     this.rooms.broadcast(sessionId, { type: 'session_ended', reason });
     this.rooms.close(sessionId, 1000, 'session ended');
-    return ended;
   }
 }

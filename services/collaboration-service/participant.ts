@@ -12,7 +12,8 @@ import { describe } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
-import type { Session } from './sessions.js';
+import type { SessionFeed } from './session-feed.js';
+import type { Session, SessionStore } from './sessions.js';
 
 /** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
 export const MAX_EDITS_IN_FLIGHT = 16;
@@ -25,18 +26,29 @@ const INTERNAL_ERROR = 1011;
 export interface ParticipantDeps {
   rooms: SessionRooms;
   lifecycle: SessionLifecycle;
+  feed: SessionFeed;
+  sessions: SessionStore;
   logger: Logger;
 }
 
-export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, logger }: ParticipantDeps): void {
+export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, feed, sessions, logger }: ParticipantDeps): void {
   const log = logger.child({ session_id: session.session_id, user_id: userId });
   const client = boundedClient(socket, log);
   let editsInFlight = 0;
+  // Nothing is read until this instance receives the session's edits: an edit before that could find no queue to reach.
+  socket.pause();
+  const hosting = feed.host(session.session_id);
 
   // ws has already answered the frame with the close code (1002, 1007, 1009); without a listener
   // the `error` event would end the process.
   socket.on('error', (error: Error & { code?: string }) => log.info({ err: describe(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
-  socket.on('close', () => rooms.leave(session.session_id, client));
+  socket.on('close', () => {
+    rooms.leave(session.session_id, client);
+    hosting.then(
+      (release) => release().catch((error: unknown) => log.warn({ err: describe(error) }, 'could not release the session subscription')),
+      () => undefined,
+    );
+  });
   const receive = (data: RawData, isBinary: boolean) => {
     const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
@@ -60,8 +72,23 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
       socket.close(INTERNAL_ERROR, 'internal error');
     }
   });
-  rooms.join(session.session_id, client);
-  client.sendFrame({ type: 'joined', session });
+  hosting.then(
+    () => {
+      // Read again once subscribed: an end announced before that is in the store, one after it arrives here.
+      const current = sessions.get(session.session_id) ?? session;
+      if (current.ended_at) {
+        client.sendFrame({ type: 'session_ended', reason: current.end_reason ?? 'completed' });
+        return socket.close(1000, 'session ended');
+      }
+      rooms.join(session.session_id, client);
+      client.sendFrame({ type: 'joined', session: current });
+      socket.resume();
+    },
+    (error: unknown) => {
+      log.error({ err: describe(error) }, 'could not subscribe to the session');
+      socket.close(INTERNAL_ERROR, 'could not subscribe to the session');
+    },
+  );
 }
 
 interface BoundedClient extends LocalClient {

@@ -16,6 +16,7 @@ import { describe } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { serveParticipant } from './participant.js';
 import type { SessionRooms } from './rooms.js';
+import type { SessionFeed } from './session-feed.js';
 import type { Session, SessionStore } from './sessions.js';
 
 const PATH = /^\/sessions\/([^/]+)\/ws$/;
@@ -32,6 +33,7 @@ export interface SessionSocketDeps {
   sessions: SessionStore;
   rooms: SessionRooms;
   lifecycle: SessionLifecycle;
+  feed: SessionFeed;
   logger: Logger;
 }
 
