@@ -129,7 +129,7 @@ export async function runScenario(cluster: Cluster, report: Reporter): Promise<S
     const joined = [await clients[0].next('joined'), await clients[1].next('joined')] as [Frame<'joined'>, Frame<'joined'>];
     const edit = (from: 0 | 1, to: 0 | 1, names: [string, string]) =>
       step(
-        `${6 + from}. ${names[from]} types on collaboration-${from + 1}; ${names[to]} sees it on collaboration-${to + 1} (session.<id>.code_updated reaches every instance's own queue)`,
+        `${6 + from}. ${names[from]} types on collaboration-${from + 1}; ${names[to]} sees it on collaboration-${to + 1} (session.<id>.code_updated reaches the own queue of each instance hosting the session)`,
         [
           { instance: `collaboration-${from + 1}`, kind: 'publish', routingKey: `session.${sessionId}.code_updated` },
           { instance: 'collaboration-1', kind: 'consume', routingKey: `session.${sessionId}.code_updated` },

@@ -374,11 +374,45 @@ const rows: Row[] = [
   {
     name: 'per-instance fan-out queue made shared',
     edit: (spec) => {
-      spec.operations.consumeCodeUpdated['x-queue'] = { name: 'collaboration.code_updates' };
+      spec.components['x-queues'].collaborationSessionFeed = { name: 'collaboration.code_updates' };
     },
     kind: 'queue-sharing-changed',
     breaking: true,
     why: 'real-time fan-out stops',
+  },
+  {
+    name: 'fan-out queue bound with wildcards again',
+    edit: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+    },
+    kind: 'queue-bindings-changed',
+    breaking: false,
+    why: 'every instance receives every value again',
+  },
+  {
+    name: 'fan-out queue bound per subscription, published with mandatory routing only by its owner',
+    base: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+    },
+    edit: (spec) => {
+      spec.components['x-queues'].collaborationSessionFeed.bindings = 'per-subscription';
+    },
+    kind: 'queue-bindings-changed',
+    breaking: false,
+    why: 'the only producer with mandatory routing is collaboration-service itself',
+  },
+  {
+    name: 'fan-out queue bound per subscription while another service publishes with mandatory routing',
+    base: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+      spec.operations.publishCodeUpdatedFromMatching = { action: 'send', 'x-service': 'matching-service', channel: { $ref: '#/channels/codeUpdated' } };
+    },
+    edit: (spec) => {
+      spec.components['x-queues'].collaborationSessionFeed.bindings = 'per-subscription';
+    },
+    kind: 'queue-bindings-changed',
+    breaking: true,
+    why: 'producers (matching-service) publish codeUpdated with mandatory routing',
   },
   {
     name: 'new message and operation',
