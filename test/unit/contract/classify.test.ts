@@ -34,7 +34,7 @@ const rows: Row[] = [
     edit: (spec) => removeField(spec, schema(spec, 'SessionEnded'), 'reason', example(spec, 'SessionEnded')),
     kind: 'property-removed',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
   },
   {
     name: 'required field added to an event',
@@ -99,7 +99,7 @@ const rows: Row[] = [
     },
     kind: 'enum-value-added',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
   },
   {
     name: 'format added',
@@ -277,7 +277,7 @@ const rows: Row[] = [
     },
     kind: 'type-widened',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
     pointer: '/components/messages/SessionEnded/payload/properties/user_ids/items',
   },
   {

@@ -41,13 +41,14 @@ describe('emitServices', () => {
     ['user-service', ['userProfileGet'], ['userCreated', 'userDeleted', 'userUpdated'], []],
     ['matching-service', ['sessionEnded', 'userCreated', 'userDeleted', 'userUpdated'], ['matchCancelled', 'matchFound', 'matchRequested'], ['questionPick', 'userProfileGet']],
     ['question-service', ['questionGet', 'questionPick'], [], []],
-    ['collaboration-service', ['codeUpdated', 'matchFound'], ['codeUpdated', 'sessionEnded', 'sessionStarted'], ['questionGet']],
+    ['collaboration-service', ['codeUpdated', 'matchFound', 'sessionEnded'], ['codeUpdated', 'sessionEnded', 'sessionStarted'], ['questionGet']],
   ])('%s exposes exactly the operations it owns', (name, handlers, publishers, calls) => {
     const content = facade(name);
     const type = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
     expect(methods(content, `${type}Handlers`)).toEqual(handlers);
     expect(methods(content, `${type}Publishers`)).toEqual(publishers);
     expect(methods(content, `${type}Calls`)).toEqual(calls);
+    expect(methods(content, `${type}Subscriptions`)).toEqual(name === 'collaboration-service' ? ['codeUpdated', 'sessionEnded'] : []);
   });
 
   it.each([
@@ -58,6 +59,9 @@ describe('emitServices', () => {
     ['matching-service', 'userProfileGet(request: UserProfileRequest, options?: CallOptions): Promise<UserProfile>;'],
     ['user-service', 'userProfileGet(request: UserProfileRequest, context: RpcContext): Promise<UserProfile> | UserProfile;'],
     ['collaboration-service', "codeUpdated: (payload, params, options) => connection.publish('codeUpdated', params, payload, options),"],
+    ['collaboration-service', 'codeUpdated(params: { session_id: string }): Promise<void>;'],
+    ['collaboration-service', "codeUpdated: (params) => connection.subscribe('codeUpdated', params),"],
+    ['collaboration-service', "codeUpdated: (params) => connection.unsubscribe('codeUpdated', params),"],
     ['matching-service', "matchFound: (payload, options) => connection.publish('matchFound', {}, payload, options),"],
     ['matching-service', "questionPick: (request, options) => connection.call('questionPick', request, options) as Promise<Question>,"],
     ['matching-service', 'userCreated: (event, context) => implemented.userCreated(event, context),'],
@@ -67,8 +71,9 @@ describe('emitServices', () => {
   });
 
   it.each([
-    ['question-service', ['publish:', 'call:', 'PublishOptions', 'CallOptions', 'ConsumeContext']],
-    ['user-service', ['call:', 'CallOptions', 'ConsumeContext', 'UserServiceCalls']],
+    ['question-service', ['publish:', 'call:', 'subscribe', 'PublishOptions', 'CallOptions', 'ConsumeContext']],
+    ['user-service', ['call:', 'subscribe', 'CallOptions', 'ConsumeContext', 'UserServiceCalls']],
+    ['matching-service', ['subscribe', 'Subscriptions']],
     ['collaboration-service', ['RpcContext', 'rpcServers: {\n      ']],
   ])('%s leaves out the groups it does not use: %j', (name, absent) => {
     for (const text of absent) expect(facade(name)).not.toContain(text);
