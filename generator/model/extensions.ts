@@ -82,8 +82,10 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
   const prefetch = reader.integer('prefetch', 1) ?? DEFAULT_PREFETCH;
   const maxMessageBytes = reader.integer('maxMessageBytes', 1);
   const retry = reader.has('retry') ? readRetryOptions(reader.raw('retry'), [...path, 'retry'], problems) : NO_RETRY;
-  const bindings = reader.oneOf('bindings', BINDING_MODES) ?? 'wildcard';
+  let bindings = reader.oneOf('bindings', BINDING_MODES) ?? 'wildcard';
   if (bindings === 'per-subscription' && !exclusive) {
+    // Read as the default once reported, so that no diagnostic follows from this one.
+    bindings = 'wildcard';
     reader.report(
       'bindings',
       'invalid-value',
