@@ -74,6 +74,8 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
   });
   hosting.then(
     () => {
+      // Gone while subscribing (its close handler already released the subscription).
+      if (socket.readyState !== socket.OPEN) return;
       // Read again once subscribed: an end announced before that is in the store, one after it arrives here.
       const current = sessions.get(session.session_id) ?? session;
       if (current.ended_at) {

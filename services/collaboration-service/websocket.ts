@@ -53,7 +53,8 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
     }
   });
   app.addHook('preClose', async () => {
-    deps.rooms.closeAll(1001, 'server shutting down');
+    // Every socket, also one still waiting for its session's subscription (not in a room yet).
+    for (const client of server.clients) client.close(1001, 'server shutting down');
     // ws waits 30 s for a peer's closing handshake; a peer that is gone must not hold up the shutdown that long.
     await closedWithin(server.clients, CLOSE_HANDSHAKE_GRACE_MS);
     if (server.clients.size > 0) {
