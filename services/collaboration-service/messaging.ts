@@ -31,8 +31,8 @@ export async function connectCollaborationBus(context: ServiceContext, sessions:
       collaborationServiceDefinition,
       {
         matchFound: (event) => lifecycle.open(event),
-        codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
-          const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
+        codeUpdated: ({ session_id, user_id, code_delta, timestamp }, { messageId }) => {
+          const clients = rooms.broadcast(session_id, { type: 'code_updated', edit_id: messageId ?? '', user_id, code_delta, timestamp });
           context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
         },
         sessionEnded: ({ session_id, reason }) => lifecycle.closeRoom(session_id, reason),

@@ -83,7 +83,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
         return socket.close(1000, 'session ended');
       }
       rooms.join(session.session_id, client);
-      client.sendFrame({ type: 'joined', session: current });
+      client.sendFrame({ type: 'joined', session: current, edits: sessions.edits(session.session_id) });
       socket.resume();
     },
     (error: unknown) => {

@@ -3,6 +3,7 @@
  * participants of each session on two different instances. Every participant receives every edit
  * of its session, and each instance consumes the edits of the sessions it hosts and no others
  * (its `/metrics`), because its queue is bound per hosted session, not to `session.*.code_updated`.
+ * A participant who reconnects to another instance gets the session's edits so far from the store.
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -78,5 +79,18 @@ it('delivers every edit to every participant, and each instance consumes only th
     }, `${instanceId} to count the ${expected} edits of its ${hosted} sessions as consumed`);
     expect({ instanceId, consumed }).toEqual({ instanceId, consumed: expected });
     expect(expected).toBeLessThan(SESSIONS * EDITS_PER_SESSION);
+  }
+
+  // A participant who reconnects to an instance that hosted nothing of its session gets the session's code from the store.
+  for (const [index, session] of placed.slice(0, 4).entries()) {
+    const elsewhere = INSTANCES[(index + 2) % INSTANCES.length]!;
+    expect(session.instances).not.toContain(elsewhere);
+    const client = await SessionClient.connect(sessionSocketUrl(cluster.instance(elsewhere), session, session.users[0]));
+    clients.push(client);
+    const { edits } = await client.next('joined');
+    const sent = session.users.flatMap((userId) => Array.from({ length: EDITS_PER_PARTICIPANT }, (_, edit) => `${session.id} ${userId} ${edit}`));
+    expect(edits.map((edit) => edit.code_delta).sort()).toEqual(sent.sort());
+    // In the order each participant made them.
+    for (const userId of session.users) expect(edits.filter((edit) => edit.user_id === userId).map((edit) => edit.code_delta)).toEqual(sent.filter((delta) => delta.includes(userId)));
   }
 }, 180_000);
