@@ -13,12 +13,14 @@ import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
 import type { SessionFeed } from './session-feed.js';
-import type { Session, SessionStore } from './sessions.js';
+import type { Edit, Session, SessionStore } from './sessions.js';
 
 /** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
 export const MAX_EDITS_IN_FLIGHT = 16;
 /** What may wait to be written to one socket: 16 of the largest edits (64 Ki characters of 4 UTF-8 bytes). */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** The edits a `joined` frame carries at most: half of what may wait for a socket, so joining never trips that limit. */
+export const HISTORY_BYTES = MAX_UNSENT_BYTES / 2;
 /** RFC 6455 close codes: the peer broke the server's policy; the server failed. */
 const POLICY_VIOLATION = 1008;
 const INTERNAL_ERROR = 1011;
@@ -83,7 +85,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
         return socket.close(1000, 'session ended');
       }
       rooms.join(session.session_id, client);
-      client.sendFrame({ type: 'joined', session: current, edits: sessions.edits(session.session_id) });
+      client.sendFrame({ type: 'joined', session: current, ...latestEdits(sessions.edits(session.session_id)) });
       socket.resume();
     },
     (error: unknown) => {
@@ -91,6 +93,18 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
       socket.close(INTERNAL_ERROR, 'could not subscribe to the session');
     },
   );
+}
+
+/** The newest edits that fit in `HISTORY_BYTES`, oldest first, and how many older ones are left out. */
+export function latestEdits(edits: readonly Edit[]): { edits: Edit[]; omitted_edits: number } {
+  let bytes = 0;
+  let first = edits.length;
+  while (first > 0) {
+    bytes += Buffer.byteLength(JSON.stringify(edits[first - 1]));
+    if (bytes > HISTORY_BYTES) break;
+    first -= 1;
+  }
+  return { edits: edits.slice(first), omitted_edits: first };
 }
 
 interface BoundedClient extends LocalClient {

@@ -2,7 +2,8 @@
  * The WebSocket protocol of `/sessions/<id>/ws?user_id=<uuid>`, as JSON text frames.
  *
  * client -> server: `{ "type": "edit", "code_delta": "..." }`
- * server -> client: `joined` (the session, and its edits so far from the store), `code_updated` (an
+ * server -> client: `joined` (the session, and its edits so far from the store: the newest that fit
+ * in 2 MiB, `omitted_edits` older ones left out), `code_updated` (an
  * edit by anyone in the session, the sender included, once it went through RabbitMQ), `error` (a
  * frame that was refused; nothing was published), `session_ended`. An edit made while a participant
  * joins may come both in `joined.edits` and as `code_updated`: the same `edit_id` says so.
@@ -18,7 +19,7 @@ export interface EditFrame {
 }
 
 export type ServerFrame =
-  | { type: 'joined'; session: Session; edits: Edit[] }
+  | { type: 'joined'; session: Session; edits: Edit[]; omitted_edits: number }
   | ({ type: 'code_updated' } & Edit)
   | { type: 'error'; message: string }
   | { type: 'session_ended'; reason: string };
