@@ -20,8 +20,7 @@ import {
 } from '../../generated/services/collaboration-service.js';
 import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
-import { shuffledFor } from '../../runtime/endpoints.js';
-import { CLUSTER, NODES, connectedNode, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
+import { CLUSTER, NODES, connectedNode, firstNodeOf, instanceIdStarting, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
 import { handlersFor, started } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
 import { DeliveryCounter, publishStream } from '../fault/tick-services.js';
@@ -128,18 +127,10 @@ it('loses none of 10,000 confirmed messages while the publisher\'s node, then th
   expect(counter.missing(total)).toEqual([]);
 });
 
-/** An instance id that starts on the same node as `instanceId` (the order is a function of the id). */
-function idStartingBeside(instanceId: string, prefix: string): string {
-  const first = (id: string) => shuffledFor(NODES, id)[0];
-  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) => first(candidate) === first(instanceId));
-  if (id === undefined) throw new Error(`no instance id starting beside ${instanceId}`);
-  return id;
-}
-
 it('an RPC caller looping through the loss of its and the server\'s node: no call waits past its timeout, and calls succeed again once both moved', async () => {
   const timeoutMs = 2_000;
   const server = await userService('rpc-server', { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) });
-  const caller = await matchingService(idStartingBeside('rpc-server', 'rpc-caller'));
+  const caller = await matchingService(instanceIdStarting('rpc-caller', (node) => node === firstNodeOf('rpc-server')));
   const node = (await connectedNode(server.metrics)) as NodeNumber;
   expect(await connectedNode(caller.metrics)).toBe(node);
 

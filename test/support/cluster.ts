@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Registry } from 'prom-client';
+import { shuffledFor } from '../../runtime/endpoints.js';
 import { management, waitFor, type BrokerAddress } from './broker.js';
 
 export const NODES = [1, 2, 3] as const;
@@ -28,6 +29,18 @@ export async function clusterScript(...args: string[]): Promise<string> {
 export async function clusterAnswers(): Promise<boolean> {
   const answers = await Promise.all(NODES.map((node) => fetch(`${managementApi(node)}/overview`, { headers: adminHeaders() }).then((response) => response.ok, () => false)));
   return answers.every(Boolean);
+}
+
+/** The node an instance's connections start on while every node answers (the order is a function of the instance id). */
+export function firstNodeOf(instanceId: string): NodeNumber {
+  return shuffledFor(NODES, instanceId)[0] as NodeNumber;
+}
+
+/** The first instance id `<prefix>-<n>` whose connections start on a node that `wanted` accepts. */
+export function instanceIdStarting(prefix: string, wanted: (node: NodeNumber) => boolean): string {
+  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) => wanted(firstNodeOf(candidate)));
+  if (id === undefined) throw new Error(`no instance id ${prefix}-<n> starts on a node as wanted`);
+  return id;
 }
 
 /** SIGKILLs a node's Erlang VM (a crash). */
@@ -82,12 +95,32 @@ export async function connectedNode(registry: Registry): Promise<NodeNumber | un
   return node === undefined ? undefined : nodeNumber(String(node));
 }
 
+/**
+ * The node a service process's connection of this role is on, as the `messaging_connected_node`
+ * gauge on its `/metrics` says (its connections are named `<service>@<instance>/<role>`);
+ * undefined while that connection is down.
+ */
+export async function processConnectedNode(metricsUrl: string, role: 'publish' | 'consume'): Promise<NodeNumber | undefined> {
+  const response = await fetch(metricsUrl);
+  if (!response.ok) throw new Error(`GET ${metricsUrl} answered ${response.status}`);
+  for (const [, labels = '', value] of (await response.text()).matchAll(/^messaging_connected_node\{([^}]*)\} (\S+)$/gm)) {
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1];
+    if (value === '1' && label('connection')?.endsWith(`/${role}`)) return nodeNumber(label('node') ?? '?');
+  }
+  return undefined;
+}
+
 /** Waits until the service is connected to a node other than `lost`, and returns it. */
 export async function movedNode(registry: Registry, lost: NodeNumber, timeoutMs = 60_000): Promise<NodeNumber> {
+  return movedOff(() => connectedNode(registry), lost, timeoutMs);
+}
+
+/** Waits until `current()` names a node other than `lost`, and returns it. */
+export async function movedOff(current: () => Promise<NodeNumber | undefined>, lost: NodeNumber, timeoutMs = 60_000): Promise<NodeNumber> {
   let now: NodeNumber | undefined;
   await waitFor(
     async () => {
-      now = await connectedNode(registry);
+      now = await current();
       return now !== undefined && now !== lost;
     },
     { timeoutMs, what: `the service to move off node ${lost}` },
