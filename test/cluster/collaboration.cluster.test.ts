@@ -87,14 +87,16 @@ it("code updates from both participants reach both instances again after the nod
   // Both participants type on until an edit of each, sent after the kill, has reached both instances.
   const sentAfterKill: string[][] = [[], []];
   let round = 0;
-  const typing = setInterval(() => {
+  const typeOnce = () => {
     round++;
     sentAfterKill.forEach((sent, side) => {
       const delta = `after the kill, round ${round}, from ${side === 0 ? 'A' : 'B'}`;
       sent.push(delta);
       edit(side, delta);
     });
-  }, TYPING_INTERVAL_MS);
+  };
+  typeOnce();
+  const typing = setInterval(typeOnce, TYPING_INTERVAL_MS);
   let resumedMs: number;
   try {
     await poll(() => (sentAfterKill.every((sent) => sent.some(reachedBoth)) ? true : undefined), 'edits from both participants to reach both instances after the kill', 60_000);
