@@ -25,10 +25,21 @@ export async function clusterScript(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** The nodes `cluster.sh status` reports up (it asks each node itself, not its management API). */
+export async function nodesUp(): Promise<NodeNumber[]> {
+  return [...(await clusterScript('status')).matchAll(/^(c[123]@\S+) up\b/gm)].map(([, node]) => nodeNumber(node as string));
+}
+
 /** Whether every node's management API answers. */
 export async function clusterAnswers(): Promise<boolean> {
   const answers = await Promise.all(NODES.map((node) => fetch(`${managementApi(node)}/overview`, { headers: adminHeaders() }).then((response) => response.ok, () => false)));
   return answers.every(Boolean);
+}
+
+/** The cluster's vhosts other than `/`: each belongs to a run (test or benchmark) using the cluster now. */
+export async function clusterVhostsInUse(): Promise<string[]> {
+  const vhosts = (await (await clusterManagement('GET', '/vhosts?columns=name')).json()) as { name: string }[];
+  return vhosts.map(({ name }) => name).filter((name) => name !== '/');
 }
 
 /** The node an instance's connections start on while every node answers (the order is a function of the instance id). */
