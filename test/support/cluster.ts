@@ -98,10 +98,13 @@ export async function queueDepth(vhost: string, queue: string): Promise<number> 
   return ((await response.json()) as { messages?: number }).messages ?? 0;
 }
 
-/** The node a service's connection is on, as its own `messaging_connected_node` gauge says (undefined while disconnected). */
-export async function connectedNode(registry: Registry): Promise<NodeNumber | undefined> {
+/**
+ * The node a service's connection is on, as its own `messaging_connected_node` gauge says (undefined
+ * while disconnected): the connection of `role` (`publish`, `consume`), or the first listed.
+ */
+export async function connectedNode(registry: Registry, role?: 'publish' | 'consume'): Promise<NodeNumber | undefined> {
   const gauge = registry.getSingleMetric('messaging_connected_node');
-  const values = gauge ? (await gauge.get()).values.filter((value) => value.value === 1) : [];
+  const values = gauge ? (await gauge.get()).values.filter((value) => value.value === 1 && (role === undefined || String(value.labels['connection']).endsWith(`/${role}`))) : [];
   const node = values[0]?.labels['node'];
   return node === undefined ? undefined : nodeNumber(String(node));
 }
