@@ -30,10 +30,14 @@ const clients: SessionClient[] = [];
 let killed: NodeNumber | undefined;
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await services?.stop();
-  if (killed) await restartNode(killed);
-  await vhost?.dispose();
+  try {
+    await Promise.all(clients.map((client) => client.close()));
+    await services?.stop();
+  } finally {
+    // The next test file needs every node, whatever happened here.
+    if (killed) await restartNode(killed);
+    await vhost?.dispose();
+  }
 });
 
 /** A raw `match.found`, as a Python matching-service would publish it, confirmed before the connection closes. */
