@@ -21,7 +21,7 @@ import {
 } from '../../generated/services/collaboration-service.js';
 import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
-import { CLUSTER, NODES, connectedNode, firstNodeOf, instanceIdStarting, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
+import { CLUSTER, NODES, clusterManagement, connectedNode, firstNodeOf, instanceIdStarting, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
 import { handlersFor, started } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
 import { DeliveryCounter, publishStream } from '../fault/tick-services.js';
@@ -72,6 +72,13 @@ async function matchingService(instanceId: string, handlers: Partial<MatchingSer
   const bus = await started(connectMatching({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers));
   open.push(bus);
   return bus;
+}
+
+/** A queue's leader, members online, consumers and messages, for a failure message. */
+async function describeQueue(vhostName: string, queue: string): Promise<string> {
+  const response = await clusterManagement('GET', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}`);
+  const { leader, online, consumers, messages } = (await response.json()) as { leader?: string; online?: string[]; consumers?: number; messages?: number };
+  return `leader ${leader}, online ${online?.join(' ')}, ${consumers} consumer(s), ${messages} message(s)`;
 }
 
 /** When the next event after `since` happened, or undefined. */
@@ -178,7 +185,8 @@ it('an RPC caller looping through the loss of its and the server\'s node: no cal
     throw new Error(
       `${(error as Error).message}; ${since.length} calls since the kill, ${since.filter((outcome) => outcome.ok).length} succeeded, failures: ${errors || 'none'}; the server handled ${servedAt.filter((at) => at > killedAt).length} requests since the kill; ` +
         `server on c${await connectedNode(server.metrics, 'publish')} (publish) and c${await connectedNode(server.metrics, 'consume')} (consume), ` +
-        `caller on c${await connectedNode(caller.metrics, 'publish')} and c${await connectedNode(caller.metrics, 'consume')}`,
+        `caller on c${await connectedNode(caller.metrics, 'publish')} and c${await connectedNode(caller.metrics, 'consume')}; ` +
+        `request queue: ${await describeQueue(vhost.name, 'user.profile.get')}`,
       { cause: error },
     );
   } finally {
