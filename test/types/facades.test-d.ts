@@ -92,7 +92,7 @@ export async function starting(): Promise<void> {
     },
   });
   // @ts-expect-error Property 'sessionEnded' is missing
-  await matching.start({ userCreated: () => undefined, userUpdated: () => undefined, userDeleted: () => undefined });
+  await matching.start(allButSessionEnded);
   await question.start({ questionGet: (request) => ({ question_id: request.question_id, title: 't', difficulty: 'easy', topics: ['arrays'], description: 'd' }), questionPick: () => { throw new Error('none'); } });
 }
 
