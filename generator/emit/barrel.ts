@@ -1,13 +1,12 @@
 import type { Model } from '../model/types.js';
 import type { GeneratedFile } from './generated-file.js';
 import { camelCase } from './names.js';
-import { createSourceFilePrinter } from './typescript.js';
+import { printSourceFile } from './typescript.js';
 
 /** `index.ts`: each service's facade as a namespace (`matchingService.connect(...)`), the payload types and schemas, and the topology. */
 export function emitBarrel(model: Model): GeneratedFile[] {
-  const printFile = createSourceFilePrinter();
   return [
-    printFile('index.ts', {
+    printSourceFile('index.ts', {
       statements: [
         ...model.services.map((service) => `export * as ${camelCase(service.name)} from './services/${service.name}.js';`),
         "export type * from './payloads.js';",

@@ -5,7 +5,7 @@ import { compareText } from '../diagnostics.js';
 import { jsDoc } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { isPlainObject, schemaDoc, writeObjectBody, writeType } from './schema-types.js';
-import { createSourceFilePrinter } from './typescript.js';
+import { printSourceFile } from './typescript.js';
 
 /** One exported type of `payloads.ts`: a named schema, a message's payload, or both. */
 interface PayloadType {
@@ -48,6 +48,5 @@ function declaration({ name, schema, message }: PayloadType): WriterFunction {
 
 /** `payloads.ts`: one exported type per named schema and per message, field names as on the wire. */
 export function emitPayloads(model: Model): GeneratedFile[] {
-  const printFile = createSourceFilePrinter();
-  return [printFile('payloads.ts', { statements: payloadTypes(model).map(declaration) })];
+  return [printSourceFile('payloads.ts', { statements: payloadTypes(model).map(declaration) })];
 }

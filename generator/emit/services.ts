@@ -12,7 +12,7 @@ import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
 import { camelCase, pascalCase, propertyName, receivedValidatorName, validatorName } from './names.js';
 import { ModelIndex, receivedMessageNames, sentMessageNames, serviceDefinition, serviceMessageNames } from './service-definition.js';
-import { createSourceFilePrinter } from './typescript.js';
+import { printSourceFile } from './typescript.js';
 
 /** The names a facade module declares, all derived from the service name. */
 interface FacadeNames {
@@ -262,9 +262,8 @@ export const connect = serviceFacade(${names.definition});`,
 
 /** `services/<service>.ts`: one typed facade per service, exposing exactly the operations it owns. */
 export function emitServices(model: Model): GeneratedFile[] {
-  const printFile = createSourceFilePrinter();
   return model.services.map((service) =>
-    printFile(`services/${service.name}.ts`, {
+    printSourceFile(`services/${service.name}.ts`, {
       statements: [
         ...(service.description === undefined ? [] : [jsDoc(paragraphs(service.description))]),
         ...facadeStatements(model, service),

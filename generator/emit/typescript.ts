@@ -1,27 +1,17 @@
-import { IndentationText, NewLineKind, Project, QuoteKind, type OptionalKind, type SourceFileStructure } from 'ts-morph';
+import { printStructure, StructureKind, type OptionalKind, type SourceFileStructure } from 'ts-morph';
 import type { GeneratedFile } from './generated-file.js';
 import { GENERATED_HEADER } from './header.js';
 
 /**
- * Prints ts-morph source-file structures as generated TypeScript files, each under the header:
- * every generated `.ts` file goes through it, so they share one style.
+ * Prints a ts-morph source-file structure as a generated TypeScript file under the header: every
+ * generated `.ts` file goes through it, so they share one style. ts-morph's structure printer
+ * writes the text straight away; a `Project` would print the same text and then parse it into a
+ * syntax tree that nothing here reads.
  */
-export type SourceFilePrinter = (path: string, structure: OptionalKind<SourceFileStructure>) => GeneratedFile;
-
-export function createSourceFilePrinter(): SourceFilePrinter {
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      newLineKind: NewLineKind.LineFeed,
-      quoteKind: QuoteKind.Single,
-      useTrailingCommas: true,
-    },
-  });
-  return (path, structure) => {
-    const sourceFile = project.createSourceFile(path, { ...structure, leadingTrivia: `${GENERATED_HEADER}\n\n` }, { overwrite: true });
-    const content = sourceFile.getFullText();
-    project.removeSourceFile(sourceFile);
-    return { path, content };
-  };
+export function printSourceFile(path: string, structure: OptionalKind<SourceFileStructure>): GeneratedFile {
+  const content = printStructure(
+    { ...structure, kind: StructureKind.SourceFile, leadingTrivia: `${GENERATED_HEADER}\n\n` },
+    { indentNumberOfSpaces: 2, newLine: '\n', useSingleQuote: true },
+  );
+  return { path, content };
 }

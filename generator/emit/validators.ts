@@ -8,7 +8,7 @@ import { code, jsDoc } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { GENERATED_HEADER } from './header.js';
 import { receivedValidatorName, validatorName } from './names.js';
-import { createSourceFilePrinter } from './typescript.js';
+import { printSourceFile } from './typescript.js';
 
 // Both are CommonJS modules whose typings describe `exports.default`.
 const addFormats = addFormatsModule.default;
@@ -140,9 +140,8 @@ function compileValidatorsModule(model: Model): string {
 
 /** The validators' declarations: each is a `Validator` of the runtime seam, a type guard of its payload type. */
 function validatorsDeclarations(model: Model): GeneratedFile {
-  const printFile = createSourceFilePrinter();
   const typeNames = [...new Set(model.messages.map((message) => message.typeName))].sort();
-  return printFile('validators.d.ts', {
+  return printSourceFile('validators.d.ts', {
     statements: [
       "import type { Validator } from '../runtime/definition.js';",
       ...(typeNames.length === 0 ? [] : [`import type { ${typeNames.join(', ')} } from './payloads.js';`]),
