@@ -124,10 +124,15 @@ function cell(url: string, sessions: string[], instances: number, binding: Bindi
         let returned = 0;
         channel.on('return', () => returned++);
         const publishEdit = (index: number) => publishConfirmed(channel, routingKeyOf(sessions[index % sessions.length] as string), content, properties());
-        /** Every instance's marker for `phase`, on its first session: when each arrived. */
+        /**
+         * A marker per instance for `phase`, on its first session; resolves with when each instance had
+         * every marker routed to it (with the wildcard, all of them), so with every copy before them.
+         */
         const endPhase = async (phase: string) => {
-          await Promise.all(hostedBy.map((hosted, instance) => publishConfirmed(channel, routingKeyOf(hosted[0] as string), content, { headers: { [MARKER_HEADER]: `${phase}-${instance}` } })));
-          return Promise.all(simulated.map((instance, index) => instance.marker(`${phase}-${index}`)));
+          const tags = hostedBy.map((_, instance) => `${phase}-${instance}`);
+          await Promise.all(hostedBy.map((hosted, instance) => publishConfirmed(channel, routingKeyOf(hosted[0] as string), content, { headers: { [MARKER_HEADER]: tags[instance] } })));
+          const routedTo = (instance: number) => (binding === 'wildcard' ? tags : [tags[instance] as string]);
+          return Promise.all(simulated.map(async (instance, index) => Math.max(...(await Promise.all(routedTo(index).map((tag) => instance.marker(tag)))))));
         };
 
         const pacedFrom = performance.now();
