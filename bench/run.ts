@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { writeReport, type BenchReport } from './report.js';
 import { runGrid, type Grid, type GridResult } from './grid.js';
 import { runInterleaved, type ScenarioResult } from './runner.js';
-import { clusterReplicationGrid } from './scenarios/cluster-replication.js';
+import { CLUSTER_VHOST_LABEL, clusterReplicationGrid } from './scenarios/cluster-replication.js';
 import { fanoutScalingGrid } from './scenarios/fanout-scaling.js';
 import { fanoutScalingSizes, messagingScenarios, SIZES, type Mode } from './scenarios/index.js';
 import { PUBLISH_WINDOW } from './scenarios/publish.js';
@@ -52,7 +52,7 @@ async function runGrids(broker: BenchBroker): Promise<GridResult[]> {
   const grids: GridResult[] = [];
   if (values.only === undefined || values.only === 'fanout-scaling') grids.push(await runAnnounced(fanoutScalingGrid(broker, fanoutScalingSizes(mode))));
   if (values.only === 'cluster-replication') {
-    grids.push(await withLocalCluster((line) => console.log(line), async () => runAnnounced(await clusterReplicationGrid(sizes.clusterMessages))));
+    grids.push(await withLocalCluster(CLUSTER_VHOST_LABEL, (line) => console.log(line), async () => runAnnounced(await clusterReplicationGrid(sizes.clusterMessages))));
   }
   return grids;
 }

@@ -26,6 +26,8 @@ import type { Metric, Sample } from '../scenario.js';
 import { PUBLISH_WINDOW, USER_CREATED, USER_EVENTS_QUEUE, publishWithConfirms } from './publish.js';
 
 const PREFETCH = 100;
+/** Labels the benchmark's vhost on the cluster (`test-bench-cluster-<random>`). */
+export const CLUSTER_VHOST_LABEL = 'bench-cluster';
 /** Generous: a run that takes longer than this has stalled. */
 const LIMIT_MS = 5 * 60_000;
 
@@ -126,7 +128,7 @@ export async function clusterReplicationGrid(total: number): Promise<Grid> {
   };
   const disposeAll = () => Promise.all(opened.map((broker) => broker.dispose()));
   try {
-    const cluster = await open({ label: 'bench-cluster', broker: CLUSTER });
+    const cluster = await open({ label: CLUSTER_VHOST_LABEL, broker: CLUSTER });
     const quorum = await open({ label: 'bench-quorum' });
     const classic = await open({ label: 'bench-classic', classicQueues: [USER_EVENTS_QUEUE] });
     const targets: Target[] = [

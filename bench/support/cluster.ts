@@ -1,17 +1,44 @@
 /**
- * The local three-node cluster (`scripts/cluster.sh`) for a benchmark: used as it is when it runs
- * already (and left running: other work may be using it), else started for the benchmark and
- * stopped after it, also on Ctrl-C.
+ * The local three-node cluster (`scripts/cluster.sh`) for a benchmark. Other work shares it (the
+ * cluster tests kill and restart nodes), so:
+ * - all three nodes up: used as it is, and left running;
+ * - some nodes up: someone else is using it (a node may be down on purpose), so it is not touched
+ *   and the benchmark fails, saying so;
+ * - none up: started for the benchmark and stopped after it (also on Ctrl-C), unless by then
+ *   another run has a vhost on it, in which case it is left running for that run.
  */
-import { clusterAnswers, clusterScript } from '../../test/support/cluster.js';
+import { clusterManagement, clusterScript, NODES } from '../../test/support/cluster.js';
 
-export async function withLocalCluster<T>(log: (line: string) => void, work: () => Promise<T>): Promise<T> {
-  if (await clusterAnswers()) {
+/** The nodes `cluster.sh status` reports up. */
+async function nodesUp(): Promise<string[]> {
+  return [...(await clusterScript('status')).matchAll(/^(c\d@\S+) up\b/gm)].map(([, node]) => node as string);
+}
+
+/** Vhosts on the cluster other than `/` and the benchmark's own (`test-<label>-...`): another run's. */
+async function otherVhosts(ownLabel: string): Promise<string[]> {
+  const vhosts = (await (await clusterManagement('GET', '/vhosts?columns=name')).json()) as { name: string }[];
+  return vhosts.map(({ name }) => name).filter((name) => name !== '/' && !name.startsWith(`test-${ownLabel}-`));
+}
+
+/** Runs `work` with the cluster up; `ownLabel` is the label of the vhosts `work` creates on it. */
+export async function withLocalCluster<T>(ownLabel: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const up = await nodesUp();
+  if (up.length === NODES.length) {
     log('The local cluster is up: using it, and leaving it running.');
     return work();
   }
+  if (up.length > 0) {
+    throw new Error(
+      `the local cluster is partly up (${up.join(', ')}): another run is using it and may have stopped a node on purpose, so the benchmark leaves it alone; ` +
+        'run it again when `bash scripts/cluster.sh status` shows all three nodes up, or none',
+    );
+  }
   log('Starting the local cluster (bash scripts/cluster.sh start; about 30 s); it is stopped afterwards.');
-  const stop = () => clusterScript('stop').then(log);
+  const stop = async () => {
+    const others = await otherVhosts(ownLabel).catch(() => []);
+    if (others.length > 0) log(`Leaving the local cluster running: another run uses it (vhosts ${others.join(', ')}).`);
+    else log(await clusterScript('stop'));
+  };
   const stopAndExit = () => void stop().finally(() => process.exit(130));
   log(await clusterScript('start'));
   process.once('SIGINT', stopAndExit);
