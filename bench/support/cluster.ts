@@ -7,11 +7,19 @@
  * - none up: started for the benchmark and stopped after it (also on Ctrl-C), unless by then
  *   another run has a vhost on it, in which case it is left running for that run.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { clusterManagement, clusterScript, NODES } from '../../test/support/cluster.js';
 
-/** The nodes `cluster.sh status` reports up. */
+const CLUSTER_SCRIPT = new URL('../../scripts/cluster.sh', import.meta.url).pathname;
+
+/** The nodes `cluster.sh status` reports up (it lists them first, and exits non-zero when a node dies while it asks). */
 async function nodesUp(): Promise<string[]> {
-  return [...(await clusterScript('status')).matchAll(/^(c\d@\S+) up\b/gm)].map(([, node]) => node as string);
+  const output = await promisify(execFile)('bash', [CLUSTER_SCRIPT, 'status'], { timeout: 120_000 }).then(
+    ({ stdout }) => stdout,
+    (error: { stdout?: string }) => error.stdout ?? '',
+  );
+  return [...output.matchAll(/^(c\d@\S+) up\b/gm)].map(([, node]) => node as string);
 }
 
 /** Vhosts on the cluster other than `/` and the benchmark's own (`test-<label>-...`): another run's. */
