@@ -17,9 +17,11 @@
  * copies. Each phase ends with a marker per instance, on a session it hosts, after the edits on the
  * same channel: an instance that has its marker has every edit routed to it. The grid publishes to
  * a topic exchange of its own, so that the broker's count of routed copies (the exchange's
- * `publish_out`) is the grid's alone; it must equal what the instances counted.
+ * `publish_out`) is the grid's alone; it must equal what the instances counted. One publishing
+ * channel serves the whole grid and stays open until the broker's count is read: RabbitMQ drops
+ * the statistics a channel gathered since its last report (every 5 s) when it closes.
  */
-import { connect, type ConfirmChannel } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { management, waitFor } from '../../test/support/broker.js';
 import type { Cell, Check, Comparison, Grid } from '../grid.js';
 import type { BenchBroker } from '../support/broker.js';
@@ -101,6 +103,20 @@ async function startInstance(url: string, hosted: string[], binding: Binding): P
   };
 }
 
+/** The grid's one publishing channel; `returned` counts edits the broker returned as unroutable. */
+interface Publisher {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+  returned: number;
+}
+
+async function openPublisher(url: string): Promise<Publisher> {
+  const connection = await connect(url, { noDelay: true });
+  const publisher = { connection, channel: await connection.createConfirmChannel(), returned: 0 };
+  publisher.channel.on('return', () => publisher.returned++);
+  return publisher;
+}
+
 function publishConfirmed(channel: ConfirmChannel, routingKey: string, content: Buffer, properties: object): Promise<void> {
   return new Promise((resolve, reject) => {
     channel.publish(EXCHANGE, routingKey, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
@@ -109,7 +125,7 @@ function publishConfirmed(channel: ConfirmChannel, routingKey: string, content: 
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-function cell(url: string, sessions: string[], instances: number, binding: Binding, sizes: FanoutScalingSizes): Cell {
+function cell(url: string, publisherOf: () => Publisher, sessions: string[], instances: number, binding: Binding, sizes: FanoutScalingSizes): Cell {
   const hostedBy = Array.from({ length: instances }, (_, instance) => sessions.filter((_, index) => index % instances === instance));
   const content = Buffer.from(JSON.stringify(codeUpdated));
   const properties = eventProperties('raw-like', CODE_UPDATED);
@@ -118,11 +134,10 @@ function cell(url: string, sessions: string[], instances: number, binding: Bindi
     labels: [String(instances), binding],
     async run(): Promise<Sample> {
       const simulated = await Promise.all(hostedBy.map((hosted) => startInstance(url, hosted, binding)));
-      const publisher = await connect(url, { noDelay: true });
       try {
-        const channel = await publisher.createConfirmChannel();
-        let returned = 0;
-        channel.on('return', () => returned++);
+        const publisher = publisherOf();
+        const { channel } = publisher;
+        const returnedBefore = publisher.returned;
         const publishEdit = (index: number) => publishConfirmed(channel, routingKeyOf(sessions[index % sessions.length] as string), content, properties());
         /**
          * A marker per instance for `phase`, on its first session; resolves with when each instance had
@@ -146,6 +161,7 @@ function cell(url: string, sessions: string[], instances: number, binding: Bindi
         const confirmedPerSec = sizes.burstEdits / secondsSince(burstFrom);
         await endPhase('burst');
 
+        const returned = publisher.returned - returnedBefore;
         if (returned > 0) throw new Error(`fan-out ${instances}-${binding}: ${returned} edits returned unroutable (a session no instance was bound for)`);
         return {
           deliveriesPerEdit: sum(pacedEdits) / sizes.pacedEdits,
@@ -154,7 +170,6 @@ function cell(url: string, sessions: string[], instances: number, binding: Bindi
           routedCopies: sum(simulated.map((instance) => instance.counts.copies)),
         };
       } finally {
-        await publisher.close();
         await Promise.all(simulated.map((instance) => instance.close()));
       }
     },
@@ -179,6 +194,11 @@ export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes
     (instances): Comparison => ({ description: `${instances} instances: per-session / wildcard`, cell: `${instances}-per-session`, against: `${instances}-wildcard`, metric: CONFIRMED_PER_SEC.key }),
   );
   const most = INSTANCE_COUNTS[INSTANCE_COUNTS.length - 1] as number;
+  let publisher: Publisher | undefined;
+  const publisherOf = () => {
+    if (!publisher) throw new Error('fan-out scaling: the publisher is opened by the grid set-up');
+    return publisher;
+  };
   return {
     id: 'fanout-scaling',
     title: 'Fan-out per instance as instances grow',
@@ -188,13 +208,16 @@ export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes
       'each instance queue bound with the wildcard `session.*.code_updated` or per session it hosts',
     columns: ['instances', 'binding'],
     metrics: [DELIVERIES_PER_EDIT, INBOUND_PER_INSTANCE, CONFIRMED_PER_SEC],
-    cells: INSTANCE_COUNTS.flatMap((instances) => BINDINGS.map((binding) => cell(broker.url, sessions, instances, binding, sizes))),
+    cells: INSTANCE_COUNTS.flatMap((instances) => BINDINGS.map((binding) => cell(broker.url, publisherOf, sessions, instances, binding, sizes))),
     comparisons: [
       ...perSessionAgainstWildcard,
       { description: `wildcard: ${most} instances / 1`, cell: `${most}-wildcard`, against: '1-wildcard', metric: CONFIRMED_PER_SEC.key },
       { description: `per-session: ${most} instances / 1`, cell: `${most}-per-session`, against: '1-per-session', metric: CONFIRMED_PER_SEC.key },
     ],
-    setUp: () => broker.withChannel((channel) => channel.assertExchange(EXCHANGE, 'topic', { durable: true })),
+    async setUp() {
+      await broker.withChannel((channel) => channel.assertExchange(EXCHANGE, 'topic', { durable: true }));
+      publisher = await openPublisher(broker.url);
+    },
     async verify(samples): Promise<Check[]> {
       const counted = sum([...samples.values()].flat().map((sample) => sample['routedCopies'] ?? 0));
       const routed = await brokerRoutedCopies(broker, counted);
@@ -206,6 +229,9 @@ export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes
         },
       ];
     },
-    tearDown: () => broker.withChannel((channel) => channel.deleteExchange(EXCHANGE)),
+    async tearDown() {
+      await publisher?.connection.close();
+      await broker.withChannel((channel) => channel.deleteExchange(EXCHANGE));
+    },
   };
 }
