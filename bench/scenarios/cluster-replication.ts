@@ -15,7 +15,7 @@ import * as matchingService from '../../generated/services/matching-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import { connect } from 'amqplib';
 import { CLUSTER, queueLeader } from '../../test/support/cluster.js';
-import { handlersFor } from '../../test/support/handlers.js';
+import { handlersFor, started } from '../../test/support/handlers.js';
 import type { Cell, Comparison, Grid } from '../grid.js';
 import { openBenchBroker, type BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
@@ -79,15 +79,15 @@ async function rawPublishAndConsume(url: string, total: number): Promise<Sample>
 
 async function facadePublishAndConsume(url: string, total: number): Promise<Sample> {
   const handled = countdown(total, LIMIT_MS, 'facade consume');
-  const consumer = await matchingService.connect({
-    ...facadeOptions(url, PREFETCH),
-    handlers: handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }),
-  });
+  const consumer = await started(
+    matchingService.connect(facadeOptions(url, PREFETCH)),
+    handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }),
+  );
   try {
-    const publisher = await userService.connect({
-      ...facadeOptions(url),
-      handlers: handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }),
-    });
+    const publisher = await started(
+      userService.connect(facadeOptions(url)),
+      handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }),
+    );
     try {
       return await timed(total, () => inWindow(total, PUBLISH_WINDOW, () => publisher.publish.userCreated(userCreated)), handled.finished);
     } finally {
