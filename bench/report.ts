@@ -1,6 +1,7 @@
 /** Writes one run's results as `latest.json` and a Markdown table, `latest.md`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GridResult } from './grid.js';
 import type { NotMeasured } from './scenarios/outcome.js';
 import type { ToolchainResults } from './scenarios/toolchain.js';
 import type { Machine } from './support/machine.js';
@@ -15,6 +16,8 @@ export interface BenchReport extends ToolchainResults {
   machine: Machine & { rabbitmq: string; loadAverage1mAtStart: number };
   settings: Record<string, number>;
   scenarios: ScenarioResult[];
+  /** The table-shaped measures (grid.ts). */
+  grids: GridResult[];
   targets: TargetResult[];
 }
 
@@ -31,17 +34,19 @@ export function writeReport(outDir: string, report: BenchReport): void {
 
 export function renderMarkdown(report: BenchReport): string {
   const messaging = report.scenarios.length === 0 ? [] : [...messagingTable(report), '', ...targetsTable(report), ''];
+  const grids = report.grids.flatMap((grid) => [...gridTables(grid), '']);
   const codegen = report.codegen.length === 0 ? [] : [...codegenTable(report), ''];
-  return [...header(report), '', ...messaging, ...codegen, ...toolchainLines(report), ''].join('\n');
+  return [...header(report), '', ...messaging, ...grids, ...codegen, ...toolchainLines(report), ''].join('\n');
 }
 
 function header(report: BenchReport): string[] {
   const { machine } = report;
-  const rounds = report.scenarios.length === 0 ? 'toolchain only' : `${report.settings['rounds']} interleaved rounds`;
+  const brokerUsed = report.scenarios.length + report.grids.length > 0;
+  const rounds = brokerUsed ? `${report.settings['rounds']} interleaved rounds` : 'toolchain only';
   const lines = [
     `Run of ${report.date.slice(0, 16).replace('T', ' ')} UTC, \`${report.mode}\` mode (${rounds}, ${report.durationSeconds} s), ` +
       `on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}` +
-      `${report.scenarios.length === 0 ? '' : `, RabbitMQ ${machine.rabbitmq} on the same machine`}. ` +
+      `${brokerUsed ? `, RabbitMQ ${machine.rabbitmq} on the same machine` : ''}. ` +
       `Load average ${machine.loadAverage1mAtStart} at the start, ${machine.loadAverage1m} at the end.`,
   ];
   const busiest = Math.max(machine.loadAverage1mAtStart, machine.loadAverage1m);
@@ -101,6 +106,22 @@ function targetsTable(report: BenchReport): string[] {
   ];
 }
 
+/** A grid: its cells' medians, its comparisons, its checks. */
+export function gridTables(grid: GridResult): string[] {
+  return [
+    `**${grid.title}** (\`${grid.id}\`): ${grid.measures}. Medians over the rounds.`,
+    '',
+    `| ${[...grid.columns, ...grid.metrics.map((metric) => metric.label)].join(' | ')} |`,
+    `|${'---|'.repeat(grid.columns.length)}${'---:|'.repeat(grid.metrics.length)}`,
+    ...grid.cells.map((cell) => `| ${[...cell.labels, ...grid.metrics.map((metric) => figure(cell.median[metric.key], metric))].join(' | ')} |`),
+    '',
+    '| comparison | metric | ratio (median of the per-round ratios) |',
+    '|---|---|---:|',
+    ...grid.comparisons.map((comparison) => `| ${comparison.description} | ${grid.metrics.find((metric) => metric.key === comparison.metric)?.label ?? comparison.metric} | ${times(comparison.value)} |`),
+    ...grid.checks.flatMap((check) => ['', `Check: ${check.description}: ${check.passed ? 'passed' : '**failed**'} (${check.detail}).`]),
+  ];
+}
+
 function codegenTable(report: BenchReport): string[] {
   return [
     '| codegen | channels | files | load ms | emit ms | write ms | total ms (median) | cold total ms |',
@@ -127,7 +148,8 @@ function toolchainLines(report: BenchReport): string[] {
 
 function figure(value: number | undefined, metric: Metric): string {
   if (value === undefined || Number.isNaN(value)) return '';
-  return metric.key.endsWith('Ms') ? value.toFixed(2) : Math.round(value).toLocaleString('en-US');
+  const decimals = metric.decimals ?? (metric.key.endsWith('Ms') ? 2 : 0);
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
 function times(ratio: number | undefined): string {

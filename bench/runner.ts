@@ -3,7 +3,7 @@
  * (A B C, B C A, C A B, ...), so that drift in the machine's load hits every variant alike and none
  * always runs first; and summarises: the median of each metric, and each variant's ratio to bare
  * raw amqplib (and the facade's to the like-for-like raw baseline and to each peer) as the median
- * of the per-round ratios.
+ * of the per-round ratios. (The table-shaped measures, grid.ts, share the rotation and the medians.)
  */
 import { median } from './support/stats.js';
 import { VARIANT_NAMES, type Metric, type Sample, type Scenario, type VariantId } from './scenario.js';
@@ -40,9 +40,7 @@ export async function runInterleaved(scenario: Scenario, rounds: number, progres
   await scenario.setUp?.();
   try {
     for (let round = 0; round < rounds; round++) {
-      const shift = round % scenario.variants.length;
-      const order = [...scenario.variants.slice(shift), ...scenario.variants.slice(0, shift)];
-      for (const variant of order) {
+      for (const variant of inRotation(scenario.variants, round)) {
         await scenario.prepare?.();
         const sample = await variant.run();
         samples.get(variant.id)?.push(sample);
@@ -59,7 +57,13 @@ export async function runInterleaved(scenario: Scenario, rounds: number, progres
   return { id: scenario.id, title: scenario.title, measures: scenario.measures, metrics: scenario.metrics, variants, ratios: ratiosOf(variants, scenario.metrics) };
 }
 
-function medianSample(samples: Sample[], metrics: Metric[]): Sample {
+/** The items in the order of round `round`: rotated by one more each round. */
+export function inRotation<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+export function medianSample(samples: Sample[], metrics: Metric[]): Sample {
   return Object.fromEntries(metrics.map(({ key }) => [key, median(samples.map((sample) => sample[key] ?? Number.NaN))]));
 }
 
@@ -77,16 +81,16 @@ function ratiosOf(variants: VariantResult[], metrics: Metric[]): Ratio[] {
     const mine = byId.get(variant)?.samples ?? [];
     const theirs = byId.get(against)?.samples ?? [];
     if (mine.length === 0 || theirs.length === 0) return [];
-    return metrics.map(({ key }) => ({
-      variant,
-      against,
-      metric: key,
-      value: median(mine.map((sample, round) => (sample[key] ?? Number.NaN) / (theirs[round]?.[key] ?? Number.NaN))),
-    }));
+    return metrics.map(({ key }) => ({ variant, against, metric: key, value: medianRatio(mine, theirs, key) }));
   });
 }
 
-function formatSample(sample: Sample): string {
+/** The median over rounds of mine / theirs for `key`, each pair from the same round. */
+export function medianRatio(mine: Sample[], theirs: Sample[], key: string): number {
+  return median(mine.map((sample, round) => (sample[key] ?? Number.NaN) / (theirs[round]?.[key] ?? Number.NaN)));
+}
+
+export function formatSample(sample: Sample): string {
   return Object.entries(sample)
     .map(([key, value]) => `${key} ${value >= 100 ? Math.round(value) : value.toFixed(2)}`)
     .join(', ');

@@ -27,6 +27,8 @@ export interface Metric {
   label: string;
   /** Which way is better: it decides how a ratio reads. */
   better: 'higher' | 'lower';
+  /** Decimals shown in the report; default 2 for a latency (`...Ms`), else none. */
+  decimals?: number;
 }
 
 /** One timed run of one variant: a value per metric key. */

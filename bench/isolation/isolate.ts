@@ -19,8 +19,8 @@ const READY_WITHIN_MS = 60_000;
 /** After the disconnect, how long a variant process may take to exit before it is killed. */
 const EXIT_WITHIN_MS = 5_000;
 
-export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion }: BenchBrokerAddress, mode: Mode): Scenario {
-  const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion };
+export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion, managementApi }: BenchBrokerAddress, mode: Mode): Scenario {
+  const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion, managementApi };
   const processes = new Map<Variant, VariantProcess>();
   const variants = scenario.variants.map((variant): Variant => ({
     id: variant.id,

@@ -48,10 +48,10 @@ function routeOf(definition: ServiceDefinition, publisher: string, params: Recor
 
 export const USER_CREATED = routeOf(userService.userServiceDefinition, 'userCreated');
 export const USER_EVENTS_QUEUE = 'matching.user_events';
-const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', { session_id: codeUpdated.session_id });
+export const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', { session_id: codeUpdated.session_id });
 /** collaboration-service's relay queue: exclusive per instance, bound with this pattern, prefetch 10 (from the contract). */
 export const CODE_UPDATES_PATTERN = 'session.*.code_updated';
-const RELAY_PREFETCH = 10;
+export const RELAY_PREFETCH = 10;
 
 /**
  * Publishes `total` copies of `payload` with `properties` on a confirm channel, keeping at most

@@ -1,12 +1,12 @@
 /**
- * The benchmarks' own vhost on the local broker (created and deleted through the management API
- * with the test helpers), holding the PeerPrep topology exactly as `generated/definitions.json`
- * declares it.
+ * The benchmarks' own vhost on the local broker (or the local cluster), created and deleted through
+ * the management API with the test helpers, holding the PeerPrep topology exactly as
+ * `generated/definitions.json` declares it (or with some queues classic, for a comparison).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, type Channel } from 'amqplib';
-import { createTestVhost, management } from '../../test/support/broker.js';
+import { createTestVhost, LOCAL_BROKER, management, type BrokerAddress } from '../../test/support/broker.js';
 
 const DEFINITIONS = resolve(import.meta.dirname, '../../generated/definitions.json');
 
@@ -25,15 +25,28 @@ export interface BenchBrokerAddress {
   url: string;
   vhost: string;
   rabbitmqVersion: string;
+  /** The management API of the broker (of one node of a cluster), e.g. `http://127.0.0.1:15672/api`. */
+  managementApi: string;
 }
 
-/** Creates the benchmarks' vhost with the PeerPrep topology; `dispose` deletes it. */
-export async function openBenchBroker(): Promise<BenchBroker> {
-  const vhost = await createTestVhost('bench');
+export interface BenchBrokerOptions {
+  /** Names the vhost (`test-<label>-<random>`). Default `bench`. */
+  label?: string;
+  /** Default: the local broker. */
+  broker?: BrokerAddress;
+  /** Queues of the contract declared classic here instead of as the contract says. */
+  classicQueues?: string[];
+}
+
+/** Creates a benchmark vhost with the PeerPrep topology; `dispose` deletes it. */
+export async function openBenchBroker({ label = 'bench', broker = LOCAL_BROKER, classicQueues = [] }: BenchBrokerOptions = {}): Promise<BenchBroker> {
+  const vhost = await createTestVhost(label, broker);
+  const api = broker.managementApi;
   try {
-    await management('POST', `/definitions/${encodeURIComponent(vhost.name)}`, JSON.parse(readFileSync(DEFINITIONS, 'utf8')));
-    const overview = (await (await management('GET', '/overview')).json()) as { rabbitmq_version: string };
-    return { ...attachBenchBroker({ url: vhost.url, vhost: vhost.name, rabbitmqVersion: overview.rabbitmq_version }), dispose: () => vhost.dispose() };
+    await management('POST', `/definitions/${encodeURIComponent(vhost.name)}`, withClassicQueues(JSON.parse(readFileSync(DEFINITIONS, 'utf8')), classicQueues), {}, api);
+    const overview = (await (await management('GET', '/overview', undefined, {}, api)).json()) as { rabbitmq_version: string };
+    const address = { url: vhost.url, vhost: vhost.name, rabbitmqVersion: overview.rabbitmq_version, managementApi: api };
+    return { ...attachBenchBroker(address), dispose: () => vhost.dispose() };
   } catch (error) {
     await vhost.dispose();
     throw error;
@@ -45,7 +58,7 @@ export function attachBenchBroker(address: BenchBrokerAddress): BenchBroker {
   return {
     ...address,
     purge: async (queue) => {
-      await management('DELETE', `/queues/${encodeURIComponent(address.vhost)}/${encodeURIComponent(queue)}/contents`);
+      await management('DELETE', `/queues/${encodeURIComponent(address.vhost)}/${encodeURIComponent(queue)}/contents`, undefined, {}, address.managementApi);
     },
     withChannel: async (work) => {
       const connection = await connect(address.url);
@@ -56,5 +69,18 @@ export function attachBenchBroker(address: BenchBrokerAddress): BenchBroker {
       }
     },
     dispose: async () => undefined,
+  };
+}
+
+interface Definitions {
+  queues: { name: string; arguments: Record<string, unknown> }[];
+}
+
+function withClassicQueues(definitions: Definitions, classicQueues: string[]): Definitions {
+  const missing = classicQueues.filter((name) => !definitions.queues.some((queue) => queue.name === name));
+  if (missing.length > 0) throw new Error(`generated/definitions.json declares no queue ${missing.join(', ')}`);
+  return {
+    ...definitions,
+    queues: definitions.queues.map((queue) => (classicQueues.includes(queue.name) ? { ...queue, arguments: { ...queue.arguments, 'x-queue-type': 'classic' } } : queue)),
   };
 }

@@ -2,9 +2,10 @@
  * `npm run bench -- --quick` runs end to end against the local broker and writes well-formed
  * results: every scenario with every variant (both raw baselines where the facade publishes or
  * calls) measured in every round in a rotating order, positive numbers, the ratios (against bare
- * raw, and the facade's against like-for-like raw and the peers) and targets, codegen times and
- * the Markdown table. Benchmarks are not tests: nothing
- * here looks at how fast anything was. Serial: the run loads both cores for about a minute.
+ * raw, and the facade's against like-for-like raw and the peers) and targets, the fan-out grid
+ * (as many copies of each edit as the bindings route, as the broker counted them too; the cluster
+ * grid is not in the default run), codegen times and the Markdown table. Benchmarks are not tests:
+ * nothing here looks at how fast anything was. Serial: the run loads both cores for a minute or two.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,9 @@ const SCENARIOS: Record<string, string[]> = {
   'rpc-concurrent-50': ['raw', 'raw-like', 'facade'],
   'fanout-10': ['raw', 'raw-like', 'facade'],
 };
+
+const INSTANCE_COUNTS = [1, 2, 4, 8];
+const FANOUT_CELLS = INSTANCE_COUNTS.flatMap((instances) => [`${instances}-wildcard`, `${instances}-per-session`]);
 
 let outDir: string;
 let exitCode: number | null;
@@ -90,6 +94,22 @@ describe('npm run bench -- --quick', () => {
     expect(published).toEqual(expected.flat());
   });
 
+  it('measures fan-out per instance for 1, 2, 4 and 8 instances: a copy of each edit per instance with the wildcard, one with per-session bindings, as the broker counted', () => {
+    expect(report.grids.map((grid) => grid.id)).toEqual(['fanout-scaling']);
+    const [grid] = report.grids;
+    expect(grid?.cells.map((cell) => cell.id)).toEqual(FANOUT_CELLS);
+    for (const cell of grid?.cells ?? []) {
+      const [instances, binding] = cell.labels;
+      expect(cell.samples, cell.id).toHaveLength(report.settings['rounds'] as number);
+      for (const sample of cell.samples) {
+        expect(sample['deliveriesPerEdit'], cell.id).toBe(binding === 'wildcard' ? Number(instances) : 1);
+        for (const key of ['inboundPerInstance', 'confirmedPerSec']) expect(positive(sample[key]), `${cell.id} ${key}`).toBe(true);
+      }
+    }
+    for (const comparison of grid?.comparisons ?? []) expect(positive(comparison.value), comparison.description).toBe(true);
+    expect(grid?.checks.map((check) => [check.description, check.passed, check.detail])).toEqual([[expect.stringContaining('routed copies'), true, expect.any(String)]]);
+  });
+
   it('checks every target against a measured ratio, like-for-like ones with the bare ratio beside', () => {
     expect(report.targets.length).toBeGreaterThan(0);
     for (const target of report.targets) {
@@ -116,6 +136,8 @@ describe('npm run bench -- --quick', () => {
     );
     expect(markdown).toContain('| target | wanted | measured | against the same code sending bare messages |');
     for (const scenario of report.scenarios) expect(markdown).toContain(`| ${scenario.title} |`);
+    expect(markdown).toContain('**Fan-out per instance as instances grow** (`fanout-scaling`)');
+    expect(markdown).toContain('| instances | binding | deliveries per edit |');
     for (const measure of ['Watch loop', 'Docs build', '`npm ci`']) expect(markdown).toContain(`${measure}: skipped (not run with --quick).`);
   });
 });
