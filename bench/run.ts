@@ -19,7 +19,7 @@ import { PUBLISH_WINDOW } from './scenarios/publish.js';
 import { RPC_CONCURRENCY } from './scenarios/rpc.js';
 import { isToolchainMeasure, measureToolchain, WATCH_LOOP_EDITS } from './scenarios/toolchain.js';
 import { isolated } from './isolation/isolate.js';
-import { openBenchBroker, type BenchBroker } from './support/broker.js';
+import { openBenchBroker } from './support/broker.js';
 import { describeMachine } from './support/machine.js';
 import { EVENT_BYTES } from './support/payloads.js';
 import { checkTargets } from './targets.js';
@@ -36,7 +36,7 @@ const sizes = SIZES[mode];
 
 async function runMessaging(): Promise<{ results: ScenarioResult[]; rabbitmq: string }> {
   const broker = await openBenchBroker();
-  const dispose = () => broker.dispose().finally(() => process.exit(130));
+  const dispose = () => void broker.dispose().finally(() => process.exit(130));
   process.once('SIGINT', dispose);
   try {
     const results: ScenarioResult[] = [];

@@ -41,7 +41,8 @@ export interface RpcContext {
 }
 
 export type EventHandler = (payload: never, context: ConsumeContext<never>) => Promise<void> | void;
-export type RpcHandler = (request: never, context: RpcContext) => Promise<unknown> | unknown;
+/** Returns the reply, or a promise of it. */
+export type RpcHandler = (request: never, context: RpcContext) => unknown;
 
 /** Handlers keyed by `ConsumerSpec.name` / `RpcSpec.name`. */
 export interface ServiceHandlers {
