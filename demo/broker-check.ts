@@ -7,7 +7,7 @@
 import { connect } from 'amqplib';
 import { resolveConfig } from '../runtime/config.js';
 import { brokerRefusal } from '../runtime/broker-refusal.js';
-import { describe } from '../runtime/errors.js';
+import { errorMessage } from '../runtime/errors.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
 
@@ -21,7 +21,7 @@ export async function assertBrokerReachable(url: string): Promise<void> {
       return;
     } catch (error) {
       refusal ??= brokerRefusal(endpoint.url, endpoint.displayUrl, error);
-      unreachable.push(`${endpoint.displayUrl} (${describe(error)})`);
+      unreachable.push(`${endpoint.displayUrl} (${errorMessage(error)})`);
     }
   }
   // A node that answered with a refusal says what to fix; "start a broker" would not.

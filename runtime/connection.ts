@@ -25,7 +25,7 @@ import {
   TlsVerificationError,
   TopologyConflictError,
   VhostRefusedError,
-  describe,
+  errorMessage,
 } from './errors.js';
 import { brokerRefusal } from './broker-refusal.js';
 import { tlsFailureReason } from './tls.js';
@@ -83,7 +83,7 @@ export class ConnectionManager {
         if (Date.now() + delay > deadline) {
           throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
         }
-        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: describe(error) }, 'broker not reachable yet, retrying');
+        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: errorMessage(error) }, 'broker not reachable yet, retrying');
         await sleep(delay);
       }
     }
@@ -103,7 +103,7 @@ export class ConnectionManager {
     const model = this.model;
     this.model = undefined;
     this.endpoints.markLost();
-    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: describe(error) }, 'closing the connection failed'));
+    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: errorMessage(error) }, 'closing the connection failed'));
     this.logger.info('connection closed');
   }
 
@@ -173,7 +173,7 @@ export class ConnectionManager {
           this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, attempts: attempt }, 'reconnected to broker');
           return;
         } catch (error) {
-          this.logger.warn({ url: this.config.displayUrl, attempt, err: describe(error) }, 'reconnect failed, retrying');
+          this.logger.warn({ url: this.config.displayUrl, attempt, err: errorMessage(error) }, 'reconnect failed, retrying');
         }
       }
     } finally {

@@ -24,7 +24,7 @@ import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHead
 import { fitHeaders, fitProperties } from './wire-limits.js';
 import { sleep } from './backoff.js';
 import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
-import { ConfigError, UnroutableError, describe, formatViolations } from './errors.js';
+import { ConfigError, UnroutableError, errorMessage, formatViolations } from './errors.js';
 
 interface Route {
   spec: ConsumerSpec;
@@ -102,7 +102,7 @@ class EventQueue implements InboundQueue {
     try {
       payload = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describe(error)}`);
+      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${errorMessage(error)}`);
     }
     if (!spec.validate(payload)) {
       return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
@@ -156,7 +156,7 @@ class EventQueue implements InboundQueue {
   }
 
   private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown): Promise<void> {
-    const reason = describe(error);
+    const reason = errorMessage(error);
     const delay = spec.retry.delayQueues[origin.attempt - 1];
     if (origin.attempt >= spec.retry.maxAttempts || !delay) {
       return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason);
@@ -226,7 +226,7 @@ class EventQueue implements InboundQueue {
         },
       });
     } catch (error) {
-      this.deps.logger.error({ queue: this.queue, to: queue, err: describe(error) }, 'could not republish a failed message; handing it back to the broker');
+      this.deps.logger.error({ queue: this.queue, to: queue, err: errorMessage(error) }, 'could not republish a failed message; handing it back to the broker');
       await sleep(REQUEUE_PAUSE_MS);
       delivery.nack(true);
       return false;

@@ -24,7 +24,7 @@ export class ConfigError extends MessagingError {
 /** The first connection did not succeed within `connectTimeoutMs`. */
 export class ConnectTimeoutError extends MessagingError {
   constructor(readonly url: string, readonly timeoutMs: number, cause: unknown) {
-    super('connect_timeout', `could not connect to ${url} within ${timeoutMs} ms: ${describe(cause)}`, { cause });
+    super('connect_timeout', `could not connect to ${url} within ${timeoutMs} ms: ${errorMessage(cause)}`, { cause });
   }
 }
 
@@ -202,6 +202,7 @@ export function formatViolations(violations: SchemaViolation[]): string {
   return violations.map((v) => `${v.instancePath || '/'} ${v.message ?? v.keyword}`).join('; ');
 }
 
-export function describe(error: unknown): string {
+/** What to print for a caught value: an Error's message, anything else as a string. */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

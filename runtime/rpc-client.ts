@@ -28,7 +28,7 @@ import {
   RpcTimeoutError,
   UnknownOperationError,
   ValidationError,
-  describe,
+  errorMessage,
 } from './errors.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -190,7 +190,7 @@ export class RpcClient {
   private ensureServer(spec: RpcSpec, correlationId: string): void {
     const seenAt = this.serverSeenAt.get(spec.queue);
     if (seenAt !== undefined && Date.now() - seenAt < SERVER_SEEN_TTL_MS) return;
-    this.consumerCount(spec.queue).then((count) => {
+    void this.consumerCount(spec.queue).then((count) => {
       if (count === undefined) return; // the queue is missing: the returned request reports it
       if (count > 0) {
         this.serverSeenAt.set(spec.queue, Date.now());
@@ -215,7 +215,7 @@ export class RpcClient {
       const channel = await (this.probeChannel ?? this.openProbeChannel());
       return (await channel.checkQueue(queue)).consumerCount;
     } catch (error) {
-      this.logger.debug({ queue, err: describe(error) }, 'RPC server probe failed');
+      this.logger.debug({ queue, err: errorMessage(error) }, 'RPC server probe failed');
       return undefined;
     }
   }

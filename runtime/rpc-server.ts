@@ -21,7 +21,7 @@ import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
 import { describeUser, type OriginJudge } from './origin.js';
-import { ConfigError, MessageTooLargeError, MessagingError, describe, formatViolations } from './errors.js';
+import { ConfigError, MessageTooLargeError, MessagingError, errorMessage, formatViolations } from './errors.js';
 
 export interface RpcServerDeps {
   service: string;
@@ -99,7 +99,7 @@ class RpcQueue implements InboundQueue {
     try {
       request = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      throw new RequestFailure('invalid_request', `the request is not JSON: ${describe(error)}`);
+      throw new RequestFailure('invalid_request', `the request is not JSON: ${errorMessage(error)}`);
     }
     const { validateRequest } = this.spec;
     if (!validateRequest(request)) {
@@ -175,7 +175,7 @@ class RpcQueue implements InboundQueue {
         else delivery.nack(true);
       },
       (error: unknown) => {
-        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: describe(error) }, 'could not send RPC reply; handing the request back to the broker');
+        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: errorMessage(error) }, 'could not send RPC reply; handing the request back to the broker');
         delivery.nack(true);
       },
     );
@@ -185,8 +185,8 @@ class RpcQueue implements InboundQueue {
     if (error instanceof RequestFailure) {
       return { error: error.message, error_code: error.errorCode, ...(error.details !== undefined && { violations: error.details }) };
     }
-    this.deps.logger.warn({ rpc: this.spec.name, err: describe(error) }, 'RPC handler failed');
-    return { error: describe(error), error_code: handlerErrorCode(error) };
+    this.deps.logger.warn({ rpc: this.spec.name, err: errorMessage(error) }, 'RPC handler failed');
+    return { error: errorMessage(error), error_code: handlerErrorCode(error) };
   }
 
   /** False if the reply channel turned out to be dead (amqplib has not told the slot yet). */
@@ -209,7 +209,7 @@ class RpcQueue implements InboundQueue {
       });
       return true;
     } catch (error) {
-      this.deps.logger.warn({ rpc: this.spec.name, err: describe(error) }, 'could not send RPC reply');
+      this.deps.logger.warn({ rpc: this.spec.name, err: errorMessage(error) }, 'could not send RPC reply');
       return false;
     }
   }

@@ -8,7 +8,7 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { resolveConfig } from '../config.js';
 import type { ConnectionManager } from '../connection.js';
-import { describe } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
 import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, config.user);
     const status = await work.catch((error: unknown) => {
       // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
-      throw new CliError(`${command} of "${queue}" stopped: ${describe(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
+      throw new CliError(`${command} of "${queue}" stopped: ${errorMessage(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
     });
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
