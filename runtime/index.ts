@@ -2,6 +2,8 @@
 export { connectService } from './service.js';
 export { closeOnSignals } from './shutdown.js';
 export { pickTopology } from './pick-topology.js';
+export { maskUrl, resolveConfig } from './config.js';
+export { brokerRefusal } from './broker-refusal.js';
 export * from './errors.js';
 export type * from './api.js';
 export type * from './definition.js';
