@@ -54,7 +54,7 @@ function documented(schema: JsonSchema): JsonSchema {
 function rootSchema(message: Message): JSONSchema {
   const { description, ...schema } = documented(message.schema);
   const summary = paragraphs(message.title, message.description, text(description));
-  return (summary.length > 0 ? { ...schema, description: summary } : schema) as JSONSchema;
+  return (summary.length > 0 ? { ...schema, description: summary } : schema);
 }
 
 async function payloadType(message: Message): Promise<string> {

@@ -29,7 +29,7 @@ beforeAll(async () => {
     if (!healed) throw new Error(`billing is down for ${payload.order_id}`);
     handled.push({ payload, context });
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
   raw = await connect(vhost.url);
   const channel = await raw.createChannel();
   await channel.assertQueue(AUDIT_QUEUE, { durable: true });
@@ -69,7 +69,7 @@ describe('dlq CLI', () => {
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
     expect(failure).toMatchObject({ code: 3 });
-    const { stdout, stderr } = failure as { stdout: string; stderr: string };
+    const { stdout, stderr } = failure;
     expect(stderr).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
     expect(stdout + stderr).not.toContain(new URL(vhost.url).password);
   });

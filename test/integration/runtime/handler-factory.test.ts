@@ -40,7 +40,7 @@ describe('handlers made from the connection', () => {
       (connection) => {
         madeWith.push(connection);
         const ship = (order: OrderPlaced) => connection.publish('orderShipped', {}, order);
-        return { consumers: { onOrderPlaced: ship as never, onOrderCancelled: ship as never }, rpcServers: {} };
+        return { consumers: { onOrderPlaced: ship, onOrderCancelled: ship }, rpcServers: {} };
       },
       { url: vhost.url, logger: testLogger() },
     );

@@ -48,7 +48,7 @@ function quote(request: { sku: string }): unknown {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc');
-  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote as never } }, { url: vhost.url, logger: testLogger() });
+  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote } }, { url: vhost.url, logger: testLogger() });
   client = await clientFor({});
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();

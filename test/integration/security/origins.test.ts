@@ -68,7 +68,7 @@ async function collaborationService(handled: Handled[], definition: ServiceDefin
         matchFound: ((event: MatchFound, context: ConsumeContext) => {
           if (fail(context)) throw new Error(`attempt ${context.attempt} fails on purpose`);
           handled.push({ event, context });
-        }) as never,
+        }),
       },
       rpcServers: {},
     },
