@@ -38,6 +38,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
   socket.on('error', (error: Error & { code?: string }) => log.info({ err: errorMessage(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
   socket.on('close', () => rooms.leave(session.session_id, client));
   const receive = (data: RawData, isBinary: boolean) => {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
     const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
     if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
