@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from './spec-edits.js';
+import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from '../unit/contract/spec-edits.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
+const REPO = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 let dir: string;
