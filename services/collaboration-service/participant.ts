@@ -39,7 +39,8 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
   socket.on('close', () => rooms.leave(session.session_id, client));
   const receive = (data: RawData, isBinary: boolean) => {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
-    const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
+    const text = isBinary ? undefined : data.toString();
+    const parsed = text === undefined ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(text);
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
     if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
     lifecycle

@@ -34,6 +34,8 @@ export async function publishing(): Promise<void> {
   await matching.publish.userCreated(created);
   // @ts-expect-error Property 'publish' does not exist on type 'QuestionServiceBus'
   await question.publish;
+  // One line: split by the formatter, the error would leave the line below its directive.
+  // prettier-ignore
   // @ts-expect-error 'usr_id' does not exist in type 'UserCreated'
   await user.publish.userCreated({ usr_id: created.user_id, username: 'ada', email: 'ada@example.com', timestamp: created.timestamp });
   // @ts-expect-error Type 'number' is not assignable to type 'string'
