@@ -75,9 +75,7 @@ export default defineConfig(
     rules: {
       // Tests poke into parsed JSON, YAML and spec documents: an `any` there fails the assertion, not production.
       '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       // A test double may be a partial object cast to the class it stands in for.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
