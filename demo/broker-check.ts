@@ -5,7 +5,7 @@
  * send it, and the check passes when one of them lets the demo in.
  */
 import { connect } from 'amqplib';
-import { brokerRefusal, errorMessage, resolveConfig } from '../runtime/index.js';
+import { brokerRefusal, describeError, resolveConfig } from '../runtime/index.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
 
@@ -19,7 +19,7 @@ export async function assertBrokerReachable(url: string): Promise<void> {
       return;
     } catch (error) {
       refusal ??= brokerRefusal(endpoint.url, endpoint.displayUrl, error);
-      unreachable.push(`${endpoint.displayUrl} (${errorMessage(error)})`);
+      unreachable.push(`${endpoint.displayUrl} (${describeError(error)})`);
     }
   }
   // A node that answered with a refusal says what to fix; "start a broker" would not.

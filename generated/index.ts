@@ -5,4 +5,5 @@ export * as matchingService from './services/matching-service.js';
 export * as questionService from './services/question-service.js';
 export * as userService from './services/user-service.js';
 export type * from './payloads.js';
+export { schemas } from './schemas.js';
 export { topology } from './topology.js';

@@ -4,7 +4,7 @@
  */
 import { managementRefusal } from '../runtime/cli/management-refusal.js';
 import { CliError, ExitCode } from '../runtime/cli/run-cli.js';
-import { errorMessage } from '../runtime/index.js';
+import { describeError } from '../runtime/index.js';
 
 export interface ManagementConfig {
   /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
@@ -42,7 +42,7 @@ export class ManagementClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((error: unknown) => {
       throw new CliError(
-        `management API at ${this.config.baseUrl} not reachable: ${errorMessage((error as Error).cause ?? error)}`,
+        `management API at ${this.config.baseUrl} not reachable: ${describeError((error as Error).cause ?? error)}`,
         `start RabbitMQ with its management plugin (bash scripts/ensure-broker.sh), or point ${MANAGEMENT_ENV.url} at it`,
         ExitCode.unavailable,
       );

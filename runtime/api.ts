@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { MessageOrigin } from './origin.js';
+import type { ServiceApi, ServiceDefinition } from './definition.js';
 
 export type { MessageOrigin } from './origin.js';
 
@@ -40,9 +41,11 @@ export interface RpcContext {
   origin: MessageOrigin;
 }
 
-export type EventHandler = (payload: never, context: ConsumeContext<never>) => Promise<void> | void;
+/** A consumer's handler as the runtime calls it, with a payload its validator accepted. */
+export type EventHandler = (payload: unknown, context: ConsumeContext) => Promise<void> | void;
+/** An RPC server's handler as the runtime calls it, with a request its validator accepted. */
 /** Returns the reply, or a promise of it. */
-export type RpcHandler = (request: never, context: RpcContext) => unknown;
+export type RpcHandler = (request: unknown, context: RpcContext) => unknown;
 
 /** Handlers keyed by `ConsumerSpec.name` / `RpcSpec.name`. */
 export interface ServiceHandlers {
@@ -104,6 +107,8 @@ export interface ConnectOptions {
   rpcTimeoutMs?: number;
   /** Bound on waiting for in-flight handlers and confirms in `close()`. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /** Told of every message the service sends and receives (see `MessagingEvent`); tracing, logging and metrics hook in here. */
+  observer?: MessagingObserver;
   /**
    * Largest message body this service sends or accepts, in bytes. A larger publish or RPC fails
    * with `MessageTooLargeError`; a larger delivery is dead-lettered unparsed (`too_large`).
@@ -112,23 +117,75 @@ export interface ConnectOptions {
   maxMessageBytes?: number;
 }
 
+/**
+ * What happens to a message, in the contract's names:
+ *
+ * - `publish`: an event goes out (validated, its routing key filled, its message id chosen).
+ * - `consume`: a delivery is handed to its consumer's handler.
+ * - `call`: an RPC request goes out. `reply`: the call settled (`outcome`, `durationMs`).
+ * - `serve`: an RPC request is handed to its server's handler.
+ * - `settle`: the service is done with a delivery or a served request (`outcome`, `durationMs`).
+ */
+export type MessagingEventKind = 'publish' | 'consume' | 'settle' | 'call' | 'serve' | 'reply';
+
+export interface MessagingEvent {
+  kind: MessagingEventKind;
+  service: string;
+  /** The operation's name in the facade (`matchFound`, `questionGet`); for a delivery no consumer matched, its queue. */
+  operation: string;
+  /** The contract's message: the event, or the RPC's request. */
+  message: string;
+  /** '' is the default exchange, through which RPC requests go. */
+  exchange: string;
+  /** As published: parameters filled in; for an RPC, its queue. */
+  routingKey: string;
+  /** Where it is read from, for everything but `publish`. */
+  queue?: string;
+  messageId?: string;
+  correlationId?: string;
+  /**
+   * `settle`: `ok` (acked, or answered), `retry` (parked for a later attempt), or why it was
+   * dead-lettered, dropped or answered with an error (`handler_failed`, `schema_invalid`, an RPC
+   * error code, ...). `reply`: `ok` or the code the call failed with (for a remote error, the
+   * server's code).
+   */
+  outcome?: string;
+  /** `settle`: how long the handler took; `reply`: the call as the caller saw it. */
+  durationMs?: number;
+}
+
+/** Called synchronously on the hot path: keep it cheap; a throw is logged and ignored. */
+export type MessagingObserver = (event: MessagingEvent) => void;
+
 /** The untyped engine a generated facade wraps. */
 export interface ServiceConnection {
   publish(publisher: string, params: RoutingParams, payload: unknown, options?: PublishOptions): Promise<void>;
   call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
+  /** Starts consuming with these handlers: every consumer and RPC server of the definition needs one. Once only. */
+  start(handlers: ServiceHandlers): Promise<void>;
   /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
   close(): Promise<void>;
   readonly metrics: Registry;
   readonly instanceId: string;
 }
 
-/** Implemented by `connectService` in `service.ts`; re-exported from `runtime/index.ts`. */
-export type ConnectService = (
-  definition: import('./definition.js').ServiceDefinition,
-  /**
-   * The handlers, or a function that makes them from the connection: consuming starts before
-   * `connectService` resolves, so a handler that publishes or calls needs the connection this way.
-   */
-  handlers: ServiceHandlers | ((connection: ServiceConnection) => ServiceHandlers),
-  options?: ConnectOptions,
-) => Promise<ServiceConnection>;
+/** Implemented by `openService` in `service.ts`: connects, declares the topology; consuming waits for `start`. */
+export type OpenService = (definition: ServiceDefinition, options?: ConnectOptions) => Promise<ServiceConnection>;
+
+/**
+ * A service's typed connection, as its generated facade's `connect` returns it: the contract's
+ * operations of that service and nothing else. Handlers are attached with `start`, after
+ * `connect`, so a handler that publishes or calls is simply made with this bus.
+ */
+export type ServiceBus<Api extends ServiceApi> = Pick<ServiceConnection, 'close' | 'metrics' | 'instanceId'> &
+  (Api extends { publish: infer Publishers } ? { /** Publish an event. */ readonly publish: Publishers } : unknown) &
+  (Api extends { call: infer Calls } ? { /** Call a remote procedure. */ readonly call: Calls } : unknown) &
+  (Api extends { handlers: infer Handlers }
+    ? {
+        /**
+         * Starts consuming: from now on messages reach these handlers (one per consumer and per
+         * served RPC; the type requires them all). Resolves once every consumer is running. Once only.
+         */
+        start(handlers: Handlers): Promise<void>;
+      }
+    : unknown);

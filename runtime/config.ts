@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { credentials, type SocketOptions } from 'amqplib';
 import type { ConnectOptions } from './api.js';
 import { type Endpoint, entryName, urlEntries } from './endpoints.js';
-import { ConfigError, errorMessage } from './errors.js';
+import { ConfigError, describeError } from './errors.js';
 import { tlsSocketOptions } from './tls.js';
 import { HEADER_TABLE_LIMIT } from './wire-limits.js';
 
@@ -123,7 +123,7 @@ function checkedUrl(url: string, name: string): string {
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new ConfigError(`${name} is not a URL (${errorMessage(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
+    throw new ConfigError(`${name} is not a URL (${describeError(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
   }
   for (const [part, value] of [['user name', parsed.username], ['password', parsed.password]] as const) {
     if (decodedOrUndefined(value) === undefined) {

@@ -13,6 +13,7 @@
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { coalesceWrites } from './coalesced-writes.js';
+import { guardHeaderFrames } from './header-frame-guard.js';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { EndpointRotation } from './endpoints.js';
@@ -25,7 +26,7 @@ import {
   TlsVerificationError,
   TopologyConflictError,
   VhostRefusedError,
-  errorMessage,
+  describeError,
 } from './errors.js';
 import { brokerRefusal } from './broker-refusal.js';
 import { tlsFailureReason } from './tls.js';
@@ -83,7 +84,7 @@ export class ConnectionManager {
         if (Date.now() + delay > deadline) {
           throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
         }
-        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: errorMessage(error) }, 'broker not reachable yet, retrying');
+        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: describeError(error) }, 'broker not reachable yet, retrying');
         await sleep(delay);
       }
     }
@@ -103,7 +104,7 @@ export class ConnectionManager {
     const model = this.model;
     this.model = undefined;
     this.endpoints.markLost();
-    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: errorMessage(error) }, 'closing the connection failed'));
+    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: describeError(error) }, 'closing the connection failed'));
     this.logger.info('connection closed');
   }
 
@@ -114,6 +115,12 @@ export class ConnectionManager {
         throw tlsFailure ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error) : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
       }),
     );
+    try {
+      guardHeaderFrames(model);
+    } catch (error) {
+      await model.close().catch(() => undefined);
+      throw error;
+    }
     if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
@@ -173,7 +180,7 @@ export class ConnectionManager {
           this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, attempts: attempt }, 'reconnected to broker');
           return;
         } catch (error) {
-          this.logger.warn({ url: this.config.displayUrl, attempt, err: errorMessage(error) }, 'reconnect failed, retrying');
+          this.logger.warn({ url: this.config.displayUrl, attempt, err: describeError(error) }, 'reconnect failed, retrying');
         }
       }
     } finally {

@@ -22,9 +22,11 @@ import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
 import { fitHeaders, fitProperties } from './wire-limits.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import { sleep } from './backoff.js';
 import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
-import { ConfigError, UnroutableError, errorMessage, formatViolations } from './errors.js';
+import { ConfigError, UnroutableError, describeError, formatViolations } from './errors.js';
+import type { Observe } from './observer.js';
 
 interface Route {
   spec: ConsumerSpec;
@@ -46,6 +48,7 @@ export interface ConsumerDeps {
   /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
   restoreQueue(queue: string): Promise<boolean>;
   origins: OriginJudge;
+  observe: Observe;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -94,6 +97,8 @@ class EventQueue implements InboundQueue {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
       this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId }, `handling a message of unverified origin (${describeUser(origin.userId)})`);
     }
+    const headersDropped = undecodableHeaders(message.properties);
+    if (headersDropped) return this.deadLetter(message, delivery, spec, origin, 'undecodable_headers', headersDropped);
     const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
       return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
@@ -102,7 +107,7 @@ class EventQueue implements InboundQueue {
     try {
       payload = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${errorMessage(error)}`);
+      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describeError(error)}`);
     }
     if (!spec.validate(payload)) {
       return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
@@ -120,10 +125,11 @@ class EventQueue implements InboundQueue {
       headers,
       origin: verdict.origin,
     };
+    this.deps.observe?.({ kind: 'consume', ...this.observed(spec.name, spec.message, message, origin) });
     const startedAt = performance.now();
     return settle(
-      () => runInScope(scopeOf(context.correlationId, headers), () => (route.handler as (p: unknown, c: ConsumeContext) => unknown)(payload, context)),
-      () => this.handlerSucceeded(route, startedAt, delivery),
+      () => runInScope(scopeOf(context.correlationId, headers), () => route.handler(payload, context)),
+      () => this.handlerSucceeded(route, startedAt, message, origin, delivery),
       (error) => this.handlerFailed(route, startedAt, message, delivery, origin, error),
     );
   }
@@ -133,17 +139,31 @@ class EventQueue implements InboundQueue {
     return this.deadLetter(message, delivery, spec, origin, 'unauthorized_origin', reason);
   }
 
-  private handlerSucceeded(route: Route, startedAt: number, delivery: Delivery): undefined {
+  private handlerSucceeded(route: Route, startedAt: number, message: ConsumeMessage, origin: Origin, delivery: Delivery): undefined {
     route.metrics.handlerTook(startedAt);
     delivery.ack();
     route.metrics.consumed.inc();
+    this.settled(route.spec, message, origin, 'ok', startedAt);
     return undefined;
   }
 
   private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, origin: Origin, error: unknown): Promise<void> {
     route.metrics.handlerTook(startedAt);
     route.metrics.failed.inc();
-    return this.onHandlerFailure(message, delivery, route.spec, origin, error);
+    return this.onHandlerFailure(message, delivery, route.spec, origin, error, startedAt);
+  }
+
+  /** The contract's names of a delivery, for the observer. */
+  private observed(operation: string, messageName: string, message: ConsumeMessage, origin: Origin) {
+    const { messageId, correlationId } = message.properties;
+    return { service: this.deps.service, operation, message: messageName, exchange: origin.exchange, routingKey: origin.routingKey, queue: this.queue, messageId, correlationId };
+  }
+
+  /** Tells the observer what became of a delivery; `startedAt` when a handler ran. */
+  private settled(spec: ConsumerSpec | undefined, message: ConsumeMessage, origin: Origin, outcome: string, startedAt?: number): void {
+    if (!this.deps.observe) return;
+    const observed = this.observed(spec?.name ?? this.queue, spec?.message ?? '', message, origin);
+    this.deps.observe({ kind: 'settle', ...observed, outcome, ...(startedAt !== undefined && { durationMs: performance.now() - startedAt }) });
   }
 
   private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
@@ -155,27 +175,31 @@ class EventQueue implements InboundQueue {
     return undefined;
   }
 
-  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown): Promise<void> {
-    const reason = errorMessage(error);
+  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown, startedAt: number): Promise<void> {
+    const reason = describeError(error);
     const delay = spec.retry.delayQueues[origin.attempt - 1];
     if (origin.attempt >= spec.retry.maxAttempts || !delay) {
-      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason);
+      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason, startedAt);
     }
     this.deps.logger.warn({ consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
     const sent = await this.republish(message, delivery, delay.queue, {
       [Header.attempt]: origin.attempt + 1,
       [Header.lastError]: reason,
     }, origin);
-    if (sent) this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
+    if (sent) {
+      this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
+      this.settled(spec, message, origin, 'retry', startedAt);
+    }
   }
 
-  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string): Promise<void> {
+  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string, startedAt?: number): Promise<void> {
     const operation = spec?.name ?? this.queue;
     const deadLetterQueue = spec?.deadLetterQueue;
     if (!deadLetterQueue) {
       this.deps.logger.error({ queue: this.queue, reason, err: error, messageId: message.properties.messageId }, 'message cannot be processed and this queue has no dead-letter queue: dropped');
       delivery.ack();
       this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
+      this.settled(spec, message, origin, reason, startedAt);
       return;
     }
     this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
@@ -188,7 +212,10 @@ class EventQueue implements InboundQueue {
       [Header.deadLetteredAt]: new Date().toISOString(),
     };
     const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, origin);
-    if (sent) this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
+    if (sent) {
+      this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
+      this.settled(spec, message, origin, reason, startedAt);
+    }
   }
 
   /**
@@ -226,7 +253,7 @@ class EventQueue implements InboundQueue {
         },
       });
     } catch (error) {
-      this.deps.logger.error({ queue: this.queue, to: queue, err: errorMessage(error) }, 'could not republish a failed message; handing it back to the broker');
+      this.deps.logger.error({ queue: this.queue, to: queue, err: describeError(error) }, 'could not republish a failed message; handing it back to the broker');
       await sleep(REQUEUE_PAUSE_MS);
       delivery.nack(true);
       return false;

@@ -2,7 +2,7 @@
  * The seam between generated code and the runtime.
  *
  * A generated service facade builds one `ServiceDefinition` (plain data plus the ahead-of-time
- * compiled validators) and hands it to `connectService`. Everything the runtime knows about a
+ * compiled validators, typed by its interfaces) and hands it to `serviceFacade`. Everything the runtime knows about a
  * service comes from here: the runtime itself knows nothing of PeerPrep. Keep this file small
  * and stable: a change here means a regeneration of every facade.
  */
@@ -16,8 +16,8 @@ export interface SchemaViolation {
   params: Record<string, unknown>;
 }
 
-/** An ahead-of-time compiled ajv validator (ajv standalone code). */
-export type Validator = ((data: unknown) => boolean) & { errors?: SchemaViolation[] | null };
+/** An ahead-of-time compiled ajv validator (ajv standalone code): a type guard for the payload type it checks. */
+export type Validator<Payload = unknown> = ((data: unknown) => data is Payload) & { errors?: SchemaViolation[] | null };
 
 export type ExchangeType = 'topic' | 'direct' | 'fanout' | 'headers';
 
@@ -77,16 +77,16 @@ export interface EventRoute {
   parameters: string[];
 }
 
-export interface PublisherSpec extends EventRoute {
+export interface PublisherSpec<Name extends string = string, Payload = unknown> extends EventRoute {
   /** Facade method name; also used in logs, metrics and errors. */
-  name: string;
+  name: Name;
   /** The contract's message name, e.g. `UserCreated`. */
   message: string;
   /** Unroutable is an error (AMQP `mandatory`). */
   mandatory: boolean;
   /** delivery_mode 2. */
   persistent: boolean;
-  validate: Validator;
+  validate: Validator<Payload>;
 }
 
 /**
@@ -96,12 +96,12 @@ export interface PublisherSpec extends EventRoute {
  */
 export type UnverifiedOriginPolicy = 'accept' | 'flag' | 'refuse';
 
-export interface ConsumerSpec extends EventRoute {
-  name: string;
+export interface ConsumerSpec<Name extends string = string, Payload = unknown> extends EventRoute {
+  name: Name;
   message: string;
   /** Base name of the queue this consumer reads; several consumers may share one queue. */
   queue: string;
-  validate: Validator;
+  validate: Validator<Payload>;
   retry: RetrySpec;
   /** Where a message goes when it cannot be processed; undefined: nowhere (logged and dropped, only for per-instance real-time queues). */
   deadLetterQueue?: string;
@@ -115,20 +115,43 @@ export interface ConsumerSpec extends EventRoute {
   maxMessageBytes?: number;
 }
 
-export interface RpcSpec {
-  name: string;
+export interface RpcSpec<Name extends string = string, Request = unknown, Reply = unknown> {
+  name: Name;
   /** The request queue, reached through the default exchange. */
   queue: string;
   requestMessage: string;
   replyMessage: string;
   /** What the service sends is validated strictly, what it receives as a tolerant reader (unknown properties ignored): a caller's spec checks the request strictly, a server's the reply. */
-  validateRequest: Validator;
-  validateReply: Validator;
+  validateRequest: Validator<Request>;
+  validateReply: Validator<Reply>;
   /** Served RPCs: the services that call it; a request proven to come from another service is refused. Omitted: any service. */
   callers?: string[];
   /** Served RPCs; default `accept`. */
   unverifiedOrigin?: UnverifiedOriginPolicy;
 }
+
+/**
+ * A service's typed operations, as its generated facade declares them in interfaces: the handlers
+ * it implements (one method per consumer and per served RPC), what it publishes, what it calls.
+ * A service that does not publish (call, handle) leaves that key out.
+ */
+export interface ServiceApi {
+  handlers?: object;
+  publish?: object;
+  call?: object;
+}
+
+type FirstParameter<Method> = Method extends (first: infer First, ...rest: never[]) => unknown ? First : never;
+type Reply<Method> = Method extends (...args: never[]) => infer Result ? Awaited<Result> : never;
+type Methods<Group> = Group extends object ? Group : Record<never, never>;
+
+/**
+ * One spec per method, named after it, its validators type guards of the method's payload types:
+ * a definition whose validator checks another message than its method takes does not compile.
+ */
+type PublisherSpecs<Group> = { [Name in keyof Methods<Group> & string]: PublisherSpec<Name, FirstParameter<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
+type ConsumerSpecs<Group> = { [Name in keyof Methods<Group> & string]: ConsumerSpec<Name, FirstParameter<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
+type RpcSpecs<Group> = { [Name in keyof Methods<Group> & string]: RpcSpec<Name, FirstParameter<Methods<Group>[Name]>, Reply<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
 
 export interface ServiceDefinition {
   service: string;
@@ -141,4 +164,12 @@ export interface ServiceDefinition {
   rpcClients: RpcSpec[];
   /** RPCs this service answers. */
   rpcServers: RpcSpec[];
+}
+
+/** A generated facade's definition: each spec named after a method of `Api`, its validators type guards of that method's payloads. */
+export interface TypedServiceDefinition<Api extends ServiceApi> extends ServiceDefinition {
+  publishers: PublisherSpecs<Api['publish']>[];
+  consumers: ConsumerSpecs<Api['handlers']>[];
+  rpcClients: RpcSpecs<Api['call']>[];
+  rpcServers: RpcSpecs<Api['handlers']>[];
 }

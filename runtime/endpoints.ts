@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { SocketOptions } from 'amqplib';
 import { Gauge, type Registry } from 'prom-client';
-import { ConfigError, CredentialsRefusedError, TlsVerificationError, VhostRefusedError, errorMessage } from './errors.js';
+import { ConfigError, CredentialsRefusedError, TlsVerificationError, VhostRefusedError, describeError } from './errors.js';
 
 export interface Endpoint {
   /** The real URL, password included: hand it only to amqplib. */
@@ -105,7 +105,7 @@ export class EndpointRotation {
     }
     const [first] = failures;
     if (failures.length === 1 || failures.every(({ error }) => isRefusal(error))) throw first?.error;
-    throw new Error(`no broker node answered: ${failures.map(({ endpoint, error }) => `${endpoint.node} (${errorMessage(error)})`).join('; ')}`, { cause: first?.error });
+    throw new Error(`no broker node answered: ${failures.map(({ endpoint, error }) => `${endpoint.node} (${describeError(error)})`).join('; ')}`, { cause: first?.error });
   }
 
   /** The connection to `endpoint` is ready for use. */

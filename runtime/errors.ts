@@ -24,7 +24,7 @@ export class ConfigError extends MessagingError {
 /** The first connection did not succeed within `connectTimeoutMs`. */
 export class ConnectTimeoutError extends MessagingError {
   constructor(readonly url: string, readonly timeoutMs: number, cause: unknown) {
-    super('connect_timeout', `could not connect to ${url} within ${timeoutMs} ms: ${errorMessage(cause)}`, { cause });
+    super('connect_timeout', `could not connect to ${url} within ${timeoutMs} ms: ${describeError(cause)}`, { cause });
   }
 }
 
@@ -202,7 +202,6 @@ export function formatViolations(violations: SchemaViolation[]): string {
   return violations.map((v) => `${v.instancePath || '/'} ${v.message ?? v.keyword}`).join('; ');
 }
 
-/** What to print for a caught value: an Error's message, anything else as a string. */
-export function errorMessage(error: unknown): string {
+export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

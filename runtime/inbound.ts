@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ConnectionManager } from './connection.js';
 import { ManagedChannel } from './managed-channel.js';
 import { InFlight } from './in-flight.js';
-import { errorMessage } from './errors.js';
+import { describeError } from './errors.js';
 
 export interface Delivery {
   ack(): void;
@@ -95,7 +95,7 @@ export class InboundChannel {
   }
 
   private onUnexpectedError(inbound: InboundQueue, error: unknown): void {
-    this.logger.error({ queue: inbound.queue, err: errorMessage(error) }, 'unexpected error handling a delivery');
+    this.logger.error({ queue: inbound.queue, err: describeError(error) }, 'unexpected error handling a delivery');
   }
 }
 

@@ -1,5 +1,7 @@
 /** The runtime's public surface: what generated facades and services import. */
-export { connectService } from './service.js';
+export { connectService, openService } from './service.js';
+export { serviceFacade, type Connect } from './facade.js';
+export { assertPublishable, assertValid } from './validation.js';
 export { closeOnSignals } from './shutdown.js';
 export { pickTopology } from './pick-topology.js';
 export { maskUrl, resolveConfig } from './config.js';

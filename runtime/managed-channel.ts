@@ -8,7 +8,7 @@ import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { ConnectionManager } from './connection.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { ConnectionClosedError, ConnectionUnavailableError, OutageBufferFullError, errorMessage } from './errors.js';
+import { ConnectionClosedError, ConnectionUnavailableError, OutageBufferFullError, describeError } from './errors.js';
 
 interface Waiter<C> {
   resolve(channel: C): void;
@@ -121,7 +121,7 @@ export class ManagedChannel<C extends Channel> {
         this.logger.info({ channel: this.job.name }, 'channel reopened');
         return;
       } catch (error) {
-        this.logger.warn({ channel: this.job.name, attempt, err: errorMessage(error) }, 'reopening channel failed');
+        this.logger.warn({ channel: this.job.name, attempt, err: describeError(error) }, 'reopening channel failed');
       }
     }
     this.connection.recycle(`channel ${this.job.name} could not be reopened`);

@@ -6,7 +6,9 @@ import { destination, type ConfirmPublisher, type OutgoingMessage } from './conf
 import type { Metrics } from './metrics.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { currentScope } from './message-scope.js';
-import { MessageTooLargeError, UnknownOperationError, ValidationError } from './errors.js';
+import { MessageTooLargeError, UnknownOperationError } from './errors.js';
+import { assertValid } from './validation.js';
+import type { Observe } from './observer.js';
 
 interface Route {
   spec: PublisherSpec;
@@ -21,7 +23,7 @@ export class EventPublisher {
   private readonly routes = new Map<string, Route>();
 
   constructor(
-    service: string,
+    private readonly service: string,
     specs: PublisherSpec[],
     private readonly sender: ConfirmPublisher,
     metrics: Metrics,
@@ -29,6 +31,7 @@ export class EventPublisher {
     private readonly maxMessageBytes: number,
     /** This process's broker user, stamped as `user_id` so consumers can tell the publisher. */
     private readonly userId: string | undefined,
+    private readonly observe: Observe,
   ) {
     for (const spec of specs) {
       const published = metrics.published.labels({ service, operation: spec.name });
@@ -49,12 +52,17 @@ export class EventPublisher {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.observe) {
+      const { spec } = route;
+      const { messageId, correlationId } = message.properties;
+      this.observe({ kind: 'publish', service: this.service, operation: spec.name, message: spec.message, exchange: message.exchange, routingKey: message.routingKey, messageId, correlationId });
+    }
     return this.sender.send(message, options.timeoutMs ?? this.defaultTimeoutMs).then(route.countPublished);
   }
 }
 
 function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, maxMessageBytes: number, userId: string | undefined): OutgoingMessage {
-  if (!spec.validate(payload)) throw new ValidationError(spec.message, [...(spec.validate.errors ?? [])]);
+  assertValid(spec.validate, spec.message, payload);
   const filledKey = routingKey.fill(params);
   const content = Buffer.from(JSON.stringify(payload));
   if (content.length > maxMessageBytes) {

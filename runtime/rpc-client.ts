@@ -19,6 +19,7 @@ import { Deadlines, Expiring } from './deadlines.js';
 import { currentScope } from './message-scope.js';
 import { Header } from './headers.js';
 import { encodeFailure } from './wire-limits.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import {
   ConnectionLostError,
   MessageTooLargeError,
@@ -28,8 +29,10 @@ import {
   RpcTimeoutError,
   UnknownOperationError,
   ValidationError,
-  errorMessage,
+  describeError,
 } from './errors.js';
+import { assertValid } from './validation.js';
+import { outcomeOf, type Observe } from './observer.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 /** How long a seen server counts as present before the next call probes again. */
@@ -51,6 +54,7 @@ class PendingCall extends Expiring {
 
 export class RpcClient {
   readonly slot: ManagedChannel<Channel>;
+  private readonly service: string;
   private readonly specs: Map<string, RpcSpec>;
   private readonly operationMetrics: Map<string, OperationMetrics>;
   private readonly pending = new Map<string, PendingCall>();
@@ -78,7 +82,9 @@ export class RpcClient {
     private readonly maxMessageBytes: number,
     /** This process's broker user, stamped as `user_id` on every request so servers can tell the caller. */
     private readonly userId: string | undefined,
+    private readonly observe: Observe,
   ) {
+    this.service = service;
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
     this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
     this.slot = new ManagedChannel(
@@ -100,10 +106,16 @@ export class RpcClient {
   call(name: string, request: unknown, options: CallOptions = {}): Promise<unknown> {
     const spec = this.specs.get(name);
     if (!spec) return Promise.reject(new UnknownOperationError('rpc', name));
-    if (!spec.validateRequest(request)) return Promise.reject(new ValidationError(spec.requestMessage, [...(spec.validateRequest.errors ?? [])]));
+    try {
+      assertValid(spec.validateRequest, spec.requestMessage, request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const startedAt = performance.now();
     const metrics = this.operationMetrics.get(name) as OperationMetrics;
+    const { observe } = this;
+    observe?.({ kind: 'call', ...this.observed(spec) });
     const channel = this.slot.channel;
     const reply = channel
       ? this.send(channel, spec, request, options, timeoutMs, timeoutMs)
@@ -111,13 +123,20 @@ export class RpcClient {
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
+        observe?.({ kind: 'reply', ...this.observed(spec), outcome: 'ok', durationMs: performance.now() - startedAt });
         return body;
       },
       (error: unknown) => {
         metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
+        observe?.({ kind: 'reply', ...this.observed(spec), outcome: outcomeOf(error), durationMs: performance.now() - startedAt });
         throw error;
       },
     );
+  }
+
+  /** The contract's names of a call, for the observer: requests go through the default exchange to the RPC's queue. */
+  private observed(spec: RpcSpec) {
+    return { service: this.service, operation: spec.name, message: spec.requestMessage, exchange: '', routingKey: spec.queue, queue: spec.queue };
   }
 
   async close(): Promise<void> {
@@ -215,7 +234,7 @@ export class RpcClient {
       const channel = await (this.probeChannel ?? this.openProbeChannel());
       return (await channel.checkQueue(queue)).consumerCount;
     } catch (error) {
-      this.logger.debug({ queue, err: errorMessage(error) }, 'RPC server probe failed');
+      this.logger.debug({ queue, err: describeError(error) }, 'RPC server probe failed');
       return undefined;
     }
   }
@@ -260,6 +279,8 @@ export class RpcClient {
  * read as an error only when it is not a valid reply, so a reply schema may still have an `error` field.
  */
 function decodeReply(spec: RpcSpec, message: Message): unknown {
+  const headersDropped = undecodableHeaders(message.properties);
+  if (headersDropped) throw new RpcRemoteError(spec.name, 'malformed_reply', headersDropped);
   let body: unknown;
   try {
     body = JSON.parse(message.content.toString('utf8'));

@@ -20,8 +20,10 @@ import { ManagedChannel } from './managed-channel.js';
 import { runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
 import { Header } from './headers.js';
+import { undecodableHeaders } from './header-frame-guard.js';
 import { describeUser, type OriginJudge } from './origin.js';
-import { ConfigError, MessageTooLargeError, MessagingError, errorMessage, formatViolations } from './errors.js';
+import { ConfigError, MessageTooLargeError, MessagingError, describeError, formatViolations } from './errors.js';
+import type { Observe } from './observer.js';
 
 export interface RpcServerDeps {
   service: string;
@@ -33,6 +35,7 @@ export interface RpcServerDeps {
   replies: RpcReplyChannel;
   /** How long a reply may wait for the publish connection before its request is handed back to the broker. */
   replyTimeoutMs: number;
+  observe: Observe;
 }
 
 /** The channel RPC replies are sent on, on the publish connection. */
@@ -81,7 +84,8 @@ class RpcQueue implements InboundQueue {
     return settle(
       () => {
         const { request, context } = this.requestOf(message);
-        return runInScope(scopeOf(context.correlationId, context.headers), () => (this.handler as (request: unknown, context: RpcContext) => unknown)(request, context));
+        this.deps.observe?.({ kind: 'serve', ...this.observed(message) });
+        return runInScope(scopeOf(context.correlationId, context.headers), () => this.handler(request, context));
       },
       (reply) => this.answered(message, delivery, startedAt, reply),
       (error) => this.failed(message, delivery, startedAt, error),
@@ -91,6 +95,8 @@ class RpcQueue implements InboundQueue {
   /** The validated request and its context; throws a `RequestFailure` for a request no handler should see. */
   private requestOf(message: ConsumeMessage): { request: unknown; context: RpcContext } {
     const origin = this.originOf(message);
+    const headersDropped = undecodableHeaders(message.properties);
+    if (headersDropped) throw new RequestFailure('invalid_request', headersDropped);
     const { maxMessageBytes } = this.deps;
     if (message.content.length > maxMessageBytes) {
       throw new RequestFailure('message_too_large', new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes).message);
@@ -99,7 +105,7 @@ class RpcQueue implements InboundQueue {
     try {
       request = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      throw new RequestFailure('invalid_request', `the request is not JSON: ${errorMessage(error)}`);
+      throw new RequestFailure('invalid_request', `the request is not JSON: ${describeError(error)}`);
     }
     const { validateRequest } = this.spec;
     if (!validateRequest(request)) {
@@ -142,12 +148,19 @@ class RpcQueue implements InboundQueue {
       return this.failed(message, delivery, startedAt, new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`));
     }
     this.metrics.consumed.inc();
-    return this.respond(message, delivery, startedAt, reply, false);
+    return this.respond(message, delivery, startedAt, reply, 'ok');
   }
 
   private failed(message: ConsumeMessage, delivery: Delivery, startedAt: number, error: unknown): Promise<void> | undefined {
     this.metrics.failed.inc();
-    return this.respond(message, delivery, startedAt, this.errorBody(error), true);
+    const body = this.errorBody(error);
+    return this.respond(message, delivery, startedAt, body, body.error_code);
+  }
+
+  /** The contract's names of a request, for the observer. */
+  private observed(message: ConsumeMessage) {
+    const { messageId, correlationId } = message.properties;
+    return { service: this.deps.service, operation: this.spec.name, message: this.spec.requestMessage, exchange: '', routingKey: this.queue, queue: this.queue, messageId, correlationId };
   }
 
   /**
@@ -155,8 +168,10 @@ class RpcQueue implements InboundQueue {
    * connection is down) the reply waits for one, bounded; a request that cannot be answered is handed
    * back to the broker, to be answered once it can.
    */
-  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, failed: boolean): Promise<void> | undefined {
+  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, outcome: string): Promise<void> | undefined {
     this.metrics.handlerTook(startedAt);
+    this.deps.observe?.({ kind: 'settle', ...this.observed(message), outcome, durationMs: performance.now() - startedAt });
+    const failed = outcome !== 'ok';
     const { replyTo, correlationId } = message.properties;
     if (typeof replyTo !== 'string' || replyTo === '') {
       this.deps.logger.warn({ rpc: this.spec.name, correlationId }, 'RPC request without reply_to: nobody to answer');
@@ -175,18 +190,18 @@ class RpcQueue implements InboundQueue {
         else delivery.nack(true);
       },
       (error: unknown) => {
-        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: errorMessage(error) }, 'could not send RPC reply; handing the request back to the broker');
+        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: describeError(error) }, 'could not send RPC reply; handing the request back to the broker');
         delivery.nack(true);
       },
     );
   }
 
-  private errorBody(error: unknown): Record<string, unknown> {
+  private errorBody(error: unknown): { error: string; error_code: string; violations?: unknown } {
     if (error instanceof RequestFailure) {
       return { error: error.message, error_code: error.errorCode, ...(error.details !== undefined && { violations: error.details }) };
     }
-    this.deps.logger.warn({ rpc: this.spec.name, err: errorMessage(error) }, 'RPC handler failed');
-    return { error: errorMessage(error), error_code: handlerErrorCode(error) };
+    this.deps.logger.warn({ rpc: this.spec.name, err: describeError(error) }, 'RPC handler failed');
+    return { error: describeError(error), error_code: handlerErrorCode(error) };
   }
 
   /** False if the reply channel turned out to be dead (amqplib has not told the slot yet). */
@@ -209,7 +224,7 @@ class RpcQueue implements InboundQueue {
       });
       return true;
     } catch (error) {
-      this.deps.logger.warn({ rpc: this.spec.name, err: errorMessage(error) }, 'could not send RPC reply');
+      this.deps.logger.warn({ rpc: this.spec.name, err: describeError(error) }, 'could not send RPC reply');
       return false;
     }
   }

@@ -1,5 +1,5 @@
 /**
- * `connectService`: wires one service's definition and handlers onto two broker connections, as
+ * `openService`: wires one service's definition onto two broker connections, as
  * RabbitMQ recommends. During a memory or disk alarm the broker blocks every connection that
  * publishes and stops reading from it, acks included; so nothing that publishes shares a connection
  * with consuming:
@@ -12,7 +12,8 @@
  *   goes on during an alarm.
  */
 import type { ChannelModel } from 'amqplib';
-import type { ConnectService, ServiceConnection } from './api.js';
+import type { ConnectOptions, OpenService, ServiceConnection, ServiceHandlers } from './api.js';
+import type { ServiceDefinition } from './definition.js';
 import { resolveConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -25,13 +26,15 @@ import { eventConsumerQueues } from './consumer.js';
 import { RpcReplyChannel, rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
 import { OriginJudge, identityOfUser } from './origin.js';
-import { ConnectionClosedError } from './errors.js';
+import { ConfigError, ConnectionClosedError } from './errors.js';
+import { guardedObserver } from './observer.js';
 
-export const connectService: ConnectService = async (definition, handlers, options = {}) => {
+export const openService: OpenService = async (definition, options = {}) => {
   const { service } = definition;
   const config = resolveConfig(service, options);
   const logger = createLogger(service, config.instanceId, options.logger);
   const metrics = new Metrics(options.registry);
+  const observe = guardedObserver(options.observer, logger);
   const names = new QueueNames(definition.topology, config.instanceId);
   const origins = new OriginJudge(identityOfUser(config.user, service), definition.services ?? []);
   if (origins.identity.servicePrefix === undefined) {
@@ -48,8 +51,8 @@ export const connectService: ConnectService = async (definition, handlers, optio
   const publishing = connectionFor('publish', (model) => setupPublishing(model));
   const consuming = connectionFor('consume', (model) => setupConsuming(model));
   const sender = new ConfirmPublisher(publishing, logger, config.outageBufferLimit);
-  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user);
-  const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user);
+  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user, observe);
+  const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user, observe);
   const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
 
   let closing: Promise<void> | undefined;
@@ -59,11 +62,11 @@ export const connectService: ConnectService = async (definition, handlers, optio
     const deadline = Date.now() + config.shutdownTimeoutMs;
     const remaining = () => Math.max(0, deadline - Date.now());
     logger.info('closing: no new deliveries, waiting for work in flight');
-    if (!(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
+    if (inbound && !(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
     // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
-    await inbound.slot.close();
+    await inbound?.slot.close();
     // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
     if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
       logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
@@ -71,50 +74,73 @@ export const connectService: ConnectService = async (definition, handlers, optio
     await Promise.all([consuming.close(), publishing.close()]);
   }
 
+  // Set by start(): consuming begins once the service has handlers, on the connection that declared the topology.
+  let inbound: InboundChannel | undefined;
+  let declaredOn: ChannelModel | undefined;
+  function inboundFor(handlers: ServiceHandlers): InboundChannel {
+    return new InboundChannel(
+      [
+        ...eventConsumerQueues(definition.consumers, handlers.consumers, {
+          service,
+          names,
+          prefetchOverride: config.prefetchOverride,
+          sender,
+          metrics,
+          logger,
+          publishTimeoutMs: config.publishTimeoutMs,
+          maxMessageBytes: config.maxMessageBytes,
+          origins,
+          observe,
+          restoreQueue: async (queue) => {
+            // The publish channel's connection: the one the republish that found the queue missing went out on.
+            const model = sender.slot.model;
+            return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
+          },
+        }),
+        ...rpcServerQueues(definition.rpcServers, handlers.rpcServers, {
+          service,
+          origins,
+          prefetchOverride: config.prefetchOverride,
+          metrics,
+          logger,
+          maxMessageBytes: config.maxMessageBytes,
+          replies,
+          replyTimeoutMs: config.publishTimeoutMs,
+          observe,
+        }),
+      ],
+      consuming,
+      logger,
+      config.outageBufferLimit,
+    );
+  }
+
+  async function start(handlers: ServiceHandlers): Promise<void> {
+    if (inbound) throw new ConfigError(`${service} has started consuming already: start() takes the handlers once`);
+    if (closing) throw new ConnectionClosedError(`start ${service}`);
+    const started = inboundFor(handlers);
+    inbound = started;
+    // The connection whose setup has declared the topology (it may not be `consuming.current` yet); a later setup attaches the consumers itself.
+    const model = declaredOn;
+    if (!model) return;
+    try {
+      await started.slot.attach(model);
+    } catch (error) {
+      // Lost while attaching: the replacement connection's setup attaches them.
+      if (consuming.current === model) throw error;
+    }
+  }
+
   const bus: ServiceConnection = {
     publish: (name, params, payload, publishOptions) =>
       shut ? Promise.reject(new ConnectionClosedError(`publish ${name}`)) : publisher.publish(name, params, payload, publishOptions),
     call: (name, request, callOptions) =>
       shut ? Promise.reject(new ConnectionClosedError(`RPC ${name}`)) : rpcClient.call(name, request, callOptions),
+    start,
     close: () => (closing ??= close()),
     metrics: metrics.registry,
     instanceId: config.instanceId,
   };
-
-  const implemented = typeof handlers === 'function' ? handlers(bus) : handlers;
-  const inbound = new InboundChannel(
-    [
-      ...eventConsumerQueues(definition.consumers, implemented.consumers, {
-        service,
-        names,
-        prefetchOverride: config.prefetchOverride,
-        sender,
-        metrics,
-        logger,
-        publishTimeoutMs: config.publishTimeoutMs,
-        maxMessageBytes: config.maxMessageBytes,
-        origins,
-        restoreQueue: async (queue) => {
-          // The publish channel's connection: the one the republish that found the queue missing went out on.
-          const model = sender.slot.model;
-          return model !== undefined && (await redeclareQueue(model, definition.topology, names, queue));
-        },
-      }),
-      ...rpcServerQueues(definition.rpcServers, implemented.rpcServers, {
-        service,
-        origins,
-        prefetchOverride: config.prefetchOverride,
-        metrics,
-        logger,
-        maxMessageBytes: config.maxMessageBytes,
-        replies,
-        replyTimeoutMs: config.publishTimeoutMs,
-      }),
-    ],
-    consuming,
-    logger,
-    config.outageBufferLimit,
-  );
 
   async function setupPublishing(model: ChannelModel): Promise<void> {
     await sender.slot.attach(model);
@@ -124,10 +150,12 @@ export const connectService: ConnectService = async (definition, handlers, optio
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
-    await inbound.slot.attach(model);
+    declaredOn = model;
+    if (inbound) await inbound.slot.attach(model);
   }
 
   // Publishing first: deliveries may need it (retries, dead letters, replies) the moment consuming starts.
+  // The consume connection declares the topology now, so that publishing works before start().
   await publishing.start();
   try {
     await consuming.start();
@@ -137,6 +165,18 @@ export const connectService: ConnectService = async (definition, handlers, optio
   }
   return bus;
 };
+
+/** Opens the service and starts consuming with `handlers` at once: for tests and tools that build a definition by hand. */
+export async function connectService(definition: ServiceDefinition, handlers: ServiceHandlers, options?: ConnectOptions): Promise<ServiceConnection> {
+  const connection = await openService(definition, options);
+  try {
+    await connection.start(handlers);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  return connection;
+}
 
 /** True once `work` settled, false if `timeoutMs` passed first. */
 async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {

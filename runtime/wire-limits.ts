@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MessageEncodeError, MessageTooLargeError, errorMessage, type MessagingError } from './errors.js';
+import { MessageEncodeError, MessageTooLargeError, describeError, type MessagingError } from './errors.js';
 
 /** The most a message's header table may encode to (amqplib's encoding buffer). */
 export const HEADER_TABLE_LIMIT = 65_536;
@@ -76,7 +76,7 @@ export function fitHeaders(
       sized.push({ name, bytes: entrySize(name, value), kept: keep(name) });
     } catch (error) {
       delete fitted[name];
-      dropped.push(`${shortened(name)} (cannot be encoded: ${errorMessage(error).slice(0, REASON_CHARS)})`);
+      dropped.push(`${shortened(name)} (cannot be encoded: ${describeError(error).slice(0, REASON_CHARS)})`);
     }
   }
   let size = 4 + sized.reduce((sum, { bytes }) => sum + bytes, 0);

@@ -11,7 +11,7 @@
  */
 import { connect } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
-import { handlersFor } from '../../test/support/handlers.js';
+import { handlersFor, started } from '../../test/support/handlers.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { userCreated } from '../support/payloads.js';
@@ -52,10 +52,9 @@ function facadeConsume(url: string, prefetch: number, total: number): Variant {
     id: 'facade',
     async run() {
       const handled = countdown(total, LIMIT_MS, 'facade consume');
-      const bus = await matchingService.connect({
+      const bus = await started(matchingService.connect({
         ...facadeOptions(url, prefetch),
-        handlers: handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }),
-      });
+      }), handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }));
       try {
         return { msgPerSec: total / (await handled.finished) };
       } finally {

@@ -16,7 +16,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import * as collaborationService from '../../generated/services/collaboration-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import type { ServiceDefinition } from '../../runtime/index.js';
-import { handlersFor } from '../../test/support/handlers.js';
+import { handlersFor, started } from '../../test/support/handlers.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { codeUpdated, profile, userCreated } from '../support/payloads.js';
@@ -146,7 +146,7 @@ function facadePublishUserCreated(url: string, total: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const bus = await userService.connect({ ...facadeOptions(url), handlers: handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }) });
+      const bus = await started(userService.connect({ ...facadeOptions(url) }), handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }));
       try {
         return await timedPublishes(total, () => bus.publish.userCreated(userCreated));
       } finally {
@@ -161,10 +161,9 @@ function facadePublishCodeUpdated(url: string, total: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const bus = await collaborationService.connect({
+      const bus = await started(collaborationService.connect({
         ...facadeOptions(url),
-        handlers: handlersFor<collaborationService.CollaborationServiceHandlers>(collaborationService.collaborationServiceDefinition),
-      });
+      }), handlersFor<collaborationService.CollaborationServiceHandlers>(collaborationService.collaborationServiceDefinition));
       try {
         return await timedPublishes(total, () => bus.publish.codeUpdated(codeUpdated, params));
       } finally {

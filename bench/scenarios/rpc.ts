@@ -11,7 +11,7 @@ import { connect, type Channel, type Message } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
 import * as userService from '../../generated/services/user-service.js';
 import type { UserProfileRequest } from '../../generated/payloads.js';
-import { handlersFor } from '../../test/support/handlers.js';
+import { handlersFor, started } from '../../test/support/handlers.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { profile, profileRequest } from '../support/payloads.js';
 import { percentile } from '../support/stats.js';
@@ -108,12 +108,11 @@ function facadeRpc(url: string, total: number, concurrency: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const server = await userService.connect({ ...facadeOptions(url, SERVER_PREFETCH), handlers: handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: answer }) });
-      const client = await matchingService.connect({
+      const server = await started(userService.connect({ ...facadeOptions(url, SERVER_PREFETCH) }), handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: answer }));
+      const client = await started(matchingService.connect({
         ...facadeOptions(url),
         rpcTimeoutMs: CALL_TIMEOUT_MS,
-        handlers: handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition),
-      });
+      }), handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition));
       try {
         return await measureCalls(() => client.call.userProfileGet(profileRequest), total, concurrency);
       } finally {

@@ -3,7 +3,7 @@ import type { GeneratedFile } from './generated-file.js';
 import { camelCase } from './names.js';
 import { createSourceFilePrinter } from './typescript.js';
 
-/** `index.ts`: each service's facade as a namespace (`matchingService.connect(...)`), the payload types and the topology. */
+/** `index.ts`: each service's facade as a namespace (`matchingService.connect(...)`), the payload types and schemas, and the topology. */
 export function emitBarrel(model: Model): GeneratedFile[] {
   const printFile = createSourceFilePrinter();
   return [
@@ -11,6 +11,7 @@ export function emitBarrel(model: Model): GeneratedFile[] {
       statements: [
         ...model.services.map((service) => `export * as ${camelCase(service.name)} from './services/${service.name}.js';`),
         "export type * from './payloads.js';",
+        "export { schemas } from './schemas.js';",
         "export { topology } from './topology.js';",
       ],
     }),

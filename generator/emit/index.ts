@@ -4,13 +4,14 @@ import { emitDefinitions } from './definitions.js';
 import type { Emitter, GeneratedFile } from './generated-file.js';
 import { emitPayloads } from './payloads.js';
 import { emitPermissions } from './permissions.js';
+import { emitSchemas } from './schemas.js';
 import { emitServices } from './services.js';
 import { emitTopology } from './topology.js';
 import { emitValidators } from './validators.js';
 
 export type { GeneratedFile } from './generated-file.js';
 
-const EMITTERS: Emitter[] = [emitPayloads, emitValidators, emitTopology, emitDefinitions, emitPermissions, emitServices, emitBarrel];
+const EMITTERS: Emitter[] = [emitPayloads, emitSchemas, emitValidators, emitTopology, emitDefinitions, emitPermissions, emitServices, emitBarrel];
 
 /** Every generated file for a model, in a stable order. */
 export async function emitAll(model: Model): Promise<GeneratedFile[]> {

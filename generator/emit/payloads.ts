@@ -1,81 +1,53 @@
-import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import type { WriterFunction } from 'ts-morph';
+import { referencedComponent } from '../model/schema-components.js';
 import type { JsonSchema, Message, Model } from '../model/types.js';
-import { paragraphs } from './docs.js';
+import { compareText } from '../diagnostics.js';
+import { jsDoc } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
+import { isPlainObject, schemaDoc, writeObjectBody, writeType } from './schema-types.js';
 import { createSourceFilePrinter } from './typescript.js';
 
-/** Keywords whose value is one subschema. */
-const SUBSCHEMA = ['items', 'additionalItems', 'additionalProperties', 'contains', 'not', 'if', 'then', 'else', 'propertyNames'];
-/** Keywords whose value is a list of subschemas. */
-const SUBSCHEMA_LIST = ['items', 'allOf', 'anyOf', 'oneOf'];
-/** Keywords whose value maps names to subschemas. */
-const SUBSCHEMA_MAP = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
-
-function isSchema(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** One exported type of `payloads.ts`: a named schema, a message's payload, or both. */
+interface PayloadType {
+  name: string;
+  schema: JsonSchema;
+  /** The message whose payload it is, for its title and description. */
+  message?: Message;
 }
 
 /**
- * A copy of `schema` prepared for documentation: nested `title`s become descriptions and a
- * `format` becomes an `@format` tag. json-schema-to-typescript turns a titled subschema into a
- * separate exported declaration named after the title, which would collide across messages (or
- * with a message type); inline types keep each message self-contained.
+ * Each named schema once, under its contract name, and each message's payload under the
+ * message's name: the named schema itself when the names agree, an alias of it when they do not,
+ * the payload written out when it is anonymous.
  */
-function documented(schema: JsonSchema): JsonSchema {
-  const { title, description, ...rest } = schema;
-  const copy: JsonSchema = { ...rest };
-  const format = text(rest['format']);
-  const doc = paragraphs(text(description) ?? text(title), format === undefined ? undefined : `@format ${format}`);
-  if (doc.length > 0) copy['description'] = doc;
-  for (const key of SUBSCHEMA) {
-    const value = copy[key];
-    if (isSchema(value)) copy[key] = documented(value);
+function payloadTypes(model: Model): PayloadType[] {
+  const types = new Map<string, PayloadType>(model.schemas.map((component) => [component.name, { name: component.name, schema: component.schema }]));
+  for (const message of model.messages) {
+    const own = referencedComponent(message.payload) === message.typeName ? types.get(message.typeName) : undefined;
+    types.set(message.typeName, { name: message.typeName, schema: own?.schema ?? message.payload, message });
   }
-  for (const key of SUBSCHEMA_LIST) {
-    const value = copy[key];
-    if (Array.isArray(value)) copy[key] = value.map((item: unknown) => (isSchema(item) ? documented(item) : item));
-  }
-  for (const key of SUBSCHEMA_MAP) {
-    const value = copy[key];
-    if (isSchema(value)) {
-      copy[key] = Object.fromEntries(
-        Object.entries(value).map(([name, item]) => [name, isSchema(item) ? documented(item) : item]),
-      );
+  return [...types.values()].sort((a, b) => compareText(a.name, b.name));
+}
+
+function declaration({ name, schema, message }: PayloadType): WriterFunction {
+  return (writer) => {
+    writer.blankLineIfLastNot();
+    const doc = schemaDoc(schema, message?.title, message?.description);
+    if (doc.length > 0) writer.writeLine(jsDoc(doc));
+    if (isPlainObject(schema)) {
+      writer.write(`export interface ${name} `);
+      writeObjectBody(writer, schema);
+      writer.newLine();
+      return;
     }
-  }
-  return copy;
+    writer.write(`export type ${name} = `);
+    writeType(writer, schema);
+    writer.write(';').newLine();
+  };
 }
 
-/** The message's schema as json-schema-to-typescript should see it: named by the message, documented by it. */
-function rootSchema(message: Message): JSONSchema {
-  const { description, ...schema } = documented(message.schema);
-  const summary = paragraphs(message.title, message.description, text(description));
-  return (summary.length > 0 ? { ...schema, description: summary } : schema);
-}
-
-async function payloadType(message: Message): Promise<string> {
-  return compile(rootSchema(message), message.typeName, {
-    bannerComment: '',
-    // A schema that does not mention additionalProperties gets a closed type: a typo in a
-    // published payload is a compile error. Schemas that say `true` keep their index signature.
-    additionalProperties: false,
-    // Arrays: keep a non-empty or fixed-size shape (`[string, ...string[]]`, `[T, T]`) but never
-    // expand a range into a union of tuples.
-    maxItems: 1,
-    format: false,
-    unknownAny: true,
-    declareExternallyReferenced: true,
-  });
-}
-
-/** `payloads.ts`: one exported type per message, field names as on the wire. */
-export async function emitPayloads(model: Model): Promise<GeneratedFile[]> {
-  const declarations = await Promise.all(model.messages.map(payloadType));
-  const printFile = createSourceFilePrinter({ format: true });
-  const file = printFile('payloads.ts', { statements: declarations.map((text) => text.trim()) });
-  return [file];
+/** `payloads.ts`: one exported type per named schema and per message, field names as on the wire. */
+export function emitPayloads(model: Model): GeneratedFile[] {
+  const printFile = createSourceFilePrinter();
+  return [printFile('payloads.ts', { statements: payloadTypes(model).map(declaration) })];
 }

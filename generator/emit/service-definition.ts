@@ -148,7 +148,7 @@ function pickedTopology(model: Model, service: Service): Code {
   return new Code(`pickTopology(topology, { exchanges: ${names(exchanges)}, queues: ${names(queues)} })`);
 }
 
-/** The `ServiceDefinition` a service's facade hands to `connectService`; its topology is picked from `topology.ts`. */
+/** The `ServiceDefinition` a service's facade hands to `serviceFacade`; its topology is picked from `topology.ts`. */
 export function serviceDefinition(model: Model, service: Service): Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code } {
   const index = new ModelIndex(model);
   return {

@@ -10,7 +10,7 @@ import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscrip
 import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
-import { camelCase, pascalCase, propertyName, quote, receivedValidatorName, validatorName } from './names.js';
+import { camelCase, pascalCase, propertyName, receivedValidatorName, validatorName } from './names.js';
 import { ModelIndex, receivedMessageNames, sentMessageNames, serviceDefinition, serviceMessageNames } from './service-definition.js';
 import { createSourceFilePrinter } from './typescript.js';
 
@@ -19,10 +19,9 @@ interface FacadeNames {
   handlers: string;
   publishers: string;
   calls: string;
+  api: string;
   bus: string;
-  options: string;
   definition: string;
-  busFunction: string;
 }
 
 function facadeNames(service: Service): FacadeNames {
@@ -31,10 +30,9 @@ function facadeNames(service: Service): FacadeNames {
     handlers: `${type}Handlers`,
     publishers: `${type}Publishers`,
     calls: `${type}Calls`,
+    api: `${type}Api`,
     bus: `${type}Bus`,
-    options: `${type}Options`,
     definition: `${camelCase(service.name)}Definition`,
-    busFunction: `${camelCase(service.name)}Bus`,
   };
 }
 
@@ -142,14 +140,13 @@ function hasHandlers(service: Service): boolean {
 function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure>[] {
   const types = [
     service.calls.length > 0 ? 'CallOptions' : undefined,
-    'ConnectOptions',
     service.consumes.length > 0 ? 'ConsumeContext' : undefined,
     service.publishes.length > 0 ? 'PublishOptions' : undefined,
     service.serves.length > 0 ? 'RpcContext' : undefined,
-    'ServiceConnection',
-    'ServiceDefinition',
+    'ServiceBus',
+    'TypedServiceDefinition',
   ].filter((name) => name !== undefined);
-  return [{ name: 'connectService' }, { name: 'pickTopology' }, ...types.map((name) => ({ name, isTypeOnly: true }))];
+  return [{ name: 'pickTopology' }, { name: 'serviceFacade' }, ...types.map((name) => ({ name, isTypeOnly: true }))];
 }
 
 function importStatements(index: ModelIndex, service: Service): StatementStructures[] {
@@ -176,65 +173,11 @@ function validatorImports(index: ModelIndex, service: Service): string[] {
   ].sort();
 }
 
-/** `{ name: (a, b) => target.name(a, b), ... }`, one line per method. */
-function forwardingObject(methodNames: string[], parameters: string, body: (methodName: string) => string): string {
-  if (methodNames.length === 0) return '{}';
-  return `{\n${methodNames.map((name) => `    ${name}: (${parameters}) => ${body(name)},\n`).join('')}  }`;
-}
-
-function busBody(index: ModelIndex, service: Service): string {
-  const bus: string[] = [];
-  if (service.publishes.length > 0) {
-    const publishers = service.publishes.map((publication) => {
-      const hasParams = publication.channel.parameters.length > 0;
-      const parameters = hasParams ? 'payload, params, options' : 'payload, options';
-      return `    ${publication.methodName}: (${parameters}) => connection.publish(${quote(publication.methodName)}, ${hasParams ? 'params' : '{}'}, payload, options),\n`;
-    });
-    bus.push(`publish: {\n${publishers.join('')}  },`);
-  }
-  if (service.calls.length > 0) {
-    const calls = service.calls.map((use) => {
-      const reply = index.message(use.rpc.replyMessage).typeName;
-      return `    ${use.methodName}: (request, options) => connection.call(${quote(use.methodName)}, request, options) as Promise<${reply}>,\n`;
-    });
-    bus.push(`call: {\n${calls.join('')}  },`);
-  }
-  bus.push('close: () => connection.close(),', 'metrics: connection.metrics,', 'instanceId: connection.instanceId,');
-  return `return {\n${bus.map((line) => `  ${line}`).join('\n')}\n};`;
-}
-
-/** Hands the runtime the handlers, made from the typed bus when the service passed a function. */
-function connectBody(service: Service, names: FacadeNames): string {
-  if (!hasHandlers(service)) {
-    return `const connection = await connectService(${names.definition}, { consumers: {}, rpcServers: {} }, options);
-return ${names.busFunction}(connection);`;
-  }
-  const consumers = forwardingObject(
-    service.consumes.map((subscription) => subscription.methodName),
-    'event, context',
-    (name) => `implemented.${name}(event, context)`,
-  );
-  const rpcServers = forwardingObject(
-    service.serves.map((use) => use.methodName),
-    'request, context',
-    (name) => `implemented.${name}(request, context)`,
-  );
-  return `const { handlers, ...connectOptions } = options;
-const connection = await connectService(${names.definition}, (connection) => {
-  const implemented = typeof handlers === 'function' ? handlers(${names.busFunction}(connection)) : handlers;
-  return {
-    consumers: ${consumers.replaceAll('\n', '\n  ')},
-    rpcServers: ${rpcServers.replaceAll('\n', '\n  ')},
-  };
-}, connectOptions);
-return ${names.busFunction}(connection);`;
-}
-
 function facadeStatements(model: Model, service: Service): (StatementStructures | string)[] {
   const index = new ModelIndex(model);
   const names = facadeNames(service);
   const statements: (StatementStructures | string)[] = importStatements(index, service);
-  const busProperties: { name: string; type: string; isReadonly: boolean; docs: string[] }[] = [];
+  const apiProperties: { name: string; type: string }[] = [];
   if (hasHandlers(service)) {
     statements.push(
       interfaceDeclaration(
@@ -243,6 +186,7 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
         [...service.consumes.map((subscription) => consumerHandler(index, subscription)), ...service.serves.map((use) => rpcServerHandler(index, use))],
       ),
     );
+    apiProperties.push({ name: 'handlers', type: names.handlers });
   }
   if (service.publishes.length > 0) {
     statements.push(
@@ -252,7 +196,7 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
         service.publishes.map((publication) => publishMethod(index, publication)),
       ),
     );
-    busProperties.push({ name: 'publish', type: names.publishers, isReadonly: true, docs: ['Publish an event.'] });
+    apiProperties.push({ name: 'publish', type: names.publishers });
   }
   if (service.calls.length > 0) {
     statements.push(
@@ -262,58 +206,28 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
         service.calls.map((use) => callMethod(index, use)),
       ),
     );
-    busProperties.push({ name: 'call', type: names.calls, isReadonly: true, docs: ['Call a remote procedure.'] });
+    apiProperties.push({ name: 'call', type: names.calls });
   }
-  statements.push({
-    kind: StructureKind.Interface,
-    name: names.bus,
-    isExported: true,
-    docs: [`${service.name}'s connection to the broker: exactly the operations the contract grants it.`],
-    extends: ["Pick<ServiceConnection, 'close' | 'metrics' | 'instanceId'>"],
-    properties: busProperties,
-  });
-  if (hasHandlers(service)) {
-    statements.push({
-      kind: StructureKind.Interface,
-      name: names.options,
-      isExported: true,
-      extends: ['ConnectOptions'],
-      properties: [
-        {
-          name: 'handlers',
-          type: `${names.handlers} | ((bus: ${names.bus}) => ${names.handlers})`,
-          docs: [
-            'The handlers, or a function that makes them from the bus. Use the function when a handler publishes or calls: messages can arrive before `connect` resolves.',
-          ],
-        },
-      ],
-    });
-  }
+  const starts = hasHandlers(service) ? '; `bus.start(handlers)` starts consuming' : '';
   statements.push(
-    `${jsDoc(`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`)}
-export const ${names.definition}: ServiceDefinition = ${printLiteral(serviceDefinition(model, service))};`,
     {
-      kind: StructureKind.Function,
+      kind: StructureKind.Interface,
+      name: names.api,
       isExported: true,
-      isAsync: true,
-      name: 'connect',
-      docs: [`Connects ${service.name} to the broker, declares its topology${hasHandlers(service) ? ' and starts its handlers' : ''}.`],
-      parameters: [
-        hasHandlers(service)
-          ? { name: 'options', type: names.options }
-          : { name: 'options', type: 'ConnectOptions', initializer: '{}' },
-      ],
-      returnType: `Promise<${names.bus}>`,
-      statements: connectBody(service, names),
+      docs: [`${service.name}'s operations in the contract: what it implements, publishes and calls.`],
+      properties: apiProperties,
     },
     {
-      kind: StructureKind.Function,
-      name: names.busFunction,
-      docs: [`Wraps the runtime's connection in ${service.name}'s typed bus.`],
-      parameters: [{ name: 'connection', type: 'ServiceConnection' }],
-      returnType: names.bus,
-      statements: busBody(index, service),
+      kind: StructureKind.Interface,
+      name: names.bus,
+      isExported: true,
+      docs: [`${service.name}'s connection to the broker: exactly the operations the contract grants it.`],
+      extends: [`ServiceBus<${names.api}>`],
     },
+    `${jsDoc(`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`)}
+export const ${names.definition}: TypedServiceDefinition<${names.api}> = ${printLiteral(serviceDefinition(model, service))};`,
+    `${jsDoc(`Connects ${service.name} to the broker and declares its topology${starts}.`)}
+export const connect = serviceFacade(${names.definition});`,
   );
   return statements;
 }

@@ -8,6 +8,7 @@ import { readChannels } from './channels.js';
 import { DEFAULT_UNVERIFIED_ORIGIN, readExchangeOptions, readQueueOptions, readServiceDeclarations, type ServiceDeclaration } from './extensions.js';
 import { entriesOf, isObject, optionalString } from './json.js';
 import { MessageCatalog } from './messages.js';
+import { SchemaComponents } from './schema-components.js';
 import { readOperations, type OperationInfo, type RpcOperation } from './operations.js';
 import { Problems, type DefinitionReader, type JsonPath, type SpecProblem } from './problem.js';
 import { consumerQueues, rpcQueue, vhostDefaultQueueType } from './queues.js';
@@ -27,7 +28,8 @@ export function buildModel(document: unknown): BuildResult {
   const readQueue = reusableReader(readQueueOptions, components['x-queues'], ['components', 'x-queues'], problems);
   const readExchange = reusableReader(readExchangeOptions, components['x-exchanges'], ['components', 'x-exchanges'], problems);
 
-  const messages = new MessageCatalog(payloadSchemas, optionalString(doc['defaultContentType']) ?? 'application/json', problems);
+  const schemaComponents = new SchemaComponents(problems);
+  const messages = new MessageCatalog(payloadSchemas, schemaComponents, optionalString(doc['defaultContentType']) ?? 'application/json', problems);
   const channels = readChannels(doc['channels'], messages, readExchange, problems);
   const operations = readOperations(doc['operations'], channels, services.map((s) => s.name), readQueue, problems);
   const eventChannels = [...channels.values()].flatMap((info) => (info?.kind === 'event' ? [info] : []));
@@ -44,6 +46,7 @@ export function buildModel(document: unknown): BuildResult {
     bindings.set(JSON.stringify(binding), binding);
   }
   const modelServices = services.map((service) => buildService(service, operations, rpcs, problems));
+  messages.checkTypeNames();
 
   if (!problems.empty) return { problems: problems.list };
   const info = isObject(doc['info']) ? doc['info'] : {};
@@ -61,6 +64,7 @@ export function buildModel(document: unknown): BuildResult {
       channels: sortBy(eventChannels.map((c) => c.channel), (c) => c.id),
       rpcs: sortBy([...rpcs.values()], (r) => r.id),
       messages: sortBy(messages.list(), (m) => m.name),
+      schemas: sortBy(schemaComponents.list(), (s) => s.name),
     },
   };
 }

@@ -3,6 +3,7 @@ import { isObject, jsonEqual, optionalString, type JsonObject } from './json.js'
 import { isPascalCaseIdentifier, toPascalCase } from './naming.js';
 import type { JsonPath, Problems } from './problem.js';
 import { checkExample, cleanSchema, compilePayloadSchema } from './schema.js';
+import { inlineComponents, referencedComponent, type SchemaComponents } from './schema-components.js';
 import type { Message } from './types.js';
 
 /**
@@ -14,6 +15,7 @@ export class MessageCatalog {
 
   constructor(
     private readonly schemas: PayloadSchemaCompiler,
+    private readonly components: SchemaComponents,
     private readonly defaultContentType: string,
     private readonly problems: Problems,
   ) {}
@@ -44,6 +46,19 @@ export class MessageCatalog {
     return [...this.byName.values()].map((entry) => entry.message);
   }
 
+  /** A message's name is its payload's type name: no schema component may take it for another type. */
+  checkTypeNames(): void {
+    for (const { message, path } of this.byName.values()) {
+      if (referencedComponent(message.payload) === message.name || !this.components.has(message.name)) continue;
+      this.problems.add(
+        [...path, 'name'],
+        'type-name-clash',
+        `message "${message.name}" and schema "${message.name}" would both be the TypeScript type ${message.name}, but the message's payload is another schema`,
+        `rename the message or the schema, or make the payload $ref: '#/components/schemas/${message.name}'`,
+      );
+    }
+  }
+
   private readName(value: JsonObject, path: JsonPath): string | undefined {
     const name = value['name'];
     if (typeof name !== 'string') {
@@ -69,8 +84,9 @@ export class MessageCatalog {
       return undefined;
     }
     const payloadPath = [...path, 'payload'];
-    const schema = cleanSchema(value['payload'], payloadPath, this.problems);
-    if (schema === undefined) return undefined;
+    const payload = cleanSchema(value['payload'], payloadPath, this.problems, this.components);
+    if (payload === undefined) return undefined;
+    const schema = inlineComponents(payload, this.components.list());
     const validate = compilePayloadSchema(this.schemas, schema, payloadPath, name, this.problems);
     const examples = readExamples(value['examples']);
     if (validate !== undefined) {
@@ -84,6 +100,7 @@ export class MessageCatalog {
       ...(title === undefined ? {} : { title }),
       ...(description === undefined ? {} : { description }),
       contentType,
+      payload,
       schema,
       examples: examples.map(({ example }) => example),
     };

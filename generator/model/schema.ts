@@ -2,23 +2,20 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PayloadSchemaCompiler } from './ajv.js';
 import { isObject } from './json.js';
 import type { JsonPath, Problems } from './problem.js';
+import { SchemaComponents } from './schema-components.js';
 import type { JsonSchema } from './types.js';
 
 /**
  * A copy of a resolved schema without the parser's `x-parser-*` annotations (strict ajv rejects
- * them), keys in written order. `undefined` (after a report) when the schema refers to itself:
- * a recursive schema cannot be inlined.
+ * them), keys in written order, each named schema (`components.schemas`) registered in
+ * `components` and replaced by a reference to it: the payload itself too, when it is one.
+ * `undefined` (after a report) when the schema refers to itself: a recursive schema cannot be
+ * inlined.
  */
-export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems): JsonSchema | undefined {
+export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems, components: SchemaComponents): JsonSchema | undefined {
   let recursive = false;
   const ancestors = new Set<unknown>();
-  const copy = (value: unknown, at: JsonPath): unknown => {
-    if (typeof value !== 'object' || value === null) return value;
-    if (ancestors.has(value)) {
-      if (!recursive) problems.add(at, 'recursive-schema', 'the payload schema refers to itself', 'recursive schemas cannot be inlined into generated types: flatten it or bound the depth');
-      recursive = true;
-      return undefined;
-    }
+  const copyBody = (value: object, at: JsonPath): unknown => {
     ancestors.add(value);
     const result = Array.isArray(value)
       ? value.map((item, i) => copy(item, [...at, i]))
@@ -29,6 +26,20 @@ export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems)
         );
     ancestors.delete(value);
     return result;
+  };
+  const copy = (value: unknown, at: JsonPath): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (ancestors.has(value)) {
+      if (!recursive) problems.add(at, 'recursive-schema', 'the payload schema refers to itself', 'recursive schemas cannot be inlined into generated types: flatten it or bound the depth');
+      recursive = true;
+      return undefined;
+    }
+    const name = SchemaComponents.nameOf(value);
+    if (name === undefined) return copyBody(value, at);
+    return components.refer(name, value, () => {
+      const body = copyBody(value, at);
+      return isObject(body) ? body : undefined;
+    });
   };
   const cleaned = copy(schema, path);
   if (recursive) return undefined;

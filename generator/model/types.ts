@@ -5,8 +5,16 @@
  */
 import type { ExchangeType, UnverifiedOriginPolicy } from '../../runtime/definition.js';
 
-/** A JSON Schema (draft 07) object with every `$ref` inlined and every `x-parser-*` key removed. */
+/** A JSON Schema (draft 07) object without the parser's `x-parser-*` keys. */
 export type JsonSchema = { [key: string]: unknown };
+
+/** A named schema of the contract (`components.schemas.<name>`) that a message payload uses. */
+export interface SchemaComponent {
+  /** The contract's key, PascalCase; the TypeScript type name: `Difficulty`. */
+  name: string;
+  /** Its schema, each named schema inside it a `$ref: '#/components/schemas/<name>'`. */
+  schema: JsonSchema;
+}
 
 export interface Message {
   /** The contract's message name (`components.messages.<key>.name`), PascalCase: `UserCreated`. */
@@ -16,6 +24,9 @@ export interface Message {
   title?: string;
   description?: string;
   contentType: 'application/json';
+  /** The payload schema, each named schema a `$ref: '#/components/schemas/<name>'` (the payload itself too, when it is one). */
+  payload: JsonSchema;
+  /** The payload schema with every named schema inlined: what a payload of this message must match. */
   schema: JsonSchema;
   examples: { name: string; payload: unknown }[];
 }
@@ -157,4 +168,6 @@ export interface Model {
   channels: EventChannel[];
   rpcs: Rpc[];
   messages: Message[];
+  /** Every named schema the payloads use, once each. */
+  schemas: SchemaComponent[];
 }

@@ -8,8 +8,9 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { resolveConfig } from '../config.js';
 import type { ConnectionManager } from '../connection.js';
-import { errorMessage } from '../errors.js';
+import { describeError } from '../errors.js';
 import { DEAD_LETTER_HEADERS, Header } from '../headers.js';
+import { undecodableHeaders } from '../header-frame-guard.js';
 import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
 import { CliError, ExitCode, runCli, UsageError } from './run-cli.js';
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, config.user);
     const status = await work.catch((error: unknown) => {
       // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
-      throw new CliError(`${command} of "${queue}" stopped: ${errorMessage(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
+      throw new CliError(`${command} of "${queue}" stopped: ${describeError(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
     });
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
@@ -85,6 +86,8 @@ async function replayAll(channel: ConfirmChannel, queue: string, count: number, 
 function describeMessage(position: number, message: GetMessage): string {
   const headers = message.properties.headers ?? {};
   const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `  ${name}: ${String(headers[name])}`);
+  const headersDropped = undecodableHeaders(message.properties);
+  if (headersDropped) reasons.push(`  headers left out: ${headersDropped}`);
   const body = message.content.toString('utf8');
   return [
     `#${position} message_id=${message.properties.messageId ?? '-'} correlation_id=${message.properties.correlationId ?? '-'} user_id=${message.properties.userId ?? '-'}`,

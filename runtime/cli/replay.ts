@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { DEAD_LETTER_HEADERS, Header, withoutBrokerDeathHeaders } from '../headers.js';
-import { errorMessage } from '../errors.js';
+import { describeError } from '../errors.js';
 
 const USER_ID_REFUSED = /user_id property set to/;
 const USER_ID_HINT = `: a dead letter keeps the user_id of the consumer that wrote it, which only that user or an operator user tagged "impersonator" may publish (docs/security.md, "Message origins")`;
@@ -42,7 +42,7 @@ export async function replay(channel: ConfirmChannel, queue: string, count: numb
       await republish(channel, message, replayingUser);
     } catch (error) {
       left.push(message); // held unacked, so the loop does not get it again
-      console.error(`#${i + 1} ${message.properties.messageId ?? ''}: ${errorMessage(error)}, left in ${queue}`);
+      console.error(`#${i + 1} ${message.properties.messageId ?? ''}: ${describeError(error)}, left in ${queue}`);
       continue;
     }
     channel.ack(message);
@@ -92,7 +92,7 @@ function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: 
       (error: unknown) => {
         channel.off('return', onReturn);
         channel.off('error', onError);
-        const why = errorMessage(closedBecause ?? error);
+        const why = describeError(closedBecause ?? error);
         if (error) reject(new Error(`replay to queue ${queue} failed (${why})${USER_ID_REFUSED.test(why) ? USER_ID_HINT : ''}`));
         else if (returned) reject(new Error(`replay to queue ${queue} failed (the queue does not exist)`));
         else resolve();

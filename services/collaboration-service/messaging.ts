@@ -3,15 +3,9 @@
  * shared quorum queue); every code edit reaches every instance through its own exclusive queue, and
  * each relays it to the clients it hosts for that session.
  */
-import {
-  connect,
-  collaborationServiceDefinition,
-  type CollaborationServiceBus,
-  type CollaborationServiceHandlers,
-} from '../../generated/services/collaboration-service.js';
+import { connect, type CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
 import { busOptions } from '../common/bus-options.js';
 import type { ServiceContext } from '../common/service.js';
-import { traceBus, traceHandlers } from '../common/trace.js';
 import { SessionLifecycle } from './lifecycle.js';
 import type { SessionRooms } from './rooms.js';
 import type { SessionStore } from './sessions.js';
@@ -22,22 +16,14 @@ export interface CollaborationMessaging {
 }
 
 export async function connectCollaborationBus(context: ServiceContext, sessions: SessionStore, rooms: SessionRooms): Promise<CollaborationMessaging> {
-  const lifecycleOn = (bus: CollaborationServiceBus) =>
-    new SessionLifecycle(traceBus(collaborationServiceDefinition, bus, context.logger), sessions, rooms);
-  const handlers = (bus: CollaborationServiceBus) => {
-    const lifecycle = lifecycleOn(bus);
-    return traceHandlers<CollaborationServiceHandlers>(
-      collaborationServiceDefinition,
-      {
-        matchFound: (event) => lifecycle.open(event),
-        codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
-          const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
-          context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
-        },
-      },
-      context.logger,
-    );
-  };
-  const bus = await connect({ ...busOptions(context), handlers });
-  return { bus, lifecycle: lifecycleOn(bus) };
+  const bus = await connect(busOptions(context));
+  const lifecycle = new SessionLifecycle(bus, sessions, rooms);
+  await bus.start({
+    matchFound: (event) => lifecycle.open(event),
+    codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
+      const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
+      context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
+    },
+  });
+  return { bus, lifecycle };
 }

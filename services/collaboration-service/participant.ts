@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import { errorMessage } from '../../runtime/index.js';
+import { describeError } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
@@ -35,7 +35,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
 
   // ws has already answered the frame with the close code (1002, 1007, 1009); without a listener
   // the `error` event would end the process.
-  socket.on('error', (error: Error & { code?: string }) => log.info({ err: errorMessage(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
+  socket.on('error', (error: Error & { code?: string }) => log.info({ err: describeError(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
   socket.on('close', () => rooms.leave(session.session_id, client));
   const receive = (data: RawData, isBinary: boolean) => {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
@@ -46,8 +46,8 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
     lifecycle
       .edit(session.session_id, userId, parsed.frame.code_delta)
       .catch((error: unknown) => {
-        log.warn({ err: errorMessage(error) }, 'an edit could not be published');
-        client.sendFrame({ type: 'error', message: `the edit was not relayed: ${errorMessage(error)}` });
+        log.warn({ err: describeError(error) }, 'an edit could not be published');
+        client.sendFrame({ type: 'error', message: `the edit was not relayed: ${describeError(error)}` });
       })
       .finally(() => {
         if (editsInFlight-- === MAX_EDITS_IN_FLIGHT) socket.resume();
@@ -58,7 +58,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
     try {
       receive(data, isBinary);
     } catch (error) {
-      log.error({ err: errorMessage(error) }, 'a frame could not be handled');
+      log.error({ err: describeError(error) }, 'a frame could not be handled');
       socket.close(INTERNAL_ERROR, 'internal error');
     }
   });

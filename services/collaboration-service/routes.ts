@@ -1,8 +1,13 @@
 /** collaboration-service's HTTP API: look up a session, end it. */
 import type { FastifyInstance } from 'fastify';
-import { idParams, uuid } from '../common/schemas.js';
+import { schemas } from '../../generated/schemas.js';
+import { idParams } from '../common/schemas.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import type { EndReason, SessionStore } from './sessions.js';
+
+const contractReason = schemas.SessionEnded.properties.reason;
+/** The contract's end reasons less `timed_out`: only the service itself times a session out. */
+const endReason = { ...contractReason, enum: contractReason.enum.filter((reason) => reason !== 'timed_out') };
 
 interface EndBody {
   user_id: string;
@@ -19,7 +24,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSto
     {
       schema: {
         params: idParams('session_id'),
-        body: { type: 'object', additionalProperties: false, required: ['user_id'], properties: { user_id: uuid, reason: { type: 'string', enum: ['completed', 'abandoned'] } } },
+        body: { type: 'object', additionalProperties: false, required: ['user_id'], properties: { user_id: schemas.UserId, reason: endReason } },
       },
     },
     async (request) => lifecycle.end(request.params.session_id, request.body.user_id, request.body.reason ?? 'completed'),

@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { errorMessage } from '../../runtime/index.js';
+import { describeError } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { serveParticipant } from './participant.js';
 import type { SessionRooms } from './rooms.js';
@@ -40,13 +40,13 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
   // Whatever a request holds, nothing may throw out of this listener: it would end the process.
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node hands over an upgraded socket without an error listener: a peer resetting it mid-answer must not crash us.
-    socket.on('error', (error) => deps.logger.debug({ err: errorMessage(error) }, 'an upgrade socket failed'));
+    socket.on('error', (error) => deps.logger.debug({ err: describeError(error) }, 'an upgrade socket failed'));
     try {
       const admission = admit(request.url ?? '', deps.sessions);
       if ('status' in admission) return refuse(socket, admission.status, admission.message);
       server.handleUpgrade(request, socket, head, (client) => serveParticipant(client, admission.session, admission.userId, deps));
     } catch (error) {
-      deps.logger.error({ err: errorMessage(error) }, 'an upgrade request failed');
+      deps.logger.error({ err: describeError(error) }, 'an upgrade request failed');
       refuse(socket, 500, 'internal error');
     }
   });

@@ -1,23 +1,24 @@
 /**
- * JSON-schema pieces for HTTP requests, as strict as the contract's schemas for the same fields,
- * so a request fastify accepts makes an event the contract accepts.
+ * JSON-schema pieces for HTTP requests. A field that becomes a field of an event takes its schema
+ * from the contract (`generated/schemas.ts`), so a request fastify accepts makes an event the
+ * contract accepts; these pieces only add what HTTP input needs on top.
  */
+import { schemas } from '../../generated/schemas.js';
+
 /** A string other users will see: no control or invisible formatting characters (validation.ts). */
 export function text(minLength: number, maxLength: number) {
-  return { type: 'string', minLength, maxLength, plainText: true } as const;
+  return plainText({ type: 'string', minLength, maxLength } as const);
 }
 
-export const uuid = { type: 'string', format: 'uuid' } as const;
+/** A string schema that also refuses control and invisible formatting characters (validation.ts). */
+export function plainText<Schema extends { type: 'string' }>(schema: Schema) {
+  return { ...schema, plainText: true } as const;
+}
 
-export const difficulty = { type: 'string', enum: ['easy', 'medium', 'hard'] } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
 
-export const topics = {
-  type: 'array',
-  items: text(1, 50),
-  minItems: 1,
-  maxItems: 10,
-  uniqueItems: true,
-} as const;
+/** The contract's `Topics`, each topic plain text. */
+export const topics = { ...schemas.Topics, items: plainText(schemas.Topics.items) } as const;
 
 /** Route parameters that are all uuids, e.g. `idParams('user_id')` for `/users/:user_id`. */
 export function idParams(...names: string[]) {

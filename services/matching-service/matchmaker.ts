@@ -8,15 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { MatchCancelled, MatchFound } from '../../generated/payloads.js';
 import type { MatchingServiceBus } from '../../generated/services/matching-service.js';
-import { errorMessage } from '../../runtime/index.js';
+import { describeError } from '../../runtime/index.js';
 import { conflict, notFound } from '../common/errors.js';
 import { findPartner, sharedTopics, type MatchRequest } from './pairing.js';
 import type { ProfileStore } from './profiles.js';
 
 export type MatchRequestInput = Omit<MatchRequest, 'request_id' | 'requested_at'>;
-type MatchFound = Parameters<MatchingServiceBus['publish']['matchFound']>[0];
-type CancelReason = Parameters<MatchingServiceBus['publish']['matchCancelled']>[0]['reason'];
+type CancelReason = MatchCancelled['reason'];
 
 interface Pending {
   status: 'pending';
@@ -103,9 +103,9 @@ export class Matchmaker {
     try {
       await this.pair(partner, request);
     } catch (error) {
-      this.logger.warn({ requests: [partner.request_id, request.request_id], err: errorMessage(error) }, 'pairing failed; both requests wait again');
+      this.logger.warn({ requests: [partner.request_id, request.request_id], err: describeError(error) }, 'pairing failed; both requests wait again');
       for (const back of [partner, request]) {
-        this.views.set(back.request_id, { ...back, status: 'pending', last_error: errorMessage(error) });
+        this.views.set(back.request_id, { ...back, status: 'pending', last_error: describeError(error) });
         this.enqueue(back);
       }
     }
@@ -163,7 +163,7 @@ export class Matchmaker {
     const request = this.dequeue(requestId);
     if (!request) return; // being paired: it is re-queued (and times out then) only if pairing fails
     this.withdraw(request, 'timed_out').catch((error: unknown) =>
-      this.logger.warn({ requestId, err: errorMessage(error) }, 'could not announce a timed-out match request; it waits again'),
+      this.logger.warn({ requestId, err: describeError(error) }, 'could not announce a timed-out match request; it waits again'),
     );
   }
 

@@ -1,9 +1,8 @@
 /** Which pending match requests go together: pure functions over the request queue. */
-import type { MatchingServicePublishers } from '../../generated/services/matching-service.js';
+import type { MatchRequested, Topics } from '../../generated/payloads.js';
 
 /** A pending request is exactly what `match.requested` announced. */
-export type MatchRequest = Parameters<MatchingServicePublishers['matchRequested']>[0];
-export type Topics = MatchRequest['topics'];
+export type MatchRequest = MatchRequested;
 
 /** The topics both requests named, in the order of the first; undefined if they share none. */
 export function sharedTopics(a: Topics, b: Topics): Topics | undefined {

@@ -1,7 +1,8 @@
 /** matching-service's HTTP API: profiles (read-only), match requests (ask, look up, cancel). */
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../common/errors.js';
-import { difficulty, idParams, topics, uuid } from '../common/schemas.js';
+import { schemas } from '../../generated/schemas.js';
+import { idParams, topics } from '../common/schemas.js';
 import type { MatchRequestInput, Matchmaker } from './matchmaker.js';
 import type { ProfileStore } from './profiles.js';
 
@@ -14,7 +15,7 @@ export function registerMatchingRoutes(app: FastifyInstance, profiles: ProfileSt
 
   app.post<{ Body: MatchRequestInput }>(
     '/match-requests',
-    { schema: { body: { type: 'object', additionalProperties: false, required: ['user_id', 'difficulty', 'topics'], properties: { user_id: uuid, difficulty, topics } } } },
+    { schema: { body: { type: 'object', additionalProperties: false, required: ['user_id', 'difficulty', 'topics'], properties: { user_id: schemas.UserId, difficulty: schemas.Difficulty, topics } } } },
     async (request, reply) => reply.status(201).send(await matchmaker.request(request.body)),
   );
 

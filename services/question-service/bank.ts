@@ -1,11 +1,8 @@
 /** The question bank: pure look-ups over the seeded questions. */
-import type { QuestionServiceHandlers } from '../../generated/services/question-service.js';
-
-export type Question = Awaited<ReturnType<QuestionServiceHandlers['questionGet']>>;
-export type PickRequest = Parameters<QuestionServiceHandlers['questionPick']>[0];
+import type { Difficulty, Question, QuestionPickRequest } from '../../generated/payloads.js';
 
 export interface QuestionFilter {
-  difficulty?: Question['difficulty'];
+  difficulty?: Difficulty;
   topic?: string;
 }
 
@@ -14,7 +11,7 @@ export interface QuestionFilter {
  * equals, so a pair does not always get the same one), never an excluded one; undefined if none
  * shares a topic.
  */
-export function pickQuestion(questions: readonly Question[], request: PickRequest, random: () => number = Math.random): Question | undefined {
+export function pickQuestion(questions: readonly Question[], request: QuestionPickRequest, random: () => number = Math.random): Question | undefined {
   const excluded = new Set(request.exclude_question_ids ?? []);
   const wanted = new Set(request.topics);
   let best: Question[] = [];

@@ -1,7 +1,8 @@
 /** question-service: the seeded question bank, over HTTP and RPC. */
 import { createHttpApp } from '../common/http.js';
 import { runService } from '../common/service.js';
-import { connectQuestionBus, validateQuestion } from './messaging.js';
+import { validateQuestion } from '../../generated/validators.js';
+import { connectQuestionBus } from './messaging.js';
 import { registerQuestionRoutes } from './routes.js';
 import { DEFAULT_SEED, loadQuestions } from './seed.js';
 

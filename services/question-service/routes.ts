@@ -1,13 +1,15 @@
 /** question-service's HTTP API: browse the bank. */
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../common/errors.js';
-import { difficulty, idParams, text } from '../common/schemas.js';
-import { filterQuestions, type Question, type QuestionFilter } from './bank.js';
+import { schemas } from '../../generated/schemas.js';
+import type { Question } from '../../generated/payloads.js';
+import { idParams, topics } from '../common/schemas.js';
+import { filterQuestions, type QuestionFilter } from './bank.js';
 
 export function registerQuestionRoutes(app: FastifyInstance, questions: readonly Question[]): void {
   app.get<{ Querystring: QuestionFilter }>(
     '/questions',
-    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { difficulty, topic: text(1, 50) } } } },
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { difficulty: schemas.Difficulty, topic: topics.items } } } },
     async (request) => filterQuestions(questions, request.query),
   );
 

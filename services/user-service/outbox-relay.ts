@@ -7,7 +7,7 @@
  * aside with the reason instead of blocking every event behind it.
  */
 import type { Logger } from 'pino';
-import { errorMessage, MessageEncodeError, MessageTooLargeError, ValidationError } from '../../runtime/index.js';
+import { describeError, MessageEncodeError, MessageTooLargeError, ValidationError } from '../../runtime/index.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 
 export type PublishEntry = (entry: OutboxEntry) => Promise<void>;
@@ -74,7 +74,7 @@ export class OutboxRelay {
   private scheduleRetry(entry: OutboxEntry, error: unknown): void {
     this.failures += 1;
     const delayMs = Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
-    this.logger.warn({ event: entry.event, messageId: entry.messageId, retryInMs: delayMs, err: errorMessage(error) }, 'publishing from the outbox failed; retrying');
+    this.logger.warn({ event: entry.event, messageId: entry.messageId, retryInMs: delayMs, err: describeError(error) }, 'publishing from the outbox failed; retrying');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.kick();

@@ -1,17 +1,19 @@
 /** user-service's HTTP API: create, read, update and delete users. */
 import type { FastifyInstance } from 'fastify';
-import { idParams, text } from '../common/schemas.js';
+import { schemas } from '../../generated/schemas.js';
+import { idParams, plainText, text } from '../common/schemas.js';
 import type { NewUser, UserChanges, UserStore } from './users.js';
 
-const username = text(3, 32);
-const email = { type: 'string', format: 'email', maxLength: 254 } as const;
+const username = plainText(schemas.UserCreated.properties.username);
+const email = { ...schemas.UserCreated.properties.email, maxLength: 254 } as const;
+/** The contract's profile fields, closed and bounded for what a client may write. */
 const profileData = {
   type: 'object',
   additionalProperties: false,
   properties: {
     display_name: text(0, 100),
     preferred_language: text(0, 50),
-    skill_level: { type: 'string', enum: ['beginner', 'intermediate', 'advanced'] },
+    skill_level: schemas.UserProfile.properties.profile_data.properties.skill_level,
   },
 } as const;
 

@@ -62,7 +62,7 @@ afterAll(() => {
 
 describe('npm run generate -- --watch', () => {
   it('generates and type-checks the project at start', () => {
-    expect(lines.join('\n')).toMatch(/Generated 11 files into generated\/ from asyncapi\.yaml: already up to date; type check: no errors \(\d+ ms\); watching for changes\./);
+    expect(lines.join('\n')).toMatch(/Generated 12 files into generated\/ from asyncapi\.yaml: already up to date; type check: no errors \(\d+ ms\); watching for changes\./);
   });
 
   it('on a save with a mistake in the spec, prints its diagnostics and leaves generated/ as it was', async () => {
@@ -83,7 +83,7 @@ describe('npm run generate -- --watch', () => {
 
   it('recovers when the spec is fixed: regenerated, no type errors', async () => {
     const output = await save(SPEC);
-    expect(output).toMatch(/Generated 11 files into generated\/ from asyncapi\.yaml: \d+ file\(s\) changed; type check: no errors/);
+    expect(output).toMatch(/Generated 12 files into generated\/ from asyncapi\.yaml: \d+ file\(s\) changed; type check: no errors/);
     expect(readFileSync(join(dir, 'generated/services/matching-service.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'generated/services/matching-service.ts'), 'utf8'));
     expect(cyclesSeen).toBe(4);
   });

@@ -51,7 +51,7 @@ describe('npm run generate', () => {
   it('--check exits 0 on an up-to-date tree', async () => {
     const outcome = await generate('--check', '--out', out);
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/is up to date with asyncapi\.yaml \(11 files, \d+ ms\)/);
+    expect(outcome.stdout).toMatch(/is up to date with asyncapi\.yaml \(12 files, \d+ ms\)/);
   });
 
   it('--check exits 1 naming every stale, missing and extra file, with a hint, and writes nothing', async () => {
@@ -71,7 +71,7 @@ describe('npm run generate', () => {
   it('repairs the tree and prints a summary', async () => {
     const outcome = await generate('--out', out);
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/^Generated 11 files into \S+ from asyncapi\.yaml: 3 file\(s\) changed \(\d+ ms\)\.$/m);
+    expect(outcome.stdout).toMatch(/^Generated 12 files into \S+ from asyncapi\.yaml: 3 file\(s\) changed \(\d+ ms\)\.$/m);
     expect(tree(out)).toEqual(tree(join(REPO, 'generated')));
   });
 

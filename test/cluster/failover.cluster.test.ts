@@ -22,7 +22,7 @@ import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
 import { shuffledFor } from '../../runtime/endpoints.js';
 import { CLUSTER, NODES, connectedNode, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
-import { handlersFor } from '../support/handlers.js';
+import { handlersFor, started } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
 import { DeliveryCounter, publishStream } from '../fault/tick-services.js';
 import { startPython } from '../interop/python-peer.js';
@@ -63,13 +63,13 @@ function userCreated(seq: number): UserCreated {
 const seqOf = (event: UserCreated) => Number(event.username.slice('user-'.length));
 
 async function userService(instanceId: string, handlers: Partial<UserServiceHandlers> = {}): Promise<UserServiceBus> {
-  const bus = await connectUser({ url: vhost.url, instanceId, logger: testLogger(), handlers: handlersFor<UserServiceHandlers>(userServiceDefinition, handlers) });
+  const bus = await started(connectUser({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<UserServiceHandlers>(userServiceDefinition, handlers));
   open.push(bus);
   return bus;
 }
 
 async function matchingService(instanceId: string, handlers: Partial<MatchingServiceHandlers> = {}): Promise<MatchingServiceBus> {
-  const bus = await connectMatching({ url: vhost.url, instanceId, logger: testLogger(), handlers: handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers) });
+  const bus = await started(connectMatching({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers));
   open.push(bus);
   return bus;
 }
@@ -231,14 +231,14 @@ it('a Python peer declaring every consumer queue of the contract plainly shares 
   try {
     const freshUrl = fresh.url.split(',')[0] as string;
     await startPython('consume', [freshUrl, 'matching.user_events', 'user.events', 'user.created', '0']).finished;
-    const bus = await connectMatching({ url: fresh.url, instanceId: 'after-python', logger: testLogger(), handlers: handlersFor<MatchingServiceHandlers>(matchingServiceDefinition) });
+    const bus = await started(connectMatching({ url: fresh.url, instanceId: 'after-python', logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition));
     await bus.close();
   } finally {
     await fresh.dispose();
   }
 
   // Ours first (collaboration-service declares its queues and leaves), then the Python peer's plain declarations: no 406.
-  const collaboration = await connectCollaboration({ url: vhost.url, instanceId: 'declares', logger: testLogger(), handlers: handlersFor<CollaborationServiceHandlers>(collaborationServiceDefinition) });
+  const collaboration = await started(connectCollaboration({ url: vhost.url, instanceId: 'declares', logger: testLogger() }), handlersFor<CollaborationServiceHandlers>(collaborationServiceDefinition));
   await collaboration.close();
   const received: UserCreated[] = [];
   const matching = await matchingService('beside-python', { userCreated: (event: UserCreated) => void received.push(event) });

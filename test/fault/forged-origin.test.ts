@@ -14,7 +14,7 @@ import { request } from '../../demo/http-client.js';
 import * as generated from '../../generated/index.js';
 import type { MatchFound, Question } from '../../generated/payloads.js';
 import { getMessages, queueState, waitFor } from '../support/broker.js';
-import { handlersFor } from '../support/handlers.js';
+import { handlersFor, started } from '../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from '../integration/security/provisioned-identities.js';
 
 const EVENTS = 20;
@@ -53,7 +53,7 @@ async function sessionStatus(sessionId: string): Promise<number> {
 it('dead-letters every forged match.found as unauthorized_origin while every real one opens a session', async () => {
   const [question] = (await request<Question[]>('GET', cluster.instance('question').url('/questions'))).body;
   if (!question) throw new Error('question-service has no questions');
-  const matching = await generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger: pino({ level: 'silent' }), handlers: handlersFor(generated.matchingService.matchingServiceDefinition) });
+  const matching = await started(generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger: pino({ level: 'silent' }) }), handlersFor(generated.matchingService.matchingServiceDefinition));
   const forger = await connect(identities.urlOf('question-service'));
   const real: MatchFound[] = [];
   const forged: MatchFound[] = [];

@@ -47,11 +47,11 @@ async function connectOurs(definition: ServiceDefinition, handlers: ServiceHandl
 
 function connectUserService(): Promise<ServiceConnection> {
   const getUserProfile = (request: UserProfileRequest): UserProfile => ({ user_id: request.user_id, username: 'ada', profile_data: { bio: 'Analyst' } });
-  return connectOurs(userServiceDefinition(), { consumers: {}, rpcServers: { getUserProfile: getUserProfile } });
+  return connectOurs(userServiceDefinition(), { consumers: {}, rpcServers: { getUserProfile: getUserProfile as never } });
 }
 
 function connectMatchingService(onUserCreated: (event: UserCreated, context: ConsumeContext) => void = () => {}): Promise<ServiceConnection> {
-  return connectOurs(matchingServiceDefinition(), { consumers: { onUserCreated: onUserCreated }, rpcServers: {} });
+  return connectOurs(matchingServiceDefinition(), { consumers: { onUserCreated: onUserCreated as never }, rpcServers: {} });
 }
 
 async function startedPython(script: 'consume' | 'rpc_server', args: string[]): Promise<PythonPeer> {

@@ -17,3 +17,10 @@ export function handlersFor<Handlers extends object>(definition: ServiceDefiniti
     ...chosen,
   } as Handlers;
 }
+
+/** A facade's bus once `start` took the handlers: `await started(connect(options), handlersFor(...))`. */
+export async function started<Handlers, Bus extends { start(handlers: Handlers): Promise<void> }>(connecting: Promise<Bus>, handlers: Handlers): Promise<Bus> {
+  const bus = await connecting;
+  await bus.start(handlers);
+  return bus;
+}

@@ -3,12 +3,19 @@
  * checks this file: every `@ts-expect-error` line must fail to compile, everything else must
  * compile. test/compile/type-expectations.test.ts also checks that each of them fails for the
  * reason written after the directive. Nothing here runs.
+ *
+ * Pinned by hand: how the payloads, routing-key parameters, RPC replies and handler arguments of
+ * a few operations the services rely on are typed. Nothing here lists a service's whole set of
+ * operations, so adding an event or an RPC (docs/guides/) changes nothing in this file: which
+ * members each facade has, derived from the contract, is test/compile/facade-members.test.ts.
  */
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
-import type { MatchingServiceBus, MatchingServiceHandlers, MatchingServiceOptions } from '../../generated/services/matching-service.js';
+import { matchingServiceDefinition, type MatchingServiceApi, type MatchingServiceBus, type MatchingServiceHandlers } from '../../generated/services/matching-service.js';
 import type { QuestionServiceBus } from '../../generated/services/question-service.js';
 import type { UserServiceBus } from '../../generated/services/user-service.js';
 import type { CodeUpdated, UserCreated, UserProfile } from '../../generated/payloads.js';
+import { validateMatchRequested, validateReceivedUserProfile, validateUserCreated } from '../../generated/validators.js';
+import type { TypedServiceDefinition } from '../../runtime/index.js';
 
 declare const user: UserServiceBus;
 declare const matching: MatchingServiceBus;
@@ -32,8 +39,6 @@ export async function publishing(): Promise<void> {
   await user.publish.userCreated(created);
   // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
   await matching.publish.userCreated(created);
-  // @ts-expect-error Property 'publish' does not exist on type 'QuestionServiceBus'
-  await question.publish;
   // One line: split by the formatter, the error would leave the line below its directive.
   // prettier-ignore
   // @ts-expect-error 'usr_id' does not exist in type 'UserCreated'
@@ -56,39 +61,59 @@ export async function calling(): Promise<void> {
   void profile.profile_data;
   const picked = await matching.call.questionPick({ difficulty: 'medium', topics: ['arrays'] });
   void picked.question_id;
-  // @ts-expect-error Type '"trivial"' is not assignable to type '"easy" | "medium" | "hard"'
+  // @ts-expect-error Type '"trivial"' is not assignable to type
   await matching.call.questionPick({ difficulty: 'trivial', topics: ['arrays'] });
   // @ts-expect-error Source has 0 element(s) but target requires 1
   await matching.call.questionPick({ difficulty: 'easy', topics: [] });
-  // @ts-expect-error Property 'call' does not exist on type 'UserServiceBus'
-  await user.call;
 }
 
-export const handlers: MatchingServiceHandlers = {
-  userCreated: (event) => void event.username,
-  userUpdated: (event) => void event.email,
-  userDeleted: async () => undefined,
-  sessionEnded: (event, context) => {
-    const sessionId: string = context.params.session_id;
-    // @ts-expect-error Property 'question_id' does not exist on type 'SessionEnded'
-    void event.question_id;
-    void sessionId;
-  },
+export const onUserCreated: MatchingServiceHandlers['userCreated'] = (event) => void event.username;
+export const onUserUpdated: MatchingServiceHandlers['userUpdated'] = (event) => void event.email;
+export const onUserDeleted: MatchingServiceHandlers['userDeleted'] = async () => undefined;
+export const onSessionEnded: MatchingServiceHandlers['sessionEnded'] = (event, context) => {
+  const sessionId: string = context.params.session_id;
+  // @ts-expect-error Property 'question_id' does not exist on type 'SessionEnded'
+  void event.question_id;
+  void sessionId;
 };
 
+// A complete set but one handler: exactly that one is reported missing, whatever else the contract adds.
+declare const handlers: MatchingServiceHandlers;
+const { sessionEnded: _omitted, ...allButSessionEnded } = handlers;
 // @ts-expect-error Property 'sessionEnded' is missing
-export const incomplete: MatchingServiceHandlers = {
-  userCreated: () => undefined,
-  userUpdated: () => undefined,
-  userDeleted: () => undefined,
-};
+export const incomplete: MatchingServiceHandlers = allButSessionEnded;
 
-// Handlers made from the bus: they may publish and call with exactly the facade's operations.
-export const fromBus: MatchingServiceOptions['handlers'] = (bus) => ({
-  ...handlers,
-  userCreated: async (event) => {
-    await bus.call.userProfileGet({ user_id: event.user_id });
-    // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
-    await bus.publish.userCreated(event);
-  },
-});
+// Handlers are attached after connect, so they are made with the bus: they may publish and call with exactly the facade's operations.
+export async function starting(): Promise<void> {
+  await matching.start({
+    ...handlers,
+    userCreated: async (event) => {
+      await matching.call.userProfileGet({ user_id: event.user_id });
+      // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
+      await matching.publish.userCreated(event);
+    },
+  });
+  // @ts-expect-error Property 'sessionEnded' is missing
+  await matching.start({ userCreated: () => undefined, userUpdated: () => undefined, userDeleted: () => undefined });
+  await question.start({ questionGet: (request) => ({ question_id: request.question_id, title: 't', difficulty: 'easy', topics: ['arrays'], description: 'd' }), questionPick: () => { throw new Error('none'); } });
+}
+
+// The definition is typed by the facade's interfaces: a spec names one of their methods, its validator checks that method's payload.
+const [matchFound, ...otherPublishers] = matchingServiceDefinition.publishers;
+const [questionPick, userProfileGet] = matchingServiceDefinition.rpcClients;
+export const validDefinition: TypedServiceDefinition<MatchingServiceApi> = { ...matchingServiceDefinition };
+export const wrongPayload: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type predicate 'data is UserCreated' is not assignable to 'data is MatchFound'
+  publishers: [{ ...matchFound!, validate: validateUserCreated }, ...otherPublishers],
+};
+export const wrongName: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type '"userCreated"' is not assignable to type
+  publishers: [{ ...matchFound!, name: 'userCreated', validate: validateMatchRequested }],
+};
+export const wrongReply: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error Type 'Validator<UserProfile>' is not assignable to type 'Validator<Question>'
+  rpcClients: [{ ...questionPick!, validateReply: validateReceivedUserProfile }, userProfileGet!],
+};

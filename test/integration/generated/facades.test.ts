@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
 import type { UserCreated } from '../../../generated/payloads.js';
 import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 
 interface Definitions {
   exchanges: { name: string; type: string }[];
@@ -63,16 +63,14 @@ describe('generated facades on the imported topology', () => {
   it('connect without a declaration conflict, and publish, consume and call with typed payloads', async () => {
     const received: UserCreated[] = [];
     const question = { question_id: '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10', title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
-    const user = await generated.userService.connect({
+    const user = await started(generated.userService.connect({
       url: vhost.url, logger,
-      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: { skill_level: 'advanced' } }) }),
-    });
-    const matching = await generated.matchingService.connect({
+    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: { skill_level: 'advanced' } }) }));
+    const matching = await started(generated.matchingService.connect({
       url: vhost.url, logger,
-      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => void received.push(event) }),
-    });
-    const questions = await generated.questionService.connect({ url: vhost.url, logger, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }) });
-    const collaboration = await generated.collaborationService.connect({ url: vhost.url, logger, handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition) });
+    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => void received.push(event) }));
+    const questions = await started(generated.questionService.connect({ url: vhost.url, logger }), handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }));
+    const collaboration = await started(generated.collaborationService.connect({ url: vhost.url, logger }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition));
     try {
       await user.publish.userCreated(created);
       const profile = await matching.call.userProfileGet({ user_id: created.user_id });

@@ -14,7 +14,7 @@ import * as generated from '../../../generated/index.js';
 import type { UserCreated } from '../../../generated/payloads.js';
 import { ValidationError } from '../../../runtime/index.js';
 import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 
 const definitions = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../generated/definitions.json'), 'utf8')) as unknown;
 const logger = pino({ level: 'silent' });
@@ -45,11 +45,10 @@ describe('tolerant readers, strict senders', () => {
   it('a consumer on the base contract handles an event carrying a field it does not know', async () => {
     let handled: (event: UserCreated) => void = () => undefined;
     const received = new Promise<UserCreated>((resolve) => (handled = resolve));
-    const matching = await generated.matchingService.connect({
+    const matching = await started(generated.matchingService.connect({
       url: vhost.url,
       logger,
-      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => handled(event) }),
-    });
+    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, { userCreated: (event) => handled(event) }));
     try {
       const channel = await newer.createConfirmChannel();
       const event = { ...created, display_name: 'Ada Lovelace' };
@@ -73,11 +72,10 @@ describe('tolerant readers, strict senders', () => {
       });
       server.ack(request);
     });
-    const matching = await generated.matchingService.connect({
+    const matching = await started(generated.matchingService.connect({
       url: vhost.url,
       logger,
-      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition),
-    });
+    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition));
     try {
       expect(await matching.call.userProfileGet({ user_id: created.user_id })).toEqual({ user_id: created.user_id, username: 'ada', profile_data: {}, nickname: 'countess' });
     } finally {
@@ -87,11 +85,10 @@ describe('tolerant readers, strict senders', () => {
   });
 
   it('a producer still may not send a field its contract does not declare', async () => {
-    const user = await generated.userService.connect({
+    const user = await started(generated.userService.connect({
       url: vhost.url,
       logger,
-      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition),
-    });
+    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition));
     try {
       const sent = user.publish.userCreated({ ...created, display_name: 'Ada' } as UserCreated);
       await expect(sent).rejects.toBeInstanceOf(ValidationError);

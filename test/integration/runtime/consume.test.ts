@@ -42,7 +42,7 @@ beforeAll(async () => {
   vhost = await createTestVhost('runtime-consume');
   bus = await connectService(
     ordersDefinition(),
-    { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} },
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
     { url: vhost.url, logger: testLogger() },
   );
   raw = await connect(vhost.url);

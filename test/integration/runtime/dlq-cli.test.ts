@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect, type ChannelModel } from 'amqplib';
 import { createTestVhost, queueState, waitFor, type TestVhost } from '../../support/broker.js';
+import { OVERFLOWING_DEPTH, OVERFLOW_REASON, publishWithNestedHeader } from '../../support/deep-header.js';
 import { startTlsListener, type TlsListener } from '../security/tls-listener.js';
 import { connectService, type ConsumeContext, type ServiceConnection } from '../../../runtime/index.js';
 import { DEAD_LETTER_QUEUE, EXCHANGE, ordersDefinition, testLogger, type OrderPlaced } from './_fixtures.js';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     if (!healed) throw new Error(`billing is down for ${payload.order_id}`);
     handled.push({ payload, context });
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
   raw = await connect(vhost.url);
   const channel = await raw.createChannel();
   await channel.assertQueue(AUDIT_QUEUE, { durable: true });
@@ -57,6 +58,20 @@ describe('dlq CLI', () => {
     await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 2, { timeoutMs: 5_000, what: 'the messages to be back in the queue' });
   });
 
+  it('lists a dead letter whose header table nests too deep to decode (the broker dead-letters as it got), saying its headers were left out', async () => {
+    const queue = 'billing.deep-headers.dlq';
+    const channel = await raw.createConfirmChannel();
+    await channel.assertQueue(queue, { durable: true });
+    await publishWithNestedHeader(raw, channel, { exchange: '', routingKey: queue, content: Buffer.from('{"order_id":"deep"}'), options: { messageId: 'deep-headers' } }, 'x-peer-nesting', OVERFLOWING_DEPTH);
+    await channel.close();
+
+    const { stdout } = await dlq(['list', queue]);
+    expect(stdout).toContain(`${queue}: 1 message(s)`);
+    expect(stdout).toContain('#1 message_id=deep-headers');
+    expect(stdout).toContain(`  headers left out: ${OVERFLOW_REASON}`);
+    expect(stdout).toContain('"order_id":"deep"');
+  });
+
   it('connects over amqps with the CA, client certificate and key of RABBITMQ_*_FILE', async () => {
     const { ca, cert, key } = listener.client;
     const { stdout } = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: ca, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key });
@@ -69,7 +84,7 @@ describe('dlq CLI', () => {
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
     expect(failure).toMatchObject({ code: 3 });
-    const { stdout, stderr } = failure;
+    const { stdout, stderr } = failure as { stdout: string; stderr: string };
     expect(stderr).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
     expect(stdout + stderr).not.toContain(new URL(vhost.url).password);
   });

@@ -36,7 +36,7 @@ async function onOrder(payload: OrderPlaced, context: ConsumeContext): Promise<v
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-message-id');
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
 });
 
 afterAll(async () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
     attempts.set(payload.order_id, attempt);
     if (payload.order_id === 'fails-once' && attempt === 1) throw new Error('first attempt fails');
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();
 });

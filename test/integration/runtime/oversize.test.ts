@@ -55,7 +55,7 @@ beforeAll(async () => {
   const options = { url: vhost.url, logger: testLogger(), maxMessageBytes: MAX_MESSAGE_BYTES, publishTimeoutMs: PUBLISH_TIMEOUT_MS };
   pricing = await connectService(
     pricingServerDefinition(),
-    { consumers: {}, rpcServers: { quotePrice: ((request: { sku: string }) => ({ sku: request.sku === 'huge' ? 'x'.repeat(MAX_MESSAGE_BYTES) : request.sku, price: 1 })) } },
+    { consumers: {}, rpcServers: { quotePrice: ((request: { sku: string }) => ({ sku: request.sku === 'huge' ? 'x'.repeat(MAX_MESSAGE_BYTES) : request.sku, price: 1 })) as never } },
     options,
   );
   const onOrder = (payload: OrderPlaced, context: ConsumeContext): void => {
@@ -65,7 +65,7 @@ beforeAll(async () => {
   };
   const definition = ordersDefinition();
   const consumers = definition.consumers.map((spec) => (spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec));
-  orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, options);
+  orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
   raw = await connect(vhost.url);
   rawChannel = await raw.createConfirmChannel();
 });
@@ -122,7 +122,7 @@ describe('a publish that cannot be sent', () => {
   });
 
   it('fails with MessageTooLargeError for a body over maxMessageBytes, nothing sent', async () => {
-    const outcome = orders.publish('orderPlaced', { order_id: 'huge-body' }, { order_id: 'huge-body', amount: 1, note: 'n'.repeat(MAX_MESSAGE_BYTES) });
+    const outcome = orders.publish('orderPlaced', { order_id: 'huge-body' }, { order_id: 'huge-body', amount: 1, note: 'n'.repeat(MAX_MESSAGE_BYTES) } as OrderPlaced);
     await expect(outcome).rejects.toMatchObject({ code: 'message_too_large', part: 'body', limitBytes: MAX_MESSAGE_BYTES });
     await publishAndConsume('after-huge-body');
     expect(handled).not.toContain('huge-body');

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const onOrder = (payload: OrderPlaced): void => {
     handled.set(payload.order_id, [...(handled.get(payload.order_id) ?? []), payload]);
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
   raw = await connect(vhost.url);
   publisher = await raw.createConfirmChannel();
   await publisher.bindQueue(ORDERS_QUEUE, EXCHANGE, 'order.*.refunded');

@@ -26,7 +26,7 @@ beforeAll(async () => {
   };
   server = await connectService(
     ordersWithRpcServer(),
-    { consumers: { onOrderPlaced: onOrder, onOrderCancelled: onOrder }, rpcServers: { quotePrice: ((r: { sku: string }) => ({ sku: r.sku, price: 1 })) } },
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: { quotePrice: ((r: { sku: string }) => ({ sku: r.sku, price: 1 })) as never } },
     { url: vhost.url, logger: testLogger(), instanceId: 'reconnect-test' },
   );
   client = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger() });

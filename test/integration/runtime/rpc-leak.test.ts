@@ -37,7 +37,7 @@ async function callerChannels(): Promise<number[]> {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc-leak');
-  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote } }, { url: vhost.url, logger: testLogger() });
+  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote as never } }, { url: vhost.url, logger: testLogger() });
   client = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: CALLER_INSTANCE });
 });
 

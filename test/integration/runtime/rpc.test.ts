@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { createTestVhost, type TestVhost } from '../../support/broker.js';
+import { OVERFLOWING_DEPTH, OVERFLOW_REASON, publishWithNestedHeader } from '../../support/deep-header.js';
 import {
   connectService,
   NoRpcServerError,
@@ -14,6 +15,8 @@ import { RPC_QUEUE, deferred, pricingClientDefinition, pricingServerDefinition, 
 
 const PYTHON_SERVER_QUEUE = 'py.quote';
 const IDLE_QUEUE = 'idle.quote';
+/** A hostile server: its replies carry a header table nested too deep for amqplib to decode. */
+const DEEP_HEADER_SERVER_QUEUE = 'deep.quote';
 
 let vhost: TestVhost;
 let server: ServiceConnection;
@@ -48,7 +51,7 @@ function quote(request: { sku: string }): unknown {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc');
-  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote } }, { url: vhost.url, logger: testLogger() });
+  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote as never } }, { url: vhost.url, logger: testLogger() });
   client = await clientFor({});
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();
@@ -63,6 +66,13 @@ beforeAll(async () => {
     rawChannel.ack(message);
   });
   await rawChannel.assertQueue(IDLE_QUEUE, { durable: true });
+  const deepReplies = await raw.createConfirmChannel();
+  await deepReplies.assertQueue(DEEP_HEADER_SERVER_QUEUE, { durable: true });
+  await deepReplies.consume(DEEP_HEADER_SERVER_QUEUE, (message) => {
+    if (!message) return;
+    const reply = { exchange: '', routingKey: message.properties.replyTo as string, content: Buffer.from('{"sku": "deep", "price": 1}'), options: { correlationId: message.properties.correlationId as string, contentType: 'application/json' } };
+    void publishWithNestedHeader(raw, deepReplies, reply, 'x-peer-nesting', OVERFLOWING_DEPTH).then(() => deepReplies.ack(message));
+  });
 });
 
 afterAll(async () => {
@@ -143,6 +153,27 @@ describe('RPC', () => {
       await expect(careless.call('quotePrice', { sku: 'ok' })).resolves.toEqual({ sku: 'ok', price: 2 });
     } finally {
       await careless.close();
+    }
+  });
+
+  it('answers a request whose header table nests too deep to decode with an invalid_request error reply, and keeps serving', async () => {
+    const deepRequests = await raw.createConfirmChannel();
+    const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
+    const reply = deferred<{ correlationId: unknown; body: unknown }>();
+    await rawChannel.consume(replyQueue, (message) => message && reply.resolve({ correlationId: message.properties.correlationId, body: JSON.parse(message.content.toString()) }), { noAck: true });
+    const request = { exchange: '', routingKey: RPC_QUEUE, content: Buffer.from('{"sku": "deep"}'), options: { correlationId: 'deep-call', replyTo: replyQueue, contentType: 'application/json' } };
+    await publishWithNestedHeader(raw, deepRequests, request, 'x-peer-nesting', OVERFLOWING_DEPTH);
+    await expect(reply.promise).resolves.toEqual({ correlationId: 'deep-call', body: { error: OVERFLOW_REASON, error_code: 'invalid_request' } });
+    await expect(client.call('quotePrice', { sku: 'after-deep' })).resolves.toEqual({ sku: 'after-deep', price: 10 });
+  });
+
+  it('fails a call whose reply has a header table nested too deep to decode, and the caller calls on', async () => {
+    const caller = await clientFor({ queue: DEEP_HEADER_SERVER_QUEUE });
+    try {
+      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
+      await expect(caller.call('quotePrice', { sku: 'b' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
+    } finally {
+      await caller.close();
     }
   });
 

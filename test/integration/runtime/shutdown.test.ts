@@ -28,7 +28,7 @@ describe('close()', () => {
     };
     const bus: ServiceConnection = await connectService(
       ordersDefinition(),
-      { consumers: { onOrderPlaced: handler, onOrderCancelled: handler }, rpcServers: {} },
+      { consumers: { onOrderPlaced: handler as never, onOrderCancelled: handler as never }, rpcServers: {} },
       { url: vhost.url, logger: testLogger(), prefetch: PREFETCH },
     );
     await Promise.all(Array.from({ length: PUBLISHED }, (_, i) => bus.publish('orderPlaced', { order_id: `o${i}` }, { order_id: `o${i}`, amount: i })));

@@ -34,7 +34,7 @@ beforeAll(async () => {
   vhost = await createTestVhost('runtime-sync-handlers');
   bus = await connectService(
     ordersDefinition(),
-    { consumers: { onOrderPlaced: onOrderSynchronously, onOrderCancelled: onOrderSynchronously }, rpcServers: {} },
+    { consumers: { onOrderPlaced: onOrderSynchronously as never, onOrderCancelled: onOrderSynchronously as never }, rpcServers: {} },
     { url: vhost.url, logger: testLogger() },
   );
 });

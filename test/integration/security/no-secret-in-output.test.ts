@@ -17,7 +17,7 @@ import * as generated from '../../../generated/index.js';
 import type { SessionEnded, UserCreated } from '../../../generated/payloads.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 import { waitFor } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 import { localManagement, provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -69,21 +69,18 @@ function leakedForms(): string[] {
 describe('no password in any output', () => {
   it('runtime: logs, errors and metrics of a run through failures, cut connections and wrong credentials', async () => {
     const sessionEnded = example<SessionEnded>('SessionEnded');
-    const user = await generated.userService.connect({
+    const user = await started(generated.userService.connect({
       url: identities.urlOf('user-service'), logger: capturingLogger(),
-      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: () => { throw new Error('profile store unavailable'); } }),
-    });
+    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: () => { throw new Error('profile store unavailable'); } }));
     let attempts = 0;
-    const matching = await generated.matchingService.connect({
+    const matching = await started(generated.matchingService.connect({
       url: identities.urlOf('matching-service'), logger: capturingLogger(),
-      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
+    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
         sessionEnded: () => { attempts++; throw new Error('always fails'); },
-      }),
-    });
-    const collaboration = await generated.collaborationService.connect({
+      }));
+    const collaboration = await started(generated.collaborationService.connect({
       url: identities.urlOf('collaboration-service'), logger: capturingLogger(),
-      handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
-    });
+    }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition));
     try {
       await user.publish.userCreated(example<UserCreated>('UserCreated'));
       await errorOf(() => user.publish.userCreated({ ...example<UserCreated>('UserCreated'), email: 'not an email' }));
@@ -98,8 +95,8 @@ describe('no password in any output', () => {
       await Promise.all([user.close(), matching.close(), collaboration.close()]);
     }
     const wrongPassword = identities.urlOf('question-service').replace(encodeURIComponent(identities.passwordOf('question-service')), encodeURIComponent(identities.passwordOf('user-service')));
-    await errorOf(() => generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition) }));
-    await errorOf(() => generated.questionService.connect({ url: `${identities.urlOf('question-service')}-missing-vhost`, logger: capturingLogger(), connectTimeoutMs: 500, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition) }));
+    await errorOf(() => generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500 }));
+    await errorOf(() => generated.questionService.connect({ url: `${identities.urlOf('question-service')}-missing-vhost`, logger: capturingLogger(), connectTimeoutMs: 500 }));
 
     const text = output.join('\n');
     expect(text).toContain('dead-lettering message');

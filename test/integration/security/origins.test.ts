@@ -15,7 +15,7 @@ import type { MatchFound, Question } from '../../../generated/payloads.js';
 import { connectService, type ConsumeContext, type RpcContext, type ServiceConnection, type ServiceDefinition, type UnverifiedOriginPolicy } from '../../../runtime/index.js';
 import { contractExample as example } from '../../fixtures/model.js';
 import { getMessages, management, queueState, waitFor, type BrokerMessage } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -68,7 +68,7 @@ async function collaborationService(handled: Handled[], definition: ServiceDefin
         matchFound: ((event: MatchFound, context: ConsumeContext) => {
           if (fail(context)) throw new Error(`attempt ${context.attempt} fails on purpose`);
           handled.push({ event, context });
-        }),
+        }) as never,
       },
       rpcServers: {},
     },
@@ -77,7 +77,7 @@ async function collaborationService(handled: Handled[], definition: ServiceDefin
 }
 
 async function matchingService(): Promise<generated.matchingService.MatchingServiceBus> {
-  return generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger, handlers: handlersFor(generated.matchingService.matchingServiceDefinition) });
+  return started(generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger }), handlersFor(generated.matchingService.matchingServiceDefinition));
 }
 
 describe('a forged origin', () => {
@@ -253,17 +253,16 @@ describe('RPC callers', () => {
   it("are served when the contract names them, and refused with unauthorized_origin when not (matching-service calling question.get, which only collaboration-service calls)", async () => {
     const question = example<Question>('Question');
     const asked: RpcContext[] = [];
-    const questions = await generated.questionService.connect({
+    const questions = await started(generated.questionService.connect({
       url: identities.urlOf('question-service'),
       logger,
-      handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, {
+    }), handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, {
         questionGet: (_request, context) => {
           asked.push(context);
           return question;
         },
-      }),
-    });
-    const collaboration = await generated.collaborationService.connect({ url: identities.urlOf('collaboration-service'), logger, handlers: handlersFor(generated.collaborationService.collaborationServiceDefinition) });
+      }));
+    const collaboration = await started(generated.collaborationService.connect({ url: identities.urlOf('collaboration-service'), logger }), handlersFor(generated.collaborationService.collaborationServiceDefinition));
     try {
       const refused = await callQuestionGet(identities.urlOf('matching-service'), identities.userOf('matching-service'));
       expect(refused.rpcError).toBe(true);

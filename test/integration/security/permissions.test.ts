@@ -10,7 +10,7 @@ import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question, SessionEnded, UserCreated } from '../../../generated/payloads.js';
 import { contractExample as example } from '../../fixtures/model.js';
 import { queueState, waitFor } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 import { provisionTestIdentities, type ProvisionedIdentities } from './provisioned-identities.js';
 
 const logger = pino({ level: 'silent' });
@@ -91,26 +91,23 @@ describe('every service with its own identity', () => {
     const userCreated = example<UserCreated>('UserCreated');
     const sessionEnded = example<SessionEnded>('SessionEnded');
 
-    const user = await generated.userService.connect({
+    const user = await started(generated.userService.connect({
       url: identities.urlOf('user-service'), logger,
-      handlers: handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) }),
-    });
-    const questions = await generated.questionService.connect({ url: identities.urlOf('question-service'), logger, handlers: handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }) });
-    const matching = await generated.matchingService.connect({
+    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) }));
+    const questions = await started(generated.questionService.connect({ url: identities.urlOf('question-service'), logger }), handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }));
+    const matching = await started(generated.matchingService.connect({
       url: identities.urlOf('matching-service'), logger,
-      handlers: handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
+    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
         userCreated: (event) => void usersCreated.push(event),
         sessionEnded: (event) => {
           // The first delivery fails: the retry goes through the retry queue (the default exchange).
           if (sessionEndedFailures++ === 0) throw new Error('first attempt fails on purpose');
           sessionsEnded.push(event);
         },
-      }),
-    });
-    const collaboration = await generated.collaborationService.connect({
+      }));
+    const collaboration = await started(generated.collaborationService.connect({
       url: identities.urlOf('collaboration-service'), logger,
-      handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void codeUpdates.push(event.code_delta), matchFound: (event) => void matches.push(event) }),
-    });
+    }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void codeUpdates.push(event.code_delta), matchFound: (event) => void matches.push(event) }));
     try {
       await user.publish.userCreated(userCreated);
       expect(await matching.call.userProfileGet({ user_id: userCreated.user_id })).toEqual({ user_id: userCreated.user_id, username: 'ada', profile_data: {} });

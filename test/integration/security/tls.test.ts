@@ -11,7 +11,7 @@ import * as generated from '../../../generated/index.js';
 import type { CodeUpdated } from '../../../generated/payloads.js';
 import { TlsVerificationError } from '../../../runtime/index.js';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
-import { handlersFor } from '../../support/handlers.js';
+import { handlersFor, started } from '../../support/handlers.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 import { isListening, readPem, startTlsListener, type TlsListener } from './tls-listener.js';
 
@@ -39,10 +39,9 @@ describe('amqps', () => {
     Object.assign(process.env, { RABBITMQ_CA_FILE: listener.client.ca, RABBITMQ_CERT_FILE: listener.client.cert, RABBITMQ_KEY_FILE: listener.client.key });
     const received: CodeUpdated[] = [];
     try {
-      const bus = await generated.collaborationService.connect({
+      const bus = await started(generated.collaborationService.connect({
         url: listener.urlFor(vhost.url), logger,
-        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void received.push(event) }),
-      });
+      }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void received.push(event) }));
       try {
         await bus.publish.codeUpdated(codeUpdated, { session_id: codeUpdated.session_id });
         await waitFor(() => received.length === 1, { timeoutMs: 5_000, what: 'the edit to come back over TLS' });
@@ -61,7 +60,6 @@ describe('amqps', () => {
         // A client that retried a failed verification would still be retrying when the test times out.
         url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 600_000,
         tls: { ca: await readPem(listener.untrustedCa), cert: await readPem(listener.client.cert), key: await readPem(listener.client.key) },
-        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);
@@ -76,7 +74,6 @@ describe('amqps', () => {
       .connect({
         url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 20_000,
         tls: { ca: await readPem(listener.client.ca) },
-        handlers: handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition),
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);

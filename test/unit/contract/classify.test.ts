@@ -485,6 +485,24 @@ describe('classifyChanges', () => {
   });
 });
 
+describe('a change to a named schema', () => {
+  it('is reported for each message that uses it, where the message says it', async () => {
+    const after = await modelOf(
+      editedSpec((spec) => {
+        schema(spec, 'Difficulty').enum = ['easy', 'medium'];
+      }),
+    );
+    const changes = classifyChanges(base, after).filter((change) => change.kind === 'enum-value-removed');
+    // Question is the reply of two RPCs (questionGet, questionPick): once for each
+    const users = ['MatchFound', 'MatchRequested', 'Question', 'Question', 'QuestionPickRequest'];
+    expect(changes.map((change) => change.what.match(/\((\w+)\)/)?.[1]).sort(), JSON.stringify(changes, null, 2)).toEqual(users);
+    expect(changes.find((change) => change.what.includes('(MatchFound)'))?.pointer).toBe('/components/messages/MatchFound/payload/properties/question/properties/difficulty');
+    // Each judged in its own flow: a narrower reply breaks no caller; narrower events and requests break their senders.
+    const breaking = changes.filter((change) => change.breaking).map((change) => change.what.match(/\((\w+)\)/)?.[1]);
+    expect(breaking.sort()).toEqual(['MatchFound', 'MatchRequested', 'QuestionPickRequest']);
+  });
+});
+
 describe('judgeCompatibility', () => {
   it('refuses a breaking change without a major bump and accepts it with one', async () => {
     const breaking = await modelOf(editedSpec((spec) => addRequiredField(spec, 'UserCreated', 'display_name')));

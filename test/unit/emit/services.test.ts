@@ -57,11 +57,10 @@ describe('emitServices', () => {
     ['matching-service', 'userCreated(event: UserCreated, context: ConsumeContext<Record<string, never>>): Promise<void> | void;'],
     ['matching-service', 'userProfileGet(request: UserProfileRequest, options?: CallOptions): Promise<UserProfile>;'],
     ['user-service', 'userProfileGet(request: UserProfileRequest, context: RpcContext): Promise<UserProfile> | UserProfile;'],
-    ['collaboration-service', "codeUpdated: (payload, params, options) => connection.publish('codeUpdated', params, payload, options),"],
-    ['matching-service', "matchFound: (payload, options) => connection.publish('matchFound', {}, payload, options),"],
-    ['matching-service', "questionPick: (request, options) => connection.call('questionPick', request, options) as Promise<Question>,"],
-    ['matching-service', 'userCreated: (event, context) => implemented.userCreated(event, context),'],
-    ['question-service', 'questionGet: (request, context) => implemented.questionGet(request, context),'],
+    ['matching-service', 'export interface MatchingServiceApi {\n  handlers: MatchingServiceHandlers;\n  publish: MatchingServicePublishers;\n  call: MatchingServiceCalls;\n}'],
+    ['question-service', 'export interface QuestionServiceApi {\n  handlers: QuestionServiceHandlers;\n}'],
+    ['matching-service', 'export interface MatchingServiceBus extends ServiceBus<MatchingServiceApi> {'],
+    ['matching-service', 'export const matchingServiceDefinition: TypedServiceDefinition<MatchingServiceApi> = {'],
   ])('%s: %s', (name, line) => {
     expect(facade(name)).toContain(line);
   });
@@ -69,7 +68,7 @@ describe('emitServices', () => {
   it.each([
     ['question-service', ['publish:', 'call:', 'PublishOptions', 'CallOptions', 'ConsumeContext']],
     ['user-service', ['call:', 'CallOptions', 'ConsumeContext', 'UserServiceCalls']],
-    ['collaboration-service', ['RpcContext', 'rpcServers: {\n      ']],
+    ['collaboration-service', ['RpcContext', 'rpcServers: [\n']],
   ])('%s leaves out the groups it does not use: %j', (name, absent) => {
     for (const text of absent) expect(facade(name)).not.toContain(text);
   });
@@ -95,13 +94,23 @@ describe('emitServices', () => {
     );
   });
 
-  it('requires handlers only from services that have some', () => {
-    expect(facade('user-service')).toContain('export async function connect(options: UserServiceOptions): Promise<UserServiceBus>');
-    expect(facade('user-service')).toContain('handlers: UserServiceHandlers | ((bus: UserServiceBus) => UserServiceHandlers);');
+  it('makes each facade its interfaces, its definition and one line: no cast, no function, no forwarding code', () => {
+    for (const [path, content] of facades) {
+      const name = path.replace(/^services\/(.*)\.ts$/, '$1').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+      const code = content.replace(/\/\*\*[\s\S]*?\*\//g, '');
+      expect(code).toContain(`export const connect = serviceFacade(${name}Definition);`);
+      expect(code).not.toMatch(/\bas\s|=>|\bfunction\b|\bconnectService\b/);
+    }
+  });
+
+  it('asks for handlers (bus.start) only from services that have some', () => {
+    expect(facade('user-service')).toContain('handlers: UserServiceHandlers;');
+    expect(facade('user-service')).toContain('`bus.start(handlers)` starts consuming');
     const publisherOnly: Service = { ...service('user-service'), serves: [] };
     const [file] = emitServices({ ...peerPrepModel, services: [publisherOnly] });
-    expect(file?.content).toContain('export async function connect(options: ConnectOptions = {}): Promise<UserServiceBus>');
+    expect(file?.content).toContain('export interface UserServiceApi {\n  publish: UserServicePublishers;\n}');
     expect(file?.content).not.toContain('Handlers');
+    expect(file?.content).not.toContain('bus.start');
   });
 });
 

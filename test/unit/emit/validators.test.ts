@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitValidators } from '../../../generator/emit/validators.js';
+import { componentRef, inlineComponents } from '../../../generator/model/schema-components.js';
+import type { JsonSchema, Model } from '../../../generator/model/types.js';
 import type { Validator } from '../../../runtime/definition.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 
@@ -15,11 +17,15 @@ const code = byPath.get('validators.js') ?? '';
 let validators: Record<string, Validator>;
 let dir: string;
 
+async function load(name: string, moduleCode: string): Promise<Record<string, Validator>> {
+  writeFileSync(join(dir, name), moduleCode);
+  return (await import(pathToFileURL(join(dir, name)).href)) as Record<string, Validator>;
+}
+
 beforeAll(async () => {
   mkdirSync('.tmp', { recursive: true });
   dir = mkdtempSync(join('.tmp', 'unit-validators-'));
-  writeFileSync(join(dir, 'validators.js'), code);
-  validators = (await import(pathToFileURL(join(dir, 'validators.js')).href)) as Record<string, Validator>;
+  validators = await load('validators.js', code);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,10 +41,11 @@ describe('emitValidators', () => {
     expect(files.map((file) => file.path)).toEqual(['validators.js', 'validators.d.ts']);
   });
 
-  it('declares two Validators per message, strict for senders and tolerant for receivers, typed by the runtime seam', () => {
+  it('declares two Validators per message, strict for senders and tolerant for receivers, each a type guard of its payload type', () => {
     expect(declarations).toContain("import type { Validator } from '../runtime/definition.js';");
-    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator;$/gm)].map((match) => match[1]);
-    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}`, `validateReceived${message.typeName}`]));
+    expect(declarations).toContain("import type { CodeUpdated, MatchCancelled, MatchFound, ");
+    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator<(\w+)>;$/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}: ${message.typeName}`, `validateReceived${message.typeName}: ${message.typeName}`]));
   });
 
   it('is ESM standalone code with its own require, and compiles no schema at start-up', () => {
@@ -77,6 +84,42 @@ describe('emitValidators', () => {
     const validate = validator(`validate${typeName}`);
     expect(validate(JSON.parse(JSON.stringify(payload)))).toBe(false);
     expect(validate.errors?.map((error) => error.keyword)).toContain(keyword);
+  });
+
+  describe('named schemas: compiled once, shared by the validators that use them', () => {
+    it('checks a named schema in one function, wherever it is used (Difficulty: four messages, both flavours)', () => {
+      expect(code.match(/data === "hard"/g)).toHaveLength(1);
+    });
+
+    it('makes identical schemas one validator under several names', () => {
+      expect(validator('validateUserUpdated')).toBe(validator('validateUserCreated'));
+      expect(validator('validateReceivedUserUpdated')).toBe(validator('validateReceivedUserCreated'));
+      // MatchFound closes nothing, so its tolerant reader is its strict validator
+      expect(validator('validateReceivedMatchFound')).toBe(validator('validateMatchFound'));
+    });
+
+    it('names the field a shared schema rejects, as in the message', () => {
+      const validate = validator('validateMatchRequested');
+      const request = { request_id: user.user_id, user_id: user.user_id, difficulty: 'trivial', topics: ['arrays'], requested_at: user.timestamp };
+      expect(validate(request)).toBe(false);
+      expect(validate.errors?.map((error) => [error.instancePath, error.keyword])).toEqual([['/difficulty', 'enum']]);
+    });
+
+    it('tolerates unknown properties inside a closed named schema only in the tolerant reader', async () => {
+      const inner: JsonSchema = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } };
+      const payload: JsonSchema = { type: 'object', additionalProperties: false, required: ['inner'], properties: { inner: componentRef('Inner') } };
+      const model: Model = {
+        ...peerPrepModel,
+        schemas: [{ name: 'Inner', schema: inner }],
+        messages: [{ name: 'Outer', typeName: 'Outer', contentType: 'application/json', examples: [], payload, schema: inlineComponents(payload, [{ name: 'Inner', schema: inner }]) }],
+      };
+      const emitted = await load('nested.js', emitValidators(model).find((file) => file.path === 'validators.js')?.content ?? '');
+      const value = { inner: { id: 'a', extra: 1 } };
+      expect(emitted['validateOuter']?.(value)).toBe(false);
+      expect(emitted['validateOuter']?.errors?.map((error) => error.instancePath)).toEqual(['/inner']);
+      expect(emitted['validateReceivedOuter']?.(value)).toBe(true);
+      expect(emitted['validateReceivedOuter']?.({ inner: { extra: 1 } })).toBe(false);
+    });
   });
 
   describe('tolerant readers: what a service receives', () => {

@@ -58,6 +58,23 @@ const cases: BadCase[] = [
     patch(['      name: ThingRequest', `      name: ThingMoved ${MARK}`]),
     { code: 'duplicate-message-name', message: 'message name "ThingMoved" is used by two different messages' },
   ],
+  [
+    'schema name that is not PascalCase',
+    patch(
+      ['      payload:\n        type: object\n        required: [thing_id]\n        properties:\n          thing_id:\n            type: string\n    ThingRequest', "      payload:\n        $ref: '#/components/schemas/thing_moved'\n    ThingRequest"],
+      ['  schemas:\n', `  schemas:\n    thing_moved: ${MARK}\n      type: object\n      properties:\n        thing_id:\n          type: string\n`],
+    ),
+    { code: 'invalid-schema-name', message: 'schema name "thing_moved" is not a PascalCase identifier', hint: 'try "ThingMoved"' },
+  ],
+  [
+    'a schema named like a message whose payload is another schema',
+    patch(
+      ['      payload:\n        type: object\n        required: [thing_id]\n        properties:\n          thing_id:\n            type: string\n    ThingRequest', "      payload:\n        $ref: '#/components/schemas/ThingRequest'\n    ThingRequest"],
+      ['      name: ThingRequest', `      name: ThingRequest ${MARK}`],
+      ['  schemas:\n', '  schemas:\n    ThingRequest:\n      type: object\n      properties:\n        thing_id:\n          type: string\n'],
+    ),
+    { code: 'type-name-clash', message: 'message "ThingRequest" and schema "ThingRequest" would both be the TypeScript type ThingRequest', hint: "$ref: '#/components/schemas/ThingRequest'" },
+  ],
 ];
 
 describe('loadModel reports document problems at their line', () => {

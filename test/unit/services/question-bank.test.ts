@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterQuestions, pickQuestion, type PickRequest, type Question } from '../../../services/question-service/bank.js';
+import type { Question, QuestionPickRequest } from '../../../generated/payloads.js';
+import { filterQuestions, pickQuestion } from '../../../services/question-service/bank.js';
 import { DEFAULT_SEED, loadQuestions } from '../../../services/question-service/seed.js';
 import { validateQuestion } from '../../../generated/validators.js';
 
@@ -7,7 +8,7 @@ const q = (id: string, difficulty: Question['difficulty'], topics: Question['top
 const BANK = [q('two-sum', 'medium', ['arrays', 'hashing']), q('anagrams', 'medium', ['strings', 'hashing', 'sorting']), q('islands', 'hard', ['graphs']), q('intervals', 'medium', ['arrays'])];
 
 describe('pickQuestion', () => {
-  it.each<[string, PickRequest, string[]]>([
+  it.each<[string, QuestionPickRequest, string[]]>([
     ['the one question with the most shared topics', { difficulty: 'medium', topics: ['arrays', 'hashing'] }, ['two-sum']],
     ['any of those sharing equally many', { difficulty: 'medium', topics: ['hashing'] }, ['two-sum', 'anagrams']],
     ['only the requested difficulty', { difficulty: 'hard', topics: ['graphs', 'arrays'] }, ['islands']],
@@ -20,7 +21,7 @@ describe('pickQuestion', () => {
     }
   });
 
-  it.each<[string, PickRequest]>([
+  it.each<[string, QuestionPickRequest]>([
     ['no question on any of the topics', { difficulty: 'medium', topics: ['graphs'] }],
     ['no question of that difficulty', { difficulty: 'easy', topics: ['arrays'] }],
     ['every candidate excluded', { difficulty: 'hard', topics: ['graphs'], exclude_question_ids: ['islands'] }],
