@@ -34,7 +34,8 @@ export interface ScenarioResult {
   /** [edit by user 0 as user 1 saw it on instance 2, edit by user 1 as user 0 saw it on instance 1] */
   crossInstanceEdits: [Frame<'code_updated'>, Frame<'code_updated'>];
   ended: Session;
-  endedFrame: Frame<'session_ended'>;
+  /** What each participant was told: Ada on collaboration-1, where it ended, and Grace on collaboration-2. */
+  endedFrames: [Frame<'session_ended'>, Frame<'session_ended'>];
   freedProfiles: [Profile, Profile];
   trace: TraceEvent[];
 }
@@ -129,7 +130,7 @@ export async function runScenario(cluster: Cluster, report: Reporter): Promise<S
     const joined = [await clients[0].next('joined'), await clients[1].next('joined')] as [Frame<'joined'>, Frame<'joined'>];
     const edit = (from: 0 | 1, to: 0 | 1, names: [string, string]) =>
       step(
-        `${6 + from}. ${names[from]} types on collaboration-${from + 1}; ${names[to]} sees it on collaboration-${to + 1} (session.<id>.code_updated reaches every instance's own queue)`,
+        `${6 + from}. ${names[from]} types on collaboration-${from + 1}; ${names[to]} sees it on collaboration-${to + 1} (session.<id>.code_updated reaches the own queue of each instance hosting the session)`,
         [
           { instance: `collaboration-${from + 1}`, kind: 'publish', routingKey: `session.${sessionId}.code_updated` },
           { instance: 'collaboration-1', kind: 'consume', routingKey: `session.${sessionId}.code_updated` },
@@ -146,7 +147,7 @@ export async function runScenario(cluster: Cluster, report: Reporter): Promise<S
     const crossInstanceEdits = [await edit(0, 1, ['Ada', 'Grace']), await edit(1, 0, ['Ada', 'Grace'])] as [Frame<'code_updated'>, Frame<'code_updated'>];
 
     const ended = await step(
-      '8. Ada ends the session: collaboration announces session.<id>.ended; matching frees both users',
+      '8. Ada ends the session: collaboration announces session.<id>.ended; both instances tell their participant, matching frees both users',
       [
         { service: 'collaboration-service', kind: 'publish', routingKey: `session.${sessionId}.ended` },
         { service: 'matching-service', kind: 'consume', routingKey: `session.${sessionId}.ended` },
@@ -157,10 +158,10 @@ export async function runScenario(cluster: Cluster, report: Reporter): Promise<S
         return session;
       },
     );
-    const endedFrame = await clients[0].next('session_ended');
+    const endedFrames = [await clients[0].next('session_ended'), await clients[1].next('session_ended')] as [Frame<'session_ended'>, Frame<'session_ended'>];
     const freedProfiles = [await profileOf(ada, true), await profileOf(grace, true)] as [Profile, Profile];
     report.action('GET matching-service /profiles/<id> -> session_id null for both: free to match again');
-    return { users: [ada, grace], profiles, requests: { first, second, firstAfterPairing }, sessionSeenBy, joined, crossInstanceEdits, ended, endedFrame, freedProfiles, trace: cluster.traces.slice(start) };
+    return { users: [ada, grace], profiles, requests: { first, second, firstAfterPairing }, sessionSeenBy, joined, crossInstanceEdits, ended, endedFrames, freedProfiles, trace: cluster.traces.slice(start) };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }

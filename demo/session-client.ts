@@ -46,6 +46,11 @@ export class SessionClient {
     );
   }
 
+  /** The frames of this type received so far and not taken by `next`, left on the list. */
+  peek<K extends ServerFrame['type']>(type: K): Extract<ServerFrame, { type: K }>[] {
+    return this.frames.filter((frame): frame is Extract<ServerFrame, { type: K }> => frame.type === type);
+  }
+
   close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
     return new Promise((resolve) => {

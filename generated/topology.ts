@@ -266,11 +266,6 @@ export const topology: Topology = {
   bindings: [
     {
       exchange: 'collaboration.events',
-      queue: 'collaboration.code_updates',
-      pattern: 'session.*.code_updated',
-    },
-    {
-      exchange: 'collaboration.events',
       queue: 'matching.session_events',
       pattern: 'session.*.ended',
     },

@@ -163,6 +163,14 @@ export interface ServiceConnection {
   call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
   /** Starts consuming with these handlers: every consumer and RPC server of the definition needs one. Once only. */
   start(handlers: ServiceHandlers): Promise<void>;
+  /**
+   * Binds a per-subscription consumer's queue to the routing key of `params` (counted: the first
+   * subscription of a key binds it); resolves once bound. A parameter that is empty or holds `.`,
+   * `*` or `#` is refused (`RoutingKeyError`): it would bind to more than its own key.
+   */
+  subscribe(consumer: string, params: RoutingParams): Promise<void>;
+  /** Releases one `subscribe` of `params`; the last one unbinds. Releasing what is not held does nothing. */
+  unsubscribe(consumer: string, params: RoutingParams): Promise<void>;
   /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
   close(): Promise<void>;
   readonly metrics: Registry;
@@ -180,6 +188,14 @@ export type OpenService = (definition: ServiceDefinition, options?: ConnectOptio
 export type ServiceBus<Api extends ServiceApi> = Pick<ServiceConnection, 'close' | 'metrics' | 'instanceId'> &
   (Api extends { publish: infer Publishers } ? { /** Publish an event. */ readonly publish: Publishers } : unknown) &
   (Api extends { call: infer Calls } ? { /** Call a remote procedure. */ readonly call: Calls } : unknown) &
+  (Api extends { subscribe: infer Subscriptions }
+    ? {
+        /** Start receiving one parameter value of a per-subscription consumer; resolves once bound. */
+        readonly subscribe: Subscriptions;
+        /** Release one subscription; the last release of a value unbinds it. */
+        readonly unsubscribe: Subscriptions;
+      }
+    : unknown) &
   (Api extends { handlers: infer Handlers }
     ? {
         /**

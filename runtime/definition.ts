@@ -113,6 +113,11 @@ export interface ConsumerSpec<Name extends string = string, Payload = unknown> e
   unverifiedOrigin?: UnverifiedOriginPolicy;
   /** The largest body this consumer accepts, from the contract; unset: `ConnectOptions.maxMessageBytes`. */
   maxMessageBytes?: number;
+  /**
+   * `x-queue bindings: per-subscription`: the topology does not bind the queue; the service binds it
+   * per parameter value with `subscribe` and releases it with `unsubscribe`. Unset: wildcard-bound.
+   */
+  perSubscription?: boolean;
 }
 
 export interface RpcSpec<Name extends string = string, Request = unknown, Reply = unknown> {
@@ -139,6 +144,7 @@ export interface ServiceApi {
   handlers?: object;
   publish?: object;
   call?: object;
+  subscribe?: object;
 }
 
 type FirstParameter<Method> = Method extends (first: infer First, ...rest: never[]) => unknown ? First : never;

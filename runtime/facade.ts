@@ -28,9 +28,13 @@ function typedBus(definition: ServiceDefinition, connection: ServiceConnection):
   const call = Object.fromEntries(
     definition.rpcClients.map((spec) => [spec.name, (request: unknown, options?: CallOptions) => connection.call(spec.name, request, options)]),
   );
+  const subscribed = definition.consumers.filter((spec) => spec.perSubscription);
+  const subscriptions = (act: 'subscribe' | 'unsubscribe') =>
+    Object.fromEntries(subscribed.map((spec) => [spec.name, (params: RoutingParams) => connection[act](spec.name, params)]));
   return {
     ...(definition.publishers.length > 0 && { publish }),
     ...(definition.rpcClients.length > 0 && { call }),
+    ...(subscribed.length > 0 && { subscribe: subscriptions('subscribe'), unsubscribe: subscriptions('unsubscribe') }),
     start: (handlers: object) => connection.start(runtimeHandlers(definition, handlers)),
     close: () => connection.close(),
     metrics: connection.metrics,

@@ -28,6 +28,7 @@ import { RpcClient } from './rpc-client.js';
 import { OriginJudge, identityOfUser } from './origin.js';
 import { ConfigError, ConnectionClosedError } from './errors.js';
 import { guardedObserver } from './observer.js';
+import { SubscriptionManager } from './subscriptions.js';
 
 export const openService: OpenService = async (definition, options = {}) => {
   const { service } = definition;
@@ -54,6 +55,15 @@ export const openService: OpenService = async (definition, options = {}) => {
   const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user, observe);
   const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user, observe);
   const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
+  const subscriptions = new SubscriptionManager(definition.consumers, {
+    service,
+    names,
+    consuming,
+    logger,
+    registry: metrics.registry,
+    timeoutMs: config.publishTimeoutMs,
+    waiterLimit: config.outageBufferLimit,
+  });
 
   let closing: Promise<void> | undefined;
   // Handlers still running during close() may publish and call; only after them is the bus shut.
@@ -66,7 +76,7 @@ export const openService: OpenService = async (definition, options = {}) => {
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
     // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
-    await inbound?.slot.close();
+    await Promise.all([inbound?.slot.close(), subscriptions.close()]);
     // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
     if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
       logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
@@ -137,6 +147,8 @@ export const openService: OpenService = async (definition, options = {}) => {
     call: (name, request, callOptions) =>
       shut ? Promise.reject(new ConnectionClosedError(`RPC ${name}`)) : rpcClient.call(name, request, callOptions),
     start,
+    subscribe: (name, params) => subscriptions.subscribe(name, params),
+    unsubscribe: (name, params) => subscriptions.unsubscribe(name, params),
     close: () => (closing ??= close()),
     metrics: metrics.registry,
     instanceId: config.instanceId,
@@ -150,8 +162,11 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
+    // Bound before consuming starts on the new queue, and before subscribe may use the new connection.
+    await subscriptions.bindAll(model);
     declaredOn = model;
     if (inbound) await inbound.slot.attach(model);
+    await subscriptions.slot.attach(model);
   }
 
   // Publishing first: deliveries may need it (retries, dead letters, replies) the moment consuming starts.

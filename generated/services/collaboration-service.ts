@@ -4,14 +4,14 @@
 import { pickTopology, serviceFacade, type CallOptions, type ConsumeContext, type PublishOptions, type ServiceBus, type TypedServiceDefinition } from '../../runtime/index.js';
 import { topology } from '../topology.js';
 import type { CodeUpdated, MatchFound, Question, QuestionGetRequest, SessionEnded, SessionStarted } from '../payloads.js';
-import { validateCodeUpdated, validateQuestionGetRequest, validateReceivedCodeUpdated, validateReceivedMatchFound, validateReceivedQuestion, validateSessionEnded, validateSessionStarted } from '../validators.js';
+import { validateCodeUpdated, validateQuestionGetRequest, validateReceivedCodeUpdated, validateReceivedMatchFound, validateReceivedQuestion, validateReceivedSessionEnded, validateSessionEnded, validateSessionStarted } from '../validators.js';
 
 /** What collaboration-service must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message. */
 export interface CollaborationServiceHandlers {
   /**
    * A participant edited the session's code. Real time, not persisted.
    *
-   * Every instance relays the edits of the sessions it hosts to its WebSocket clients.
+   * Every instance relays the edits of the sessions it hosts to its WebSocket clients; it subscribes to a session while it hosts one of its participants.
    *
    * Consumes `CodeUpdated` (exchange `collaboration.events`, routing key `session.{session_id}.code_updated`) from queue `collaboration.code_updates` (one per instance). A failed message is not retried: it is logged and dropped.
    */
@@ -24,6 +24,14 @@ export interface CollaborationServiceHandlers {
    * Consumes `MatchFound` (exchange `matching.events`, routing key `match.found`) from queue `collaboration.match_found`. A failed message is retried 4 times (after 1000, 2000, 4000, 8000 ms), then dead-lettered to `collaboration.match_found.dlq`.
    */
   matchFound(event: MatchFound, context: ConsumeContext<Record<string, never>>): Promise<void> | void;
+  /**
+   * A collaboration session was closed.
+   *
+   * Tells the participants an instance hosts that their session ended, whichever instance ended it.
+   *
+   * Consumes `SessionEnded` (exchange `collaboration.events`, routing key `session.{session_id}.ended`) from queue `collaboration.code_updates` (one per instance). A failed message is not retried: it is logged and dropped.
+   */
+  sessionEnded(event: SessionEnded, context: ConsumeContext<{ session_id: string }>): Promise<void> | void;
 }
 
 /** The events collaboration-service publishes. Each call validates the payload and resolves once the broker confirmed it. */
@@ -68,11 +76,32 @@ export interface CollaborationServiceCalls {
   questionGet(request: QuestionGetRequest, options?: CallOptions): Promise<Question>;
 }
 
+/** The consumers of collaboration-service bound per routing-key parameter value (`x-queue bindings: per-subscription`): they receive only what the instance subscribed to. `bus.subscribe` binds a value, `bus.unsubscribe` releases it. */
+export interface CollaborationServiceSubscriptions {
+  /**
+   * A participant edited the session's code. Real time, not persisted.
+   *
+   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.code_updated`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.
+   *
+   * @param params Routing-key parameters (`session_id`: The collaboration session's id (a uuid).).
+   */
+  codeUpdated(params: { session_id: string }): Promise<void>;
+  /**
+   * A collaboration session was closed.
+   *
+   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.ended`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.
+   *
+   * @param params Routing-key parameters (`session_id`: The collaboration session's id (a uuid).).
+   */
+  sessionEnded(params: { session_id: string }): Promise<void>;
+}
+
 /** collaboration-service's operations in the contract: what it implements, publishes and calls. */
 export interface CollaborationServiceApi {
   handlers: CollaborationServiceHandlers;
   publish: CollaborationServicePublishers;
   call: CollaborationServiceCalls;
+  subscribe: CollaborationServiceSubscriptions;
 }
 
 /** collaboration-service's connection to the broker: exactly the operations the contract grants it. */
@@ -132,6 +161,7 @@ export const collaborationServiceDefinition: TypedServiceDefinition<Collaboratio
       prefetch: 10,
       publishers: ['collaboration-service'],
       unverifiedOrigin: 'accept',
+      perSubscription: true,
     },
     {
       name: 'matchFound',
@@ -154,6 +184,23 @@ export const collaborationServiceDefinition: TypedServiceDefinition<Collaboratio
       prefetch: 10,
       publishers: ['matching-service'],
       unverifiedOrigin: 'accept',
+    },
+    {
+      name: 'sessionEnded',
+      message: 'SessionEnded',
+      exchange: 'collaboration.events',
+      routingKey: 'session.{session_id}.ended',
+      parameters: ['session_id'],
+      queue: 'collaboration.code_updates',
+      validate: validateReceivedSessionEnded,
+      retry: {
+        maxAttempts: 1,
+        delayQueues: [],
+      },
+      prefetch: 10,
+      publishers: ['collaboration-service'],
+      unverifiedOrigin: 'accept',
+      perSubscription: true,
     },
   ],
   rpcClients: [

@@ -34,6 +34,11 @@ export interface BrokerObjects {
   exchanges: ExchangeObject[];
   queues: QueueObject[];
   bindings: BindingObject[];
+  /**
+   * The contract only: what a per-subscription consumer may bind at run time, one binding per
+   * parameter value (`routingKey` is the template, `session.{session_id}.code_updated`).
+   */
+  subscribable?: BindingObject[];
 }
 
 /** What the contract declares. Per-instance queues are listed by base name; see `perInstanceQueues`. */
@@ -54,6 +59,9 @@ export function contractObjects(model: Model): BrokerObjects {
       arguments: queue.arguments,
     })),
     bindings: model.bindings.map((binding) => ({ exchange: binding.exchange, queue: binding.queue, routingKey: binding.pattern })),
+    subscribable: model.services.flatMap((service) =>
+      service.consumes.filter((use) => use.perSubscription).map((use) => ({ exchange: use.channel.exchange, queue: use.queue, routingKey: use.channel.routingKey })),
+    ),
   };
 }
 

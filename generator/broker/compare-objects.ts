@@ -3,9 +3,11 @@
  * differs in settings or arguments. Objects the broker owns (the default exchange, `amq.*`
  * exchanges and server-named `amq.*` queues) are ignored. A queue named `<name>.<suffix>` where
  * `<name>` is a per-instance queue of the contract is an instance of it: compared with it and
- * bound like it, never extra; no instance at all is fine (no such process runs).
+ * bound like it, never extra; no instance at all is fine (no such process runs). A binding a
+ * per-subscription consumer made (one parameter value, no wildcard) is expected, never extra.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { routingKeyRegex } from '../model/permissions.js';
 import type { BindingObject, BrokerObjects, ExchangeObject, QueueObject } from './broker-objects.js';
 
 export interface Discrepancy {
@@ -84,11 +86,18 @@ export function brokerExtras(contract: BrokerObjects, broker: BrokerObjects, per
   const resolve = queueResolver(contract, perInstance);
   const exchangeNames = new Set(contract.exchanges.map((exchange) => exchange.name));
   const expectedNames = new Set(expectedBindings(contract, broker, resolve, perInstance).map(bindingName));
+  const subscribed = subscribedBinding(contract, resolve);
   return {
     exchanges: broker.exchanges.filter((exchange) => !ownedByBroker(exchange.name) && !exchangeNames.has(exchange.name)),
     queues: broker.queues.filter((queue) => !ownedByBroker(queue.name) && resolve(queue.name) === undefined),
-    bindings: actualBindings(broker).filter((binding) => !expectedNames.has(bindingName(binding))),
+    bindings: actualBindings(broker).filter((binding) => !expectedNames.has(bindingName(binding)) && !subscribed(binding)),
   };
+}
+
+/** Whether a broker binding is one a per-subscription consumer made: its queue, one value (no wildcard) per parameter. */
+function subscribedBinding(contract: BrokerObjects, resolve: QueueResolver): (binding: BindingObject) => boolean {
+  const rules = (contract.subscribable ?? []).map((rule) => ({ ...rule, key: new RegExp(`^${routingKeyRegex(rule.routingKey)}$`) }));
+  return (binding) => rules.some((rule) => rule.exchange === binding.exchange && rule.queue === resolve(binding.queue) && rule.key.test(binding.routingKey));
 }
 
 export function compareObjects(contract: BrokerObjects, broker: BrokerObjects, perInstance: readonly string[]): Discrepancy[] {

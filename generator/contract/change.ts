@@ -16,6 +16,7 @@ export type TopologyChangeKind =
   | 'queue-settings-changed'
   | 'default-queue-type-changed'
   | 'queue-sharing-changed'
+  | 'queue-bindings-changed'
   | 'consumer-moved'
   | 'operation-removed'
   | 'operation-added'

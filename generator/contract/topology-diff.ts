@@ -292,6 +292,7 @@ function queueChanges(base: Model, current: Model): ContractChange[] {
         what: `queue "${after.name}" of ${after.owner} was ${before.perInstance ? 'one per instance' : 'shared'} and is now ${after.perInstance ? 'one per instance' : 'shared'}`,
         why: after.perInstance ? SHARING.toPerInstance : SHARING.toShared,
       })),
+    ...kept.filter(({ before, after }) => before.perSubscription !== after.perSubscription).map(({ after }) => bindingModeChange(current, after)),
     ...kept
       .filter(({ before, after }) => !before.perInstance && !after.perInstance && !isDeepStrictEqual(brokerSettings(before), brokerSettings(after)))
       .map(({ before, after }) => ({
@@ -302,6 +303,38 @@ function queueChanges(base: Model, current: Model): ContractChange[] {
         why: before.queueType === after.queueType ? BROKER_REFUSES : `${BROKER_REFUSES}; docs/cluster.md says how to move a queue to another type`,
       })),
   ];
+}
+
+/**
+ * A queue switched between wildcard and per-subscription bindings. Its own service only gains or
+ * loses `bus.subscribe` (the type-check reports code that used it); a mandatory publisher of one of
+ * its channels that no wildcard binding still takes loses the guarantee that every value routes.
+ */
+function bindingModeChange(current: Model, queue: Queue): ContractChange {
+  const what = `queue "${queue.name}" of ${queue.owner} is now bound ${queue.perSubscription ? 'per subscribed parameter value (bindings: per-subscription)' : 'with wildcards (bindings: wildcard)'}`;
+  const pointer = queuePointer(current, queue);
+  if (!queue.perSubscription) {
+    return { kind: 'queue-bindings-changed', pointer, breaking: false, what, why: 'every instance receives every value again: more traffic, and handlers must ignore values they host nothing for; code calling bus.subscribe stops compiling' };
+  }
+  const channels = current.services.flatMap((service) => service.consumes).filter((use) => use.queue === queue.name).map((use) => use.channel);
+  const stillRouted = (channel: EventChannel) => current.bindings.some((binding) => binding.exchange === channel.exchange && binding.pattern === channel.pattern);
+  const exposed = channels.filter((channel) => !stillRouted(channel));
+  const publishers = current.services.filter((service) => service.publishes.some((use) => use.mandatory && exposed.some((channel) => channel.id === use.channel.id))).map((service) => service.name);
+  const others = publishers.filter((service) => service !== queue.owner);
+  if (others.length > 0) {
+    return {
+      kind: 'queue-bindings-changed',
+      pointer,
+      breaking: true,
+      what,
+      why: `${listParties(others, 'producers')} publish ${exposed.map((channel) => channel.id).join(', ')} with mandatory routing, and no other queue takes every value: a publish for a value no instance of ${queue.owner} subscribed to now fails as unroutable`,
+    };
+  }
+  const why =
+    publishers.length > 0
+      ? `the only producer with mandatory routing is ${queue.owner} itself, deployed with the queue: it must subscribe to the values it publishes, or an unsubscribed value fails as unroutable`
+      : 'every value still routes (another queue takes it, or nobody publishes it with mandatory routing)';
+  return { kind: 'queue-bindings-changed', pointer, breaking: false, what, why: `${why}; ${queue.owner} receives only what it subscribes to` };
 }
 
 /** The vhost's default queue type decides what a plain declaration (a Python peer's) creates and accepts. */

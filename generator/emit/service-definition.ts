@@ -121,6 +121,7 @@ function consumerSpec(model: Model, index: ModelIndex, subscription: Subscriptio
     maxMessageBytes: queue.maxMessageBytes,
     publishers: publishersOf(model, channel.id),
     unverifiedOrigin: subscription.unverifiedOrigin,
+    ...(subscription.perSubscription ? { perSubscription: true } : {}),
   };
 }
 

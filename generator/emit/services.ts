@@ -19,6 +19,7 @@ interface FacadeNames {
   handlers: string;
   publishers: string;
   calls: string;
+  subscriptions: string;
   api: string;
   bus: string;
   definition: string;
@@ -30,6 +31,7 @@ function facadeNames(service: Service): FacadeNames {
     handlers: `${type}Handlers`,
     publishers: `${type}Publishers`,
     calls: `${type}Calls`,
+    subscriptions: `${type}Subscriptions`,
     api: `${type}Api`,
     bus: `${type}Bus`,
     definition: `${camelCase(service.name)}Definition`,
@@ -114,6 +116,21 @@ function rpcServerHandler(index: ModelIndex, use: RpcUse): OptionalKind<MethodSi
     ],
     returnType: `Promise<${reply}> | ${reply}`,
   };
+}
+
+function subscriptionMethod(subscription: Subscription): OptionalKind<MethodSignatureStructure> {
+  const { channel } = subscription;
+  const bound = `Binds (\`subscribe\`) or releases (\`unsubscribe\`) this instance's queue ${code(subscription.queue)} for one routing key of ${routingDoc(channel)}. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.`;
+  return {
+    name: subscription.methodName,
+    docs: [paragraphs(channel.description, bound, paramsDoc(channel))],
+    parameters: [{ name: 'params', type: paramsType(channel) }],
+    returnType: 'Promise<void>',
+  };
+}
+
+function perSubscription(service: Service): Subscription[] {
+  return service.consumes.filter((subscription) => subscription.perSubscription);
 }
 
 function callMethod(index: ModelIndex, use: RpcUse): OptionalKind<MethodSignatureStructure> {
@@ -207,6 +224,17 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       ),
     );
     apiProperties.push({ name: 'call', type: names.calls });
+  }
+  const subscribed = perSubscription(service);
+  if (subscribed.length > 0) {
+    statements.push(
+      interfaceDeclaration(
+        names.subscriptions,
+        `The consumers of ${service.name} bound per routing-key parameter value (\`x-queue bindings: per-subscription\`): they receive only what the instance subscribed to. \`bus.subscribe\` binds a value, \`bus.unsubscribe\` releases it.`,
+        subscribed.map(subscriptionMethod),
+      ),
+    );
+    apiProperties.push({ name: 'subscribe', type: names.subscriptions });
   }
   const starts = hasHandlers(service) ? '; `bus.start(handlers)` starts consuming' : '';
   statements.push(

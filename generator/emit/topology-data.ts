@@ -34,7 +34,8 @@ export function contractTopology(model: Model): Topology {
 
 /**
  * What one service declares on (re)connect: the queues it owns (consumer, retry, dead-letter and
- * the RPC queues it serves), their bindings, and the exchanges it publishes to or binds to.
+ * the RPC queues it serves), their bindings, and the exchanges it publishes to or binds to (a
+ * per-subscription consumer's queue has no binding here: the runtime binds it per subscription).
  * RPC request queues it only calls are not declared: an RPC nobody serves fails fast as unroutable.
  */
 export function serviceTopology(model: Model, service: Service): Topology {
@@ -44,6 +45,7 @@ export function serviceTopology(model: Model, service: Service): Topology {
   const exchangeNames = new Set([
     ...service.publishes.map((publication) => publication.channel.exchange),
     ...bindings.map((binding) => binding.exchange),
+    ...service.consumes.filter((subscription) => subscription.perSubscription).map((subscription) => subscription.channel.exchange),
   ]);
   const exchanges = model.exchanges.filter((exchange) => exchangeNames.has(exchange.name));
   return topology(exchanges, queues, bindings);

@@ -42,6 +42,7 @@ export function buildModel(document: unknown): BuildResult {
   for (const operation of operations) {
     if (operation.kind !== 'consume') continue;
     for (const queue of consumerQueues(operation.queue, operation.owner)) queues.declare(queue, [...operation.path, 'x-queue'], `operation "${operation.id}"`);
+    if (operation.queue.bindings === 'per-subscription') continue;
     const binding = { exchange: operation.channel.exchange.name, queue: operation.queue.name, pattern: operation.channel.channel.pattern };
     bindings.set(JSON.stringify(binding), binding);
   }
@@ -148,7 +149,7 @@ function buildService(declaration: ServiceDeclaration, operations: OperationInfo
   for (const operation of sortBy(owned, (o) => `${o.channel.id}\u0000${o.id}`)) {
     const use = { operationId: operation.id, methodName: operation.channel.id, ...(operation.description === undefined ? {} : { description: operation.description }) };
     if (operation.kind === 'publish') service.publishes.push({ ...use, channel: operation.channel.channel, mandatory: operation.mandatory, persistent: operation.persistent });
-    if (operation.kind === 'consume') service.consumes.push({ ...use, channel: operation.channel.channel, queue: operation.queue.name, unverifiedOrigin: operation.unverifiedOrigin });
+    if (operation.kind === 'consume') service.consumes.push({ ...use, channel: operation.channel.channel, queue: operation.queue.name, unverifiedOrigin: operation.unverifiedOrigin, perSubscription: operation.queue.bindings === 'per-subscription' });
     if (operation.kind === 'call' || operation.kind === 'serve') {
       const rpc = rpcs.get(operation.channel.id);
       if (rpc === undefined) continue;

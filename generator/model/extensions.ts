@@ -18,6 +18,9 @@ export interface RetryOptions {
 
 export type QueueType = 'classic' | 'quorum';
 
+/** How a consumer queue is bound: once with `*` for every parameter, or per parameter value at run time. */
+export type BindingMode = 'wildcard' | 'per-subscription';
+
 /** An `x-queue` with every default applied. */
 export interface QueueOptions {
   name: string;
@@ -29,6 +32,7 @@ export interface QueueOptions {
   prefetch: number;
   /** Largest body the consumer accepts; unset: the runtime's `maxMessageBytes`. */
   maxMessageBytes?: number;
+  bindings: BindingMode;
 }
 
 export interface ExchangeOptions {
@@ -53,7 +57,8 @@ export interface ServiceDeclaration {
 
 export const DEFAULT_PREFETCH = 10;
 const NO_RETRY: RetryOptions = { attempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
-const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch', 'maxMessageBytes'] as const;
+const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch', 'maxMessageBytes', 'bindings'] as const;
+const BINDING_MODES: readonly BindingMode[] = ['wildcard', 'per-subscription'];
 const RETRY_KEYS = ['attempts', 'initialDelayMs', 'multiplier', 'maxDelayMs'] as const;
 const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as const;
 const RPC_QUEUE_KEYS = ['name', 'x-type', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
@@ -77,6 +82,17 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
   const prefetch = reader.integer('prefetch', 1) ?? DEFAULT_PREFETCH;
   const maxMessageBytes = reader.integer('maxMessageBytes', 1);
   const retry = reader.has('retry') ? readRetryOptions(reader.raw('retry'), [...path, 'retry'], problems) : NO_RETRY;
+  let bindings = reader.oneOf('bindings', BINDING_MODES) ?? 'wildcard';
+  if (bindings === 'per-subscription' && !exclusive) {
+    // Read as the default once reported, so that no diagnostic follows from this one.
+    bindings = 'wildcard';
+    reader.report(
+      'bindings',
+      'invalid-value',
+      'x-queue "bindings: per-subscription" needs an exclusive x-queue (one per instance)',
+      'add exclusive: true: the bindings of a shared queue would outlive the instance that subscribed and serve every instance at once; a shared queue takes bindings: wildcard',
+    );
+  }
 
   if (exclusive) {
     const perInstanceHint = 'an exclusive queue is per instance and gone with its connection: it cannot keep, retry or dead-letter messages';
@@ -97,6 +113,7 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
     deadLetter: deadLetter ?? !exclusive,
     prefetch,
     ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
+    bindings,
   };
 }
 

@@ -108,6 +108,15 @@ function readEventOperation(
   }
   const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
   const unverifiedOrigin = readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems);
+  if (queue?.bindings === 'per-subscription' && base.channel.channel.parameters.length === 0) {
+    problems.add(
+      [...base.path, 'x-queue'],
+      'invalid-value',
+      `operation "${base.id}" reads queue "${queue.name}" with "bindings: per-subscription", but channel "${base.channel.id}" (${base.channel.channel.routingKey}) has no routing-key parameter to subscribe by`,
+      'per-subscription bindings bind one value of a {parameter} at a time: use a channel with parameters, or a queue with bindings: wildcard',
+    );
+    return undefined;
+  }
   return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue, unverifiedOrigin };
 }
 

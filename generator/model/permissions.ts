@@ -7,8 +7,8 @@
  *   it checks that it exists (the runtime falls back to a passive declare when refused).
  * - queue.declare / queue.delete need `configure` on the queue. A queue with an
  *   `x-dead-letter-exchange` also needs `read` on itself and `write` on that exchange.
- * - queue.bind needs `write` on the queue and `read` on the exchange; on a topic exchange the
- *   binding key must also match the topic permission's `read` regex.
+ * - queue.bind and queue.unbind need `write` on the queue and `read` on the exchange; on a topic
+ *   exchange the binding key must also match the topic permission's `read` regex.
  * - basic.publish needs `write` on the exchange (`amq.default` for the default exchange); on a
  *   topic exchange the routing key must also match the topic permission's `write` regex.
  * - basic.consume needs `read` on the queue; consuming `amq.rabbitmq.reply-to` needs nothing.
@@ -47,9 +47,23 @@ function publishedExchanges(service: Service): string[] {
   return unique(service.publishes.map((publication) => publication.channel.exchange));
 }
 
-function boundExchanges(model: Model, service: Service): string[] {
+/**
+ * The service's bindings as binding-key regexes: the topology's, and for a per-subscription
+ * consumer one routing key per parameter value (`session\.[^.*#]+\.code_updated`), so the broker
+ * itself refuses a wildcard value.
+ */
+function bindingRules(model: Model, service: Service): { exchange: string; queue: string; bindingKey: string }[] {
   const owned = new Set(ownedQueues(model, service).map((queue) => queue.name));
-  return unique(model.bindings.filter((binding) => owned.has(binding.queue)).map((binding) => binding.exchange));
+  return [
+    ...model.bindings.filter((binding) => owned.has(binding.queue)).map((binding) => ({ exchange: binding.exchange, queue: binding.queue, bindingKey: escapeRegex(binding.pattern) })),
+    ...service.consumes
+      .filter((subscription) => subscription.perSubscription)
+      .map((subscription) => ({ exchange: subscription.channel.exchange, queue: subscription.queue, bindingKey: routingKeyRegex(subscription.channel.routingKey) })),
+  ];
+}
+
+function boundExchanges(model: Model, service: Service): string[] {
+  return unique(bindingRules(model, service).map((rule) => rule.exchange));
 }
 
 function configureGrants(model: Model, service: Service): Grant[] {
@@ -61,7 +75,7 @@ function configureGrants(model: Model, service: Service): Grant[] {
 
 function writeGrants(model: Model, service: Service): Grant[] {
   const queues = ownedQueues(model, service);
-  const bound = new Set(model.bindings.map((binding) => binding.queue));
+  const bound = new Set(bindingRules(model, service).map((rule) => rule.queue));
   const defaultExchangeUses = [
     service.calls.length > 0 && 'sends RPC requests',
     service.serves.length > 0 && 'sends RPC replies',
@@ -98,12 +112,12 @@ function deadLetterExchanges(queues: Queue[]): string[] {
 }
 
 function topicPermissions(model: Model, service: Service): TopicPermission[] {
-  const owned = new Set(ownedQueues(model, service).map((queue) => queue.name));
+  const rules = bindingRules(model, service);
   return model.exchanges
     .filter((exchange) => exchange.type === 'topic')
     .flatMap((exchange) => {
       const routingKeys = service.publishes.filter((publication) => publication.channel.exchange === exchange.name).map((publication) => routingKeyRegex(publication.channel.routingKey));
-      const bindingKeys = model.bindings.filter((binding) => binding.exchange === exchange.name && owned.has(binding.queue)).map((binding) => escapeRegex(binding.pattern));
+      const bindingKeys = rules.filter((rule) => rule.exchange === exchange.name).map((rule) => rule.bindingKey);
       if (routingKeys.length === 0 && bindingKeys.length === 0) return [];
       return [{ exchange: exchange.name, write: alternatives(routingKeys, NO_ROUTING_KEYS), read: alternatives(bindingKeys, NO_ROUTING_KEYS) }];
     });

@@ -21,6 +21,7 @@ export function consumerQueues(options: QueueOptions, owner: string): Queue[] {
     exclusive: options.exclusive,
     autoDelete: options.exclusive,
     perInstance: options.exclusive,
+    perSubscription: options.bindings === 'per-subscription',
     arguments: options.exclusive ? {} : typeArgument(options.type),
     ...(retry.maxAttempts > 1 ? { retry, retryQueues } : {}),
     ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
@@ -51,6 +52,7 @@ export function rpcQueue(queue: RpcQueueOptions & { name: string }, owner: strin
     exclusive: queue.exclusive,
     autoDelete: queue.autoDelete,
     perInstance: false,
+    perSubscription: false,
     arguments: queue.exclusive ? {} : typeArgument(queue.type),
     prefetch: DEFAULT_PREFETCH,
     owner,
@@ -59,7 +61,7 @@ export function rpcQueue(queue: RpcQueueOptions & { name: string }, owner: strin
 
 /** Retry and dead-letter queues: durable queues that no service consumes (prefetch 0). */
 function parkingQueue(name: string, role: 'retry' | 'dead-letter', queueType: QueueType, owner: string, args: Queue['arguments']): Queue {
-  return { name, role, queueType, durable: true, exclusive: false, autoDelete: false, perInstance: false, arguments: { ...typeArgument(queueType), ...args }, prefetch: 0, owner };
+  return { name, role, queueType, durable: true, exclusive: false, autoDelete: false, perInstance: false, perSubscription: false, arguments: { ...typeArgument(queueType), ...args }, prefetch: 0, owner };
 }
 
 /**

@@ -57,6 +57,8 @@ export interface Queue {
   autoDelete: boolean;
   /** One queue per process instance; the runtime appends the instance id to `name`. */
   perInstance: boolean;
+  /** Bound per subscribed routing-key parameter value at run time, not by the topology (`x-queue bindings: per-subscription`). */
+  perSubscription: boolean;
   arguments: Record<string, string | number | boolean>;
   /** Consumer queues only. */
   retry?: RetryPolicy;
@@ -71,6 +73,7 @@ export interface Queue {
   owner: string;
 }
 
+/** A binding the topology declares; per-subscription consumers have none (see `Subscription.perSubscription`). */
 export interface Binding {
   exchange: string;
   queue: string;
@@ -128,6 +131,11 @@ export interface Subscription {
   queue: string;
   /** What the consumer does with a message no service identity vouches for (`x-unverified-origin`). */
   unverifiedOrigin: UnverifiedOriginPolicy;
+  /**
+   * `x-queue bindings: per-subscription`: the queue is bound to one routing key per subscribed
+   * parameter value at run time (`bus.subscribe`), never with the wildcard `channel.pattern`.
+   */
+  perSubscription: boolean;
 }
 
 export interface RpcUse {

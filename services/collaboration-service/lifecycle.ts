@@ -1,8 +1,10 @@
 /**
  * What happens to a session, and what is announced about it: opened from `match.found` (with the
  * full question from question-service), edited (each edit published for every instance to relay),
- * ended (announced once, so matching-service frees the users).
+ * ended (announced once, so matching-service frees the users and every instance hosting a participant
+ * closes its room).
  */
+import { randomUUID } from 'node:crypto';
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
 import { conflict, forbidden, HttpError } from '../common/errors.js';
 import type { SessionRooms } from './rooms.js';
@@ -28,10 +30,18 @@ export class SessionLifecycle {
     await this.bus.publish.sessionStarted({ session_id, question_id: session.question.question_id, user_ids, started_at }, { session_id });
   }
 
+  /** Stored before it is published, so that a participant who joins in between finds it in the store (and may see it live too: `edit_id` tells). */
   async edit(sessionId: string, userId: string, codeDelta: string): Promise<void> {
     const session = this.sessions.require(sessionId);
     if (session.ended_at) throw new HttpError(410, `session ${sessionId} has ended`);
-    await this.bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: new Date().toISOString() }, { session_id: sessionId });
+    const edit = { edit_id: randomUUID(), user_id: userId, code_delta: codeDelta, timestamp: new Date().toISOString() };
+    this.sessions.appendEdit(sessionId, edit);
+    try {
+      await this.bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: edit.timestamp }, { session_id: sessionId }, { messageId: edit.edit_id });
+    } catch (error) {
+      this.sessions.removeEdit(edit.edit_id);
+      throw error;
+    }
   }
 
   async end(sessionId: string, userId: string, reason: EndReason): Promise<Session> {
@@ -45,8 +55,14 @@ export class SessionLifecycle {
       this.sessions.reopen(sessionId);
       throw error;
     }
+    // The other instances hosting it hear of it from the broker; this one may have published before it subscribed, so it closes its room itself.
+    this.closeRoom(sessionId, reason);
+    return ended;
+  }
+
+  /** Tells this instance's participants of the session that it ended, and lets them go. Idempotent. */
+  closeRoom(sessionId: string, reason: string): void {
     this.rooms.broadcast(sessionId, { type: 'session_ended', reason });
     this.rooms.close(sessionId, 1000, 'session ended');
-    return ended;
   }
 }

@@ -4,6 +4,7 @@ import { runService } from '../common/service.js';
 import { openDatabase } from '../common/sqlite.js';
 import { connectCollaborationBus } from './messaging.js';
 import { SessionRooms } from './rooms.js';
+import { SessionFeed } from './session-feed.js';
 import { registerSessionRoutes } from './routes.js';
 import { SESSIONS_SCHEMA, SessionStore } from './sessions.js';
 import { attachSessionSockets } from './websocket.js';
@@ -16,7 +17,7 @@ runService('collaboration-service', 3004, async (context) => {
 
   const http = createHttpApp(context, bus);
   registerSessionRoutes(http, sessions, lifecycle);
-  attachSessionSockets(http, { sessions, rooms, lifecycle, logger: context.logger });
+  attachSessionSockets(http, { sessions, rooms, lifecycle, feed: new SessionFeed(bus), logger: context.logger });
   return {
     http,
     closers: [

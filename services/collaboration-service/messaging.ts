@@ -1,7 +1,8 @@
 /**
  * collaboration-service on the bus: `match.found` opens a session (one instance gets each, from the
- * shared quorum queue); every code edit reaches every instance through its own exclusive queue, and
- * each relays it to the clients it hosts for that session.
+ * shared quorum queue); a session's edits and its end reach the instances that host one of its
+ * participants (their own exclusive queue, subscribed per session: session-feed.ts), and each
+ * relays them to the clients it hosts for that session.
  */
 import { connect, type CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
 import { busOptions } from '../common/bus-options.js';
@@ -20,10 +21,11 @@ export async function connectCollaborationBus(context: ServiceContext, sessions:
   const lifecycle = new SessionLifecycle(bus, sessions, rooms);
   await bus.start({
     matchFound: (event) => lifecycle.open(event),
-    codeUpdated: ({ session_id, user_id, code_delta, timestamp }) => {
-      const clients = rooms.broadcast(session_id, { type: 'code_updated', user_id, code_delta, timestamp });
+    codeUpdated: ({ session_id, user_id, code_delta, timestamp }, { messageId }) => {
+      const clients = rooms.broadcast(session_id, { type: 'code_updated', edit_id: messageId ?? '', user_id, code_delta, timestamp });
       context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
     },
+    sessionEnded: ({ session_id, reason }) => lifecycle.closeRoom(session_id, reason),
   });
   return { bus, lifecycle };
 }

@@ -12,12 +12,15 @@ import { describeError } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
-import type { Session } from './sessions.js';
+import type { SessionFeed } from './session-feed.js';
+import type { Edit, Session, SessionStore } from './sessions.js';
 
 /** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
 export const MAX_EDITS_IN_FLIGHT = 16;
 /** What may wait to be written to one socket: 16 of the largest edits (64 Ki characters of 4 UTF-8 bytes). */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** The edits a `joined` frame carries at most: half of what may wait for a socket, so joining never trips that limit. */
+export const HISTORY_BYTES = MAX_UNSENT_BYTES / 2;
 /** RFC 6455 close codes: the peer broke the server's policy; the server failed. */
 const POLICY_VIOLATION = 1008;
 const INTERNAL_ERROR = 1011;
@@ -25,18 +28,29 @@ const INTERNAL_ERROR = 1011;
 export interface ParticipantDeps {
   rooms: SessionRooms;
   lifecycle: SessionLifecycle;
+  feed: SessionFeed;
+  sessions: SessionStore;
   logger: Logger;
 }
 
-export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, logger }: ParticipantDeps): void {
+export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, feed, sessions, logger }: ParticipantDeps): void {
   const log = logger.child({ session_id: session.session_id, user_id: userId });
   const client = boundedClient(socket, log);
   let editsInFlight = 0;
+  // Nothing is read until this instance receives the session's edits: an edit before that could find no queue to reach.
+  socket.pause();
+  const hosting = feed.host(session.session_id);
 
   // ws has already answered the frame with the close code (1002, 1007, 1009); without a listener
   // the `error` event would end the process.
   socket.on('error', (error: Error & { code?: string }) => log.info({ err: describeError(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
-  socket.on('close', () => rooms.leave(session.session_id, client));
+  socket.on('close', () => {
+    rooms.leave(session.session_id, client);
+    hosting.then(
+      (release) => release().catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not release the session subscription')),
+      () => undefined,
+    );
+  });
   const receive = (data: RawData, isBinary: boolean) => {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
     const text = isBinary ? undefined : data.toString();
@@ -62,8 +76,37 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
       socket.close(INTERNAL_ERROR, 'internal error');
     }
   });
-  rooms.join(session.session_id, client);
-  client.sendFrame({ type: 'joined', session });
+  hosting.then(
+    () => {
+      // Gone while subscribing (its close handler already released the subscription).
+      if (socket.readyState !== socket.OPEN) return;
+      // Read again once subscribed: an end announced before that is in the store, one after it arrives here.
+      const current = sessions.get(session.session_id) ?? session;
+      if (current.ended_at) {
+        client.sendFrame({ type: 'session_ended', reason: current.end_reason ?? 'completed' });
+        return socket.close(1000, 'session ended');
+      }
+      rooms.join(session.session_id, client);
+      client.sendFrame({ type: 'joined', session: current, ...latestEdits(sessions.edits(session.session_id)) });
+      socket.resume();
+    },
+    (error: unknown) => {
+      log.error({ err: describeError(error) }, 'could not subscribe to the session');
+      socket.close(INTERNAL_ERROR, 'could not subscribe to the session');
+    },
+  );
+}
+
+/** The newest edits that fit in `HISTORY_BYTES`, oldest first, and how many older ones are left out. */
+export function latestEdits(edits: readonly Edit[]): { edits: Edit[]; omitted_edits: number } {
+  let bytes = 0;
+  let first = edits.length;
+  while (first > 0) {
+    bytes += Buffer.byteLength(JSON.stringify(edits[first - 1]));
+    if (bytes > HISTORY_BYTES) break;
+    first -= 1;
+  }
+  return { edits: edits.slice(first), omitted_edits: first };
 }
 
 interface BoundedClient extends LocalClient {

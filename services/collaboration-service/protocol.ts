@@ -2,11 +2,13 @@
  * The WebSocket protocol of `/sessions/<id>/ws?user_id=<uuid>`, as JSON text frames.
  *
  * client -> server: `{ "type": "edit", "code_delta": "..." }`
- * server -> client: `joined` (the session), `code_updated` (an edit by anyone in the session, the
- * sender included, once it went through RabbitMQ), `error` (a frame that was refused; nothing was
- * published), `session_ended`.
+ * server -> client: `joined` (the session, and its edits so far from the store: the newest that fit
+ * in 2 MiB, `omitted_edits` older ones left out), `code_updated` (an
+ * edit by anyone in the session, the sender included, once it went through RabbitMQ), `error` (a
+ * frame that was refused; nothing was published), `session_ended`. An edit made while a participant
+ * joins may come both in `joined.edits` and as `code_updated`: the same `edit_id` says so.
  */
-import type { Session } from './sessions.js';
+import type { Edit, Session } from './sessions.js';
 
 /** The contract's `CodeUpdated.code_delta` limit, in characters. */
 export const MAX_CODE_DELTA = 65_536;
@@ -17,8 +19,8 @@ export interface EditFrame {
 }
 
 export type ServerFrame =
-  | { type: 'joined'; session: Session }
-  | { type: 'code_updated'; user_id: string; code_delta: string; timestamp: string }
+  | { type: 'joined'; session: Session; edits: Edit[]; omitted_edits: number }
+  | ({ type: 'code_updated' } & Edit)
   | { type: 'error'; message: string }
   | { type: 'session_ended'; reason: string };
 

@@ -34,8 +34,4 @@ export class SessionRooms {
     for (const client of this.rooms.get(sessionId) ?? []) client.close(code, reason);
     this.rooms.delete(sessionId);
   }
-
-  closeAll(code: number, reason: string): void {
-    for (const sessionId of [...this.rooms.keys()]) this.close(sessionId, code, reason);
-  }
 }

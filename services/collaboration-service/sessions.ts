@@ -2,7 +2,9 @@
  * Collaboration sessions in SQLite. Every collaboration instance opens the same database file
  * (`DATA_DIR` on a shared volume): the instance that consumed `match.found` writes the session, and
  * any instance can then admit its participants. Ending is a conditional update, so when two
- * instances try to end one session at once, exactly one of them does (and announces it).
+ * instances try to end one session at once, exactly one of them does (and announces it). Every
+ * edit is kept too, before it is published, so a participant joining on any instance gets the
+ * session's code so far.
  */
 import type { CollaborationServiceBus, CollaborationServiceHandlers } from '../../generated/services/collaboration-service.js';
 import type { Db } from '../common/sqlite.js';
@@ -30,7 +32,24 @@ export const SESSIONS_SCHEMA = `
     ended_at TEXT,
     end_reason TEXT
   );
+  CREATE TABLE IF NOT EXISTS edits (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    edit_id TEXT NOT NULL UNIQUE,
+    session_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    code_delta TEXT NOT NULL,
+    timestamp TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS edits_by_session ON edits (session_id, seq);
 `;
+
+/** One edit of a session's code, as stored and as relayed; `edit_id` is the message id it is published with. */
+export interface Edit {
+  edit_id: string;
+  user_id: string;
+  code_delta: string;
+  timestamp: string;
+}
 
 type SessionRow = Omit<Session, 'question' | 'user_ids'> & { question: string; user_ids: string };
 
@@ -62,6 +81,23 @@ export class SessionStore {
       .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL')
       .run(new Date().toISOString(), reason, sessionId);
     return changes === 1 ? this.get(sessionId) : undefined;
+  }
+
+  /** Keeps an edit, before it is published: a participant joining later reads it here. */
+  appendEdit(sessionId: string, edit: Edit): void {
+    this.db
+      .prepare('INSERT INTO edits (edit_id, session_id, user_id, code_delta, timestamp) VALUES (?, ?, ?, ?, ?)')
+      .run(edit.edit_id, sessionId, edit.user_id, edit.code_delta, edit.timestamp);
+  }
+
+  /** Undoes `appendEdit` when the edit could not be published. */
+  removeEdit(editId: string): void {
+    this.db.prepare('DELETE FROM edits WHERE edit_id = ?').run(editId);
+  }
+
+  /** The session's edits so far, in the order they were stored: its current code. */
+  edits(sessionId: string): Edit[] {
+    return this.db.prepare('SELECT edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq').all(sessionId) as unknown as Edit[];
   }
 
   /** Undoes `end` when its announcement could not be published. */

@@ -16,6 +16,7 @@ import { describeError } from '../../runtime/index.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { serveParticipant } from './participant.js';
 import type { SessionRooms } from './rooms.js';
+import type { SessionFeed } from './session-feed.js';
 import type { Session, SessionStore } from './sessions.js';
 
 const PATH = /^\/sessions\/([^/]+)\/ws$/;
@@ -32,6 +33,7 @@ export interface SessionSocketDeps {
   sessions: SessionStore;
   rooms: SessionRooms;
   lifecycle: SessionLifecycle;
+  feed: SessionFeed;
   logger: Logger;
 }
 
@@ -51,7 +53,8 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
     }
   });
   app.addHook('preClose', async () => {
-    deps.rooms.closeAll(1001, 'server shutting down');
+    // Every socket, also one still waiting for its session's subscription (not in a room yet).
+    for (const client of server.clients) client.close(1001, 'server shutting down');
     // ws waits 30 s for a peer's closing handshake; a peer that is gone must not hold up the shutdown that long.
     await closedWithin(server.clients, CLOSE_HANDSHAKE_GRACE_MS);
     if (server.clients.size > 0) {

@@ -5,6 +5,7 @@
  * after the main suite (vitest.cluster.config.ts); each test restarts the node it killed.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   connect as connectMatching,
@@ -20,8 +21,7 @@ import {
 } from '../../generated/services/collaboration-service.js';
 import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
-import { shuffledFor } from '../../runtime/endpoints.js';
-import { CLUSTER, NODES, connectedNode, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
+import { CLUSTER, NODES, clusterManagement, connectedNode, firstNodeOf, instanceIdStarting, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
 import { handlersFor, started } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
 import { DeliveryCounter, publishStream } from '../fault/tick-services.js';
@@ -72,6 +72,13 @@ async function matchingService(instanceId: string, handlers: Partial<MatchingSer
   const bus = await started(connectMatching({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers));
   open.push(bus);
   return bus;
+}
+
+/** A queue's leader, members online, consumers and messages, for a failure message. */
+async function describeQueue(vhostName: string, queue: string): Promise<string> {
+  const response = await clusterManagement('GET', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}`);
+  const { leader, online, consumers, messages } = (await response.json()) as { leader?: string; online?: string[]; consumers?: number; messages?: number };
+  return `leader ${leader}, online ${online?.join(' ')}, ${consumers} consumer(s), ${messages} message(s)`;
 }
 
 /** When the next event after `since` happened, or undefined. */
@@ -128,18 +135,17 @@ it('loses none of 10,000 confirmed messages while the publisher\'s node, then th
   expect(counter.missing(total)).toEqual([]);
 });
 
-/** An instance id that starts on the same node as `instanceId` (the order is a function of the id). */
-function idStartingBeside(instanceId: string, prefix: string): string {
-  const first = (id: string) => shuffledFor(NODES, id)[0];
-  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) => first(candidate) === first(instanceId));
-  if (id === undefined) throw new Error(`no instance id starting beside ${instanceId}`);
-  return id;
-}
-
 it('an RPC caller looping through the loss of its and the server\'s node: no call waits past its timeout, and calls succeed again once both moved', async () => {
   const timeoutMs = 2_000;
-  const server = await userService('rpc-server', { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) });
-  const caller = await matchingService(idStartingBeside('rpc-server', 'rpc-caller'));
+  const RETRY_PAUSE_MS = 100;
+  const servedAt: number[] = [];
+  const server = await userService('rpc-server', {
+    userProfileGet: (request) => {
+      servedAt.push(performance.now());
+      return { user_id: request.user_id, username: 'ada', profile_data: {} };
+    },
+  });
+  const caller = await matchingService(instanceIdStarting('rpc-caller', (node) => node === firstNodeOf('rpc-server')));
   const node = (await connectedNode(server.metrics)) as NodeNumber;
   expect(await connectedNode(caller.metrics)).toBe(node);
 
@@ -153,21 +159,41 @@ it('an RPC caller looping through the loss of its and the server\'s node: no cal
         outcomes.push({ startedAt, tookMs: performance.now() - startedAt, ok: true });
       } catch (error) {
         outcomes.push({ startedAt, tookMs: performance.now() - startedAt, ok: false, error: (error as Error).name });
+        // A caller's back-off. A call that fails at once (no server consumes the queue yet) would
+        // otherwise loop on microtasks alone: no timer, not even the test's own deadline, would fire.
+        await sleep(RETRY_PAUSE_MS);
       }
     }
   })();
-  await waitFor(() => outcomes.some((outcome) => outcome.ok), { timeoutMs: 10_000, what: 'a first successful call' });
-  const killedAt = await kill(node);
-  const movedTo = await movedNode(server.metrics, node);
-  const callerMovedTo = await movedNode(caller.metrics, node);
+  let killedAt = Number.NaN;
+  let movedTo: NodeNumber | undefined;
+  let callerMovedTo: NodeNumber | undefined;
   // Back for good: five calls in a row succeed.
   const recovered = () => {
     const after = outcomes.filter((outcome) => outcome.startedAt > killedAt);
     return after.length >= 5 && after.slice(-5).every((outcome) => outcome.ok);
   };
-  await waitFor(recovered, { timeoutMs: 60_000, what: 'calls to succeed again' });
-  stop = true;
-  await loop;
+  try {
+    await waitFor(() => outcomes.some((outcome) => outcome.ok), { timeoutMs: 10_000, what: 'a first successful call' });
+    killedAt = await kill(node);
+    movedTo = await movedNode(server.metrics, node);
+    callerMovedTo = await movedNode(caller.metrics, node);
+    await waitFor(recovered, { timeoutMs: 60_000, what: 'calls to succeed again' });
+  } catch (error) {
+    const since = outcomes.filter((outcome) => outcome.startedAt > killedAt);
+    const errors = [...new Set(since.filter((outcome) => !outcome.ok).map((outcome) => outcome.error))].join(', ');
+    throw new Error(
+      `${(error as Error).message}; ${since.length} calls since the kill, ${since.filter((outcome) => outcome.ok).length} succeeded, failures: ${errors || 'none'}; the server handled ${servedAt.filter((at) => at > killedAt).length} requests since the kill; ` +
+        `server on c${await connectedNode(server.metrics, 'publish')} (publish) and c${await connectedNode(server.metrics, 'consume')} (consume), ` +
+        `caller on c${await connectedNode(caller.metrics, 'publish')} and c${await connectedNode(caller.metrics, 'consume')}; ` +
+        `request queue: ${await describeQueue(vhost.name, 'user.profile.get')}`,
+      { cause: error },
+    );
+  } finally {
+    // The loop must end with the test, or it calls on through afterEach's close, at once and forever.
+    stop = true;
+    await loop;
+  }
 
   const after = outcomes.filter((outcome) => outcome.startedAt > killedAt - timeoutMs);
   const firstOkAfterKill = outcomes.find((outcome) => outcome.ok && outcome.startedAt + outcome.tookMs > killedAt);

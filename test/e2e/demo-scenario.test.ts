@@ -79,23 +79,26 @@ describe('the demo scenario, end to end', () => {
   });
 
   it('hands each event to its consumers exactly once, by message id', () => {
-    const once = (routingKey: string, consumer: string) => {
+    /** Who consumed each publish of `routingKey`, by service or by instance, sorted. */
+    const consumersOf = (routingKey: string, by: 'service' | 'instance') => {
       const published = result.trace.filter((event) => event.kind === 'publish' && event.routingKey === routingKey);
       expect(published.length).toBeGreaterThan(0);
-      for (const event of published) {
-        expect(result.trace.filter((other) => other.kind === 'consume' && other.messageId === event.messageId).map((other) => other.service)).toEqual([consumer]);
-      }
+      return published.map((event) => result.trace.filter((other) => other.kind === 'consume' && other.messageId === event.messageId).map((other) => other[by]).sort());
     };
-    once('user.created', 'matching-service');
-    once('match.found', 'collaboration-service');
+    for (const consumers of consumersOf('user.created', 'service')) expect(consumers).toEqual(['matching-service']);
+    for (const consumers of consumersOf('match.found', 'service')) expect(consumers).toEqual(['collaboration-service']);
     if (result.requests.second.status !== 'matched') throw new Error('not matched');
-    once(`session.${result.requests.second.session_id}.ended`, 'matching-service');
+    // Both instances host a participant of the session: each hears of its end once.
+    for (const consumers of consumersOf(`session.${result.requests.second.session_id}.ended`, 'instance')) expect(consumers).toEqual(['collaboration-1', 'collaboration-2', 'matching']);
   });
 
-  it('ends the session, tells the local participant, and frees both users in matching-service', () => {
+  it('ends the session, tells the participants on both instances, and frees both users in matching-service', () => {
     expect(result.ended).toMatchObject({ end_reason: 'completed' });
     expect(result.ended.ended_at).not.toBeNull();
-    expect(result.endedFrame).toEqual({ type: 'session_ended', reason: 'completed' });
+    expect(result.endedFrames).toEqual([
+      { type: 'session_ended', reason: 'completed' },
+      { type: 'session_ended', reason: 'completed' },
+    ]);
     expect(result.freedProfiles.map((profile) => profile.session_id)).toEqual([null, null]);
   });
 

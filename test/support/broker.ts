@@ -177,6 +177,13 @@ export async function queueNames(vhostName: string): Promise<string[]> {
   return ((await response.json()) as { name: string }[]).map((queue) => queue.name).sort();
 }
 
+/** The binding keys of a queue, exchange by exchange (`collaboration.events session.x.ended`), sorted; the default exchange's is left out. Read as the broker has them now. */
+export async function queueBindings(vhostName: string, queue: string): Promise<string[]> {
+  const response = await management('GET', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/bindings`);
+  const bindings = (await response.json()) as { source: string; routing_key: string }[];
+  return bindings.filter((binding) => binding.source !== '').map((binding) => `${binding.source} ${binding.routing_key}`).sort();
+}
+
 export interface QueueState {
   /** Messages ready for delivery (not counting unacknowledged ones). */
   messages: number;

@@ -94,7 +94,7 @@ export async function starting(): Promise<void> {
     },
   });
   // @ts-expect-error Property 'sessionEnded' is missing
-  await matching.start({ userCreated: () => undefined, userUpdated: () => undefined, userDeleted: () => undefined });
+  await matching.start(allButSessionEnded);
   await question.start({ questionGet: (request) => ({ question_id: request.question_id, title: 't', difficulty: 'easy', topics: ['arrays'], description: 'd' }), questionPick: () => { throw new Error('none'); } });
 }
 
@@ -117,3 +117,19 @@ export const wrongReply: TypedServiceDefinition<MatchingServiceApi> = {
   // @ts-expect-error Type 'Validator<UserProfile>' is not assignable to type 'Validator<Question>'
   rpcClients: [{ ...questionPick!, validateReply: validateReceivedUserProfile }, userProfileGet!],
 };
+
+export async function subscribing(): Promise<void> {
+  const session_id = edit.session_id;
+  await collaboration.subscribe.codeUpdated({ session_id });
+  await collaboration.unsubscribe.sessionEnded({ session_id });
+  // @ts-expect-error Property 'session_id' is missing in type '{}' but required in type '{ session_id: string; }'
+  await collaboration.subscribe.codeUpdated({});
+  // @ts-expect-error Type 'number' is not assignable to type 'string'
+  await collaboration.subscribe.codeUpdated({ session_id: 42 });
+  // @ts-expect-error Property 'matchFound' does not exist on type 'CollaborationServiceSubscriptions'
+  await collaboration.subscribe.matchFound({});
+  // @ts-expect-error Property 'subscribe' does not exist on type 'MatchingServiceBus'
+  await matching.subscribe.sessionEnded({ session_id });
+  // @ts-expect-error Property 'unsubscribe' does not exist on type 'UserServiceBus'
+  await user.unsubscribe;
+}

@@ -35,12 +35,13 @@ beforeAll(async () => {
   vhost = await createTestVhost('verify-broker');
   const definitions = JSON.parse(readFileSync(join(REPO, 'generated/definitions.json'), 'utf8')) as unknown;
   await management('POST', `/definitions/${encodeURIComponent(vhost.name)}`, definitions);
-  // A running collaboration-service instance: its own code-updates queue, and a server-named queue.
+  // A running collaboration-service instance: its own code-updates queue, bound for the one session it hosts, and a server-named queue.
   instance = await connect(vhost.url);
   const channel = await instance.createChannel();
   const perInstance = 'collaboration.code_updates.host-1234-ab12';
   await channel.assertQueue(perInstance, { exclusive: true, durable: false, autoDelete: true });
-  await channel.bindQueue(perInstance, 'collaboration.events', 'session.*.code_updated');
+  await channel.bindQueue(perInstance, 'collaboration.events', 'session.3d6f0a4e-7b1c-4d2e-9f8a-1c2b3d4e5f60.code_updated');
+  await channel.bindQueue(perInstance, 'collaboration.events', 'session.3d6f0a4e-7b1c-4d2e-9f8a-1c2b3d4e5f60.ended');
   await channel.assertQueue('', { exclusive: true });
 });
 

@@ -80,6 +80,16 @@ describe("matching-service's identity is refused what the contract does not gran
   });
 });
 
+describe("collaboration-service's identity binds its queue one session at a time, never with a wildcard", () => {
+  it.each(['session.*.code_updated', 'session.#', '#', 'session.*.ended'])('binding %s is refused (topic permission)', async (bindingKey) => {
+    const reason = await refusalOf('collaboration-service', async (channel) => {
+      await channel.assertQueue('collaboration.code_updates.probe', { exclusive: true, durable: false, autoDelete: true });
+      await channel.bindQueue('collaboration.code_updates.probe', 'collaboration.events', bindingKey);
+    });
+    expect(reason).toMatch(new RegExp(`403 \\(ACCESS-REFUSED\\).*access to topic '${bindingKey.replace(/[.*#]/g, '\\$&')}' in exchange 'collaboration\\.events'`));
+  });
+});
+
 describe('every service with its own identity', () => {
   it('publishes, consumes, retries, serves and calls exactly as the contract says', async () => {
     const usersCreated: UserCreated[] = [];
@@ -115,6 +125,7 @@ describe('every service with its own identity', () => {
       expect(picked).toEqual(question);
       await matching.publish.matchFound(example<MatchFound>('MatchFound'));
       expect(await collaboration.call.questionGet({ question_id: question.question_id })).toEqual(question);
+      await collaboration.subscribe.codeUpdated({ session_id: sessionEnded.session_id });
       await collaboration.publish.codeUpdated({ ...example('CodeUpdated'), code_delta: 'x = 1' }, { session_id: sessionEnded.session_id });
       await collaboration.publish.sessionEnded(sessionEnded, { session_id: sessionEnded.session_id });
       await waitFor(() => usersCreated.length === 1 && matches.length === 1 && codeUpdates.length === 1 && sessionsEnded.length === 1, {

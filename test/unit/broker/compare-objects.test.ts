@@ -50,14 +50,29 @@ const cases: [string, (broker: BrokerObjects) => void, Discrepancy[]][] = [
     [{ problem: 'mismatch', object: 'queue', name: 'queue collaboration.match_found', detail: 'argument x-queue-type: contract "quorum", broker absent' }],
   ],
   [
-    'an extra binding, and a per-instance binding missing',
+    'an extra binding, and a binding missing',
     (broker) => {
-      broker.bindings = broker.bindings.filter((binding) => binding.queue !== instanceQueue);
+      broker.bindings = broker.bindings.filter((binding) => binding.routingKey !== 'user.created');
       broker.bindings.push({ exchange: 'user.events', queue: 'matching.user_events', routingKey: 'user.#' });
     },
     [
-      { problem: 'missing', object: 'binding', name: `binding collaboration.events -> ${instanceQueue} (session.*.code_updated)` },
+      { problem: 'missing', object: 'binding', name: 'binding user.events -> matching.user_events (user.created)' },
       { problem: 'extra', object: 'binding', name: 'binding user.events -> matching.user_events (user.#)' },
+    ],
+  ],
+  [
+    'the bindings of the sessions an instance hosts, and a wildcard one nobody makes',
+    (broker) => {
+      broker.bindings.push(
+        { exchange: 'collaboration.events', queue: instanceQueue, routingKey: 'session.s1.code_updated' },
+        { exchange: 'collaboration.events', queue: instanceQueue, routingKey: 'session.s1.ended' },
+        { exchange: 'collaboration.events', queue: instanceQueue, routingKey: 'session.*.code_updated' },
+        { exchange: 'collaboration.events', queue: 'matching.user_events', routingKey: 'session.s1.code_updated' },
+      );
+    },
+    [
+      { problem: 'extra', object: 'binding', name: `binding collaboration.events -> ${instanceQueue} (session.*.code_updated)` },
+      { problem: 'extra', object: 'binding', name: 'binding collaboration.events -> matching.user_events (session.s1.code_updated)' },
     ],
   ],
   [

@@ -34,7 +34,7 @@ const rows: Row[] = [
     edit: (spec) => removeField(spec, schema(spec, 'SessionEnded'), 'reason', example(spec, 'SessionEnded')),
     kind: 'property-removed',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
   },
   {
     name: 'required field added to an event',
@@ -99,7 +99,7 @@ const rows: Row[] = [
     },
     kind: 'enum-value-added',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
   },
   {
     name: 'format added',
@@ -277,7 +277,7 @@ const rows: Row[] = [
     },
     kind: 'type-widened',
     breaking: true,
-    why: 'consumers (matching-service)',
+    why: 'consumers (collaboration-service, matching-service)',
     pointer: '/components/messages/SessionEnded/payload/properties/user_ids/items',
   },
   {
@@ -374,11 +374,45 @@ const rows: Row[] = [
   {
     name: 'per-instance fan-out queue made shared',
     edit: (spec) => {
-      spec.operations.consumeCodeUpdated['x-queue'] = { name: 'collaboration.code_updates' };
+      spec.components['x-queues'].collaborationSessionFeed = { name: 'collaboration.code_updates' };
     },
     kind: 'queue-sharing-changed',
     breaking: true,
     why: 'real-time fan-out stops',
+  },
+  {
+    name: 'fan-out queue bound with wildcards again',
+    edit: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+    },
+    kind: 'queue-bindings-changed',
+    breaking: false,
+    why: 'every instance receives every value again',
+  },
+  {
+    name: 'fan-out queue bound per subscription, published with mandatory routing only by its owner',
+    base: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+    },
+    edit: (spec) => {
+      spec.components['x-queues'].collaborationSessionFeed.bindings = 'per-subscription';
+    },
+    kind: 'queue-bindings-changed',
+    breaking: false,
+    why: 'the only producer with mandatory routing is collaboration-service itself',
+  },
+  {
+    name: 'fan-out queue bound per subscription while another service publishes with mandatory routing',
+    base: (spec) => {
+      delete spec.components['x-queues'].collaborationSessionFeed.bindings;
+      spec.operations.publishCodeUpdatedFromMatching = { action: 'send', 'x-service': 'matching-service', channel: { $ref: '#/channels/codeUpdated' } };
+    },
+    edit: (spec) => {
+      spec.components['x-queues'].collaborationSessionFeed.bindings = 'per-subscription';
+    },
+    kind: 'queue-bindings-changed',
+    breaking: true,
+    why: 'producers (matching-service) publish codeUpdated with mandatory routing',
   },
   {
     name: 'new message and operation',

@@ -41,13 +41,14 @@ describe('emitServices', () => {
     ['user-service', ['userProfileGet'], ['userCreated', 'userDeleted', 'userUpdated'], []],
     ['matching-service', ['sessionEnded', 'userCreated', 'userDeleted', 'userUpdated'], ['matchCancelled', 'matchFound', 'matchRequested'], ['questionPick', 'userProfileGet']],
     ['question-service', ['questionGet', 'questionPick'], [], []],
-    ['collaboration-service', ['codeUpdated', 'matchFound'], ['codeUpdated', 'sessionEnded', 'sessionStarted'], ['questionGet']],
+    ['collaboration-service', ['codeUpdated', 'matchFound', 'sessionEnded'], ['codeUpdated', 'sessionEnded', 'sessionStarted'], ['questionGet']],
   ])('%s exposes exactly the operations it owns', (name, handlers, publishers, calls) => {
     const content = facade(name);
     const type = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
     expect(methods(content, `${type}Handlers`)).toEqual(handlers);
     expect(methods(content, `${type}Publishers`)).toEqual(publishers);
     expect(methods(content, `${type}Calls`)).toEqual(calls);
+    expect(methods(content, `${type}Subscriptions`)).toEqual(name === 'collaboration-service' ? ['codeUpdated', 'sessionEnded'] : []);
   });
 
   it.each([
@@ -61,13 +62,16 @@ describe('emitServices', () => {
     ['question-service', 'export interface QuestionServiceApi {\n  handlers: QuestionServiceHandlers;\n}'],
     ['matching-service', 'export interface MatchingServiceBus extends ServiceBus<MatchingServiceApi> {'],
     ['matching-service', 'export const matchingServiceDefinition: TypedServiceDefinition<MatchingServiceApi> = {'],
+    ['collaboration-service', 'codeUpdated(params: { session_id: string }): Promise<void>;'],
+    ['collaboration-service', '  subscribe: CollaborationServiceSubscriptions;\n'],
   ])('%s: %s', (name, line) => {
     expect(facade(name)).toContain(line);
   });
 
   it.each([
-    ['question-service', ['publish:', 'call:', 'PublishOptions', 'CallOptions', 'ConsumeContext']],
-    ['user-service', ['call:', 'CallOptions', 'ConsumeContext', 'UserServiceCalls']],
+    ['question-service', ['publish:', 'call:', 'subscribe', 'PublishOptions', 'CallOptions', 'ConsumeContext']],
+    ['user-service', ['call:', 'subscribe', 'CallOptions', 'ConsumeContext', 'UserServiceCalls']],
+    ['matching-service', ['subscribe', 'Subscriptions']],
     ['collaboration-service', ['RpcContext', 'rpcServers: [\n']],
   ])('%s leaves out the groups it does not use: %j', (name, absent) => {
     for (const text of absent) expect(facade(name)).not.toContain(text);

@@ -67,7 +67,7 @@ describe('serviceTopology: what one service declares', () => {
       ['collaboration.events', 'matching.events'],
       ['collaboration.code_updates', 'collaboration.match_found', 'collaboration.match_found.dlq', 'collaboration.match_found.retry.1000ms',
         'collaboration.match_found.retry.2000ms', 'collaboration.match_found.retry.4000ms', 'collaboration.match_found.retry.8000ms'],
-      2,
+      1,
     ],
   ])('%s: exchanges %j, its own queues, %i bindings', (name, exchanges, queues, bindings) => {
     const topology = serviceTopology(peerPrepModel, service(name));

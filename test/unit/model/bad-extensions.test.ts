@@ -2,6 +2,9 @@ import { describe, it } from 'vitest';
 import { expectDiagnostic, MARK, patch, type BadCase } from './bad-spec-cases.js';
 
 // The contract's x- extensions: ownership, queues, unknown and misplaced keys.
+
+/** The shared queue's retry policy, to be replaced by per-instance settings. */
+const THINGS_RETRY = '      name: sub.things\n      retry:\n        attempts: 3\n        initialDelayMs: 100\n        multiplier: 2\n        maxDelayMs: 1000\n';
 const cases: BadCase[] = [
   [
     'operation with no owner',
@@ -102,6 +105,28 @@ const cases: BadCase[] = [
     'exclusive (per-instance) queue with a retry policy',
     patch(['      name: sub.things\n      retry:\n', `      name: sub.things\n      exclusive: true\n      retry: ${MARK}\n`]),
     { code: 'invalid-value', message: 'an exclusive x-queue cannot have a retry policy' },
+  ],
+  [
+    'x-queue bindings with a misspelled mode',
+    patch([THINGS_RETRY, `      name: sub.things\n      exclusive: true\n      bindings: per-subscribtion ${MARK}\n`]),
+    { code: 'invalid-value', message: 'x-queue "bindings" must be one of "wildcard", "per-subscription", got "per-subscribtion"', hint: 'did you mean "per-subscription"?' },
+  ],
+  [
+    'per-subscription bindings on a shared queue',
+    patch(['      name: sub.things\n      retry:\n', `      name: sub.things\n      bindings: per-subscription ${MARK}\n      retry:\n`]),
+    { code: 'invalid-value', message: 'x-queue "bindings: per-subscription" needs an exclusive x-queue (one per instance)', hint: 'add exclusive: true' },
+  ],
+  [
+    'per-subscription bindings for a channel without parameters',
+    patch(
+      [THINGS_RETRY, '      name: sub.things\n      exclusive: true\n      bindings: per-subscription\n'],
+      [`  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-queue:\n`, `  consumeThingCreated:\n    action: receive\n    x-service: sub-service\n    x-queue: ${MARK}\n`],
+    ),
+    {
+      code: 'invalid-value',
+      message: 'operation "consumeThingCreated" reads queue "sub.things" with "bindings: per-subscription", but channel "thingCreated" (thing.created) has no routing-key parameter to subscribe by',
+      hint: 'use a channel with parameters, or a queue with bindings: wildcard',
+    },
   ],
   [
     'x-unverified-origin with a misspelled policy',

@@ -138,6 +138,7 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
       exclusive: false,
       autoDelete: false,
       perInstance: false,
+      perSubscription: false,
       arguments: {
         'x-queue-type': 'quorum',
         'x-message-ttl': 2000,
@@ -159,6 +160,11 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
       return [q.perInstance, q.exclusive, q.durable, q.autoDelete, q.retry, q.deadLetterQueue];
     },
     [true, true, false, true, undefined, undefined],
+  ],
+  [
+    'collaboration.code_updates is bound per subscription: the topology has no wildcard binding for it',
+    () => [queue('collaboration.code_updates').perSubscription, model.bindings.filter((binding) => binding.queue === 'collaboration.code_updates')],
+    [true, []],
   ],
   [
     'RPC queues are the served channels\' queues, owned by the serving service',

@@ -97,7 +97,7 @@ describe('topic permissions', () => {
     ['matching-service', 'user.events', [], ['user.created', ''], ['user.created', 'user.deleted', 'user.updated'], ['#', 'user.*', 'user.#']],
     ['matching-service', 'matching.events', ['match.found', 'match.requested', 'match.cancelled'], ['match.other'], [], ['match.found']],
     ['matching-service', 'collaboration.events', [], ['session.s1.ended'], ['session.*.ended'], ['session.s1.ended', 'session.#', '#']],
-    ['collaboration-service', 'collaboration.events', ['session.s1.code_updated', 'session.s-2.ended', 'session.abc.started'], ['session.a.b.ended', 'session.*.ended', 'session.#.ended', 'session..ended'], ['session.*.code_updated'], ['session.#', 'session.*.ended']],
+    ['collaboration-service', 'collaboration.events', ['session.s1.code_updated', 'session.s-2.ended', 'session.abc.started'], ['session.a.b.ended', 'session.*.ended', 'session.#.ended', 'session..ended'], ['session.s1.code_updated', 'session.s-2.ended'], ['session.*.code_updated', 'session.#.code_updated', 'session..code_updated', 'session.a.b.code_updated', 'session.*.ended', 'session.#', '#', 'session.s1.started']],
     ['collaboration-service', 'matching.events', [], ['match.found'], ['match.found'], ['match.*', '#']],
   ])('%s on %s', (service, exchange, publishable, unpublishable, bindable, unbindable) => {
     const topic = of(service).topic.find((each) => each.exchange === exchange);

@@ -1,0 +1,159 @@
+/**
+ * A per-subscription consumer (`x-queue bindings: per-subscription`) against the real broker: its
+ * per-instance queue is bound to one routing key per subscribed parameter value, counted per key,
+ * never to a wildcard, refused for values that would be one, and bound again on the new queue
+ * after the connection is lost.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ConfigError, ConnectionClosedError, RoutingKeyError, connectService, type ServiceConnection, type ServiceDefinition } from '../../../runtime/index.js';
+import { createTestVhost, killConnections, listConnections, queueBindings, waitFor, type TestVhost } from '../../support/broker.js';
+import { testLogger, validator } from './_fixtures.js';
+
+const EXCHANGE = 'chat.events';
+const QUEUE = 'chat.rooms';
+const INSTANCE = 'subscriptions-test';
+const ON_BROKER = `${QUEUE}.${INSTANCE}`;
+const message = validator({ type: 'object', required: ['text'], properties: { text: { type: 'string' } } });
+
+function chatDefinition(): ServiceDefinition {
+  return {
+    service: 'chat',
+    topology: {
+      exchanges: [{ name: EXCHANGE, type: 'topic', durable: true, autoDelete: false }],
+      queues: [{ name: QUEUE, role: 'consumer', durable: false, exclusive: true, autoDelete: true, perInstance: true, arguments: {} }],
+      bindings: [],
+    },
+    publishers: [
+      { name: 'roomMessage', message: 'RoomMessage', exchange: EXCHANGE, routingKey: 'room.{room_id}.message', parameters: ['room_id'], mandatory: false, persistent: false, validate: message },
+    ],
+    consumers: [
+      {
+        name: 'roomMessage',
+        message: 'RoomMessage',
+        exchange: EXCHANGE,
+        routingKey: 'room.{room_id}.message',
+        parameters: ['room_id'],
+        queue: QUEUE,
+        validate: message,
+        retry: { maxAttempts: 1, delayQueues: [] },
+        prefetch: 10,
+        perSubscription: true,
+      },
+    ],
+    rpcClients: [],
+    rpcServers: [],
+  };
+}
+
+let vhost: TestVhost;
+let chat: ServiceConnection;
+const received: string[] = [];
+
+beforeAll(async () => {
+  vhost = await createTestVhost('runtime-subscriptions');
+  chat = await connectService(
+    chatDefinition(),
+    { consumers: { roomMessage: ((payload: { text: string }) => void received.push(payload.text)) as never }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger(), instanceId: INSTANCE },
+  );
+});
+
+afterAll(async () => {
+  await chat?.close();
+  await vhost?.dispose();
+});
+
+const bindings = () => queueBindings(vhost.name, ON_BROKER);
+const bound = (...rooms: string[]) => rooms.map((room) => `${EXCHANGE} room.${room}.message`).sort();
+
+/** Publishes a marker to each room, then one to a room bound for the purpose, and waits for that one: whatever else arrived came before it. */
+async function deliveredOf(rooms: string[]): Promise<string[]> {
+  const marker = `marker-${received.length}-${Date.now()}`;
+  await chat.subscribe('roomMessage', { room_id: 'marker' });
+  for (const room of rooms) await chat.publish('roomMessage', { room_id: room }, { text: `${room} ${marker}` });
+  await chat.publish('roomMessage', { room_id: 'marker' }, { text: marker });
+  await waitFor(() => received.includes(marker), { timeoutMs: 10_000, what: 'the marker message' });
+  await chat.unsubscribe('roomMessage', { room_id: 'marker' });
+  return received.filter((text) => text.endsWith(` ${marker}`)).map((text) => text.split(' ')[0]!).sort();
+}
+
+it('binds nothing until a room is subscribed, and no wildcard ever', async () => {
+  expect(await bindings()).toEqual([]);
+  expect(await deliveredOf(['r0'])).toEqual([]);
+});
+
+it('counts subscriptions per room: the first binds, the last release unbinds, an extra release does nothing', async () => {
+  await Promise.all([chat.subscribe('roomMessage', { room_id: 'r1' }), chat.subscribe('roomMessage', { room_id: 'r1' }), chat.subscribe('roomMessage', { room_id: 'r2' })]);
+  expect(await bindings()).toEqual(bound('r1', 'r2'));
+  expect(await deliveredOf(['r1', 'r2', 'r3'])).toEqual(['r1', 'r2']);
+
+  await chat.unsubscribe('roomMessage', { room_id: 'r1' });
+  expect(await bindings()).toEqual(bound('r1', 'r2'));
+  await chat.unsubscribe('roomMessage', { room_id: 'r1' });
+  await chat.unsubscribe('roomMessage', { room_id: 'r1' });
+  expect(await bindings()).toEqual(bound('r2'));
+  expect(await deliveredOf(['r1', 'r2'])).toEqual(['r2']);
+
+  // The extra release above did not count against a later subscription.
+  await chat.subscribe('roomMessage', { room_id: 'r1' });
+  expect(await bindings()).toEqual(bound('r1', 'r2'));
+  await Promise.all([chat.unsubscribe('roomMessage', { room_id: 'r1' }), chat.unsubscribe('roomMessage', { room_id: 'r2' })]);
+  expect(await bindings()).toEqual([]);
+});
+
+it('ends where the calls end when subscribe and unsubscribe of one room interleave', async () => {
+  await Promise.all([
+    chat.subscribe('roomMessage', { room_id: 'busy' }),
+    chat.unsubscribe('roomMessage', { room_id: 'busy' }),
+    chat.subscribe('roomMessage', { room_id: 'busy' }),
+    chat.unsubscribe('roomMessage', { room_id: 'busy' }),
+    chat.subscribe('roomMessage', { room_id: 'busy' }),
+  ]);
+  expect(await bindings()).toEqual(bound('busy'));
+  await chat.unsubscribe('roomMessage', { room_id: 'busy' });
+  expect(await bindings()).toEqual([]);
+});
+
+it.each([
+  ['#', /must not contain '.', '\*' or '#'/],
+  ['*', /must not contain/],
+  ['a.b', /must not contain/],
+  ['', /must not be empty/],
+])('refuses the room id %j: it would bind to more than one room', async (roomId, reason) => {
+  const subscribing = chat.subscribe('roomMessage', { room_id: roomId });
+  await expect(subscribing).rejects.toThrow(RoutingKeyError);
+  await expect(subscribing).rejects.toThrow(reason);
+  await expect(chat.subscribe('roomMessage', {})).rejects.toThrow(/parameter "room_id" must be a string, got nothing/);
+  expect(await bindings()).toEqual([]);
+});
+
+it('refuses a consumer that is not per-subscription, naming the ones there are', async () => {
+  await expect(chat.subscribe('roomMesage', { room_id: 'r1' })).rejects.toThrow(ConfigError);
+  await expect(chat.unsubscribe('roomMesage', { room_id: 'r1' })).rejects.toThrow(/no per-subscription consumer of that name \(it has roomMessage\)/);
+});
+
+it('binds the held rooms again on the new queue after the connection is lost, and only those', async () => {
+  await chat.subscribe('roomMessage', { room_id: 'kept' });
+  await chat.subscribe('roomMessage', { room_id: 'left' });
+  await chat.unsubscribe('roomMessage', { room_id: 'left' });
+  await waitFor(async () => (await listConnections(vhost)).length === 2, { timeoutMs: 15_000, what: 'both connections' });
+  const killed = new Set((await listConnections(vhost)).map((connection) => connection.name));
+  await killConnections(vhost, 'subscriptions test');
+  const reconnected = async () => {
+    const now = await listConnections(vhost);
+    return now.length === 2 && now.every((connection) => !killed.has(connection.name));
+  };
+  await waitFor(async () => (await reconnected()) && (await bindings().catch(() => [])).length > 0, { timeoutMs: 30_000, what: 'the service to reconnect and bind again' });
+  expect(await bindings()).toEqual(bound('kept'));
+  expect(await deliveredOf(['kept', 'left'])).toEqual(['kept']);
+  const metrics = await chat.metrics.getSingleMetricAsString('messaging_subscriptions_active');
+  expect(metrics).toContain('messaging_subscriptions_active{service="chat",operation="roomMessage"} 1');
+  await chat.unsubscribe('roomMessage', { room_id: 'kept' });
+  expect(await bindings()).toEqual([]);
+});
+
+it('refuses to subscribe once closed', async () => {
+  const other = await connectService(chatDefinition(), { consumers: { roomMessage: (() => undefined) as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'closed-one' });
+  await other.close();
+  await expect(other.subscribe('roomMessage', { room_id: 'r1' })).rejects.toThrow(ConnectionClosedError);
+});
