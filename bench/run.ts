@@ -59,7 +59,7 @@ async function runGrids(broker: BenchBroker): Promise<GridResult[]> {
 
 async function runMessaging(): Promise<{ results: ScenarioResult[]; grids: GridResult[]; rabbitmq: string }> {
   const broker = await openBenchBroker();
-  const dispose = () => broker.dispose().finally(() => process.exit(130));
+  const dispose = () => void broker.dispose().finally(() => process.exit(130));
   process.once('SIGINT', dispose);
   try {
     const results: ScenarioResult[] = [];

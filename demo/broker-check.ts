@@ -5,9 +5,7 @@
  * send it, and the check passes when one of them lets the demo in.
  */
 import { connect } from 'amqplib';
-import { resolveConfig } from '../runtime/config.js';
-import { brokerRefusal } from '../runtime/broker-refusal.js';
-import { describeError } from '../runtime/errors.js';
+import { brokerRefusal, describeError, resolveConfig } from '../runtime/index.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
 

@@ -7,7 +7,7 @@
  * needed); before step 3 the node matching-service is connected to is killed, and the demo prints
  * which node each service moved to.
  */
-import { maskUrl } from '../runtime/config.js';
+import { maskUrl } from '../runtime/index.js';
 import { assertBrokerReachable } from './broker-check.js';
 import { killNodeOf, startBrokerCluster } from './broker-cluster.js';
 import { Cluster } from './cluster.js';

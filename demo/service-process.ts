@@ -58,11 +58,11 @@ export class ServiceProcess {
     // 'close', not 'exit': it comes after the last line of stdout was read, so `onLine` has seen every line by then.
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const stderr: string[] = [];
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     let lastError = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${options.instanceId} did not start listening within ${PATIENCE_MS} ms`)), PATIENCE_MS);
-      createInterface({ input: child.stdout! }).on('line', (text) => {
+      createInterface({ input: child.stdout }).on('line', (text) => {
         const line = parseLine(text);
         if (!line) return;
         if (line.level >= 50) lastError = `${line.msg}${line.err ? `: ${JSON.stringify(line.err)}` : ''}`;

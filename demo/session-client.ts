@@ -7,6 +7,7 @@ export class SessionClient {
   private readonly frames: ServerFrame[] = [];
 
   private constructor(private readonly socket: WebSocket) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
     socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as ServerFrame));
   }
 

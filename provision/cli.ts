@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ServicePermissions } from '../generator/model/permissions.js';
+import type { ServicePermissions } from '../runtime/permissions.js';
 import { ExitCode, runCli } from '../runtime/cli/run-cli.js';
 import { ManagementClient, managementConfigFromEnv } from './management.js';
 import { provisionPlan, type ProvisionInput } from './plan.js';

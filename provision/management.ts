@@ -2,8 +2,9 @@
  * A minimal client of RabbitMQ's management HTTP API for provisioning. The admin credentials come
  * from the environment; errors name the call and the broker's answer, never a credential.
  */
-import { managementRefusal } from '../generator/broker/management-refusal.js';
+import { managementRefusal } from '../runtime/cli/management-refusal.js';
 import { CliError, ExitCode } from '../runtime/cli/run-cli.js';
+import { describeError } from '../runtime/index.js';
 
 export interface ManagementConfig {
   /** e.g. `http://rabbitmq.peerprep.internal:15672` (no credentials in it). */
@@ -41,7 +42,7 @@ export class ManagementClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((error: unknown) => {
       throw new CliError(
-        `management API at ${this.config.baseUrl} not reachable: ${(error as Error).cause ?? (error as Error).message}`,
+        `management API at ${this.config.baseUrl} not reachable: ${describeError((error as Error).cause ?? error)}`,
         `start RabbitMQ with its management plugin (bash scripts/ensure-broker.sh), or point ${MANAGEMENT_ENV.url} at it`,
         ExitCode.unavailable,
       );

@@ -3,7 +3,7 @@
  * contract's topology into it, and give each service a user with its permissions. Pure; a step's
  * `summary` is what `--dry-run` prints and never holds a password.
  */
-import type { ServicePermissions } from '../generator/model/permissions.js';
+import type { ServicePermissions } from '../runtime/permissions.js';
 import { passwordVariable } from './secrets.js';
 
 /** One management API call. */

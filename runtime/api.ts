@@ -44,7 +44,8 @@ export interface RpcContext {
 /** A consumer's handler as the runtime calls it, with a payload its validator accepted. */
 export type EventHandler = (payload: unknown, context: ConsumeContext) => Promise<void> | void;
 /** An RPC server's handler as the runtime calls it, with a request its validator accepted. */
-export type RpcHandler = (request: unknown, context: RpcContext) => Promise<unknown> | unknown;
+/** Returns the reply, or a promise of it. */
+export type RpcHandler = (request: unknown, context: RpcContext) => unknown;
 
 /** Handlers keyed by `ConsumerSpec.name` / `RpcSpec.name`. */
 export interface ServiceHandlers {

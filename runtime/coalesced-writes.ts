@@ -13,6 +13,7 @@ import type { Writable } from 'node:stream';
 export function coalesceWrites(model: ChannelModel): boolean {
   const socket = (model as unknown as { connection?: { stream?: unknown } }).connection?.stream;
   if (!isCorkable(socket)) return false;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with the socket as `this` below
   const write = socket.write;
   let corked = false;
   const uncork = () => {

@@ -149,6 +149,7 @@ export interface ServiceApi {
 
 type FirstParameter<Method> = Method extends (first: infer First, ...rest: never[]) => unknown ? First : never;
 type Reply<Method> = Method extends (...args: never[]) => infer Result ? Awaited<Result> : never;
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- a group the service does not have: no methods
 type Methods<Group> = Group extends object ? Group : Record<never, never>;
 
 /**

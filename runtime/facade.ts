@@ -54,7 +54,8 @@ function runtimeHandlers(definition: ServiceDefinition, handlers: object): Servi
   const method = (name: string): EventHandler & RpcHandler => {
     const handler: unknown = Reflect.get(handlers, name);
     if (typeof handler !== 'function') throw new ConfigError(`${definition.service} has no handler "${name}": pass one for every consumer and RPC server of the contract`);
-    return handler.bind(handlers);
+    const bound: EventHandler & RpcHandler = handler.bind(handlers);
+    return bound;
   };
   const consumers: Record<string, EventHandler> = {};
   for (const spec of definition.consumers) consumers[spec.name] = method(spec.name);

@@ -94,6 +94,7 @@ export function guardHeaderFrames(model: ChannelModel): void {
 
 /** Wraps `reader.recvFrame` (exported for the unit test, which runs it on amqplib's own connection class). */
 export function guardFrameReader(reader: FrameReader): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the reader as `this` below
   const recvFrame = reader.recvFrame;
   reader.recvFrame = function guardedRecvFrame(this: FrameReader) {
     const unread = this.rest;

@@ -51,7 +51,7 @@ export class Metrics {
 
   private counter<Extra extends string>(name: string, help: string, extra: Extra[]): Counter<'service' | 'operation' | Extra> {
     const existing = this.registry.getSingleMetric(name);
-    if (existing) return existing as Counter<'service' | 'operation' | Extra>;
+    if (existing instanceof Counter) return existing;
     return new Counter({ name, help, labelNames: ['service', 'operation', ...extra], registers: [this.registry] });
   }
 }

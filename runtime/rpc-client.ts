@@ -209,7 +209,7 @@ export class RpcClient {
   private ensureServer(spec: RpcSpec, correlationId: string): void {
     const seenAt = this.serverSeenAt.get(spec.queue);
     if (seenAt !== undefined && Date.now() - seenAt < SERVER_SEEN_TTL_MS) return;
-    this.consumerCount(spec.queue).then((count) => {
+    void this.consumerCount(spec.queue).then((count) => {
       if (count === undefined) return; // the queue is missing: the returned request reports it
       if (count > 0) {
         this.serverSeenAt.set(spec.queue, Date.now());

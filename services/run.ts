@@ -3,7 +3,7 @@
  * (a service alone would otherwise retry for its whole connect timeout, then stop with a stack).
  */
 import { connectToBroker, explainBrokerError } from '../runtime/cli/broker-connection.js';
-import { resolveConfig } from '../runtime/config.js';
+import { resolveConfig } from '../runtime/index.js';
 import { ExitCode, runCli, UsageError } from '../runtime/cli/run-cli.js';
 
 const SERVICE_NAMES = ['user-service', 'question-service', 'matching-service', 'collaboration-service'] as const;

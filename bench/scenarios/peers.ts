@@ -8,9 +8,8 @@ import * as acm from 'amqp-connection-manager';
 import rascal, { type BrokerAsPromised } from 'rascal';
 import type { BenchBroker } from '../support/broker.js';
 import { countdown, inWindow, secondsSince } from '../support/timing.js';
-import { eventProperties } from '../support/wire-properties.js';
+import { eventProperties, type Route } from '../support/wire-properties.js';
 import type { Variant, VariantId } from '../scenario.js';
-import type { Route } from './publish.js';
 
 /** amqp-connection-manager publishing bare messages (`acm`) or exactly what the facade sends (`acm-like`). */
 export function acmPublish(id: Extract<VariantId, 'acm' | 'acm-like'>, url: string, route: Route, payload: unknown, total: number, window: number): Variant {

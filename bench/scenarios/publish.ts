@@ -21,18 +21,12 @@ import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { codeUpdated, profile, userCreated } from '../support/payloads.js';
 import { inWindow, secondsSince } from '../support/timing.js';
-import { eventProperties, type EventKind, type PropertiesFor } from '../support/wire-properties.js';
+import { eventProperties, type PropertiesFor, type Route } from '../support/wire-properties.js';
 import { RAW_BASELINES, THROUGHPUT, type RawBaseline, type Scenario, type Variant } from '../scenario.js';
 import { acmPublish, rascalPublish } from './peers.js';
 
 /** Unconfirmed publishes allowed at once, for every variant. */
 export const PUBLISH_WINDOW = 1_000;
-
-/** Where an event goes and how the contract publishes it. */
-export interface Route extends EventKind {
-  exchange: string;
-  routingKey: string;
-}
 
 /** The route of a service's publisher, as its generated definition says, its routing key filled with `params`. */
 function routeOf(definition: ServiceDefinition, publisher: string, params: Record<string, string> = {}): Route {

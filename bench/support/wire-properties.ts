@@ -25,6 +25,12 @@ export interface EventKind {
   message: string;
 }
 
+/** Where an event goes and how the contract publishes it. */
+export interface Route extends EventKind {
+  exchange: string;
+  routingKey: string;
+}
+
 export function eventProperties(baseline: RawBaseline, event: EventKind): PropertiesFor {
   if (baseline === 'raw') {
     const bare = { contentType: 'application/json', persistent: event.persistent };

@@ -6,7 +6,7 @@
  */
 import { CliError, ExitCode } from '../../runtime/cli/run-cli.js';
 import type { BindingObject, BrokerObjects } from './broker-objects.js';
-import { managementRefusal } from './management-refusal.js';
+import { managementRefusal } from '../../runtime/cli/management-refusal.js';
 
 export interface ManagementConfig {
   /** Base URL without credentials: `http://127.0.0.1:15672`. */

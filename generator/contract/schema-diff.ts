@@ -111,8 +111,8 @@ export function show(value: unknown): string {
 
 function typesOf(schema: JsonSchema): string[] | undefined {
   const type = schema['type'];
-  if (type === undefined) return undefined;
-  return Array.isArray(type) ? type.map(String) : [String(type)];
+  if (typeof type === 'string') return [type];
+  return Array.isArray(type) ? type.map(String) : undefined;
 }
 
 /** Whether a value of JSON type `type` passes a `type` keyword listing `types` (absent: any). */

@@ -38,7 +38,7 @@ export async function renderAsyncApiReference(specPath: string, prefix: string):
     if (!transpiled.current) await transpiled.stamp();
     const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
     const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-    return Promise.all(
+    return await Promise.all(
       files.map(async (file) => {
         const path = relative(outDir, file).split(sep).join('/');
         const content = await readFile(file, 'utf8');

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type ServerResponse, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -32,9 +32,18 @@ function withLiveReload(html: string): string {
   return end === -1 ? `${html}${LIVE_RELOAD_SCRIPT}` : `${html.slice(0, end)}${LIVE_RELOAD_SCRIPT}${html.slice(end)}`;
 }
 
-/** The file a URL path names inside `root`, or undefined when it would leave `root`. */
-function fileFor(root: string, urlPath: string): string | undefined {
-  const path = normalize(decodeURIComponent(urlPath.split('?')[0] ?? '/'));
+/** The URL's path decoded, or undefined when its percent-encoding is malformed (`/%E0%A4%A`). */
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0] ?? '/');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file a decoded URL path names inside `root`, or undefined when it would leave `root`. */
+function fileFor(root: string, decoded: string): string | undefined {
+  const path = normalize(decoded);
   const file = join(root, path.endsWith('/') ? join(path, 'index.html') : path);
   return file === root || file.startsWith(`${root}${sep}`) ? file : undefined;
 }
@@ -43,14 +52,19 @@ function fileFor(root: string, urlPath: string): string | undefined {
 export function serveSite(dir: string, port: number, { liveReload = false } = {}): Promise<RunningSite> {
   const root = resolve(dir);
   const listeners = new Set<ServerResponse>();
-  const server: Server = createServer(async (request, response) => {
+  const respond = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (liveReload && request.url === LIVE_RELOAD_PATH) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }).write(': listening\n\n');
       listeners.add(response);
       request.once('close', () => listeners.delete(response));
       return;
     }
-    const file = fileFor(root, request.url ?? '/');
+    const decoded = decodedPath(request.url ?? '/');
+    if (decoded === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: the path is not valid percent-encoding\n');
+      return;
+    }
+    const file = fileFor(root, decoded);
     const found = file === undefined ? undefined : await stat(file).catch(() => undefined);
     if (file === undefined || found === undefined || !found.isFile()) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -65,6 +79,10 @@ export function serveSite(dir: string, port: number, { liveReload = false } = {}
     }
     response.writeHead(200, { 'content-type': contentType });
     createReadStream(file).pipe(response);
+  };
+  // A request that fails past the checks above ends its own response only, never the server.
+  const server: Server = createServer((request, response) => {
+    respond(request, response).catch(() => response.destroy());
   });
   return new Promise((resolveStart, rejectStart) => {
     server.once('error', rejectStart);

@@ -15,6 +15,6 @@ const EMITTERS: Emitter[] = [emitPayloads, emitSchemas, emitValidators, emitTopo
 
 /** Every generated file for a model, in a stable order. */
 export async function emitAll(model: Model): Promise<GeneratedFile[]> {
-  const groups = await Promise.all(EMITTERS.map((emit) => emit(model)));
+  const groups = await Promise.all(EMITTERS.map(async (emit) => emit(model)));
   return groups.flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import { DiagnosticSeverity, Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
 import type { Diagnostic } from '../diagnostics.js';
 import { closestMatch } from '../did-you-mean.js';
 import { entriesOf, isObject } from '../model/json.js';
@@ -7,8 +7,6 @@ import { withoutFollowOnErrors } from './follow-on-errors.js';
 import { explainSchemaError } from './schema-error-hint.js';
 import { shareSpectralAjvInstances } from './share-spectral-ajv.js';
 import type { YamlSource } from './yaml-source.js';
-
-const ERROR = 0;
 
 // Parsing cost is mostly the parser's own set-up of its rules: share one instance.
 let sharedParser: Parser | undefined;
@@ -24,7 +22,7 @@ export async function parseAsyncApi(text: string, file: string, source: YamlSour
   }
   const absolute = resolve(file);
   const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
-  const errors = withoutFollowOnErrors(diagnostics.filter((d) => d.severity === ERROR), source.data);
+  const errors = withoutFollowOnErrors(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error), source.data);
   const mapped = errors.map((d) => toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source));
   return document === undefined ? { diagnostics: mapped } : { document: document.json(), diagnostics: mapped };
 }

@@ -75,6 +75,6 @@ function nodeAtPointer(document: Document, pointer: string): Node | undefined {
 }
 
 function resolveNode(document: Document, node: Node | null | undefined): Node | undefined {
-  if (isAlias(node)) return node.resolve(document) as Node | undefined;
+  if (isAlias(node)) return node.resolve(document);
   return node ?? undefined;
 }

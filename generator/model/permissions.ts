@@ -13,6 +13,7 @@
  *   topic exchange the routing key must also match the topic permission's `write` regex.
  * - basic.consume needs `read` on the queue; consuming `amq.rabbitmq.reply-to` needs nothing.
  */
+import type { Grant, ServicePermissions, TopicPermission } from '../../runtime/permissions.js';
 import type { Model, Queue, Service } from './types.js';
 
 /** The default exchange's name in permission checks. */
@@ -21,34 +22,6 @@ export const DEFAULT_EXCHANGE_RESOURCE = 'amq.default';
 const NO_RESOURCES = '';
 /** A topic permission regex no routing key matches (`''` would still match the empty key). */
 export const NO_ROUTING_KEYS = '(?!)';
-
-/** One exchange or queue a service may use, and why. */
-export interface Grant {
-  /** Exchange or queue name; for a per-instance queue, its base name. */
-  name: string;
-  /** A per-instance queue: the grant covers `name.<instanceId>`. */
-  perInstance: boolean;
-  reason: string;
-}
-
-export interface TopicPermission {
-  exchange: string;
-  /** Routing keys the service may publish with. */
-  write: string;
-  /** Binding keys the service may bind with. */
-  read: string;
-}
-
-export interface ServicePermissions {
-  service: string;
-  grants: { configure: Grant[]; write: Grant[]; read: Grant[] };
-  /** Regexes over exchange and queue names, as `rabbitmqctl set_permissions` takes them. */
-  configure: string;
-  write: string;
-  read: string;
-  /** One per topic exchange the service publishes to or binds to. */
-  topic: TopicPermission[];
-}
 
 export function servicePermissions(model: Model): ServicePermissions[] {
   return model.services.map((service) => permissionsOf(model, service));

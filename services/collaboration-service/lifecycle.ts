@@ -24,7 +24,7 @@ export class SessionLifecycle {
       this.sessions.open({
         session_id: match.session_id,
         question: await this.bus.call.questionGet({ question_id: match.question.id }),
-        user_ids: [match.users[0]!.user_id, match.users[1]!.user_id],
+        user_ids: [match.users[0].user_id, match.users[1].user_id],
       });
     const { session_id, user_ids, started_at } = session;
     await this.bus.publish.sessionStarted({ session_id, question_id: session.question.question_id, user_ids, started_at }, { session_id });

@@ -22,7 +22,7 @@ runService('collaboration-service', 3004, async (context) => {
     http,
     closers: [
       { name: 'bus', close: () => bus.close() },
-      { name: 'database', close: () => void db.close() },
+      { name: 'database', close: () => db.close() },
     ],
   };
 });

@@ -52,7 +52,9 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
     );
   });
   const receive = (data: RawData, isBinary: boolean) => {
-    const parsed = isBinary ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(data.toString());
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
+    const text = isBinary ? undefined : data.toString();
+    const parsed = text === undefined ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(text);
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
     if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
     lifecycle

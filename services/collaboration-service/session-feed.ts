@@ -17,7 +17,9 @@ export class SessionFeed {
     const params = { session_id: sessionId };
     const results = await Promise.allSettled(FEEDS.map((feed) => this.bus.subscribe[feed](params)));
     const held = FEEDS.filter((_, index) => results[index]?.status === 'fulfilled');
-    const release = async () => void (await Promise.all(held.map((feed) => this.bus.unsubscribe[feed](params))));
+    const release = async () => {
+      await Promise.all(held.map((feed) => this.bus.unsubscribe[feed](params)));
+    };
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) {
       await release();

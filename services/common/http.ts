@@ -14,7 +14,8 @@ import type { ServiceContext } from './service.js';
 /** The service's HTTP app, logging with its logger and serving its bus's metrics. */
 export function createHttpApp({ logger, config }: ServiceContext, { instanceId, metrics }: Pick<ServiceConnection, 'instanceId' | 'metrics'>): FastifyInstance {
   const { service } = config;
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const loggerInstance: FastifyBaseLogger = logger; // fastify's own logger type, not pino's: the app's type says so
+  const app: FastifyInstance = Fastify({ loggerInstance });
   validateRequests(app);
   app.setErrorHandler((error, request, reply) => {
     const statusCode = statusOf(error);

@@ -35,7 +35,7 @@ export function validateRequests(app: FastifyInstance): void {
     } catch {
       return done(new HttpError(400, 'the body is not valid UTF-8: JSON must be encoded in UTF-8'), undefined);
     }
-    parseJson(request, decoded, done);
+    void parseJson(request, decoded, done);
   });
 }
 

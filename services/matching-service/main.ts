@@ -21,7 +21,7 @@ runService('matching-service', 3003, async (context) => {
     closers: [
       { name: 'match request timers', close: () => matchmaker.close() },
       { name: 'bus', close: () => bus.close() },
-      { name: 'database', close: () => void db.close() },
+      { name: 'database', close: () => db.close() },
     ],
   };
 });

@@ -24,7 +24,7 @@ runService('user-service', 3001, async (context) => {
     closers: [
       { name: 'outbox relay', close: () => relay.stop() },
       { name: 'bus', close: () => bus.close() },
-      { name: 'database', close: () => void db.close() },
+      { name: 'database', close: () => db.close() },
     ],
   };
 });

@@ -149,10 +149,10 @@ describe('dlq', () => {
 
   it('no broker: one line with the URL (password hidden), a hint, exit 3', async () => {
     // Built from parts so that no literal credential URL sits in the repository.
-    const [user, password] = ['someone', 's3cret'];
+    const [user, password, masked] = ['someone', 's3cret', '[*]{3}'];
     const outcome = await runCli('dlq', ['list', DLQ], { RABBITMQ_URL: `amqp://${user}:${password}@127.0.0.1:${deadPort}` });
     expect(outcome.code).toBe(3);
-    expectOneLineAndHint(outcome, 'dlq', new RegExp(`could not connect to amqp://${user}:${'[*]{3}'}@127.0.0.1:${deadPort}`), /ensure-broker\.sh|RABBITMQ_URL/);
+    expectOneLineAndHint(outcome, 'dlq', new RegExp(`could not connect to amqp://${user}:${masked}@127.0.0.1:${deadPort}`), /ensure-broker\.sh|RABBITMQ_URL/);
     expect(outcome.stderr).not.toContain('s3cret');
   });
 });

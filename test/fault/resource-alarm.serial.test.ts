@@ -110,8 +110,8 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
   await callerChannel.waitForConfirms();
   expect((await queueState(vhost.name, ECHO_QUEUE)).messages).toBeGreaterThan(0);
 
-  let duringAlarm: PromiseSettledResult<void>[] = [];
-  let alarmMs = 0;
+  let duringAlarm: PromiseSettledResult<void>[];
+  let alarmMs: number;
   try {
     await raiseMemoryAlarm();
     const alarmRaisedAt = Date.now();

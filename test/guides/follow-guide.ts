@@ -34,7 +34,7 @@ async function perform(copy: ProjectCopy, action: Action): Promise<void> {
     try {
       await writeFile(path, addText(await readFile(path, 'utf8'), action.place, action.text));
     } catch (error) {
-      throw new Error(`adding the block to ${action.file}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`adding the block to ${action.file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return;
   }
@@ -59,7 +59,7 @@ export async function followGuide(copy: ProjectCopy, guide: string, after = ''):
       try {
         await perform(copy, action);
       } catch (error) {
-        throw new Error(`${step.name}${context}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`${step.name}${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     }
   }

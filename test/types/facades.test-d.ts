@@ -39,6 +39,8 @@ export async function publishing(): Promise<void> {
   await user.publish.userCreated(created);
   // @ts-expect-error Property 'userCreated' does not exist on type 'MatchingServicePublishers'
   await matching.publish.userCreated(created);
+  // One line: split by the formatter, the error would leave the line below its directive.
+  // prettier-ignore
   // @ts-expect-error 'usr_id' does not exist in type 'UserCreated'
   await user.publish.userCreated({ usr_id: created.user_id, username: 'ada', email: 'ada@example.com', timestamp: created.timestamp });
   // @ts-expect-error Type 'number' is not assignable to type 'string'

@@ -84,7 +84,7 @@ describe('dlq CLI', () => {
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
     expect(failure).toMatchObject({ code: 3 });
-    const { stdout, stderr } = failure as { stdout: string; stderr: string };
+    const { stdout, stderr } = failure;
     expect(stderr).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
     expect(stdout + stderr).not.toContain(new URL(vhost.url).password);
   });

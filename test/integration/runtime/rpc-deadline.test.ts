@@ -21,7 +21,7 @@ let vhost: TestVhost;
 let server: ChannelModel;
 let clientConnection: ChannelModel;
 /** Requests reach this server, which never answers. */
-let requestReceived = deferred<ConsumeMessage>();
+const requestReceived = deferred<ConsumeMessage>();
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc-deadline');

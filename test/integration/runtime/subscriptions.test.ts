@@ -153,7 +153,7 @@ it('binds the held rooms again on the new queue after the connection is lost, an
 });
 
 it('refuses to subscribe once closed', async () => {
-  const other = await connectService(chatDefinition(), { consumers: { roomMessage: (() => undefined) as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'closed-one' });
+  const other = await connectService(chatDefinition(), { consumers: { roomMessage: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'closed-one' });
   await other.close();
   await expect(other.subscribe('roomMessage', { room_id: 'r1' })).rejects.toThrow(ConnectionClosedError);
 });

@@ -80,8 +80,8 @@ describe('topology', () => {
     Object.assign(queue, { perInstance: true, exclusive: true, autoDelete: true });
     const a: string[] = [];
     const b: string[] = [];
-    const busA = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => a.push(p.order_id)) as never, onOrderCancelled: (() => undefined) as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'a' });
-    const busB = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => b.push(p.order_id)) as never, onOrderCancelled: (() => undefined) as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'b' });
+    const busA = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => a.push(p.order_id)) as never, onOrderCancelled: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'a' });
+    const busB = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => b.push(p.order_id)) as never, onOrderCancelled: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'b' });
     try {
       await busA.publish('orderPlaced', { order_id: 'fan' }, { order_id: 'fan', amount: 1 });
       await waitFor(() => a.includes('fan') && b.includes('fan'), { timeoutMs: 5_000, what: 'both instances to get the message' });

@@ -28,7 +28,7 @@ afterAll(async () => {
  * Runs `action` as `service`'s user on a fresh confirm channel and resolves with the reason the
  * broker closed the channel, or rejects if it did not within 5 s.
  */
-async function refusalOf(service: string, action: (channel: ConfirmChannel) => Promise<unknown> | void): Promise<string> {
+async function refusalOf(service: string, action: (channel: ConfirmChannel) => unknown): Promise<string> {
   const connection = await connect(identities.urlOf(service));
   try {
     const channel = await connection.createConfirmChannel();

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServicePermissions } from '../../../generator/model/permissions.js';
+import type { ServicePermissions } from '../../../runtime/permissions.js';
 import { createTestVhost, type TestVhost } from '../../support/broker.js';
 import { localManagement, readGenerated } from './provisioned-identities.js';
 

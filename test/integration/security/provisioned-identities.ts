@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ServicePermissions } from '../../../generator/model/permissions.js';
+import type { ServicePermissions } from '../../../runtime/permissions.js';
 import { ManagementClient } from '../../../provision/management.js';
 import { provisionPlan, type ProvisionInput } from '../../../provision/plan.js';
 import { applyPlan } from '../../../provision/provision.js';

@@ -91,8 +91,7 @@ function subschemas(schema: JsonSchema): JsonSchema[] {
   return [schema, ...[...properties, ...items].flatMap(subschemas)];
 }
 
-const KEYWORDS = ['type', 'enum', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'not'] as const;
-type Keyword = (typeof KEYWORDS)[number];
+type Keyword = 'type' | 'enum' | 'format' | 'pattern' | 'minLength' | 'maxLength' | 'minimum' | 'maximum' | 'multipleOf' | 'minItems' | 'maxItems' | 'uniqueItems' | 'minProperties' | 'not';
 
 /** The keywords that constrain a value of the schema's type, so that an edit of one matters. */
 function applicableKeywords(schema: JsonSchema): readonly Keyword[] {
@@ -152,6 +151,7 @@ const editArbitrary: fc.Arbitrary<{ at: number; apply: Edit }> = fc.tuple(
       (name): Edit =>
         (target) => {
           const required = (target['required'] ?? []) as string[];
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `in` needs an object, not `{}`
           if (!(name in ((target['properties'] ?? {}) as object))) return;
           target['required'] = required.includes(name) ? required.filter((each) => each !== name) : [...required, name];
         },

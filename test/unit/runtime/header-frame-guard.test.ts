@@ -15,8 +15,8 @@ import { OVERFLOWING_DEPTH, OVERFLOW_REASON, nestedTableBytes, retagAsTable } fr
 const require = createRequire(import.meta.url);
 const amqplibLib = join(dirname(require.resolve('amqplib')), 'lib');
 const { Connection } = require(join(amqplibLib, 'connection.js')) as { Connection: new (stream: PassThrough) => FrameReader };
-const { encodeProperties } = require(join(amqplibLib, 'defs.js')) as { encodeProperties(id: number, channel: number, size: number, fields: object): Buffer };
-const { makeBodyFrame } = require(join(amqplibLib, 'frame.js')) as { makeBodyFrame(channel: number, payload: Buffer): Buffer };
+const { encodeProperties } = require(join(amqplibLib, 'defs.js')) as { encodeProperties: (id: number, channel: number, size: number, fields: object) => Buffer };
+const { makeBodyFrame } = require(join(amqplibLib, 'frame.js')) as { makeBodyFrame: (channel: number, payload: Buffer) => Buffer };
 
 const BASIC_PROPERTIES = 60;
 const CHANNEL = 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emitPermissions } from '../../../generator/emit/permissions.js';
-import { DEFAULT_EXCHANGE_RESOURCE, NO_ROUTING_KEYS, routingKeyRegex, servicePermissions, type ServicePermissions } from '../../../generator/model/permissions.js';
+import { DEFAULT_EXCHANGE_RESOURCE, NO_ROUTING_KEYS, routingKeyRegex, servicePermissions } from '../../../generator/model/permissions.js';
+import type { ServicePermissions } from '../../../runtime/permissions.js';
 import { peerPrepModel } from '../../fixtures/model.js';
 
 const permissions = servicePermissions(peerPrepModel);

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_RELOAD_PATH } from '../../../generator/docs/serve-site.js';
+import { LIVE_RELOAD_PATH } from '../../generator/docs/serve-site.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
+const REPO = resolve(import.meta.dirname, '../..');
 const SPEC = readFileSync(join(REPO, 'asyncapi.yaml'), 'utf8');
 const DESCRIPTION = 'description: A user account was created.';
 

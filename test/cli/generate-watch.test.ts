@@ -12,7 +12,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const SPEC = readFileSync(join(REPO, 'asyncapi.yaml'), 'utf8');
 const CONSUMER = 'consumeUserDeleted:\n    action: receive\n    x-service: matching-service';
 /** matching-service's consumer of user.deleted, whole: without it the service's handler is unasked for. */
-const CONSUMER_BLOCK = /\n  consumeUserDeleted:\n(?: {4}.*\n)+/;
+const CONSUMER_BLOCK = /\n {2}consumeUserDeleted:\n(?: {4}.*\n)+/;
 
 let dir: string;
 let child: ChildProcess;

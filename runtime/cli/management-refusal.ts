@@ -1,5 +1,5 @@
 /** A refusal of RabbitMQ's management HTTP API, said as what it means, shared by the CLIs that call the API. */
-import { CliError, ExitCode } from '../../runtime/cli/run-cli.js';
+import { CliError, ExitCode } from './run-cli.js';
 
 /** One line with a hint for a 401 (wrong credentials, or a user without management rights); undefined for any other status. */
 export function managementRefusal(status: number, baseUrl: string, user: string, credentialVariables: string): CliError | undefined {

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from './spec-edits.js';
+import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from '../unit/contract/spec-edits.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
+const REPO = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 let dir: string;
@@ -154,7 +154,7 @@ describe('contract:check breaking-change gate', () => {
     commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
     commitSpec(requiredFieldAdded, 'back to 1.0.0, display_name still required');
     const { code, output } = await contractCheck();
-    expect(output).toMatch(/FAIL breaking   info.version went back from 2.0.0 \(asyncapi.yaml at [0-9a-f]{12}, an earlier version of major 2, above the current major 1\) to 1.0.0/);
+    expect(output).toMatch(/FAIL breaking {3}info.version went back from 2.0.0 \(asyncapi.yaml at [0-9a-f]{12}, an earlier version of major 2, above the current major 1\) to 1.0.0/);
     expect(code).toBe(1);
   });
 
@@ -181,7 +181,7 @@ describe('contract:check breaking-change gate', () => {
     commitSpec(unloadable, '2.0.0, with an unknown extension');
     commitSpec(editedSpec(bumpMajor), '2.0.0, fixed');
     const byDefault = await contractCheck();
-    expect(byDefault.output).toMatch(/FAIL breaking   the base \(asyncapi.yaml at [0-9a-f]{12}, the first version of major 2\) does not load/);
+    expect(byDefault.output).toMatch(/FAIL breaking {3}the base \(asyncapi.yaml at [0-9a-f]{12}, the first version of major 2\) does not load/);
     expect(byDefault.output).toContain('error unknown-extension: unknown key "x-bogus" on info');
     expect(byDefault.code).toBe(1);
     const baseFile = join(dir, 'base.yaml');
