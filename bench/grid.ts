@@ -72,7 +72,7 @@ export interface GridResult {
 
 export async function runGrid(grid: Grid, rounds: number, progress: Progress): Promise<GridResult> {
   const samples = new Map<string, Sample[]>(grid.cells.map((cell) => [cell.id, []]));
-  let checks: Check[] = [];
+  let checks: Check[];
   try {
     await grid.setUp?.();
     for (let round = 0; round < rounds; round++) {

@@ -119,7 +119,7 @@ async function openPublisher(url: string): Promise<Publisher> {
 
 function publishConfirmed(channel: ConfirmChannel, routingKey: string, content: Buffer, properties: object): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.publish(EXCHANGE, routingKey, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
+    channel.publish(EXCHANGE, routingKey, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve()));
   });
 }
 

@@ -17,7 +17,7 @@ const CLUSTER_SCRIPT = new URL('../../scripts/cluster.sh', import.meta.url).path
 async function nodesUp(): Promise<string[]> {
   const output = await promisify(execFile)('bash', [CLUSTER_SCRIPT, 'status'], { timeout: 120_000 }).then(
     ({ stdout }) => stdout,
-    (error: { stdout?: string }) => error.stdout ?? '',
+    (error: unknown) => (error as { stdout?: string }).stdout ?? '',
   );
   return [...output.matchAll(/^(c\d@\S+) up\b/gm)].map(([, node]) => node as string);
 }
