@@ -43,6 +43,7 @@ describe('amqps', () => {
         url: listener.urlFor(vhost.url), logger,
       }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void received.push(event) }));
       try {
+        await bus.subscribe.codeUpdated({ session_id: codeUpdated.session_id });
         await bus.publish.codeUpdated(codeUpdated, { session_id: codeUpdated.session_id });
         await waitFor(() => received.length === 1, { timeoutMs: 5_000, what: 'the edit to come back over TLS' });
         expect(received).toEqual([codeUpdated]);
