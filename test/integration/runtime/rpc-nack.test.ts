@@ -5,13 +5,12 @@
  * requests were lost in silence and every later call timed out. Here a full request queue with
  * `x-overflow: reject-publish` makes the one broker nack, which is the same signal.
  */
-import { Writable } from 'node:stream';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
 import { connectService, type ServiceConnection } from '../../../runtime/index.js';
 import { pricingClientDefinition, quoteRpc } from './_fixtures.js';
+import { capturingLogger } from '../../support/definitions.js';
 
 const FULL_QUEUE = 'price.quote.full';
 
@@ -19,7 +18,7 @@ let vhost: TestVhost;
 let raw: ChannelModel;
 let server: ConfirmChannel;
 let caller: ServiceConnection;
-const logLines: string[] = [];
+const { logger, lines: logLines } = capturingLogger('warn');
 /** Deliveries the hand-written server holds unacked while the queue is meant to stay full. */
 const held: ConsumeMessage[] = [];
 let answering = false;
@@ -42,13 +41,7 @@ beforeAll(async () => {
     if (answering) answer(message);
     else held.push(message);
   });
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  caller = await connectService(pricingClientDefinition({ ...quoteRpc, queue: FULL_QUEUE }), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: pino({ level: 'warn' }, sink) });
+  caller = await connectService(pricingClientDefinition({ ...quoteRpc, queue: FULL_QUEUE }), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger });
 });
 
 afterAll(async () => {
