@@ -29,6 +29,12 @@ function answer(message: ConsumeMessage): void {
   server.ack(message);
 }
 
+/** Puts a message that is not a request in the queue, confirmed. */
+async function fill(): Promise<void> {
+  server.sendToQueue(FULL_QUEUE, Buffer.from('filler'));
+  await server.waitForConfirms();
+}
+
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc-nack');
   raw = await connect(vhost.url);
@@ -52,9 +58,9 @@ afterAll(async () => {
 
 it('sends a nacked request again on a fresh channel, and the call gets its reply once the broker takes the request', async () => {
   // The server holds one filler unacked (prefetch 1), so the next one stays ready and the queue is full.
-  await new Promise<void>((resolve, reject) => server.sendToQueue(FULL_QUEUE, Buffer.from('filler'), {}, (error) => (error ? reject(error) : resolve())));
+  await fill();
   await waitFor(() => held.length === 1, { timeoutMs: 10_000, what: 'the server to hold the first filler' });
-  await new Promise<void>((resolve, reject) => server.sendToQueue(FULL_QUEUE, Buffer.from('filler'), {}, (error) => (error ? reject(error) : resolve())));
+  await fill();
 
   let settled: string | undefined;
   const call = caller.call('quotePrice', { sku: 'a' }, { timeoutMs: 30_000 }).then(
