@@ -65,9 +65,9 @@ export class ManagedChannel<C extends Channel> {
     this.waiters.clear();
   }
 
-  /** The channel now, or once there is one again; rejects after `timeoutMs`. */
-  acquire(operation: string, timeoutMs: number): Promise<C> {
-    if (this.channel) return Promise.resolve(this.channel);
+  /** The channel now, or once there is one again (one other than `replacing`, when given: a channel being renewed); rejects after `timeoutMs`. */
+  acquire(operation: string, timeoutMs: number, replacing?: C): Promise<C> {
+    if (this.channel && this.channel !== replacing) return Promise.resolve(this.channel);
     if (this.closed) return Promise.reject(new ConnectionClosedError(operation));
     if (this.waiters.size >= this.waiterLimit) return Promise.reject(new OutageBufferFullError(operation, this.waiterLimit));
     return new Promise<C>((resolve, reject) => {

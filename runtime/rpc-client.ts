@@ -6,9 +6,17 @@
  * and is skipped while a server was seen in the last second. A call has one deadline, counted from
  * the call, however long it waited for a channel; requests carry the time left as `expiration` so
  * that a server starting later does not work on calls nobody waits for.
+ *
+ * The channel is in confirm mode so that a request the broker refuses is not lost in silence. On a
+ * cluster, a channel whose first request reached a quorum queue while its leader was being elected
+ * (a caller reconnected after a node loss) has every later request to that queue refused until the
+ * lost node returns, while a new channel works at once (see confirm-publisher.ts). A nacked request
+ * never reached the queue, so it is sent again on a fresh channel within its call's deadline; the
+ * refused channel is replaced at once, and the calls awaiting replies on it end with
+ * `ConnectionLostError`, as when any channel is lost.
  */
 import { randomUUID } from 'node:crypto';
-import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import type { Logger } from 'pino';
 import type { CallOptions } from './api.js';
 import type { RpcSpec } from './definition.js';
@@ -35,6 +43,8 @@ import { assertValid } from './validation.js';
 import { outcomeOf, type Observe } from './observer.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+/** amqplib's error for a publish the broker nacked (others, such as 'channel closed', mean the channel is gone). */
+const NACKED = 'message nacked';
 /** How long a seen server counts as present before the next call probes again. */
 const SERVER_SEEN_TTL_MS = 1_000;
 
@@ -53,7 +63,7 @@ class PendingCall extends Expiring {
 }
 
 export class RpcClient {
-  readonly slot: ManagedChannel<Channel>;
+  readonly slot: ManagedChannel<ConfirmChannel>;
   private readonly service: string;
   private readonly specs: Map<string, RpcSpec>;
   private readonly operationMetrics: Map<string, OperationMetrics>;
@@ -90,7 +100,7 @@ export class RpcClient {
     this.slot = new ManagedChannel(
       {
         name: 'rpc-client',
-        open: (model: ChannelModel) => model.createChannel(),
+        open: (model: ChannelModel) => model.createConfirmChannel(),
         setup: async (channel) => {
           channel.on('return', (message: Message) => this.onReturn(message));
           await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
@@ -117,9 +127,7 @@ export class RpcClient {
     const { observe } = this;
     observe?.({ kind: 'call', ...this.observed(spec) });
     const channel = this.slot.channel;
-    const reply = channel
-      ? this.send(channel, spec, request, options, timeoutMs, timeoutMs)
-      : this.slot.acquire(`RPC ${spec.name}`, timeoutMs).then((ready) => this.sendAfterWaiting(ready, spec, request, options, timeoutMs, startedAt));
+    const reply = channel ? this.send(channel, spec, request, options, timeoutMs, startedAt, timeoutMs) : this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt);
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
@@ -146,14 +154,17 @@ export class RpcClient {
     await Promise.all([this.slot.close(), probeChannel?.then((channel) => channel.close()).catch(() => undefined)]);
   }
 
-  /** The time spent waiting for a channel counts against the call's timeout. */
-  private sendAfterWaiting(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number): Promise<unknown> {
-    const remainingMs = Math.floor(timeoutMs - (performance.now() - startedAt));
-    if (remainingMs <= 0) return Promise.reject(new RpcTimeoutError(spec.name, timeoutMs));
-    return this.send(channel, spec, request, options, timeoutMs, remainingMs);
+  /** Sends once there is a channel (other than `replacing`); the time spent waiting counts against the call's timeout. */
+  private sendOnNextChannel(spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number, replacing?: ConfirmChannel): Promise<unknown> {
+    const remainingMs = () => Math.floor(timeoutMs - (performance.now() - startedAt));
+    return this.slot.acquire(`RPC ${spec.name}`, Math.max(0, remainingMs()), replacing).then((channel) => {
+      const left = remainingMs();
+      if (left <= 0) return Promise.reject(new RpcTimeoutError(spec.name, timeoutMs));
+      return this.send(channel, spec, request, options, timeoutMs, startedAt, left);
+    });
   }
 
-  private send(channel: Channel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, remainingMs: number): Promise<unknown> {
+  private send(channel: ConfirmChannel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number, remainingMs: number): Promise<unknown> {
     const content = Buffer.from(JSON.stringify(request));
     if (content.length > this.maxMessageBytes) {
       return Promise.reject(new MessageTooLargeError(`RPC ${spec.name}`, 'body', content.length, this.maxMessageBytes));
@@ -175,6 +186,8 @@ export class RpcClient {
         mandatory: true,
         expiration: remainingMs,
         ...(headers && { headers }),
+      }, (error: Error | null) => {
+        if (error?.message === NACKED) this.onRefused(channel, correlationId, () => this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt, channel));
       });
     } catch (error) {
       this.settle(correlationId);
@@ -199,6 +212,14 @@ export class RpcClient {
     } catch (error) {
       call.reject(error as Error);
     }
+  }
+
+  /** The broker nacked a request: it never reached the queue, so the call sends it again on a fresh channel, and the refused channel is replaced. */
+  private onRefused(channel: ConfirmChannel, correlationId: string, sendAgain: () => Promise<unknown>): void {
+    const call = this.settle(correlationId);
+    if (!call) return; // timed out already
+    this.slot.renew(channel, `the broker refused an RPC ${call.spec.name} request (nack)`);
+    call.resolve(sendAgain());
   }
 
   private onReturn(message: Message): void {

@@ -1,7 +1,8 @@
 /** Building blocks for the hand-built `ServiceDefinition`s of tests that need no generator. */
+import { Writable } from 'node:stream';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import { pino, type Logger } from 'pino';
+import { pino, type Level, type Logger } from 'pino';
 import type { QueueSpec, Validator } from '../../runtime/index.js';
 
 const ajv = new Ajv({ allErrors: true });
@@ -20,4 +21,16 @@ export function plainDurableQueue(name: string, role: QueueSpec['role']): QueueS
 /** Silent unless `LOG_LEVEL` is set (`LOG_LEVEL=debug npx vitest run ...` shows the runtime at work). */
 export function testLogger(): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+}
+
+/** A logger at `level` that keeps every line it writes, for tests that wait for what the runtime reports. */
+export function capturingLogger(level: Level): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: pino({ level }, sink), lines };
 }

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createTestVhost, management, type TestVhost } from '../../support/broker.js';
 import { ConfigError, ConnectTimeoutError, CredentialsRefusedError, VhostRefusedError, connectService } from '../../../runtime/index.js';
 import { pricingClientDefinition } from './_fixtures.js';
+import { capturingLogger } from '../../support/definitions.js';
 
 const SECRET = 'hunter2-Secret';
 
-/** A logger that keeps every line it writes. */
-function capturingLogger(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), lines };
-}
 
 let vhost: TestVhost;
 
@@ -31,7 +20,7 @@ afterAll(async () => {
 
 describe('connection configuration', () => {
   it('gives up after connectTimeoutMs with a typed error, never showing the password', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturingLogger('debug');
     const url = `amqp://someone:${SECRET}@127.0.0.1:1/`;
     const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectTimeoutError);
@@ -41,7 +30,7 @@ describe('connection configuration', () => {
   });
 
   it('reports refused credentials as such, at once (not retried), never showing the password', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturingLogger('debug');
     const url = vhost.url.replace(/:[^:@/]+@/, `:${SECRET}@`);
     const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsRefusedError);
@@ -52,7 +41,7 @@ describe('connection configuration', () => {
   });
 
   it('reports a vhost that does not exist as such, at once (not retried)', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturingLogger('debug');
     const url = vhost.url.replace(/\/[^/]+$/, '/no-such-vhost');
     const error = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url, logger, connectTimeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VhostRefusedError);

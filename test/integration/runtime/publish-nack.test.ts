@@ -4,13 +4,12 @@
  * docs/cluster.md); here a full queue with `x-overflow: reject-publish` makes the broker nack on
  * one node, which is the same signal.
  */
-import { Writable } from 'node:stream';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
 import { connectService, PublishFailedError, type ServiceConnection, type ServiceDefinition } from '../../../runtime/index.js';
 import { EXCHANGE, ordersDefinition } from './_fixtures.js';
+import { capturingLogger } from '../../support/definitions.js';
 
 const FULL_QUEUE = 'orders.full';
 
@@ -18,7 +17,7 @@ let vhost: TestVhost;
 let raw: ChannelModel;
 let channel: Channel;
 let bus: ServiceConnection;
-const logLines: string[] = [];
+const { logger, lines: logLines } = capturingLogger('warn');
 
 function publisherDefinition(): ServiceDefinition {
   const full = ordersDefinition();
@@ -27,13 +26,7 @@ function publisherDefinition(): ServiceDefinition {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-publish-nack');
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  bus = await connectService(publisherDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: pino({ level: 'warn' }, sink) });
+  bus = await connectService(publisherDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger });
   raw = await connect(vhost.url);
   channel = await raw.createChannel();
   // Holds one message; the broker nacks every publish beyond it (a classic queue counts exactly; a quorum queue's limit is soft).
