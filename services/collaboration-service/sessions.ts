@@ -115,9 +115,25 @@ export class SessionStore {
     })();
   }
 
-  /** The session's edits so far, in the order they were stored: its current code. */
-  edits(sessionId: string): Edit[] {
-    return this.db.prepare('SELECT edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq').all(sessionId) as unknown as Edit[];
+  /**
+   * The newest edits whose JSON fits in `budgetBytes`, oldest first, and how many older ones are
+   * left out. Read newest first and no further: node:sqlite blocks the event loop while it reads,
+   * and a session may hold a great many small edits.
+   */
+  latestEdits(sessionId: string, budgetBytes: number): { edits: Edit[]; omitted_edits: number } {
+    const newestFirst: Edit[] = [];
+    let bytes = 0;
+    const rows = this.db.prepare('SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq DESC').iterate(sessionId);
+    for (const row of rows as Iterable<Edit & { seq: number }>) {
+      const { seq, ...edit } = row;
+      bytes += storedBytes(edit);
+      if (bytes > budgetBytes) {
+        const { omitted } = this.db.prepare('SELECT COUNT(*) AS omitted FROM edits WHERE session_id = ? AND seq <= ?').get(sessionId, seq) as { omitted: number };
+        return { edits: newestFirst.reverse(), omitted_edits: omitted };
+      }
+      newestFirst.push(edit);
+    }
+    return { edits: newestFirst.reverse(), omitted_edits: 0 };
   }
 
   /** Undoes `end` when its announcement could not be published. */

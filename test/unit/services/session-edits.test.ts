@@ -1,4 +1,8 @@
-/** A session stores at most `MAX_SESSION_HISTORY_BYTES` of edits: a participant cannot fill the volume the instances share. */
+/**
+ * A session's stored edits: at most `MAX_SESSION_HISTORY_BYTES` of them (a participant cannot fill
+ * the volume the instances share), and what a `joined` frame carries of them (the newest that fit
+ * in its budget, oldest first).
+ */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,14 +12,16 @@ import { HttpError } from '../../../services/common/errors.js';
 import { openDatabase, type Db } from '../../../services/common/sqlite.js';
 import { MAX_SESSION_HISTORY_BYTES, SESSIONS_SCHEMA, SessionStore, type Edit } from '../../../services/collaboration-service/sessions.js';
 import { MAX_CODE_DELTA } from '../../../services/collaboration-service/protocol.js';
+import { HISTORY_BYTES, MAX_UNSENT_BYTES } from '../../../services/collaboration-service/participant.js';
 
 const question = { question_id: randomUUID(), title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
-const largestEdit = (): Edit => ({ edit_id: randomUUID(), user_id: randomUUID(), code_delta: 'x'.repeat(MAX_CODE_DELTA), timestamp: new Date().toISOString() });
+const editOf = (size: number): Edit => ({ edit_id: randomUUID(), user_id: randomUUID(), code_delta: 'x'.repeat(size), timestamp: new Date().toISOString() });
+const largestEdit = () => editOf(MAX_CODE_DELTA);
 const editBytes = Buffer.byteLength(JSON.stringify(largestEdit()));
 /** How many of the largest edits fit in a session's limit. */
 const fitting = Math.floor(MAX_SESSION_HISTORY_BYTES / editBytes);
 
-describe('a session’s stored edits are limited', () => {
+describe('a session’s stored edits', () => {
   let dir: string;
   let db: Db;
   let store: SessionStore;
@@ -33,6 +39,8 @@ describe('a session’s stored edits are limited', () => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const everyEdit = (sessionId: string) => store.latestEdits(sessionId, Number.POSITIVE_INFINITY).edits;
 
   const appendAll = (sessionId: string, count: number) => {
     const refusals: unknown[] = [];
@@ -52,11 +60,11 @@ describe('a session’s stored edits are limited', () => {
     expect(refusals).toHaveLength(3);
     expect(refusals[0]).toBeInstanceOf(HttpError);
     expect(refusals[0]).toMatchObject({ statusCode: 413, message: `session ${flooded} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept` });
-    expect(store.edits(flooded)).toHaveLength(fitting);
+    expect(everyEdit(flooded)).toHaveLength(fitting);
 
     const other = openSession();
     expect(appendAll(other, 1)).toEqual([]);
-    expect(store.edits(other)).toHaveLength(1);
+    expect(everyEdit(other)).toHaveLength(1);
   });
 
   it('an edit removed because it could not be published gives its room back', () => {
@@ -64,9 +72,28 @@ describe('a session’s stored edits are limited', () => {
     expect(appendAll(sessionId, fitting)).toEqual([]);
     const unpublished = largestEdit();
     expect(() => store.appendEdit(sessionId, unpublished)).toThrow(HttpError);
-    const last = store.edits(sessionId).at(-1) as Edit;
+    const last = everyEdit(sessionId).at(-1) as Edit;
     store.removeEdit(sessionId, last);
     store.appendEdit(sessionId, unpublished);
-    expect(store.edits(sessionId).at(-1)).toEqual(unpublished);
+    expect(everyEdit(sessionId).at(-1)).toEqual(unpublished);
+  });
+
+  it('a short session is carried whole by a join, in order', () => {
+    const sessionId = openSession();
+    const edits = [editOf(1), editOf(2), editOf(3)];
+    for (const edit of edits) store.appendEdit(sessionId, edit);
+    expect(store.latestEdits(sessionId, HISTORY_BYTES)).toEqual({ edits, omitted_edits: 0 });
+  });
+
+  it('a join carries the newest edits of a long session within the budget, oldest first, and says how many older ones it left out', () => {
+    const sessionId = openSession();
+    const edits = Array.from({ length: 100 }, () => largestEdit());
+    for (const edit of edits) store.appendEdit(sessionId, edit);
+    const { edits: carried, omitted_edits } = store.latestEdits(sessionId, HISTORY_BYTES);
+    expect(omitted_edits).toBeGreaterThan(0);
+    expect(carried).toEqual(edits.slice(omitted_edits));
+    expect(Buffer.byteLength(JSON.stringify(carried))).toBeLessThanOrEqual(HISTORY_BYTES + carried.length);
+    expect(Buffer.byteLength(JSON.stringify(edits.slice(omitted_edits - 1)))).toBeGreaterThan(HISTORY_BYTES);
+    expect(HISTORY_BYTES).toBeLessThan(MAX_UNSENT_BYTES);
   });
 });
