@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
-import { ConfigError } from '../../../runtime/index.js';
+import { ConfigError, ConnectionClosedError } from '../../../runtime/index.js';
 import { createTestVhost, type TestVhost } from '../../support/broker.js';
 
 const question = { question_id: '0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10', title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
@@ -57,5 +57,15 @@ describe('bus.start with a bad handler object', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('start() twice at once: the second rejects saying start() takes the handlers once; after close(), start() says the bus is closed', async () => {
+    const other = await generated.questionService.connect({ url: vhost.url, logger: pino({ level: 'silent' }) });
+    const handlers = { questionGet: () => question, questionPick: () => question };
+    const [first, second] = await Promise.allSettled([other.start(handlers), other.start(handlers)]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: 'question-service has started consuming already: start() takes the handlers once' }) as unknown });
+    await other.close();
+    await expect(other.start(handlers)).rejects.toThrow(ConnectionClosedError);
   });
 });
