@@ -10,12 +10,28 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../../services/common/errors.js';
 import { openDatabase, type Db } from '../../../services/common/sqlite.js';
-import { MAX_SESSION_HISTORY_BYTES, SESSIONS_SCHEMA, SessionStore, type Edit } from '../../../services/collaboration-service/sessions.js';
+import {
+  MAX_SESSION_HISTORY_BYTES,
+  SESSIONS_SCHEMA,
+  SessionStore,
+  type Edit,
+} from '../../../services/collaboration-service/sessions.js';
 import { MAX_CODE_DELTA } from '../../../services/collaboration-service/protocol.js';
 import { HISTORY_BYTES, MAX_UNSENT_BYTES } from '../../../services/collaboration-service/participant.js';
 
-const question = { question_id: randomUUID(), title: 'Two Sum', difficulty: 'easy' as const, topics: ['arrays'] as [string], description: '.' };
-const editOf = (size: number): Edit => ({ edit_id: randomUUID(), user_id: randomUUID(), code_delta: 'x'.repeat(size), timestamp: new Date().toISOString() });
+const question = {
+  question_id: randomUUID(),
+  title: 'Two Sum',
+  difficulty: 'easy' as const,
+  topics: ['arrays'] as [string],
+  description: '.',
+};
+const editOf = (size: number): Edit => ({
+  edit_id: randomUUID(),
+  user_id: randomUUID(),
+  code_delta: 'x'.repeat(size),
+  timestamp: new Date().toISOString(),
+});
 const largestEdit = () => editOf(MAX_CODE_DELTA);
 const editBytes = Buffer.byteLength(JSON.stringify(largestEdit()));
 /** How many of the largest edits fit in a session's limit. */
@@ -25,7 +41,8 @@ describe('a session’s stored edits', () => {
   let dir: string;
   let db: Db;
   let store: SessionStore;
-  const openSession = () => store.open({ session_id: randomUUID(), question, user_ids: [randomUUID(), randomUUID()] }).session_id;
+  const openSession = () =>
+    store.open({ session_id: randomUUID(), question, user_ids: [randomUUID(), randomUUID()] }).session_id;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'session-history-'));
@@ -59,7 +76,10 @@ describe('a session’s stored edits', () => {
     const refusals = appendAll(flooded, fitting + 3);
     expect(refusals).toHaveLength(3);
     expect(refusals[0]).toBeInstanceOf(HttpError);
-    expect(refusals[0]).toMatchObject({ statusCode: 413, message: `session ${flooded} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept` });
+    expect(refusals[0]).toMatchObject({
+      statusCode: 413,
+      message: `session ${flooded} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept`,
+    });
     expect(everyEdit(flooded)).toHaveLength(fitting);
 
     const other = openSession();
