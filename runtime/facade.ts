@@ -6,7 +6,7 @@
  */
 import type { CallOptions, ConnectOptions, EventHandler, PublishOptions, RoutingParams, RpcHandler, ServiceBus, ServiceConnection, ServiceHandlers } from './api.js';
 import type { PublisherSpec, ServiceApi, ServiceDefinition, TypedServiceDefinition } from './definition.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, describeError } from './errors.js';
 import { openService } from './service.js';
 
 /** A generated facade's `connect`: resolves once both connections are up and the topology is declared. */
@@ -35,7 +35,8 @@ function typedBus(definition: ServiceDefinition, connection: ServiceConnection):
     ...(definition.publishers.length > 0 && { publish }),
     ...(definition.rpcClients.length > 0 && { call }),
     ...(subscribed.length > 0 && { subscribe: subscriptions('subscribe'), unsubscribe: subscriptions('unsubscribe') }),
-    start: (handlers: object) => connection.start(runtimeHandlers(definition, handlers)),
+    // Async: a bad handler object rejects the returned promise like every other start-up failure, never throws past it.
+    start: async (handlers: object) => connection.start(runtimeHandlers(definition, handlers)),
     close: () => connection.close(),
     metrics: connection.metrics,
     instanceId: connection.instanceId,
@@ -49,10 +50,19 @@ function publisher(connection: ServiceConnection, spec: PublisherSpec) {
 }
 
 /** The service's handler object, split into the runtime's consumers and RPC servers; each handler keeps its `this`. */
-function runtimeHandlers(definition: ServiceDefinition, handlers: object): ServiceHandlers {
+function runtimeHandlers(definition: ServiceDefinition, handlers: unknown): ServiceHandlers {
+  // A JavaScript caller is not held to the type.
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new ConfigError(`${definition.service}'s start() takes an object of handlers, one per consumer and RPC server of the contract; got ${handlers === null ? 'null' : typeof handlers}`);
+  }
   // Bound: the handler is called as a method of the object the service passed, with nothing allocated per message.
   const method = (name: string): EventHandler & RpcHandler => {
-    const handler: unknown = Reflect.get(handlers, name);
+    let handler: unknown;
+    try {
+      handler = Reflect.get(handlers, name);
+    } catch (error) {
+      throw new ConfigError(`${definition.service}'s handler "${name}" could not be read from the object passed to start(): ${describeError(error)}`);
+    }
     if (typeof handler !== 'function') throw new ConfigError(`${definition.service} has no handler "${name}": pass one for every consumer and RPC server of the contract`);
     const bound: EventHandler & RpcHandler = handler.bind(handlers);
     return bound;

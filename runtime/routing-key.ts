@@ -8,6 +8,8 @@ export interface RoutingKeyTemplate {
   match(routingKey: string): RoutingParams | undefined;
 }
 
+/** A routing key is an AMQP short string: at most 255 bytes of UTF-8. */
+export const MAX_ROUTING_KEY_BYTES = 255;
 const PLACEHOLDER = /\{([^}]+)\}/g;
 
 export function compileRoutingKey(template: string): RoutingKeyTemplate {
@@ -23,6 +25,12 @@ export function compileRoutingKey(template: string): RoutingKeyTemplate {
       names.forEach((name, i) => {
         key += checkedParam(template, name, params[name]) + (literals[i + 1] as string);
       });
+      // amqplib refuses a longer one only after taking the channel's reply slot, which wedges the channel for every later bind or publish.
+      const bytes = Buffer.byteLength(key);
+      if (bytes > MAX_ROUTING_KEY_BYTES) {
+        const longest = names.reduce((a, b) => (Buffer.byteLength(params[b] as string) > Buffer.byteLength(params[a] as string) ? b : a));
+        throw new RoutingKeyError(template, longest, `makes the routing key ${bytes} bytes long, past AMQP's ${MAX_ROUTING_KEY_BYTES}`);
+      }
       return key;
     },
     match(key) {

@@ -126,8 +126,8 @@ export const openService: OpenService = async (definition, options = {}) => {
   }
 
   async function start(handlers: ServiceHandlers): Promise<void> {
-    if (inbound) throw new ConfigError(`${service} has started consuming already: start() takes the handlers once`);
     if (closing) throw new ConnectionClosedError(`start ${service}`);
+    if (inbound) throw new ConfigError(`${service} has started consuming already: start() takes the handlers once`);
     const started = inboundFor(handlers);
     inbound = started;
     // The connection whose setup has declared the topology (it may not be `consuming.current` yet); a later setup attaches the consumers itself.

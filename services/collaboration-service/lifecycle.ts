@@ -39,7 +39,7 @@ export class SessionLifecycle {
     try {
       await this.bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: edit.timestamp }, { session_id: sessionId }, { messageId: edit.edit_id });
     } catch (error) {
-      this.sessions.removeEdit(edit.edit_id);
+      this.sessions.removeEdit(sessionId, edit);
       throw error;
     }
   }

@@ -13,7 +13,7 @@ import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
 import type { SessionFeed } from './session-feed.js';
-import type { Edit, Session, SessionStore } from './sessions.js';
+import type { Session, SessionStore } from './sessions.js';
 
 /** Edits of one socket that may wait for the broker at once; past this the socket is not read. */
 export const MAX_EDITS_IN_FLIGHT = 16;
@@ -87,7 +87,7 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
         return socket.close(1000, 'session ended');
       }
       rooms.join(session.session_id, client);
-      client.sendFrame({ type: 'joined', session: current, ...latestEdits(sessions.edits(session.session_id)) });
+      client.sendFrame({ type: 'joined', session: current, ...sessions.latestEdits(session.session_id, HISTORY_BYTES) });
       socket.resume();
     },
     (error: unknown) => {
@@ -95,18 +95,6 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
       socket.close(INTERNAL_ERROR, 'could not subscribe to the session');
     },
   );
-}
-
-/** The newest edits that fit in `HISTORY_BYTES`, oldest first, and how many older ones are left out. */
-export function latestEdits(edits: readonly Edit[]): { edits: Edit[]; omitted_edits: number } {
-  let bytes = 0;
-  let first = edits.length;
-  while (first > 0) {
-    bytes += Buffer.byteLength(JSON.stringify(edits[first - 1]));
-    if (bytes > HISTORY_BYTES) break;
-    first -= 1;
-  }
-  return { edits: edits.slice(first), omitted_edits: first };
 }
 
 interface BoundedClient extends LocalClient {

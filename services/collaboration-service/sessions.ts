@@ -8,11 +8,18 @@
  */
 import type { CollaborationServiceBus, CollaborationServiceHandlers } from '../../generated/services/collaboration-service.js';
 import type { Db } from '../common/sqlite.js';
-import { notFound } from '../common/errors.js';
+import { HttpError, notFound } from '../common/errors.js';
 
 export type MatchFound = Parameters<CollaborationServiceHandlers['matchFound']>[0];
 export type Question = Awaited<ReturnType<CollaborationServiceBus['call']['questionGet']>>;
 export type EndReason = Parameters<CollaborationServiceBus['publish']['sessionEnded']>[0]['reason'];
+
+/**
+ * What one session may store of edits, each counted as its JSON (as relayed): the edits table is on
+ * a volume every instance shares, and a participant sending edits as fast as the broker confirms
+ * them would otherwise fill it. A real session's code is a small fraction of this.
+ */
+export const MAX_SESSION_HISTORY_BYTES = 32 * 1024 * 1024;
 
 export interface Session {
   session_id: string;
@@ -41,6 +48,10 @@ export const SESSIONS_SCHEMA = `
     timestamp TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS edits_by_session ON edits (session_id, seq);
+  CREATE TABLE IF NOT EXISTS edit_totals (
+    session_id TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL
+  );
 `;
 
 /** One edit of a session's code, as stored and as relayed; `edit_id` is the message id it is published with. */
@@ -83,25 +94,55 @@ export class SessionStore {
     return changes === 1 ? this.get(sessionId) : undefined;
   }
 
-  /** Keeps an edit, before it is published: a participant joining later reads it here. */
+  /** Keeps an edit, before it is published: a participant joining later reads it here. Refused (413) past `MAX_SESSION_HISTORY_BYTES`. */
   appendEdit(sessionId: string, edit: Edit): void {
-    this.db
-      .prepare('INSERT INTO edits (edit_id, session_id, user_id, code_delta, timestamp) VALUES (?, ?, ?, ?, ?)')
-      .run(edit.edit_id, sessionId, edit.user_id, edit.code_delta, edit.timestamp);
+    this.db.transaction(() => {
+      const { changes } = this.db
+        .prepare('INSERT INTO edit_totals (session_id, bytes) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET bytes = bytes + excluded.bytes WHERE bytes + excluded.bytes <= ?')
+        .run(sessionId, storedBytes(edit), MAX_SESSION_HISTORY_BYTES);
+      if (changes === 0) throw new HttpError(413, `session ${sessionId} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept`);
+      this.db
+        .prepare('INSERT INTO edits (edit_id, session_id, user_id, code_delta, timestamp) VALUES (?, ?, ?, ?, ?)')
+        .run(edit.edit_id, sessionId, edit.user_id, edit.code_delta, edit.timestamp);
+    })();
   }
 
   /** Undoes `appendEdit` when the edit could not be published. */
-  removeEdit(editId: string): void {
-    this.db.prepare('DELETE FROM edits WHERE edit_id = ?').run(editId);
+  removeEdit(sessionId: string, edit: Edit): void {
+    this.db.transaction(() => {
+      const { changes } = this.db.prepare('DELETE FROM edits WHERE edit_id = ?').run(edit.edit_id);
+      if (changes === 1) this.db.prepare('UPDATE edit_totals SET bytes = bytes - ? WHERE session_id = ?').run(storedBytes(edit), sessionId);
+    })();
   }
 
-  /** The session's edits so far, in the order they were stored: its current code. */
-  edits(sessionId: string): Edit[] {
-    return this.db.prepare('SELECT edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq').all(sessionId) as unknown as Edit[];
+  /**
+   * The newest edits whose JSON fits in `budgetBytes`, oldest first, and how many older ones are
+   * left out. Read newest first and no further: node:sqlite blocks the event loop while it reads,
+   * and a session may hold a great many small edits.
+   */
+  latestEdits(sessionId: string, budgetBytes: number): { edits: Edit[]; omitted_edits: number } {
+    const newestFirst: Edit[] = [];
+    let bytes = 0;
+    const rows = this.db.prepare('SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq DESC').iterate(sessionId);
+    for (const row of rows as Iterable<Edit & { seq: number }>) {
+      const { seq, ...edit } = row;
+      bytes += storedBytes(edit);
+      if (bytes > budgetBytes) {
+        const { omitted } = this.db.prepare('SELECT COUNT(*) AS omitted FROM edits WHERE session_id = ? AND seq <= ?').get(sessionId, seq) as { omitted: number };
+        return { edits: newestFirst.reverse(), omitted_edits: omitted };
+      }
+      newestFirst.push(edit);
+    }
+    return { edits: newestFirst.reverse(), omitted_edits: 0 };
   }
 
   /** Undoes `end` when its announcement could not be published. */
   reopen(sessionId: string): void {
     this.db.prepare('UPDATE sessions SET ended_at = NULL, end_reason = NULL WHERE session_id = ?').run(sessionId);
   }
+}
+
+/** What an edit counts towards its session's limit: its JSON, as relayed. */
+function storedBytes(edit: Edit): number {
+  return Buffer.byteLength(JSON.stringify(edit));
 }

@@ -2,7 +2,7 @@
  * WebSocket endpoint `/sessions/<session_id>/ws?user_id=<uuid>` on the service's HTTP server. An
  * upgrade is refused with a plain HTTP status and a JSON message when the target is not a path or
  * the ids are malformed (400), the session is unknown (404) or over (410), or the user is not in it
- * (403); if admitting fails (the store, say), with 500 on that socket alone. Any instance admits
+ * (403), or the user holds `MAX_SOCKETS_PER_PARTICIPANT` sockets to it here already (429); if admitting fails (the store, say), with 500 on that socket alone. Any instance admits
  * any session: it reads the session from the shared store, whichever instance opened it. An
  * admitted socket is served by `participant.ts`.
  */
@@ -24,6 +24,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Room for the contract's 65,536-character code_delta in UTF-8, plus the frame around it. */
 const MAX_FRAME_BYTES = 300 * 1024;
 const USAGE = '/sessions/<session_id>/ws?user_id=<uuid>';
+/**
+ * Sockets one user may hold open to one session on one instance (a few tabs, a reconnect racing a
+ * dying socket). Every edit of the session is written to each of them: without a cap, one user's
+ * thousand sockets would make every 64 Ki-character edit a quarter of a gigabyte of writes.
+ */
+export const MAX_SOCKETS_PER_PARTICIPANT = 8;
 /** How long a shutdown waits for participants to answer its close frame before it cuts them off. */
 const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
 
@@ -39,6 +45,7 @@ export interface SessionSocketDeps {
 
 export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDeps): void {
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const open = new SocketCounts();
   // Whatever a request holds, nothing may throw out of this listener: it would end the process.
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node hands over an upgraded socket without an error listener: a peer resetting it mid-answer must not crash us.
@@ -46,7 +53,14 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
     try {
       const admission = admit(request.url ?? '', deps.sessions);
       if ('status' in admission) return refuse(socket, admission.status, admission.message);
-      server.handleUpgrade(request, socket, head, (client) => serveParticipant(client, admission.session, admission.userId, deps));
+      const participant = `${admission.session.session_id} ${admission.userId}`;
+      if (open.of(participant) >= MAX_SOCKETS_PER_PARTICIPANT) {
+        return refuse(socket, 429, `user ${admission.userId} has ${MAX_SOCKETS_PER_PARTICIPANT} sockets open to session ${admission.session.session_id} on this instance already: close one first`);
+      }
+      server.handleUpgrade(request, socket, head, (client) => {
+        open.add(participant, client);
+        serveParticipant(client, admission.session, admission.userId, deps);
+      });
     } catch (error) {
       deps.logger.error({ err: describeError(error) }, 'an upgrade request failed');
       refuse(socket, 500, 'internal error');
@@ -63,6 +77,24 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
     }
     server.close();
   });
+}
+
+/** Open sockets per key, each counted until it closes. */
+class SocketCounts {
+  private readonly counts = new Map<string, number>();
+
+  of(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  add(key: string, socket: WebSocket): void {
+    this.counts.set(key, this.of(key) + 1);
+    socket.once('close', () => {
+      const left = this.of(key) - 1;
+      if (left === 0) this.counts.delete(key);
+      else this.counts.set(key, left);
+    });
+  }
 }
 
 function closedWithin(clients: ReadonlySet<WebSocket>, ms: number): Promise<void> {

@@ -16,8 +16,9 @@ import { Cluster } from '../../demo/cluster.js';
 import { expectStatus, request } from '../../demo/http-client.js';
 import { poll } from '../../demo/poll.js';
 import { ServiceProcess } from '../../demo/service-process.js';
-import { SessionClient } from '../../demo/session-client.js';
+import { SessionClient, WebSocketRefused } from '../../demo/session-client.js';
 import { MAX_CODE_DELTA } from '../../services/collaboration-service/protocol.js';
+import { MAX_SOCKETS_PER_PARTICIPANT } from '../../services/collaboration-service/websocket.js';
 import type { User } from '../../services/user-service/users.js';
 import { createTestVhost, type TestVhost } from '../support/broker.js';
 import { publishRawMatchFound } from '../support/raw-match-found.js';
@@ -216,6 +217,38 @@ describe('hostile input to the services', () => {
         expect(logged.at(-1)).toBe('stopped');
       } finally {
         silent.destroy();
+      }
+    });
+
+    it('one user opening many sockets to a session is refused past the cap with a 429; closing one lets the next in', async () => {
+      // A session of its own: sockets other tests leave closing do not count here.
+      const own = { id: randomUUID(), users: [randomUUID(), randomUUID()] as const };
+      publishRawMatchFound(await brokerConnection.createChannel(), own.id, own.users);
+      const collaboration = cluster.instance('collaboration');
+      await poll(async () => ((await request('GET', collaboration.url(`/sessions/${own.id}`))).status === 200 ? true : undefined), 'the session to open');
+      const target = `/sessions/${own.id}/ws?user_id=${own.users[0]}`;
+      const sockets: SessionClient[] = [];
+      try {
+        for (let index = 0; index < MAX_SOCKETS_PER_PARTICIPANT; index += 1) {
+          const socket = await SessionClient.connect(collaboration.wsUrl(target));
+          sockets.push(socket);
+          await socket.next('joined');
+        }
+        const refused = await exchange(collaboration.port, upgradeRequest(target));
+        expect(refused).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n/);
+        expect(refused).toContain(`has ${MAX_SOCKETS_PER_PARTICIPANT} sockets open to session ${own.id} on this instance already`);
+        // The other user of the session is not limited by the first one's sockets.
+        const other = await SessionClient.connect(collaboration.wsUrl(`/sessions/${own.id}/ws?user_id=${own.users[1]}`));
+        sockets.push(other);
+        await other.next('joined');
+
+        await sockets.shift()?.close();
+        // The service counts a socket out when its own side has closed, which may be just after the client's.
+        const again = await poll(() => SessionClient.connect(collaboration.wsUrl(target)).catch((error: unknown) => (error instanceof WebSocketRefused && error.status === 429 ? undefined : Promise.reject(error))), 'a socket admitted once one closed');
+        sockets.push(again);
+        await again.next('joined');
+      } finally {
+        await Promise.all(sockets.map((socket) => socket.close()));
       }
     });
 

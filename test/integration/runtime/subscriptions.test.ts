@@ -157,3 +157,13 @@ it('refuses to subscribe once closed', async () => {
   await other.close();
   await expect(other.subscribe('roomMessage', { room_id: 'r1' })).rejects.toThrow(ConnectionClosedError);
 });
+
+it('refuses a value that makes the routing key longer than 255 bytes, naming it, and later subscriptions still bind', async () => {
+  // 130 two-byte characters: 273 bytes with the rest of the key.
+  await expect(chat.subscribe('roomMessage', { room_id: 'é'.repeat(130) })).rejects.toThrow(
+    /^routing key room\.\{room_id\}\.message: parameter "room_id" makes the routing key 273 bytes long, past AMQP's 255$/,
+  );
+  await chat.subscribe('roomMessage', { room_id: 'after-long' });
+  expect(await bindings()).toContain(`${EXCHANGE} room.after-long.message`);
+  await chat.unsubscribe('roomMessage', { room_id: 'after-long' });
+});

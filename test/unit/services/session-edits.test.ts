@@ -1,0 +1,119 @@
+/**
+ * A session's stored edits: at most `MAX_SESSION_HISTORY_BYTES` of them (a participant cannot fill
+ * the volume the instances share), and what a `joined` frame carries of them (the newest that fit
+ * in its budget, oldest first).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpError } from '../../../services/common/errors.js';
+import { openDatabase, type Db } from '../../../services/common/sqlite.js';
+import {
+  MAX_SESSION_HISTORY_BYTES,
+  SESSIONS_SCHEMA,
+  SessionStore,
+  type Edit,
+} from '../../../services/collaboration-service/sessions.js';
+import { MAX_CODE_DELTA } from '../../../services/collaboration-service/protocol.js';
+import { HISTORY_BYTES, MAX_UNSENT_BYTES } from '../../../services/collaboration-service/participant.js';
+
+const question = {
+  question_id: randomUUID(),
+  title: 'Two Sum',
+  difficulty: 'easy' as const,
+  topics: ['arrays'] as [string],
+  description: '.',
+};
+const editOf = (size: number): Edit => ({
+  edit_id: randomUUID(),
+  user_id: randomUUID(),
+  code_delta: 'x'.repeat(size),
+  timestamp: new Date().toISOString(),
+});
+const largestEdit = () => editOf(MAX_CODE_DELTA);
+const editBytes = Buffer.byteLength(JSON.stringify(largestEdit()));
+/** How many of the largest edits fit in a session's limit. */
+const fitting = Math.floor(MAX_SESSION_HISTORY_BYTES / editBytes);
+
+describe('a session’s stored edits', () => {
+  let dir: string;
+  let db: Db;
+  let store: SessionStore;
+  const openSession = () =>
+    store.open({ session_id: randomUUID(), question, user_ids: [randomUUID(), randomUUID()] }).session_id;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'session-history-'));
+    db = openDatabase(dir, 'collaboration.db', SESSIONS_SCHEMA);
+    // Durability is not under test: without a sync per commit the hundreds of 64 KiB edits are written quickly.
+    db.exec('PRAGMA synchronous = OFF');
+    store = new SessionStore(db);
+  });
+
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const everyEdit = (sessionId: string) => store.latestEdits(sessionId, Number.POSITIVE_INFINITY).edits;
+
+  const appendAll = (sessionId: string, count: number) => {
+    const refusals: unknown[] = [];
+    for (let index = 0; index < count; index += 1) {
+      try {
+        store.appendEdit(sessionId, largestEdit());
+      } catch (error) {
+        refusals.push(error);
+      }
+    }
+    return refusals;
+  };
+
+  it('past the limit an edit is refused with a 413 saying so, and is not stored; other sessions are not affected', () => {
+    const flooded = openSession();
+    const refusals = appendAll(flooded, fitting + 3);
+    expect(refusals).toHaveLength(3);
+    expect(refusals[0]).toBeInstanceOf(HttpError);
+    expect(refusals[0]).toMatchObject({
+      statusCode: 413,
+      message: `session ${flooded} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept`,
+    });
+    expect(everyEdit(flooded)).toHaveLength(fitting);
+
+    const other = openSession();
+    expect(appendAll(other, 1)).toEqual([]);
+    expect(everyEdit(other)).toHaveLength(1);
+  });
+
+  it('an edit removed because it could not be published gives its room back', () => {
+    const sessionId = openSession();
+    expect(appendAll(sessionId, fitting)).toEqual([]);
+    const unpublished = largestEdit();
+    expect(() => store.appendEdit(sessionId, unpublished)).toThrow(HttpError);
+    const last = everyEdit(sessionId).at(-1) as Edit;
+    store.removeEdit(sessionId, last);
+    store.appendEdit(sessionId, unpublished);
+    expect(everyEdit(sessionId).at(-1)).toEqual(unpublished);
+  });
+
+  it('a short session is carried whole by a join, in order', () => {
+    const sessionId = openSession();
+    const edits = [editOf(1), editOf(2), editOf(3)];
+    for (const edit of edits) store.appendEdit(sessionId, edit);
+    expect(store.latestEdits(sessionId, HISTORY_BYTES)).toEqual({ edits, omitted_edits: 0 });
+  });
+
+  it('a join carries the newest edits of a long session within the budget, oldest first, and says how many older ones it left out', () => {
+    const sessionId = openSession();
+    const edits = Array.from({ length: 100 }, () => largestEdit());
+    for (const edit of edits) store.appendEdit(sessionId, edit);
+    const { edits: carried, omitted_edits } = store.latestEdits(sessionId, HISTORY_BYTES);
+    expect(omitted_edits).toBeGreaterThan(0);
+    expect(carried).toEqual(edits.slice(omitted_edits));
+    expect(Buffer.byteLength(JSON.stringify(carried))).toBeLessThanOrEqual(HISTORY_BYTES + carried.length);
+    expect(Buffer.byteLength(JSON.stringify(edits.slice(omitted_edits - 1)))).toBeGreaterThan(HISTORY_BYTES);
+    expect(HISTORY_BYTES).toBeLessThan(MAX_UNSENT_BYTES);
+  });
+});
