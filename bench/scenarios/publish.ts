@@ -4,9 +4,10 @@
  * - persistent: user-service's `userCreated` (delivery mode 2, mandatory) to `user.events`,
  *   routed to `matching.user_events`, as PeerPrep does; the peers publish the same.
  * - transient: collaboration-service's `codeUpdated` (delivery mode 1) to `collaboration.events`.
- *   Every collaboration-service instance relays code edits, so the publishing facade's own
- *   per-instance queue receives each message and its consumer acks it; raw amqplib does the same
- *   on its connection (an exclusive queue, the same binding and prefetch), so both do equal work.
+ *   A collaboration-service instance relays the edits of the sessions it hosts, so the publishing
+ *   facade subscribes its own per-instance queue to the session it edits and its consumer acks
+ *   each message; raw amqplib does the same on its connection (an exclusive queue bound to that
+ *   session's routing key, the same prefetch), so both do equal work.
  *
  * Raw amqplib is written as an expert would: `noDelay`, one confirm channel, confirm callbacks
  * (no promise per message), `drain` honoured, returned (unroutable) messages fail the run. It runs
@@ -43,7 +44,7 @@ function routeOf(definition: ServiceDefinition, publisher: string, params: Recor
 export const USER_CREATED = routeOf(userService.userServiceDefinition, 'userCreated');
 export const USER_EVENTS_QUEUE = 'matching.user_events';
 export const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', { session_id: codeUpdated.session_id });
-/** collaboration-service's relay queue: exclusive per instance, bound with this pattern, prefetch 10 (from the contract). */
+/** The wildcard binding of a relay queue that takes every session's edits (the fan-out scenarios' other instances); prefetch 10 (from the contract). */
 export const CODE_UPDATES_PATTERN = 'session.*.code_updated';
 export const RELAY_PREFETCH = 10;
 
@@ -127,7 +128,7 @@ function rawPublish(
 async function relayConsumer(connection: ChannelModel): Promise<void> {
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-  await channel.bindQueue(queue, CODE_UPDATED.exchange, CODE_UPDATES_PATTERN);
+  await channel.bindQueue(queue, CODE_UPDATED.exchange, CODE_UPDATED.routingKey);
   await channel.prefetch(RELAY_PREFETCH);
   await channel.consume(queue, (message) => {
     if (!message) return;
@@ -165,6 +166,7 @@ function facadePublishCodeUpdated(url: string, total: number): Variant {
         ...facadeOptions(url),
       }), handlersFor<collaborationService.CollaborationServiceHandlers>(collaborationService.collaborationServiceDefinition));
       try {
+        await bus.subscribe.codeUpdated(params);
         return await timedPublishes(total, () => bus.publish.codeUpdated(codeUpdated, params));
       } finally {
         await bus.close();
