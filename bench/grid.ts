@@ -93,8 +93,16 @@ export async function runGrid(grid: Grid, rounds: number, progress: Progress): P
     measures: grid.measures,
     columns: grid.columns,
     metrics: grid.metrics,
-    cells: grid.cells.map(({ id, labels }) => ({ id, labels, samples: samplesOf(id), median: medianSample(samplesOf(id), grid.metrics) })),
-    comparisons: grid.comparisons.map((comparison) => ({ ...comparison, value: medianRatio(samplesOf(comparison.cell), samplesOf(comparison.against), comparison.metric) })),
+    cells: grid.cells.map(({ id, labels }) => ({
+      id,
+      labels,
+      samples: samplesOf(id),
+      median: medianSample(samplesOf(id), grid.metrics),
+    })),
+    comparisons: grid.comparisons.map((comparison) => ({
+      ...comparison,
+      value: medianRatio(samplesOf(comparison.cell), samplesOf(comparison.against), comparison.metric),
+    })),
     checks,
   };
 }

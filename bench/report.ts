@@ -51,7 +51,10 @@ function header(report: BenchReport): string[] {
   ];
   const busiest = Math.max(machine.loadAverage1mAtStart, machine.loadAverage1m);
   if (busiest > machine.cpus * BUSY_LOAD_PER_CORE) {
-    lines.push('', `> **Noisy run:** other work shared the ${machine.cpus} cores (load average up to ${busiest}). The ratios, taken within interleaved rounds, hold; the absolute figures do not.`);
+    lines.push(
+      '',
+      `> **Noisy run:** other work shared the ${machine.cpus} cores (load average up to ${busiest}). The ratios, taken within interleaved rounds, hold; the absolute figures do not.`,
+    );
   }
   return lines;
 }
@@ -90,7 +93,7 @@ function messagingTable(report: BenchReport): string[] {
     '*Raw bare* is expert amqplib sending bare messages (content type and delivery mode only); *raw like-for-like* is the same code sending exactly ' +
       'what the facade sends (mandatory, uuid message and correlation ids, timestamp, type; RPC requests: a uuid, mandatory, expiration), so ' +
       '"ours / raw like-for-like" is what the facade\'s own work costs, and "ours / raw bare" adds what the richer message costs the broker ' +
-      '(the like-for-like column shows its own ratio to bare). Consume has one raw consumer, taking the same messages (with the facade\'s properties) as the facade. ' +
+      "(the like-for-like column shows its own ratio to bare). Consume has one raw consumer, taking the same messages (with the facade's properties) as the facade. " +
       'amqp-connection-manager publishes both ways too.',
   ];
 }
@@ -113,12 +116,21 @@ export function gridTables(grid: GridResult): string[] {
     '',
     `| ${[...grid.columns, ...grid.metrics.map((metric) => metric.label)].join(' | ')} |`,
     `|${'---|'.repeat(grid.columns.length)}${'---:|'.repeat(grid.metrics.length)}`,
-    ...grid.cells.map((cell) => `| ${[...cell.labels, ...grid.metrics.map((metric) => figure(cell.median[metric.key], metric))].join(' | ')} |`),
+    ...grid.cells.map(
+      (cell) =>
+        `| ${[...cell.labels, ...grid.metrics.map((metric) => figure(cell.median[metric.key], metric))].join(' | ')} |`,
+    ),
     '',
     '| comparison | metric | ratio (median of the per-round ratios) |',
     '|---|---|---:|',
-    ...grid.comparisons.map((comparison) => `| ${comparison.description} | ${grid.metrics.find((metric) => metric.key === comparison.metric)?.label ?? comparison.metric} | ${times(comparison.value)} |`),
-    ...grid.checks.flatMap((check) => ['', `Check: ${check.description}: ${check.passed ? 'passed' : '**failed**'} (${check.detail}).`]),
+    ...grid.comparisons.map(
+      (comparison) =>
+        `| ${comparison.description} | ${grid.metrics.find((metric) => metric.key === comparison.metric)?.label ?? comparison.metric} | ${times(comparison.value)} |`,
+    ),
+    ...grid.checks.flatMap((check) => [
+      '',
+      `Check: ${check.description}: ${check.passed ? 'passed' : '**failed**'} (${check.detail}).`,
+    ]),
   ];
 }
 
@@ -126,7 +138,10 @@ function codegenTable(report: BenchReport): string[] {
   return [
     '| codegen | channels | files | load ms | emit ms | write ms | total ms (median) | cold total ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.codegen.map((r) => `| ${r.spec} | ${r.channels} | ${r.files} | ${r.median.loadMs} | ${r.median.emitMs} | ${r.median.writeMs} | ${r.median.totalMs} | ${r.coldTotalMs} |`),
+    ...report.codegen.map(
+      (r) =>
+        `| ${r.spec} | ${r.channels} | ${r.files} | ${r.median.loadMs} | ${r.median.emitMs} | ${r.median.writeMs} | ${r.median.totalMs} | ${r.coldTotalMs} |`,
+    ),
   ];
 }
 
@@ -140,9 +155,13 @@ function toolchainLines(report: BenchReport): string[] {
         `${watchLoop.regenerateMs} ms, save to the spec's diagnostics ${watchLoop.specErrorMs} ms; first cycle (generate, cold full type check) ${watchLoop.coldMs} ms.`
       : notMeasured('Watch loop', watchLoop),
     '',
-    docs.status === 'measured' ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.` : notMeasured('Docs build', docs),
+    docs.status === 'measured'
+      ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.`
+      : notMeasured('Docs build', docs),
     '',
-    npmCi.status === 'measured' ? `\`npm ci\` (one run in a scratch directory, from npm's local cache): ${npmCi.ms} ms.` : notMeasured('`npm ci`', npmCi),
+    npmCi.status === 'measured'
+      ? `\`npm ci\` (one run in a scratch directory, from npm's local cache): ${npmCi.ms} ms.`
+      : notMeasured('`npm ci`', npmCi),
   ];
 }
 

@@ -50,9 +50,16 @@ function runAnnounced(grid: Grid): Promise<GridResult> {
 /** The grids `--only` asks for: by default fan-out scaling; the cluster one only when named. */
 async function runGrids(broker: BenchBroker): Promise<GridResult[]> {
   const grids: GridResult[] = [];
-  if (values.only === undefined || values.only === 'fanout-scaling') grids.push(await runAnnounced(fanoutScalingGrid(broker, fanoutScalingSizes(mode))));
+  if (values.only === undefined || values.only === 'fanout-scaling')
+    grids.push(await runAnnounced(fanoutScalingGrid(broker, fanoutScalingSizes(mode))));
   if (values.only === 'cluster-replication') {
-    grids.push(await withLocalCluster(CLUSTER_VHOST_LABEL, (line) => console.log(line), async () => runAnnounced(await clusterReplicationGrid(sizes.clusterMessages))));
+    grids.push(
+      await withLocalCluster(
+        CLUSTER_VHOST_LABEL,
+        (line) => console.log(line),
+        async () => runAnnounced(await clusterReplicationGrid(sizes.clusterMessages)),
+      ),
+    );
   }
   return grids;
 }
@@ -63,7 +70,9 @@ async function runMessaging(): Promise<{ results: ScenarioResult[]; grids: GridR
   process.once('SIGINT', dispose);
   try {
     const results: ScenarioResult[] = [];
-    for (const scenario of messagingScenarios(broker, mode, values.only).map((scenario) => isolated(scenario, broker, mode))) {
+    for (const scenario of messagingScenarios(broker, mode, values.only).map((scenario) =>
+      isolated(scenario, broker, mode),
+    )) {
       console.log(`\n${scenario.title}: ${scenario.measures}`);
       results.push(await runInterleaved(scenario, sizes.rounds, progress));
     }
@@ -77,13 +86,19 @@ async function runMessaging(): Promise<{ results: ScenarioResult[]; grids: GridR
 const startedAt = performance.now();
 const date = new Date().toISOString();
 const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
-console.log(`npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish run, ${sizes.consumeMessages} per consume run`);
+console.log(
+  `npm run bench, ${mode} mode: ${sizes.rounds} rounds, ${sizes.messages} messages per publish run, ${sizes.consumeMessages} per consume run`,
+);
 
 // `--only` one messaging scenario is for profiling: the toolchain would only add noise and time; and
 // `--only` one toolchain measure needs no broker.
 const toolchainOnly = isToolchainMeasure(values.only);
-const { results, grids, rabbitmq } = toolchainOnly ? { results: [], grids: [], rabbitmq: 'not used' } : await runMessaging();
-const toolchain = await measureToolchain(mode, sizes.codegenRuns, values.only, (measure) => console.log(`\n${measure}`));
+const { results, grids, rabbitmq } = toolchainOnly
+  ? { results: [], grids: [], rabbitmq: 'not used' }
+  : await runMessaging();
+const toolchain = await measureToolchain(mode, sizes.codegenRuns, values.only, (measure) =>
+  console.log(`\n${measure}`),
+);
 
 const report: BenchReport = {
   date,
@@ -117,5 +132,7 @@ writeReport(values.out, report);
 console.log(`\nWrote ${values.out}/latest.json and latest.md in ${report.durationSeconds} s.`);
 for (const target of report.targets.filter((t) => t.ratio !== undefined)) {
   const bare = target.bareRatio === undefined ? '' : `; bare ${target.bareRatio.toFixed(3)}`;
-  console.log(`  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3)} (want ${target.bound.op} ${target.bound.value})${bare}`);
+  console.log(
+    `  ${target.met ? 'met   ' : 'MISSED'} ${target.description}: ${target.ratio?.toFixed(3)} (want ${target.bound.op} ${target.bound.value})${bare}`,
+  );
 }

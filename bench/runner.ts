@@ -54,7 +54,14 @@ export async function runInterleaved(scenario: Scenario, rounds: number, progres
     const own = samples.get(id) ?? [];
     return { id, name: VARIANT_NAMES[id], samples: own, median: medianSample(own, scenario.metrics) };
   });
-  return { id: scenario.id, title: scenario.title, measures: scenario.measures, metrics: scenario.metrics, variants, ratios: ratiosOf(variants, scenario.metrics) };
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    measures: scenario.measures,
+    metrics: scenario.metrics,
+    variants,
+    ratios: ratiosOf(variants, scenario.metrics),
+  };
 }
 
 /** The items in the order of round `round`: rotated by one more each round. */
@@ -64,7 +71,9 @@ export function inRotation<T>(items: readonly T[], round: number): T[] {
 }
 
 export function medianSample(samples: Sample[], metrics: Metric[]): Sample {
-  return Object.fromEntries(metrics.map(({ key }) => [key, median(samples.map((sample) => sample[key] ?? Number.NaN))]));
+  return Object.fromEntries(
+    metrics.map(({ key }) => [key, median(samples.map((sample) => sample[key] ?? Number.NaN))]),
+  );
 }
 
 /** What the facade is compared with beside bare raw amqplib. */
@@ -75,7 +84,9 @@ function ratiosOf(variants: VariantResult[], metrics: Metric[]): Ratio[] {
   const byId = new Map(variants.map((variant) => [variant.id, variant]));
   const pairs: [VariantId, VariantId][] = [
     ...variants.filter(({ id }) => id !== 'raw').map(({ id }): [VariantId, VariantId] => [id, 'raw']),
-    ...variants.filter(({ id }) => FACADE_ALSO_AGAINST.includes(id)).map(({ id }): [VariantId, VariantId] => ['facade', id]),
+    ...variants
+      .filter(({ id }) => FACADE_ALSO_AGAINST.includes(id))
+      .map(({ id }): [VariantId, VariantId] => ['facade', id]),
   ];
   return pairs.flatMap(([variant, against]) => {
     const mine = byId.get(variant)?.samples ?? [];

@@ -29,13 +29,62 @@ const atLeast = (value: number) => ({ op: '>=' as const, value });
 const atMost = (value: number) => ({ op: '<=' as const, value });
 
 export const TARGETS: Target[] = [
-  { description: 'publish with confirms, persistent: facade vs raw like-for-like', scenario: 'publish-persistent', variant: 'facade', against: 'raw-like', metric: 'msgPerSec', bound: atLeast(0.95) },
-  { description: 'publish with confirms, transient: facade vs raw like-for-like', scenario: 'publish-transient', variant: 'facade', against: 'raw-like', metric: 'msgPerSec', bound: atLeast(0.95) },
-  { description: 'consume, prefetch 100: facade vs raw (same messages)', scenario: 'consume-prefetch-100', variant: 'facade', against: 'raw', metric: 'msgPerSec', bound: atLeast(0.95) },
-  { description: 'consume, prefetch 1000: facade vs raw (same messages)', scenario: 'consume-prefetch-1000', variant: 'facade', against: 'raw', metric: 'msgPerSec', bound: atLeast(0.95) },
-  { description: 'RPC sequential p50: facade vs raw like-for-like', scenario: 'rpc-sequential', variant: 'facade', against: 'raw-like', metric: 'p50Ms', bound: atMost(1.1) },
-  { description: 'publish with confirms: facade vs amqp-connection-manager like-for-like', scenario: 'publish-persistent', variant: 'facade', against: 'acm-like', metric: 'msgPerSec', bound: atLeast(1) },
-  { description: 'publish with confirms: facade vs rascal', scenario: 'publish-persistent', variant: 'facade', against: 'rascal', metric: 'msgPerSec', bound: atLeast(1) },
+  {
+    description: 'publish with confirms, persistent: facade vs raw like-for-like',
+    scenario: 'publish-persistent',
+    variant: 'facade',
+    against: 'raw-like',
+    metric: 'msgPerSec',
+    bound: atLeast(0.95),
+  },
+  {
+    description: 'publish with confirms, transient: facade vs raw like-for-like',
+    scenario: 'publish-transient',
+    variant: 'facade',
+    against: 'raw-like',
+    metric: 'msgPerSec',
+    bound: atLeast(0.95),
+  },
+  {
+    description: 'consume, prefetch 100: facade vs raw (same messages)',
+    scenario: 'consume-prefetch-100',
+    variant: 'facade',
+    against: 'raw',
+    metric: 'msgPerSec',
+    bound: atLeast(0.95),
+  },
+  {
+    description: 'consume, prefetch 1000: facade vs raw (same messages)',
+    scenario: 'consume-prefetch-1000',
+    variant: 'facade',
+    against: 'raw',
+    metric: 'msgPerSec',
+    bound: atLeast(0.95),
+  },
+  {
+    description: 'RPC sequential p50: facade vs raw like-for-like',
+    scenario: 'rpc-sequential',
+    variant: 'facade',
+    against: 'raw-like',
+    metric: 'p50Ms',
+    bound: atMost(1.1),
+  },
+  {
+    description: 'publish with confirms: facade vs amqp-connection-manager like-for-like',
+    scenario: 'publish-persistent',
+    variant: 'facade',
+    against: 'acm-like',
+    metric: 'msgPerSec',
+    bound: atLeast(1),
+  },
+  {
+    description: 'publish with confirms: facade vs rascal',
+    scenario: 'publish-persistent',
+    variant: 'facade',
+    against: 'rascal',
+    metric: 'msgPerSec',
+    bound: atLeast(1),
+  },
 ];
 
 export function checkTargets(results: ScenarioResult[]): TargetResult[] {
@@ -43,11 +92,13 @@ export function checkTargets(results: ScenarioResult[]): TargetResult[] {
     const ratioAgainst = (against: VariantId) =>
       results
         .find((result) => result.id === target.scenario)
-        ?.ratios.find((r) => r.variant === target.variant && r.against === against && r.metric === target.metric)?.value;
+        ?.ratios.find((r) => r.variant === target.variant && r.against === against && r.metric === target.metric)
+        ?.value;
     const ratio = ratioAgainst(target.against);
     const bare = BARE_VARIANT_OF[target.against];
     const bareRatio = bare === undefined ? undefined : ratioAgainst(bare);
-    const met = ratio !== undefined && (target.bound.op === '>=' ? ratio >= target.bound.value : ratio <= target.bound.value);
+    const met =
+      ratio !== undefined && (target.bound.op === '>=' ? ratio >= target.bound.value : ratio <= target.bound.value);
     return { ...target, ratio, bareRatio, met };
   });
 }

@@ -15,7 +15,9 @@ export async function assertBrokerReachable(url: string): Promise<void> {
   let refusal: Error | undefined;
   for (const endpoint of endpoints) {
     try {
-      await withTimeout(async () => (await connect(endpoint.url, { ...endpoint.socketOptions, timeout: CHECK_TIMEOUT_MS })).close());
+      await withTimeout(async () =>
+        (await connect(endpoint.url, { ...endpoint.socketOptions, timeout: CHECK_TIMEOUT_MS })).close(),
+      );
       return;
     } catch (error) {
       refusal ??= brokerRefusal(endpoint.url, endpoint.displayUrl, error);

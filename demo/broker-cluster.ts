@@ -36,14 +36,24 @@ export async function killNodeOf(cluster: Cluster, instanceId: string): Promise<
   if (!node) throw new Error(`${instanceId} has not said which broker node it is on`);
   const number = nodeNumber(node);
   const before = new Map(cluster.brokerNodes);
-  console.log(`\n*** Killing RabbitMQ node c${number} (${node}), the one ${instanceId} is connected to: ${await clusterScript('kill', number)}`);
+  console.log(
+    `\n*** Killing RabbitMQ node c${number} (${node}), the one ${instanceId} is connected to: ${await clusterScript('kill', number)}`,
+  );
   const killedAt = Date.now();
-  await poll(async () => (cluster.brokerNodes.get(instanceId) !== node ? true : undefined), `${instanceId} to reconnect to another node`);
+  await poll(
+    async () => (cluster.brokerNodes.get(instanceId) !== node ? true : undefined),
+    `${instanceId} to reconnect to another node`,
+  );
   console.log(`*** ${instanceId} reconnected after ${Date.now() - killedAt} ms. Broker node of each instance:`);
-  await poll(async () => ([...cluster.brokerNodes.values()].every((current) => current !== node) ? true : undefined), 'every instance to leave the killed node');
+  await poll(
+    async () => ([...cluster.brokerNodes.values()].every((current) => current !== node) ? true : undefined),
+    'every instance to leave the killed node',
+  );
   for (const [instance, current] of cluster.brokerNodes) {
     const previous = before.get(instance);
-    console.log(`    ${instance.padEnd(16)} ${previous === current ? `stayed on c${nodeNumber(current)}` : `c${nodeNumber(previous ?? '?')} -> c${nodeNumber(current)}`}`);
+    console.log(
+      `    ${instance.padEnd(16)} ${previous === current ? `stayed on c${nodeNumber(current)}` : `c${nodeNumber(previous ?? '?')} -> c${nodeNumber(current)}`}`,
+    );
   }
   return async () => {
     console.log(`\nBringing node c${number} back: ${await clusterScript('restart', number)}`);

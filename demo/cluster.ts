@@ -52,7 +52,11 @@ export class Cluster {
   ) {}
 
   /** Starts the instances side by side; `env` is added to every instance's environment. */
-  static async start(rabbitmqUrl: string, instances: Instance[] = PEERPREP, env: Record<string, string> = {}): Promise<Cluster> {
+  static async start(
+    rabbitmqUrl: string,
+    instances: Instance[] = PEERPREP,
+    env: Record<string, string> = {},
+  ): Promise<Cluster> {
     const cluster = new Cluster(rabbitmqUrl, await mkdtemp(join(tmpdir(), 'peerprep-')), env);
     try {
       await Promise.all(instances.map((instance) => cluster.startInstance(instance)));
@@ -108,13 +112,22 @@ export class Cluster {
 
   /** Waits until the trace after `since` holds every expected line; returns that part of the trace. */
   async expectTraces(since: number, expectations: TraceExpectation[], timeoutMs?: number): Promise<TraceEvent[]> {
-    const missing = () => expectations.filter((expected) => this.traces.slice(since).filter((event) => matches(event, expected)).length < (expected.count ?? 1));
-    await poll(() => (missing().length === 0 ? true : undefined), `trace lines: ${missing().map(describeExpectation).join('; ')}`, timeoutMs);
+    const missing = () =>
+      expectations.filter(
+        (expected) =>
+          this.traces.slice(since).filter((event) => matches(event, expected)).length < (expected.count ?? 1),
+      );
+    await poll(
+      () => (missing().length === 0 ? true : undefined),
+      `trace lines: ${missing().map(describeExpectation).join('; ')}`,
+      timeoutMs,
+    );
     return this.traces.slice(since);
   }
 
   private collect(line: LogLine): void {
-    if (typeof line.node === 'string' && /^(re)?connected to broker$/.test(line.msg) && line.instanceId) this.brokerNodes.set(line.instanceId, line.node);
+    if (typeof line.node === 'string' && /^(re)?connected to broker$/.test(line.msg) && line.instanceId)
+      this.brokerNodes.set(line.instanceId, line.node);
     const record = line.trace as TraceRecord | undefined;
     if (!record) return;
     this.traces.push({ ...record, time: line.time, service: line.service ?? '?', instance: line.instanceId ?? '?' });
@@ -126,7 +139,9 @@ function matches(event: TraceEvent, expected: TraceExpectation): boolean {
     event.kind === expected.kind &&
     (expected.instance === undefined || event.instance === expected.instance) &&
     (expected.service === undefined || event.service === expected.service) &&
-    (typeof expected.routingKey === 'string' ? event.routingKey === expected.routingKey : expected.routingKey.test(event.routingKey))
+    (typeof expected.routingKey === 'string'
+      ? event.routingKey === expected.routingKey
+      : expected.routingKey.test(event.routingKey))
   );
 }
 

@@ -4,7 +4,11 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
-export async function request<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<HttpResult<T>> {
+export async function request<T = unknown>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<HttpResult<T>> {
   const response = await fetch(url, {
     method,
     ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -14,8 +18,16 @@ export async function request<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'D
 }
 
 /** Like `request`, but anything other than `expected` is an error naming the call and the answer. */
-export async function expectStatus<T>(expected: number, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> {
+export async function expectStatus<T>(
+  expected: number,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<T> {
   const result = await request<T>(method, url, body);
-  if (result.status !== expected) throw new Error(`${method} ${url} answered ${result.status} (expected ${expected}): ${JSON.stringify(result.body)}`);
+  if (result.status !== expected)
+    throw new Error(
+      `${method} ${url} answered ${result.status} (expected ${expected}): ${JSON.stringify(result.body)}`,
+    );
   return result.body;
 }

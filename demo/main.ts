@@ -26,9 +26,16 @@ try {
 
 console.log(`PeerPrep demo against ${url.split(',').map(maskUrl).join(', ')}\n`);
 const cluster = await Cluster.start(url);
-for (const instance of cluster.instances) console.log(`  started ${instance.instanceId.padEnd(16)} ${instance.name.padEnd(22)} http://127.0.0.1:${instance.port}`);
-console.log('\n  Trace lines: +ms since the step began, instance, -> publish / <- consume / => RPC call / <= RPC serve or reply,');
-console.log('  exchange ((default) for RPC requests) and routing key, the queue a message was read from, and its message id.');
+for (const instance of cluster.instances)
+  console.log(
+    `  started ${instance.instanceId.padEnd(16)} ${instance.name.padEnd(22)} http://127.0.0.1:${instance.port}`,
+  );
+console.log(
+  '\n  Trace lines: +ms since the step began, instance, -> publish / <- consume / => RPC call / <= RPC serve or reply,',
+);
+console.log(
+  '  exchange ((default) for RPC requests) and routing key, the queue a message was read from, and its message id.',
+);
 console.log('  Ids are cut to their first 8 characters.');
 
 let stepStartedAt = Date.now();
@@ -61,5 +68,7 @@ const codes = await cluster.stop();
 for (const [instance, code] of Object.entries(codes)) console.log(`  ${instance.padEnd(16)} exited with code ${code}`);
 await reviveNode?.();
 const clean = Object.values(codes).every((code) => code === 0);
-console.log(failed || !clean ? '\nDemo FAILED' : '\nDemo finished: every step worked and every service shut down cleanly.');
+console.log(
+  failed || !clean ? '\nDemo FAILED' : '\nDemo finished: every step worked and every service shut down cleanly.',
+);
 process.exit(failed || !clean ? 1 : 0);

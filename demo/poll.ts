@@ -1,5 +1,9 @@
 /** Checks `condition` until it yields a value; rejects naming `what` after `timeoutMs` (an upper bound for a failing run). */
-export async function poll<T>(condition: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+export async function poll<T>(
+  condition: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();

@@ -61,7 +61,10 @@ export class ServiceProcess {
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     let lastError = '';
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${options.instanceId} did not start listening within ${PATIENCE_MS} ms`)), PATIENCE_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${options.instanceId} did not start listening within ${PATIENCE_MS} ms`)),
+        PATIENCE_MS,
+      );
       createInterface({ input: child.stdout }).on('line', (text) => {
         const line = parseLine(text);
         if (!line) return;
@@ -74,7 +77,11 @@ export class ServiceProcess {
       });
       void exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`${options.instanceId} exited with code ${code} before listening: ${lastError || stderr.join('').trim() || 'no output'}`));
+        reject(
+          new Error(
+            `${options.instanceId} exited with code ${code} before listening: ${lastError || stderr.join('').trim() || 'no output'}`,
+          ),
+        );
       });
     });
   }
@@ -101,7 +108,10 @@ export class ServiceProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${this.instanceId} did not exit within ${PATIENCE_MS} ms of ${signal}`)), PATIENCE_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${this.instanceId} did not exit within ${PATIENCE_MS} ms of ${signal}`)),
+        PATIENCE_MS,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);

@@ -41,12 +41,17 @@ function reportCycle(cycle: WatchCycle, spec: string, outDir: string): void {
     console.error(`${spec}: generation failed (${took}); watching for changes.`);
   } else if (cycle.kind === 'spec-errors') {
     for (const diagnostic of cycle.diagnostics) console.error(formatDiagnostic(diagnostic));
-    console.error(`${spec}: ${cycle.diagnostics.length} problem(s); ${outDir}/ left unchanged (${took}); watching for changes.`);
+    console.error(
+      `${spec}: ${cycle.diagnostics.length} problem(s); ${outDir}/ left unchanged (${took}); watching for changes.`,
+    );
   } else {
     for (const error of cycle.typeErrors) console.error(error);
     const summary = cycle.changed === 0 ? 'already up to date' : `${cycle.changed} file(s) changed`;
-    const types = cycle.typeErrors.length === 0 ? 'type check: no errors' : `type check: ${cycle.typeErrors.length} error(s)`;
-    console.log(`Generated ${cycle.files} files into ${outDir}/ from ${spec}: ${summary}; ${types} (${took}); watching for changes.`);
+    const types =
+      cycle.typeErrors.length === 0 ? 'type check: no errors' : `type check: ${cycle.typeErrors.length} error(s)`;
+    console.log(
+      `Generated ${cycle.files} files into ${outDir}/ from ${spec}: ${summary}; ${types} (${took}); watching for changes.`,
+    );
   }
 }
 

@@ -10,9 +10,7 @@ export interface GenerateOptions {
   check: boolean;
 }
 
-export type GenerateResult =
-  | { ok: false; diagnostics: Diagnostic[] }
-  | { ok: true; files: number; diff: TreeDiff };
+export type GenerateResult = { ok: false; diagnostics: Diagnostic[] } | { ok: true; files: number; diff: TreeDiff };
 
 /** Spec -> model -> files -> `outDir` (or, with `check`, the difference from `outDir`). */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {

@@ -28,7 +28,13 @@ function compareText(a: string, b: string): number {
 
 function checkedPath(path: string): string {
   const normal = posix.normalize(path);
-  if (path.length === 0 || posix.isAbsolute(path) || normal !== path || normal.startsWith('../') || path.includes('\\')) {
+  if (
+    path.length === 0 ||
+    posix.isAbsolute(path) ||
+    normal !== path ||
+    normal.startsWith('../') ||
+    path.includes('\\')
+  ) {
     throw new Error(`generated file path must be relative, normalised and POSIX: ${JSON.stringify(path)}`);
   }
   return path;

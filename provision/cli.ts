@@ -77,11 +77,19 @@ function servicePermissions(): ServicePermissions[] {
 /** The secrets file wins over the environment. */
 function passwords(services: string[], secretsFile: string | undefined): Record<string, string | undefined> {
   const fromFile = secretsFile ? readSecretsFile(secretsFile, services) : {};
-  return Object.fromEntries(services.map((service) => passwordVariable(service)).map((variable) => [variable, fromFile[variable] ?? process.env[variable]]));
+  return Object.fromEntries(
+    services
+      .map((service) => passwordVariable(service))
+      .map((variable) => [variable, fromFile[variable] ?? process.env[variable]]),
+  );
 }
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(resolve(GENERATED, file), 'utf8')) as T;
 }
 
-runCli({ name: 'broker:provision', help: help(servicePermissions().map((each) => passwordVariable(each.service))), main });
+runCli({
+  name: 'broker:provision',
+  help: help(servicePermissions().map((each) => passwordVariable(each.service))),
+  main,
+});

@@ -13,18 +13,30 @@ export interface ManagementConfig {
   password: string;
 }
 
-const MANAGEMENT_ENV = { url: 'RABBITMQ_MANAGEMENT_URL', user: 'RABBITMQ_ADMIN_USER', password: 'RABBITMQ_ADMIN_PASSWORD' } as const;
+const MANAGEMENT_ENV = {
+  url: 'RABBITMQ_MANAGEMENT_URL',
+  user: 'RABBITMQ_ADMIN_USER',
+  password: 'RABBITMQ_ADMIN_PASSWORD',
+} as const;
 const DEFAULT_MANAGEMENT_URL = 'http://localhost:15672';
 
 export function managementConfigFromEnv(env: Record<string, string | undefined>): ManagementConfig {
   const user = env[MANAGEMENT_ENV.user];
   const password = env[MANAGEMENT_ENV.password];
   if (!user || !password) {
-    throw new CliError(`${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} are not set`, `set them to an administrator of the broker (guest/guest on a local one); see npm run broker:provision -- --help`, ExitCode.unavailable);
+    throw new CliError(
+      `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} are not set`,
+      `set them to an administrator of the broker (guest/guest on a local one); see npm run broker:provision -- --help`,
+      ExitCode.unavailable,
+    );
   }
   const baseUrl = new URL(env[MANAGEMENT_ENV.url] ?? DEFAULT_MANAGEMENT_URL);
   if (baseUrl.username || baseUrl.password) {
-    throw new CliError(`${MANAGEMENT_ENV.url} must not hold credentials`, `remove them from the URL and set ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}`, ExitCode.unavailable);
+    throw new CliError(
+      `${MANAGEMENT_ENV.url} must not hold credentials`,
+      `remove them from the URL and set ${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password}`,
+      ExitCode.unavailable,
+    );
   }
   return { baseUrl: baseUrl.toString().replace(/\/$/, ''), user, password };
 }
@@ -50,8 +62,17 @@ export class ManagementClient {
     const text = await response.text();
     if (!response.ok) {
       throw (
-        managementRefusal(response.status, this.config.baseUrl, this.config.user, `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`) ??
-        new CliError(`management API: ${method} ${path} answered ${response.status} ${text}`, 'the broker refused this step; its answer says why', ExitCode.unavailable)
+        managementRefusal(
+          response.status,
+          this.config.baseUrl,
+          this.config.user,
+          `${MANAGEMENT_ENV.user} and ${MANAGEMENT_ENV.password} (an administrator of the broker)`,
+        ) ??
+        new CliError(
+          `management API: ${method} ${path} answered ${response.status} ${text}`,
+          'the broker refused this step; its answer says why',
+          ExitCode.unavailable,
+        )
       );
     }
     return text === '' ? undefined : (JSON.parse(text) as unknown);

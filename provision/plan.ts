@@ -37,7 +37,12 @@ export interface ProvisionInput {
    * `definitions.json`: its exchanges, queues and bindings are imported (a vhost-scoped import);
    * its vhost's default queue type is given to the vhost.
    */
-  topology: { vhosts?: { metadata?: { default_queue_type?: string } }[]; exchanges: unknown[]; queues: unknown[]; bindings: unknown[] };
+  topology: {
+    vhosts?: { metadata?: { default_queue_type?: string } }[];
+    exchanges: unknown[];
+    queues: unknown[];
+    bindings: unknown[];
+  };
   /** Prepended to each service name to name its user (e.g. per environment); default none. */
   userPrefix: string;
   /** Passwords by variable name (`PEERPREP_<SERVICE>_PASSWORD`); undefined in a dry run. */
@@ -82,13 +87,25 @@ export function provisionPlan(input: ProvisionInput): ProvisionPlan {
   return { steps, missingPasswords };
 }
 
-function userSteps(vhostName: string, user: string, service: ServicePermissions, variable: string, password: string): ProvisionStep[] {
+function userSteps(
+  vhostName: string,
+  user: string,
+  service: ServicePermissions,
+  variable: string,
+  password: string,
+): ProvisionStep[] {
   const vhost = encodeURIComponent(vhostName);
   const userPath = encodeURIComponent(user);
   const { configure, write, read } = service;
   const keep = service.topic.map((topic) => topic.exchange);
   return [
-    { kind: 'call', method: 'PUT', path: `/users/${userPath}`, body: { password, tags: '' }, summary: `user "${user}": create or update, no tags, password from ${variable}` },
+    {
+      kind: 'call',
+      method: 'PUT',
+      path: `/users/${userPath}`,
+      body: { password, tags: '' },
+      summary: `user "${user}": create or update, no tags, password from ${variable}`,
+    },
     {
       kind: 'call',
       method: 'PUT',
@@ -103,15 +120,13 @@ function userSteps(vhostName: string, user: string, service: ServicePermissions,
       keep,
       summary: `topic permissions of "${user}" in "${vhostName}": remove any for exchanges other than ${keep.length > 0 ? keep.map((name) => `"${name}"`).join(', ') : '(none)'}`,
     },
-    ...service.topic.map(
-      (topic): ApiCall => ({
-        kind: 'call',
-        method: 'PUT',
-        path: `/topic-permissions/${vhost}/${userPath}`,
-        body: topic,
-        summary: `topic permissions of "${user}" on "${topic.exchange}": write ${show(topic.write)}, read ${show(topic.read)}`,
-      }),
-    ),
+    ...service.topic.map((topic): ApiCall => ({
+      kind: 'call',
+      method: 'PUT',
+      path: `/topic-permissions/${vhost}/${userPath}`,
+      body: topic,
+      summary: `topic permissions of "${user}" on "${topic.exchange}": write ${show(topic.write)}, read ${show(topic.read)}`,
+    })),
   ];
 }
 

@@ -18,7 +18,9 @@ export function readSecretsFile(path: string, services: string[]): Record<string
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw secretsError(`secrets file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw secretsError(
+      `secrets file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   return parseSecrets(text, path, services);
 }
@@ -43,10 +45,12 @@ function fromJson(text: string, source: string, services: string[]): Record<stri
   } catch {
     throw secretsError(`${source} is neither JSON nor NAME=value lines`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw secretsError(`${source}: expected an object of service name -> password`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw secretsError(`${source}: expected an object of service name -> password`);
   const secrets: Record<string, string> = {};
   for (const [service, password] of Object.entries(parsed)) {
-    if (!services.includes(service)) throw secretsError(`${source}: "${service}" is not a service of the contract (${services.join(', ')})`);
+    if (!services.includes(service))
+      throw secretsError(`${source}: "${service}" is not a service of the contract (${services.join(', ')})`);
     if (typeof password !== 'string') throw secretsError(`${source}: the password of "${service}" must be a string`);
     secrets[passwordVariable(service)] = password;
   }

@@ -158,10 +158,14 @@ export class HistogramFamily extends InstrumentFamily<BoundHistogram> {
  * The family registered under `family.name` in `registry`, registering `family` if there is none
  * (several services may share one registry and so one family).
  */
-export function registeredFamily<Family extends CounterFamily | HistogramFamily>(registry: Registry, family: Family): Family {
+export function registeredFamily<Family extends CounterFamily | HistogramFamily>(
+  registry: Registry,
+  family: Family,
+): Family {
   const existing = registry.getSingleMetric(family.name) as unknown;
   if (existing instanceof CounterFamily || existing instanceof HistogramFamily) {
-    if (existing.type !== family.type) throw new Error(`metric ${family.name} is already registered as a ${existing.type}`);
+    if (existing.type !== family.type)
+      throw new Error(`metric ${family.name} is already registered as a ${existing.type}`);
     return existing as Family;
   }
   // The registry reads metrics by shape (name, help, type, get, reset); its type names only its own classes.

@@ -15,7 +15,9 @@ export function brokerRefusal(url: string, displayUrl: string, error: unknown): 
   const text = error instanceof Error ? error.message : String(error);
   if (!LOGIN_REFUSED.test(text) && !OPEN_REFUSED.test(text)) return undefined;
   const { user, vhost } = identity(url);
-  return LOGIN_REFUSED.test(text) ? new CredentialsRefusedError(displayUrl, user) : new VhostRefusedError(displayUrl, user, vhost);
+  return LOGIN_REFUSED.test(text)
+    ? new CredentialsRefusedError(displayUrl, user)
+    : new VhostRefusedError(displayUrl, user, vhost);
 }
 
 /** The user and vhost amqplib logs in with, as in the URL, percent-decoded (no user: amqplib's default account; no vhost: "/"). */

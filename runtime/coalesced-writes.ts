@@ -33,5 +33,9 @@ export function coalesceWrites(model: ChannelModel): boolean {
 
 function isCorkable(stream: unknown): stream is Writable {
   const candidate = stream as Partial<Writable> | undefined;
-  return typeof candidate?.write === 'function' && typeof candidate.cork === 'function' && typeof candidate.uncork === 'function';
+  return (
+    typeof candidate?.write === 'function' &&
+    typeof candidate.cork === 'function' &&
+    typeof candidate.uncork === 'function'
+  );
 }

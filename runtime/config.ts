@@ -106,7 +106,12 @@ export function maskUrl(url: string): string {
   if (!match) return url;
   const [whole, scheme, userinfo] = match as unknown as [string, string, string];
   const separator = userinfo.indexOf(':');
-  const masked = ENDS_USERINFO.test(userinfo) || userinfo.includes('@') ? '***' : separator < 0 ? userinfo : `${userinfo.slice(0, separator)}:***`;
+  const masked =
+    ENDS_USERINFO.test(userinfo) || userinfo.includes('@')
+      ? '***'
+      : separator < 0
+        ? userinfo
+        : `${userinfo.slice(0, separator)}:***`;
   return `${scheme}${masked}@${url.slice(whole.length)}`;
 }
 
@@ -123,11 +128,18 @@ function checkedUrl(url: string, name: string): string {
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new ConfigError(`${name} is not a URL (${describeError(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`);
+    throw new ConfigError(
+      `${name} is not a URL (${describeError(error)}): ${maskUrl(url)}; expected amqp://user:password@host:port/vhost, with special characters in the password percent-encoded`,
+    );
   }
-  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password]] as const) {
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+  ] as const) {
     if (decodedOrUndefined(value) === undefined) {
-      throw new ConfigError(`${name} ${maskUrl(url)}: the ${part} holds a "%" that does not start a percent-encoded UTF-8 character: write "%" as %25`);
+      throw new ConfigError(
+        `${name} ${maskUrl(url)}: the ${part} holds a "%" that does not start a percent-encoded UTF-8 character: write "%" as %25`,
+      );
     }
   }
   if (parsed.protocol !== 'amqp:' && parsed.protocol !== 'amqps:') {
@@ -165,7 +177,9 @@ function checkFrameMax(value: string | null, url: string, name: string): void {
   if (value === null) return;
   const frameMax = Number(value);
   if (!Number.isInteger(frameMax) || (frameMax !== 0 && frameMax < MIN_FRAME_MAX)) {
-    throw new ConfigError(`${name} ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`);
+    throw new ConfigError(
+      `${name} ${maskUrl(url)}: frameMax must be 0 (no limit) or at least ${MIN_FRAME_MAX} so that a message's headers (up to ${HEADER_TABLE_LIMIT} bytes) fit one frame, got "${value}"; leave it out for 131072`,
+    );
   }
 }
 

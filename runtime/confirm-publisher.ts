@@ -18,7 +18,13 @@ import type { ConnectionManager } from './connection.js';
 import { ManagedChannel } from './managed-channel.js';
 import { InFlight } from './in-flight.js';
 import { Deadlines, Expiring } from './deadlines.js';
-import { ConnectionClosedError, OutageBufferFullError, PublishFailedError, PublishTimeoutError, UnroutableError } from './errors.js';
+import {
+  ConnectionClosedError,
+  OutageBufferFullError,
+  PublishFailedError,
+  PublishTimeoutError,
+  UnroutableError,
+} from './errors.js';
 import { encodeFailure } from './wire-limits.js';
 
 export interface OutgoingMessage {
@@ -61,7 +67,16 @@ export class ConfirmPublisher {
   private readonly inFlight = new InFlight();
   private readonly deadlines = new Deadlines<PendingSend>((pending) => {
     const { exchange, routingKey } = pending.message;
-    this.settle(pending, pending.nacked ? new PublishFailedError(exchange, routingKey, `the broker refused it (nack) until the ${pending.timeoutMs} ms deadline`) : new PublishTimeoutError(exchange, routingKey, pending.timeoutMs));
+    this.settle(
+      pending,
+      pending.nacked
+        ? new PublishFailedError(
+            exchange,
+            routingKey,
+            `the broker refused it (nack) until the ${pending.timeoutMs} ms deadline`,
+          )
+        : new PublishTimeoutError(exchange, routingKey, pending.timeoutMs),
+    );
   });
   private closed = false;
 
@@ -106,7 +121,8 @@ export class ConfirmPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.waiting) this.settle(pending, new ConnectionClosedError(`publish to ${pending.message.exchange}`));
+    for (const pending of this.waiting)
+      this.settle(pending, new ConnectionClosedError(`publish to ${pending.message.exchange}`));
     this.waiting.clear();
     await this.slot.close();
   }
@@ -202,7 +218,13 @@ export class ConfirmPublisher {
    */
   private takeReturn({ exchange, routingKey, properties }: OutgoingMessage): boolean {
     const oldest = this.returned[0];
-    if (!oldest || oldest.properties.messageId !== properties.messageId || oldest.fields.routingKey !== routingKey || oldest.fields.exchange !== exchange) return false;
+    if (
+      !oldest ||
+      oldest.properties.messageId !== properties.messageId ||
+      oldest.fields.routingKey !== routingKey ||
+      oldest.fields.exchange !== exchange
+    )
+      return false;
     this.returned.shift();
     return true;
   }

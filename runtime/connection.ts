@@ -76,7 +76,10 @@ export class ConnectionManager {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.open();
-        this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node }, 'connected to broker');
+        this.logger.info(
+          { url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node },
+          'connected to broker',
+        );
         return;
       } catch (error) {
         if (isFinal(error) || this.stopped) throw error;
@@ -84,7 +87,10 @@ export class ConnectionManager {
         if (Date.now() + delay > deadline) {
           throw new ConnectTimeoutError(this.config.displayUrl, this.config.connectTimeoutMs, error);
         }
-        this.logger.warn({ url: this.config.displayUrl, attempt, retryInMs: delay, err: describeError(error) }, 'broker not reachable yet, retrying');
+        this.logger.warn(
+          { url: this.config.displayUrl, attempt, retryInMs: delay, err: describeError(error) },
+          'broker not reachable yet, retrying',
+        );
         await sleep(delay);
       }
     }
@@ -104,16 +110,23 @@ export class ConnectionManager {
     const model = this.model;
     this.model = undefined;
     this.endpoints.markLost();
-    if (model) await model.close().catch((error: unknown) => this.logger.debug({ err: describeError(error) }, 'closing the connection failed'));
+    if (model)
+      await model
+        .close()
+        .catch((error: unknown) => this.logger.debug({ err: describeError(error) }, 'closing the connection failed'));
     this.logger.info('connection closed');
   }
 
   private async open(): Promise<void> {
     const { endpoint, connection: model } = await this.endpoints.connect((endpoint) =>
-      connect(endpoint.url, { ...endpoint.socketOptions, clientProperties: { connection_name: this.name } }).catch((error: unknown) => {
-        const tlsFailure = tlsFailureReason(error);
-        throw tlsFailure ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error) : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
-      }),
+      connect(endpoint.url, { ...endpoint.socketOptions, clientProperties: { connection_name: this.name } }).catch(
+        (error: unknown) => {
+          const tlsFailure = tlsFailureReason(error);
+          throw tlsFailure
+            ? new TlsVerificationError(endpoint.displayUrl, tlsFailure, error)
+            : (brokerRefusal(endpoint.url, endpoint.displayUrl, error) ?? error);
+        },
+      ),
     );
     try {
       guardHeaderFrames(model);
@@ -121,7 +134,8 @@ export class ConnectionManager {
       await model.close().catch(() => undefined);
       throw error;
     }
-    if (!coalesceWrites(model)) this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
+    if (!coalesceWrites(model))
+      this.logger.debug('amqplib has no socket where expected: frames are written one system call each');
     let alive = true;
     model.on('error', (error: Error) => this.logger.warn({ err: error.message }, 'connection error'));
     let blocked = false;
@@ -137,7 +151,10 @@ export class ConnectionManager {
     });
     // During a resource alarm the broker blocks a connection at its first publish and reads nothing more from it until the alarm clears.
     model.on('blocked', (reason: string) => {
-      this.logger.warn({ reason }, 'broker blocked this connection (resource alarm): its publishes wait until the alarm clears');
+      this.logger.warn(
+        { reason },
+        'broker blocked this connection (resource alarm): its publishes wait until the alarm clears',
+      );
       setBlocked(true);
     });
     model.on('unblocked', () => {
@@ -163,7 +180,10 @@ export class ConnectionManager {
   private onClose(model: ChannelModel, error: Error | undefined): void {
     if (this.model !== model || this.stopped) return;
     this.model = undefined;
-    this.logger.warn({ node: this.endpoints.current?.node, err: error?.message ?? 'closed by the broker' }, 'connection lost, reconnecting');
+    this.logger.warn(
+      { node: this.endpoints.current?.node, err: error?.message ?? 'closed by the broker' },
+      'connection lost, reconnecting',
+    );
     this.endpoints.markLost();
     void this.reconnect();
   }
@@ -177,10 +197,16 @@ export class ConnectionManager {
         if (this.stopped) return;
         try {
           await this.open();
-          this.logger.info({ url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, attempts: attempt }, 'reconnected to broker');
+          this.logger.info(
+            { url: this.endpoints.current?.displayUrl, node: this.endpoints.current?.node, attempts: attempt },
+            'reconnected to broker',
+          );
           return;
         } catch (error) {
-          this.logger.warn({ url: this.config.displayUrl, attempt, err: describeError(error) }, 'reconnect failed, retrying');
+          this.logger.warn(
+            { url: this.config.displayUrl, attempt, err: describeError(error) },
+            'reconnect failed, retrying',
+          );
         }
       }
     } finally {

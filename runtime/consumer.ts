@@ -20,7 +20,13 @@ import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
 import { settle } from './thenable.js';
-import { Header, isRuntimeHeader, withoutBrokerDeathHeaders, type DeadLetterHeaders, type DeadLetterReason } from './headers.js';
+import {
+  Header,
+  isRuntimeHeader,
+  withoutBrokerDeathHeaders,
+  type DeadLetterHeaders,
+  type DeadLetterReason,
+} from './headers.js';
 import { fitHeaders, fitProperties } from './wire-limits.js';
 import { undecodableHeaders } from './header-frame-guard.js';
 import { sleep } from './backoff.js';
@@ -54,13 +60,22 @@ export interface ConsumerDeps {
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
 const REQUEUE_PAUSE_MS = 1_000;
 
-export function eventConsumerQueues(specs: ConsumerSpec[], handlers: Record<string, EventHandler>, deps: ConsumerDeps): InboundQueue[] {
+export function eventConsumerQueues(
+  specs: ConsumerSpec[],
+  handlers: Record<string, EventHandler>,
+  deps: ConsumerDeps,
+): InboundQueue[] {
   const byQueue = new Map<string, Route[]>();
   for (const spec of specs) {
     const handler = handlers[spec.name];
     if (!handler) throw new ConfigError(`no handler for consumer "${spec.name}"`);
     const routes = byQueue.get(spec.queue) ?? [];
-    routes.push({ spec, routingKey: compileRoutingKey(spec.routingKey), handler, metrics: deps.metrics.forOperation(deps.service, spec.name) });
+    routes.push({
+      spec,
+      routingKey: compileRoutingKey(spec.routingKey),
+      handler,
+      metrics: deps.metrics.forOperation(deps.service, spec.name),
+    });
     byQueue.set(spec.queue, routes);
   }
   return [...byQueue].map(([baseQueue, routes]) => new EventQueue(deps.names.resolve(baseQueue), routes, deps));
@@ -83,34 +98,78 @@ class EventQueue implements InboundQueue {
     const origin = this.deps.origins.provenanceOf(message);
     if (origin.exchange === '') {
       // Nobody publishes into a consumer queue directly but its owner's retry path, recognised above.
-      return this.refuse(message, delivery, this.routes[0]?.spec, origin, `put straight into ${this.queue} through the default exchange (${describeUser(origin.userId)}); only this consumer's own retry path may do that`);
+      return this.refuse(
+        message,
+        delivery,
+        this.routes[0]?.spec,
+        origin,
+        `put straight into ${this.queue} through the default exchange (${describeUser(origin.userId)}); only this consumer's own retry path may do that`,
+      );
     }
     const matched = this.match(origin);
     if (!matched) {
-      return this.deadLetter(message, delivery, this.routes[0]?.spec, origin, 'no_handler', `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`);
+      return this.deadLetter(
+        message,
+        delivery,
+        this.routes[0]?.spec,
+        origin,
+        'no_handler',
+        `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`,
+      );
     }
     const { route, params } = matched;
     const { spec } = route;
     const verdict = this.deps.origins.judge(origin.userId, spec.publishers, spec.unverifiedOrigin);
-    if (verdict.refused) return this.refuse(message, delivery, spec, origin, `${spec.message} on ${origin.exchange} "${origin.routingKey}" ${verdict.reason}`);
+    if (verdict.refused)
+      return this.refuse(
+        message,
+        delivery,
+        spec,
+        origin,
+        `${spec.message} on ${origin.exchange} "${origin.routingKey}" ${verdict.reason}`,
+      );
     if (verdict.flagged) {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, spec.name).inc();
-      this.deps.logger.warn({ consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId }, `handling a message of unverified origin (${describeUser(origin.userId)})`);
+      this.deps.logger.warn(
+        { consumer: spec.name, messageId: message.properties.messageId, userId: origin.userId },
+        `handling a message of unverified origin (${describeUser(origin.userId)})`,
+      );
     }
     const headersDropped = undecodableHeaders(message.properties);
     if (headersDropped) return this.deadLetter(message, delivery, spec, origin, 'undecodable_headers', headersDropped);
     const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
-      return this.deadLetter(message, delivery, spec, origin, 'too_large', `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`);
+      return this.deadLetter(
+        message,
+        delivery,
+        spec,
+        origin,
+        'too_large',
+        `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`,
+      );
     }
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString('utf8'));
     } catch (error) {
-      return this.deadLetter(message, delivery, spec, origin, 'malformed_json', `body is not JSON: ${describeError(error)}`);
+      return this.deadLetter(
+        message,
+        delivery,
+        spec,
+        origin,
+        'malformed_json',
+        `body is not JSON: ${describeError(error)}`,
+      );
     }
     if (!spec.validate(payload)) {
-      return this.deadLetter(message, delivery, spec, origin, 'schema_invalid', `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`);
+      return this.deadLetter(
+        message,
+        delivery,
+        spec,
+        origin,
+        'schema_invalid',
+        `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`,
+      );
     }
 
     const context: ConsumeContext = {
@@ -134,12 +193,24 @@ class EventQueue implements InboundQueue {
     );
   }
 
-  private refuse(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: string): Promise<void> {
+  private refuse(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    spec: ConsumerSpec | undefined,
+    origin: Origin,
+    reason: string,
+  ): Promise<void> {
     this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, spec?.name ?? this.queue).inc();
     return this.deadLetter(message, delivery, spec, origin, 'unauthorized_origin', reason);
   }
 
-  private handlerSucceeded(route: Route, startedAt: number, message: ConsumeMessage, origin: Origin, delivery: Delivery): undefined {
+  private handlerSucceeded(
+    route: Route,
+    startedAt: number,
+    message: ConsumeMessage,
+    origin: Origin,
+    delivery: Delivery,
+  ): undefined {
     route.metrics.handlerTook(startedAt);
     delivery.ack();
     route.metrics.consumed.inc();
@@ -147,7 +218,14 @@ class EventQueue implements InboundQueue {
     return undefined;
   }
 
-  private handlerFailed(route: Route, startedAt: number, message: ConsumeMessage, delivery: Delivery, origin: Origin, error: unknown): Promise<void> {
+  private handlerFailed(
+    route: Route,
+    startedAt: number,
+    message: ConsumeMessage,
+    delivery: Delivery,
+    origin: Origin,
+    error: unknown,
+  ): Promise<void> {
     route.metrics.handlerTook(startedAt);
     route.metrics.failed.inc();
     return this.onHandlerFailure(message, delivery, route.spec, origin, error, startedAt);
@@ -156,14 +234,34 @@ class EventQueue implements InboundQueue {
   /** The contract's names of a delivery, for the observer. */
   private observed(operation: string, messageName: string, message: ConsumeMessage, origin: Origin) {
     const { messageId, correlationId } = message.properties;
-    return { service: this.deps.service, operation, message: messageName, exchange: origin.exchange, routingKey: origin.routingKey, queue: this.queue, messageId, correlationId };
+    return {
+      service: this.deps.service,
+      operation,
+      message: messageName,
+      exchange: origin.exchange,
+      routingKey: origin.routingKey,
+      queue: this.queue,
+      messageId,
+      correlationId,
+    };
   }
 
   /** Tells the observer what became of a delivery; `startedAt` when a handler ran. */
-  private settled(spec: ConsumerSpec | undefined, message: ConsumeMessage, origin: Origin, outcome: string, startedAt?: number): void {
+  private settled(
+    spec: ConsumerSpec | undefined,
+    message: ConsumeMessage,
+    origin: Origin,
+    outcome: string,
+    startedAt?: number,
+  ): void {
     if (!this.deps.observe) return;
     const observed = this.observed(spec?.name ?? this.queue, spec?.message ?? '', message, origin);
-    this.deps.observe({ kind: 'settle', ...observed, outcome, ...(startedAt !== undefined && { durationMs: performance.now() - startedAt }) });
+    this.deps.observe({
+      kind: 'settle',
+      ...observed,
+      outcome,
+      ...(startedAt !== undefined && { durationMs: performance.now() - startedAt }),
+    });
   }
 
   private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
@@ -175,34 +273,71 @@ class EventQueue implements InboundQueue {
     return undefined;
   }
 
-  private async onHandlerFailure(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec, origin: Origin, error: unknown, startedAt: number): Promise<void> {
+  private async onHandlerFailure(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    spec: ConsumerSpec,
+    origin: Origin,
+    error: unknown,
+    startedAt: number,
+  ): Promise<void> {
     const reason = describeError(error);
     const delay = spec.retry.delayQueues[origin.attempt - 1];
     if (origin.attempt >= spec.retry.maxAttempts || !delay) {
       return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason, startedAt);
     }
-    this.deps.logger.warn({ consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason }, 'handler failed, retrying later');
-    const sent = await this.republish(message, delivery, delay.queue, {
-      [Header.attempt]: origin.attempt + 1,
-      [Header.lastError]: reason,
-    }, origin);
+    this.deps.logger.warn(
+      { consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason },
+      'handler failed, retrying later',
+    );
+    const sent = await this.republish(
+      message,
+      delivery,
+      delay.queue,
+      {
+        [Header.attempt]: origin.attempt + 1,
+        [Header.lastError]: reason,
+      },
+      origin,
+    );
     if (sent) {
       this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
       this.settled(spec, message, origin, 'retry', startedAt);
     }
   }
 
-  private async deadLetter(message: ConsumeMessage, delivery: Delivery, spec: ConsumerSpec | undefined, origin: Origin, reason: DeadLetterReason, error: string, startedAt?: number): Promise<void> {
+  private async deadLetter(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    spec: ConsumerSpec | undefined,
+    origin: Origin,
+    reason: DeadLetterReason,
+    error: string,
+    startedAt?: number,
+  ): Promise<void> {
     const operation = spec?.name ?? this.queue;
     const deadLetterQueue = spec?.deadLetterQueue;
     if (!deadLetterQueue) {
-      this.deps.logger.error({ queue: this.queue, reason, err: error, messageId: message.properties.messageId }, 'message cannot be processed and this queue has no dead-letter queue: dropped');
+      this.deps.logger.error(
+        { queue: this.queue, reason, err: error, messageId: message.properties.messageId },
+        'message cannot be processed and this queue has no dead-letter queue: dropped',
+      );
       delivery.ack();
       this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
       this.settled(spec, message, origin, reason, startedAt);
       return;
     }
-    this.deps.logger.warn({ queue: this.queue, deadLetterQueue, reason, err: error, attempts: origin.attempt, messageId: message.properties.messageId }, 'dead-lettering message');
+    this.deps.logger.warn(
+      {
+        queue: this.queue,
+        deadLetterQueue,
+        reason,
+        err: error,
+        attempts: origin.attempt,
+        messageId: message.properties.messageId,
+      },
+      'dead-lettering message',
+    );
     const headers: DeadLetterHeaders = {
       [Header.deadLetterReason]: reason,
       [Header.error]: error,
@@ -224,9 +359,21 @@ class EventQueue implements InboundQueue {
    * amqplib decodes but cannot encode again: those are left out (the peer's largest headers first,
    * ours and trace headers kept), and `x-trimmed-headers` says which.
    */
-  private async republish(message: ConsumeMessage, delivery: Delivery, queue: string, extraHeaders: Record<string, unknown>, origin: Origin): Promise<boolean> {
+  private async republish(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    queue: string,
+    extraHeaders: Record<string, unknown>,
+    origin: Origin,
+  ): Promise<boolean> {
     const { properties } = message;
-    const copied = fitProperties({ contentType: properties.contentType, messageId: properties.messageId, correlationId: properties.correlationId, timestamp: properties.timestamp, type: properties.type });
+    const copied = fitProperties({
+      contentType: properties.contentType,
+      messageId: properties.messageId,
+      correlationId: properties.correlationId,
+      timestamp: properties.timestamp,
+      type: properties.type,
+    });
     const { headers, note } = fitHeaders(
       {
         ...withoutBrokerDeathHeaders(properties.headers ?? {}),
@@ -237,7 +384,11 @@ class EventQueue implements InboundQueue {
       Header.trimmedHeaders,
       copied.dropped,
     );
-    if (note) this.deps.logger.warn({ queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId }, 'what could not be copied as it was is left out of the republished message');
+    if (note)
+      this.deps.logger.warn(
+        { queue: this.queue, to: queue, trimmed: note, messageId: properties.messageId },
+        'what could not be copied as it was is left out of the republished message',
+      );
     try {
       await this.sendRestoringQueue(queue, {
         exchange: '',
@@ -253,7 +404,10 @@ class EventQueue implements InboundQueue {
         },
       });
     } catch (error) {
-      this.deps.logger.error({ queue: this.queue, to: queue, err: describeError(error) }, 'could not republish a failed message; handing it back to the broker');
+      this.deps.logger.error(
+        { queue: this.queue, to: queue, err: describeError(error) },
+        'could not republish a failed message; handing it back to the broker',
+      );
       await sleep(REQUEUE_PAUSE_MS);
       delivery.nack(true);
       return false;

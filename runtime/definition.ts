@@ -156,9 +156,19 @@ type Methods<Group> = Group extends object ? Group : Record<never, never>;
  * One spec per method, named after it, its validators type guards of the method's payload types:
  * a definition whose validator checks another message than its method takes does not compile.
  */
-type PublisherSpecs<Group> = { [Name in keyof Methods<Group> & string]: PublisherSpec<Name, FirstParameter<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
-type ConsumerSpecs<Group> = { [Name in keyof Methods<Group> & string]: ConsumerSpec<Name, FirstParameter<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
-type RpcSpecs<Group> = { [Name in keyof Methods<Group> & string]: RpcSpec<Name, FirstParameter<Methods<Group>[Name]>, Reply<Methods<Group>[Name]>> }[keyof Methods<Group> & string];
+type PublisherSpecs<Group> = {
+  [Name in keyof Methods<Group> & string]: PublisherSpec<Name, FirstParameter<Methods<Group>[Name]>>;
+}[keyof Methods<Group> & string];
+type ConsumerSpecs<Group> = {
+  [Name in keyof Methods<Group> & string]: ConsumerSpec<Name, FirstParameter<Methods<Group>[Name]>>;
+}[keyof Methods<Group> & string];
+type RpcSpecs<Group> = {
+  [Name in keyof Methods<Group> & string]: RpcSpec<
+    Name,
+    FirstParameter<Methods<Group>[Name]>,
+    Reply<Methods<Group>[Name]>
+  >;
+}[keyof Methods<Group> & string];
 
 export interface ServiceDefinition {
   service: string;

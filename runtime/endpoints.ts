@@ -8,7 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { SocketOptions } from 'amqplib';
 import { Gauge, type Registry } from 'prom-client';
-import { ConfigError, CredentialsRefusedError, TlsVerificationError, VhostRefusedError, describeError } from './errors.js';
+import {
+  ConfigError,
+  CredentialsRefusedError,
+  TlsVerificationError,
+  VhostRefusedError,
+  describeError,
+} from './errors.js';
 
 export interface Endpoint {
   /** The real URL, password included: hand it only to amqplib. */
@@ -36,7 +42,9 @@ export function urlEntries(value: string | readonly string[], source: string): s
     const name = entryName(source, index, entries.length);
     if (entry === '') throw new ConfigError(`${name} is empty (a stray comma, or a comma in a password: write it %2C)`);
     if (index > 0 && !SCHEME.test(entry)) {
-      throw new ConfigError(`${name} is not a URL: it does not start with a scheme (amqp:// or amqps://); a comma in a password must be written %2C (the entry is not shown: it may hold part of a password)`);
+      throw new ConfigError(
+        `${name} is not a URL: it does not start with a scheme (amqp:// or amqps://); a comma in a password must be written %2C (the entry is not shown: it may hold part of a password)`,
+      );
     }
   });
   return entries;
@@ -105,7 +113,10 @@ export class EndpointRotation {
     }
     const [first] = failures;
     if (failures.length === 1 || failures.every(({ error }) => isRefusal(error))) throw first?.error;
-    throw new Error(`no broker node answered: ${failures.map(({ endpoint, error }) => `${endpoint.node} (${describeError(error)})`).join('; ')}`, { cause: first?.error });
+    throw new Error(
+      `no broker node answered: ${failures.map(({ endpoint, error }) => `${endpoint.node} (${describeError(error)})`).join('; ')}`,
+      { cause: first?.error },
+    );
   }
 
   /** The connection to `endpoint` is ready for use. */
@@ -122,12 +133,21 @@ export class EndpointRotation {
 }
 
 function isRefusal(error: unknown): boolean {
-  return error instanceof TlsVerificationError || error instanceof CredentialsRefusedError || error instanceof VhostRefusedError;
+  return (
+    error instanceof TlsVerificationError ||
+    error instanceof CredentialsRefusedError ||
+    error instanceof VhostRefusedError
+  );
 }
 
 function connectedNodeGauge(registry: Registry): Gauge<'connection' | 'node'> {
   const name = 'messaging_connected_node';
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Gauge<'connection' | 'node'>;
-  return new Gauge({ name, help: 'The broker node each connection is on (1 while connected)', labelNames: ['connection', 'node'], registers: [registry] });
+  return new Gauge({
+    name,
+    help: 'The broker node each connection is on (1 while connected)',
+    labelNames: ['connection', 'node'],
+    registers: [registry],
+  });
 }

@@ -4,7 +4,17 @@
  * and `export const connect = serviceFacade(definition)`; the methods are made here, from the
  * definition's specs, so no generated code forwards calls by hand.
  */
-import type { CallOptions, ConnectOptions, EventHandler, PublishOptions, RoutingParams, RpcHandler, ServiceBus, ServiceConnection, ServiceHandlers } from './api.js';
+import type {
+  CallOptions,
+  ConnectOptions,
+  EventHandler,
+  PublishOptions,
+  RoutingParams,
+  RpcHandler,
+  ServiceBus,
+  ServiceConnection,
+  ServiceHandlers,
+} from './api.js';
 import type { PublisherSpec, ServiceApi, ServiceDefinition, TypedServiceDefinition } from './definition.js';
 import { ConfigError, describeError } from './errors.js';
 import { openService } from './service.js';
@@ -22,15 +32,23 @@ export function serviceFacade<Api extends ServiceApi>(definition: TypedServiceDe
  * every method is made from a spec of `definition`, whose names and validators
  * `TypedServiceDefinition<Api>` tied to `Api`.
  */
-function typedBus<Api extends ServiceApi>(definition: ServiceDefinition, connection: ServiceConnection): ServiceBus<Api>;
+function typedBus<Api extends ServiceApi>(
+  definition: ServiceDefinition,
+  connection: ServiceConnection,
+): ServiceBus<Api>;
 function typedBus(definition: ServiceDefinition, connection: ServiceConnection): object {
   const publish = Object.fromEntries(definition.publishers.map((spec) => [spec.name, publisher(connection, spec)]));
   const call = Object.fromEntries(
-    definition.rpcClients.map((spec) => [spec.name, (request: unknown, options?: CallOptions) => connection.call(spec.name, request, options)]),
+    definition.rpcClients.map((spec) => [
+      spec.name,
+      (request: unknown, options?: CallOptions) => connection.call(spec.name, request, options),
+    ]),
   );
   const subscribed = definition.consumers.filter((spec) => spec.perSubscription);
   const subscriptions = (act: 'subscribe' | 'unsubscribe') =>
-    Object.fromEntries(subscribed.map((spec) => [spec.name, (params: RoutingParams) => connection[act](spec.name, params)]));
+    Object.fromEntries(
+      subscribed.map((spec) => [spec.name, (params: RoutingParams) => connection[act](spec.name, params)]),
+    );
   return {
     ...(definition.publishers.length > 0 && { publish }),
     ...(definition.rpcClients.length > 0 && { call }),
@@ -45,15 +63,19 @@ function typedBus(definition: ServiceDefinition, connection: ServiceConnection):
 
 /** A publisher takes its routing-key parameters as the second argument when its routing key has any. */
 function publisher(connection: ServiceConnection, spec: PublisherSpec) {
-  if (spec.parameters.length === 0) return (payload: unknown, options?: PublishOptions) => connection.publish(spec.name, {}, payload, options);
-  return (payload: unknown, params: RoutingParams, options?: PublishOptions) => connection.publish(spec.name, params, payload, options);
+  if (spec.parameters.length === 0)
+    return (payload: unknown, options?: PublishOptions) => connection.publish(spec.name, {}, payload, options);
+  return (payload: unknown, params: RoutingParams, options?: PublishOptions) =>
+    connection.publish(spec.name, params, payload, options);
 }
 
 /** The service's handler object, split into the runtime's consumers and RPC servers; each handler keeps its `this`. */
 function runtimeHandlers(definition: ServiceDefinition, handlers: unknown): ServiceHandlers {
   // A JavaScript caller is not held to the type.
   if (typeof handlers !== 'object' || handlers === null) {
-    throw new ConfigError(`${definition.service}'s start() takes an object of handlers, one per consumer and RPC server of the contract; got ${handlers === null ? 'null' : typeof handlers}`);
+    throw new ConfigError(
+      `${definition.service}'s start() takes an object of handlers, one per consumer and RPC server of the contract; got ${handlers === null ? 'null' : typeof handlers}`,
+    );
   }
   // Bound: the handler is called as a method of the object the service passed, with nothing allocated per message.
   const method = (name: string): EventHandler & RpcHandler => {
@@ -61,9 +83,14 @@ function runtimeHandlers(definition: ServiceDefinition, handlers: unknown): Serv
     try {
       handler = Reflect.get(handlers, name);
     } catch (error) {
-      throw new ConfigError(`${definition.service}'s handler "${name}" could not be read from the object passed to start(): ${describeError(error)}`);
+      throw new ConfigError(
+        `${definition.service}'s handler "${name}" could not be read from the object passed to start(): ${describeError(error)}`,
+      );
     }
-    if (typeof handler !== 'function') throw new ConfigError(`${definition.service} has no handler "${name}": pass one for every consumer and RPC server of the contract`);
+    if (typeof handler !== 'function')
+      throw new ConfigError(
+        `${definition.service} has no handler "${name}": pass one for every consumer and RPC server of the contract`,
+      );
     const bound: EventHandler & RpcHandler = handler.bind(handlers);
     return bound;
   };

@@ -66,8 +66,15 @@ const { parseFrame, decodeFrame } = loadFrameCodec();
 
 function loadFrameCodec(): { parseFrame: ParseFrame; decodeFrame: DecodeFrame } {
   const { version } = JSON.parse(readFileSync(join(amqplibDir, 'package.json'), 'utf8')) as { version: string };
-  const codec = createRequire(import.meta.url)(join(amqplibDir, 'lib', 'frame.js')) as Partial<{ parseFrame: ParseFrame; decodeFrame: DecodeFrame }>;
-  if (version !== SUPPORTED_AMQPLIB || typeof codec.parseFrame !== 'function' || typeof codec.decodeFrame !== 'function') {
+  const codec = createRequire(import.meta.url)(join(amqplibDir, 'lib', 'frame.js')) as Partial<{
+    parseFrame: ParseFrame;
+    decodeFrame: DecodeFrame;
+  }>;
+  if (
+    version !== SUPPORTED_AMQPLIB ||
+    typeof codec.parseFrame !== 'function' ||
+    typeof codec.decodeFrame !== 'function'
+  ) {
     throw new ConfigError(
       `amqplib ${version} is installed, but runtime/header-frame-guard.ts guards the frame reader of amqplib ${SUPPORTED_AMQPLIB} ` +
         `(lib/frame.js parseFrame/decodeFrame, Connection#recvFrame): install amqplib ${SUPPORTED_AMQPLIB}, or check the seam against the new release and update SUPPORTED_AMQPLIB`,
@@ -87,7 +94,9 @@ export function undecodableHeaders(properties: object): string | undefined {
 export function guardHeaderFrames(model: ChannelModel): void {
   const connection = (model as unknown as { connection?: Partial<FrameReader> }).connection;
   if (!isFrameReader(connection)) {
-    throw new ConfigError(`amqplib's connection has no frame reader where runtime/header-frame-guard.ts expects it (Connection#recvFrame, #rest): is amqplib ${SUPPORTED_AMQPLIB} installed?`);
+    throw new ConfigError(
+      `amqplib's connection has no frame reader where runtime/header-frame-guard.ts expects it (Connection#recvFrame, #rest): is amqplib ${SUPPORTED_AMQPLIB} installed?`,
+    );
   }
   guardFrameReader(connection);
 }
@@ -106,7 +115,10 @@ export function guardFrameReader(reader: FrameReader): void {
       const frame = parseFrame(unread, this.maxFrameSize);
       const withoutHeaders = frame && frame.type === FRAME_HEADER ? withoutHeaderTable(frame) : undefined;
       if (!withoutHeaders) throw error;
-      return dropHeaders(decodeFrame(withoutHeaders), `the header table could not be decoded (${error instanceof Error ? error.message : String(error)})`);
+      return dropHeaders(
+        decodeFrame(withoutHeaders),
+        `the header table could not be decoded (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     if (decoded && decoded.id === BASIC_PROPERTIES && nestsDeeperThan(decoded.fields?.headers, MAX_HEADER_DEPTH)) {
       return dropHeaders(decoded, `the header table nests deeper than ${MAX_HEADER_DEPTH} levels`);
@@ -116,7 +128,11 @@ export function guardFrameReader(reader: FrameReader): void {
 }
 
 function isFrameReader(connection: Partial<FrameReader> | undefined): connection is FrameReader {
-  return typeof connection?.recvFrame === 'function' && Buffer.isBuffer(connection.rest) && typeof connection.maxFrameSize === 'number';
+  return (
+    typeof connection?.recvFrame === 'function' &&
+    Buffer.isBuffer(connection.rest) &&
+    typeof connection.maxFrameSize === 'number'
+  );
 }
 
 function dropHeaders(decoded: DecodedFrame, reason: string): DecodedFrame {

@@ -39,10 +39,25 @@ export const DEAD_LETTER_HEADERS = [
 /** What the consumer writes when it dead-letters: a value for each of `DEAD_LETTER_HEADERS`, and nothing unlisted. */
 export type DeadLetterHeaders = Record<(typeof DEAD_LETTER_HEADERS)[number], unknown>;
 
-export type DeadLetterReason = 'handler_failed' | 'malformed_json' | 'schema_invalid' | 'no_handler' | 'too_large' | 'undecodable_headers' | 'unauthorized_origin';
+export type DeadLetterReason =
+  | 'handler_failed'
+  | 'malformed_json'
+  | 'schema_invalid'
+  | 'no_handler'
+  | 'too_large'
+  | 'undecodable_headers'
+  | 'unauthorized_origin';
 
 /** Headers the broker adds when it dead-letters; dropped when we republish, our own headers count attempts. */
-const BROKER_DEATH_HEADERS = ['x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
+const BROKER_DEATH_HEADERS = [
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+];
 
 export function withoutBrokerDeathHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...headers };

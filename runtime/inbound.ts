@@ -39,7 +39,11 @@ export class InboundChannel {
     waiterLimit: number,
   ) {
     this.slot = new ManagedChannel(
-      { name: 'inbound', open: (model: ChannelModel) => model.createChannel(), setup: (channel) => this.startConsumers(channel) },
+      {
+        name: 'inbound',
+        open: (model: ChannelModel) => model.createChannel(),
+        setup: (channel) => this.startConsumers(channel),
+      },
       connection,
       logger,
       waiterLimit,
@@ -64,7 +68,9 @@ export class InboundChannel {
     for (const inbound of this.queues) {
       // Without `global`, RabbitMQ applies prefetch to each consumer started after it.
       await channel.prefetch(inbound.prefetch);
-      const { consumerTag } = await channel.consume(inbound.queue, (message) => this.onMessage(channel, inbound, message));
+      const { consumerTag } = await channel.consume(inbound.queue, (message) =>
+        this.onMessage(channel, inbound, message),
+      );
       tags.push(consumerTag);
     }
     this.consumerTags = tags;

@@ -44,7 +44,9 @@ export class ManagedChannel<C extends Channel> {
 
   async attach(model: ChannelModel): Promise<void> {
     const channel = await this.job.open(model);
-    channel.on('error', (error: Error) => this.logger.warn({ channel: this.job.name, err: error.message }, 'channel error'));
+    channel.on('error', (error: Error) =>
+      this.logger.warn({ channel: this.job.name, err: error.message }, 'channel error'),
+    );
     channel.on('close', () => this.onClose(model, channel));
     try {
       // close() may run while the channel opens or is set up, and cannot know of it yet.
@@ -69,7 +71,8 @@ export class ManagedChannel<C extends Channel> {
   acquire(operation: string, timeoutMs: number, replacing?: C): Promise<C> {
     if (this.channel && this.channel !== replacing) return Promise.resolve(this.channel);
     if (this.closed) return Promise.reject(new ConnectionClosedError(operation));
-    if (this.waiters.size >= this.waiterLimit) return Promise.reject(new OutageBufferFullError(operation, this.waiterLimit));
+    if (this.waiters.size >= this.waiterLimit)
+      return Promise.reject(new OutageBufferFullError(operation, this.waiterLimit));
     return new Promise<C>((resolve, reject) => {
       const waiter: Waiter<C> = {
         resolve,

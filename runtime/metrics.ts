@@ -22,18 +22,48 @@ export class Metrics {
   readonly connectionBlocked: Gauge<'service' | 'connection'>;
 
   constructor(readonly registry: Registry = new Registry()) {
-    this.published = registeredFamily(registry, new CounterFamily('messaging_published_total', 'Messages published and confirmed by the broker'));
-    this.consumed = registeredFamily(registry, new CounterFamily('messaging_consumed_total', 'Messages handled successfully'));
-    this.failed = registeredFamily(registry, new CounterFamily('messaging_handler_failures_total', 'Handler invocations that threw'));
-    this.handlerSeconds = registeredFamily(registry, new HistogramFamily('messaging_handler_duration_seconds', 'Handler duration', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]));
+    this.published = registeredFamily(
+      registry,
+      new CounterFamily('messaging_published_total', 'Messages published and confirmed by the broker'),
+    );
+    this.consumed = registeredFamily(
+      registry,
+      new CounterFamily('messaging_consumed_total', 'Messages handled successfully'),
+    );
+    this.failed = registeredFamily(
+      registry,
+      new CounterFamily('messaging_handler_failures_total', 'Handler invocations that threw'),
+    );
+    this.handlerSeconds = registeredFamily(
+      registry,
+      new HistogramFamily(
+        'messaging_handler_duration_seconds',
+        'Handler duration',
+        [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      ),
+    );
     this.rpcSeconds = registeredFamily(
       registry,
-      new HistogramFamily('messaging_rpc_duration_seconds', 'RPC call latency as the caller sees it', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
+      new HistogramFamily(
+        'messaging_rpc_duration_seconds',
+        'RPC call latency as the caller sees it',
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      ),
     );
     this.retried = this.counter('messaging_retried_total', 'Messages parked in a retry delay queue', []);
-    this.deadLettered = this.counter('messaging_dead_lettered_total', 'Messages moved to a dead-letter queue', ['reason']);
-    this.unverifiedOrigin = this.counter('messaging_unverified_origin_total', 'Messages handled although no service identity vouches for their origin (policy "flag")', []);
-    this.unauthorizedOrigin = this.counter('messaging_unauthorized_origin_total', 'Messages and RPC requests refused for their origin', []);
+    this.deadLettered = this.counter('messaging_dead_lettered_total', 'Messages moved to a dead-letter queue', [
+      'reason',
+    ]);
+    this.unverifiedOrigin = this.counter(
+      'messaging_unverified_origin_total',
+      'Messages handled although no service identity vouches for their origin (policy "flag")',
+      [],
+    );
+    this.unauthorizedOrigin = this.counter(
+      'messaging_unauthorized_origin_total',
+      'Messages and RPC requests refused for their origin',
+      [],
+    );
     this.connectionBlocked =
       (registry.getSingleMetric('messaging_connection_blocked') as Gauge<'service' | 'connection'> | undefined) ??
       new Gauge({
@@ -49,7 +79,11 @@ export class Metrics {
     return new OperationMetrics(this, service, operation);
   }
 
-  private counter<Extra extends string>(name: string, help: string, extra: Extra[]): Counter<'service' | 'operation' | Extra> {
+  private counter<Extra extends string>(
+    name: string,
+    help: string,
+    extra: Extra[],
+  ): Counter<'service' | 'operation' | Extra> {
     const existing = this.registry.getSingleMetric(name);
     if (existing instanceof Counter) return existing;
     return new Counter({ name, help, labelNames: ['service', 'operation', ...extra], registers: [this.registry] });

@@ -16,7 +16,10 @@ export function guardedObserver(observer: MessagingObserver | undefined, logger:
     } catch (error) {
       if (warned.has(event.kind)) return;
       warned.add(event.kind);
-      logger.warn({ kind: event.kind, err: describeError(error) }, 'the messaging observer threw; its further throws on this kind of event are not logged');
+      logger.warn(
+        { kind: event.kind, err: describeError(error) },
+        'the messaging observer threw; its further throws on this kind of event are not logged',
+      );
     }
   };
 }

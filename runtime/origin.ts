@@ -63,12 +63,17 @@ export interface Provenance {
 }
 
 /** A message's origin, judged: handled (`flagged` when the policy asks for it to be noted) or refused, and why. */
-export type OriginVerdict = { refused: false; origin: MessageOrigin; flagged: boolean } | { refused: true; reason: string };
+export type OriginVerdict =
+  { refused: false; origin: MessageOrigin; flagged: boolean } | { refused: true; reason: string };
 
 /** Judged the same for every message, so made once: handling a message costs no allocation here. */
 type Handled = Extract<OriginVerdict, { refused: false }>;
 const UNVERIFIED_WITHOUT_USER: Readonly<MessageOrigin> = Object.freeze({ verified: false });
-const ACCEPTED_WITHOUT_USER: Handled = Object.freeze({ refused: false, origin: UNVERIFIED_WITHOUT_USER, flagged: false });
+const ACCEPTED_WITHOUT_USER: Handled = Object.freeze({
+  refused: false,
+  origin: UNVERIFIED_WITHOUT_USER,
+  flagged: false,
+});
 const FLAGGED_WITHOUT_USER: Handled = Object.freeze({ refused: false, origin: UNVERIFIED_WITHOUT_USER, flagged: true });
 
 export class OriginJudge {
@@ -85,7 +90,17 @@ export class OriginJudge {
         ? []
         : services.map((service) => {
             const userId = `${prefix}${service}`;
-            return [userId, { service, allowed: Object.freeze({ refused: false, origin: Object.freeze({ verified: true, service, userId }), flagged: false }) }];
+            return [
+              userId,
+              {
+                service,
+                allowed: Object.freeze({
+                  refused: false,
+                  origin: Object.freeze({ verified: true, service, userId }),
+                  flagged: false,
+                }),
+              },
+            ];
           }),
     );
   }
@@ -110,7 +125,13 @@ export class OriginJudge {
         };
       }
     }
-    return { exchange: fields.exchange, routingKey: fields.routingKey, attempt: 1, userId: stringOrUndefined(properties.userId), reentered: false };
+    return {
+      exchange: fields.exchange,
+      routingKey: fields.routingKey,
+      attempt: 1,
+      userId: stringOrUndefined(properties.userId),
+      reentered: false,
+    };
   }
 
   /**
@@ -118,20 +139,34 @@ export class OriginJudge {
    * publishers of its channel, or an RPC's callers) and the operation's policy for an unverified one.
    * A refusal's reason is a predicate ("was published by ..."): the caller names the message.
    */
-  judge(userId: string | undefined, owners: readonly string[] | undefined, policy: UnverifiedOriginPolicy | undefined): OriginVerdict {
+  judge(
+    userId: string | undefined,
+    owners: readonly string[] | undefined,
+    policy: UnverifiedOriginPolicy | undefined,
+  ): OriginVerdict {
     const serviceUser = userId === undefined ? undefined : this.serviceUsers.get(userId);
     if (serviceUser !== undefined) {
       const { service, allowed } = serviceUser;
       if (owners === undefined || owners.includes(service)) return allowed;
-      return { refused: true, reason: `was published by ${service} (user_id "${userId}"), which the contract does not allow (${owners.length > 0 ? `only ${owners.join(', ')}` : 'no service'})` };
+      return {
+        refused: true,
+        reason: `was published by ${service} (user_id "${userId}"), which the contract does not allow (${owners.length > 0 ? `only ${owners.join(', ')}` : 'no service'})`,
+      };
     }
     switch (policy ?? 'accept') {
       case 'accept':
-        return userId === undefined ? ACCEPTED_WITHOUT_USER : { refused: false, origin: { verified: false, userId }, flagged: false };
+        return userId === undefined
+          ? ACCEPTED_WITHOUT_USER
+          : { refused: false, origin: { verified: false, userId }, flagged: false };
       case 'flag':
-        return userId === undefined ? FLAGGED_WITHOUT_USER : { refused: false, origin: { verified: false, userId }, flagged: true };
+        return userId === undefined
+          ? FLAGGED_WITHOUT_USER
+          : { refused: false, origin: { verified: false, userId }, flagged: true };
       case 'refuse':
-        return { refused: true, reason: `has an unverified origin (${describeUser(userId)}) and the contract refuses unverified origins for it` };
+        return {
+          refused: true,
+          reason: `has an unverified origin (${describeUser(userId)}) and the contract refuses unverified origins for it`,
+        };
     }
   }
 }

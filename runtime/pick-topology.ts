@@ -15,6 +15,7 @@ export function pickTopology(topology: Topology, names: { exchanges: string[]; q
 
 function named<T extends { name: string }>(objects: T[], name: string, kind: string): T {
   const found = objects.find((object) => object.name === name);
-  if (found === undefined) throw new Error(`the contract's topology has no ${kind} named "${name}": regenerate with npm run generate`);
+  if (found === undefined)
+    throw new Error(`the contract's topology has no ${kind} named "${name}": regenerate with npm run generate`);
   return found;
 }

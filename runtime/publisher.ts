@@ -55,18 +55,39 @@ export class EventPublisher {
     if (this.observe) {
       const { spec } = route;
       const { messageId, correlationId } = message.properties;
-      this.observe({ kind: 'publish', service: this.service, operation: spec.name, message: spec.message, exchange: message.exchange, routingKey: message.routingKey, messageId, correlationId });
+      this.observe({
+        kind: 'publish',
+        service: this.service,
+        operation: spec.name,
+        message: spec.message,
+        exchange: message.exchange,
+        routingKey: message.routingKey,
+        messageId,
+        correlationId,
+      });
     }
     return this.sender.send(message, options.timeoutMs ?? this.defaultTimeoutMs).then(route.countPublished);
   }
 }
 
-function messageFor({ spec, routingKey }: Route, params: RoutingParams, payload: unknown, options: PublishOptions, maxMessageBytes: number, userId: string | undefined): OutgoingMessage {
+function messageFor(
+  { spec, routingKey }: Route,
+  params: RoutingParams,
+  payload: unknown,
+  options: PublishOptions,
+  maxMessageBytes: number,
+  userId: string | undefined,
+): OutgoingMessage {
   assertValid(spec.validate, spec.message, payload);
   const filledKey = routingKey.fill(params);
   const content = Buffer.from(JSON.stringify(payload));
   if (content.length > maxMessageBytes) {
-    throw new MessageTooLargeError(destination({ exchange: spec.exchange, routingKey: filledKey }), 'body', content.length, maxMessageBytes);
+    throw new MessageTooLargeError(
+      destination({ exchange: spec.exchange, routingKey: filledKey }),
+      'body',
+      content.length,
+      maxMessageBytes,
+    );
   }
   const scope = currentScope();
   const properties: OutgoingMessage['properties'] = {

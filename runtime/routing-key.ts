@@ -28,8 +28,14 @@ export function compileRoutingKey(template: string): RoutingKeyTemplate {
       // amqplib refuses a longer one only after taking the channel's reply slot, which wedges the channel for every later bind or publish.
       const bytes = Buffer.byteLength(key);
       if (bytes > MAX_ROUTING_KEY_BYTES) {
-        const longest = names.reduce((a, b) => (Buffer.byteLength(params[b] as string) > Buffer.byteLength(params[a] as string) ? b : a));
-        throw new RoutingKeyError(template, longest, `makes the routing key ${bytes} bytes long, past AMQP's ${MAX_ROUTING_KEY_BYTES}`);
+        const longest = names.reduce((a, b) =>
+          Buffer.byteLength(params[b] as string) > Buffer.byteLength(params[a] as string) ? b : a,
+        );
+        throw new RoutingKeyError(
+          template,
+          longest,
+          `makes the routing key ${bytes} bytes long, past AMQP's ${MAX_ROUTING_KEY_BYTES}`,
+        );
       }
       return key;
     },
@@ -42,9 +48,15 @@ export function compileRoutingKey(template: string): RoutingKeyTemplate {
 }
 
 function checkedParam(template: string, name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new RoutingKeyError(template, name, `must be a string, got ${value === undefined ? 'nothing' : typeof value}`);
+  if (typeof value !== 'string')
+    throw new RoutingKeyError(
+      template,
+      name,
+      `must be a string, got ${value === undefined ? 'nothing' : typeof value}`,
+    );
   if (value === '') throw new RoutingKeyError(template, name, 'must not be empty');
-  if (/[.*#]/.test(value)) throw new RoutingKeyError(template, name, `must not contain '.', '*' or '#' (got "${value}")`);
+  if (/[.*#]/.test(value))
+    throw new RoutingKeyError(template, name, `must not contain '.', '*' or '#' (got "${value}")`);
   return value;
 }
 

@@ -127,7 +127,9 @@ export class RpcClient {
     const { observe } = this;
     observe?.({ kind: 'call', ...this.observed(spec) });
     const channel = this.slot.channel;
-    const reply = channel ? this.send(channel, spec, request, options, timeoutMs, startedAt, timeoutMs) : this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt);
+    const reply = channel
+      ? this.send(channel, spec, request, options, timeoutMs, startedAt, timeoutMs)
+      : this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt);
     return reply.then(
       (body) => {
         metrics.callTook(startedAt, 'ok');
@@ -136,7 +138,12 @@ export class RpcClient {
       },
       (error: unknown) => {
         metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
-        observe?.({ kind: 'reply', ...this.observed(spec), outcome: outcomeOf(error), durationMs: performance.now() - startedAt });
+        observe?.({
+          kind: 'reply',
+          ...this.observed(spec),
+          outcome: outcomeOf(error),
+          durationMs: performance.now() - startedAt,
+        });
         throw error;
       },
     );
@@ -144,7 +151,14 @@ export class RpcClient {
 
   /** The contract's names of a call, for the observer: requests go through the default exchange to the RPC's queue. */
   private observed(spec: RpcSpec) {
-    return { service: this.service, operation: spec.name, message: spec.requestMessage, exchange: '', routingKey: spec.queue, queue: spec.queue };
+    return {
+      service: this.service,
+      operation: spec.name,
+      message: spec.requestMessage,
+      exchange: '',
+      routingKey: spec.queue,
+      queue: spec.queue,
+    };
   }
 
   async close(): Promise<void> {
@@ -155,7 +169,14 @@ export class RpcClient {
   }
 
   /** Sends once there is a channel (other than `replacing`); the time spent waiting counts against the call's timeout. */
-  private sendOnNextChannel(spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number, replacing?: ConfirmChannel): Promise<unknown> {
+  private sendOnNextChannel(
+    spec: RpcSpec,
+    request: unknown,
+    options: CallOptions,
+    timeoutMs: number,
+    startedAt: number,
+    replacing?: ConfirmChannel,
+  ): Promise<unknown> {
     const remainingMs = () => Math.floor(timeoutMs - (performance.now() - startedAt));
     return this.slot.acquire(`RPC ${spec.name}`, Math.max(0, remainingMs()), replacing).then((channel) => {
       const left = remainingMs();
@@ -164,7 +185,15 @@ export class RpcClient {
     });
   }
 
-  private send(channel: ConfirmChannel, spec: RpcSpec, request: unknown, options: CallOptions, timeoutMs: number, startedAt: number, remainingMs: number): Promise<unknown> {
+  private send(
+    channel: ConfirmChannel,
+    spec: RpcSpec,
+    request: unknown,
+    options: CallOptions,
+    timeoutMs: number,
+    startedAt: number,
+    remainingMs: number,
+  ): Promise<unknown> {
     const content = Buffer.from(JSON.stringify(request));
     if (content.length > this.maxMessageBytes) {
       return Promise.reject(new MessageTooLargeError(`RPC ${spec.name}`, 'body', content.length, this.maxMessageBytes));
@@ -178,21 +207,31 @@ export class RpcClient {
     const scope = currentScope();
     const headers = scope || options.headers ? { ...scope?.traceHeaders, ...options.headers } : undefined;
     try {
-      channel.sendToQueue(spec.queue, content, {
-        correlationId,
-        replyTo: DIRECT_REPLY_TO,
-        contentType: 'application/json',
-        userId: this.userId,
-        mandatory: true,
-        expiration: remainingMs,
-        ...(headers && { headers }),
-      }, (error: Error | null) => {
-        if (error?.message === NACKED) this.onRefused(channel, correlationId, () => this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt, channel));
-      });
+      channel.sendToQueue(
+        spec.queue,
+        content,
+        {
+          correlationId,
+          replyTo: DIRECT_REPLY_TO,
+          contentType: 'application/json',
+          userId: this.userId,
+          mandatory: true,
+          expiration: remainingMs,
+          ...(headers && { headers }),
+        },
+        (error: Error | null) => {
+          if (error?.message === NACKED)
+            this.onRefused(channel, correlationId, () =>
+              this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt, channel),
+            );
+        },
+      );
     } catch (error) {
       this.settle(correlationId);
       // A request amqplib cannot encode fails alone; a throw for any other reason means the channel died.
-      return Promise.reject(encodeFailure(`RPC ${spec.name}`, headers, error) ?? new ConnectionLostError(`RPC ${spec.name}`));
+      return Promise.reject(
+        encodeFailure(`RPC ${spec.name}`, headers, error) ?? new ConnectionLostError(`RPC ${spec.name}`),
+      );
     }
     this.ensureServer(spec, correlationId);
     return reply;
@@ -204,7 +243,9 @@ export class RpcClient {
     if (!call) return; // late reply to a call that timed out
     this.serverSeenAt.set(call.spec.queue, Date.now());
     if (message.content.length > this.maxMessageBytes) {
-      call.reject(new MessageTooLargeError(`RPC ${call.spec.name} reply`, 'body', message.content.length, this.maxMessageBytes));
+      call.reject(
+        new MessageTooLargeError(`RPC ${call.spec.name} reply`, 'body', message.content.length, this.maxMessageBytes),
+      );
       return;
     }
     try {

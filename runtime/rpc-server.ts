@@ -43,19 +43,32 @@ export class RpcReplyChannel {
   readonly slot: ManagedChannel<Channel>;
 
   constructor(connection: ConnectionManager, logger: Logger, waiterLimit: number) {
-    this.slot = new ManagedChannel({ name: 'rpc-reply', open: (model: ChannelModel) => model.createChannel(), setup: async () => undefined }, connection, logger, waiterLimit);
+    this.slot = new ManagedChannel(
+      { name: 'rpc-reply', open: (model: ChannelModel) => model.createChannel(), setup: async () => undefined },
+      connection,
+      logger,
+      waiterLimit,
+    );
   }
 }
 
 const DEFAULT_RPC_PREFETCH = 10;
 
 class RequestFailure extends Error {
-  constructor(readonly errorCode: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
 
-export function rpcServerQueues(specs: RpcSpec[], handlers: Record<string, RpcHandler>, deps: RpcServerDeps): InboundQueue[] {
+export function rpcServerQueues(
+  specs: RpcSpec[],
+  handlers: Record<string, RpcHandler>,
+  deps: RpcServerDeps,
+): InboundQueue[] {
   return specs.map((spec) => {
     const handler = handlers[spec.name];
     if (!handler) throw new ConfigError(`no handler for RPC server "${spec.name}"`);
@@ -99,7 +112,11 @@ class RpcQueue implements InboundQueue {
     if (headersDropped) throw new RequestFailure('invalid_request', headersDropped);
     const { maxMessageBytes } = this.deps;
     if (message.content.length > maxMessageBytes) {
-      throw new RequestFailure('message_too_large', new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes).message);
+      throw new RequestFailure(
+        'message_too_large',
+        new MessageTooLargeError(`RPC ${this.spec.name} request`, 'body', message.content.length, maxMessageBytes)
+          .message,
+      );
     }
     let request: unknown;
     try {
@@ -110,10 +127,22 @@ class RpcQueue implements InboundQueue {
     const { validateRequest } = this.spec;
     if (!validateRequest(request)) {
       const violations = [...(validateRequest.errors ?? [])];
-      throw new RequestFailure('invalid_request', `${this.spec.requestMessage} is invalid: ${formatViolations(violations)}`, violations);
+      throw new RequestFailure(
+        'invalid_request',
+        `${this.spec.requestMessage} is invalid: ${formatViolations(violations)}`,
+        violations,
+      );
     }
     const headers: Record<string, unknown> = message.properties.headers ?? {};
-    return { request, context: { correlationId: message.properties.correlationId, messageId: message.properties.messageId, headers, origin } };
+    return {
+      request,
+      context: {
+        correlationId: message.properties.correlationId,
+        messageId: message.properties.messageId,
+        headers,
+        origin,
+      },
+    };
   }
 
   /** The caller, judged against the contract's callers of this RPC; throws `unauthorized_origin` for a caller it does not allow. */
@@ -123,17 +152,28 @@ class RpcQueue implements InboundQueue {
     if (verdict.refused) {
       const reason = `the ${this.spec.name} request ${verdict.reason}`;
       this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, this.spec.name).inc();
-      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `refused an RPC request: ${reason}`);
+      this.deps.logger.warn(
+        { rpc: this.spec.name, userId, correlationId: message.properties.correlationId },
+        `refused an RPC request: ${reason}`,
+      );
       throw new RequestFailure('unauthorized_origin', reason);
     }
     if (verdict.flagged) {
       this.deps.metrics.unverifiedOrigin.labels(this.deps.service, this.spec.name).inc();
-      this.deps.logger.warn({ rpc: this.spec.name, userId, correlationId: message.properties.correlationId }, `serving an RPC request of unverified origin (${describeUser(userId)})`);
+      this.deps.logger.warn(
+        { rpc: this.spec.name, userId, correlationId: message.properties.correlationId },
+        `serving an RPC request of unverified origin (${describeUser(userId)})`,
+      );
     }
     return verdict.origin;
   }
 
-  private answered(message: ConsumeMessage, delivery: Delivery, startedAt: number, reply: unknown): Promise<void> | undefined {
+  private answered(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    startedAt: number,
+    reply: unknown,
+  ): Promise<void> | undefined {
     const { validateReply } = this.spec;
     let valid: boolean;
     try {
@@ -145,13 +185,26 @@ class RpcQueue implements InboundQueue {
     if (!valid) {
       const violations = [...(validateReply.errors ?? [])];
       this.deps.logger.error({ rpc: this.spec.name, violations }, 'RPC handler returned an invalid reply');
-      return this.failed(message, delivery, startedAt, new RequestFailure('invalid_reply', `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`));
+      return this.failed(
+        message,
+        delivery,
+        startedAt,
+        new RequestFailure(
+          'invalid_reply',
+          `the server produced an invalid ${this.spec.replyMessage}: ${formatViolations(violations)}`,
+        ),
+      );
     }
     this.metrics.consumed.inc();
     return this.respond(message, delivery, startedAt, reply, 'ok');
   }
 
-  private failed(message: ConsumeMessage, delivery: Delivery, startedAt: number, error: unknown): Promise<void> | undefined {
+  private failed(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    startedAt: number,
+    error: unknown,
+  ): Promise<void> | undefined {
     this.metrics.failed.inc();
     const body = this.errorBody(error);
     return this.respond(message, delivery, startedAt, body, body.error_code);
@@ -160,7 +213,16 @@ class RpcQueue implements InboundQueue {
   /** The contract's names of a request, for the observer. */
   private observed(message: ConsumeMessage) {
     const { messageId, correlationId } = message.properties;
-    return { service: this.deps.service, operation: this.spec.name, message: this.spec.requestMessage, exchange: '', routingKey: this.queue, queue: this.queue, messageId, correlationId };
+    return {
+      service: this.deps.service,
+      operation: this.spec.name,
+      message: this.spec.requestMessage,
+      exchange: '',
+      routingKey: this.queue,
+      queue: this.queue,
+      messageId,
+      correlationId,
+    };
   }
 
   /**
@@ -168,9 +230,20 @@ class RpcQueue implements InboundQueue {
    * connection is down) the reply waits for one, bounded; a request that cannot be answered is handed
    * back to the broker, to be answered once it can.
    */
-  private respond(message: ConsumeMessage, delivery: Delivery, startedAt: number, body: unknown, outcome: string): Promise<void> | undefined {
+  private respond(
+    message: ConsumeMessage,
+    delivery: Delivery,
+    startedAt: number,
+    body: unknown,
+    outcome: string,
+  ): Promise<void> | undefined {
     this.metrics.handlerTook(startedAt);
-    this.deps.observe?.({ kind: 'settle', ...this.observed(message), outcome, durationMs: performance.now() - startedAt });
+    this.deps.observe?.({
+      kind: 'settle',
+      ...this.observed(message),
+      outcome,
+      durationMs: performance.now() - startedAt,
+    });
     const failed = outcome !== 'ok';
     const { replyTo, correlationId } = message.properties;
     if (typeof replyTo !== 'string' || replyTo === '') {
@@ -190,7 +263,10 @@ class RpcQueue implements InboundQueue {
         else delivery.nack(true);
       },
       (error: unknown) => {
-        this.deps.logger.warn({ rpc: this.spec.name, correlationId, err: describeError(error) }, 'could not send RPC reply; handing the request back to the broker');
+        this.deps.logger.warn(
+          { rpc: this.spec.name, correlationId, err: describeError(error) },
+          'could not send RPC reply; handing the request back to the broker',
+        );
         delivery.nack(true);
       },
     );
@@ -198,7 +274,11 @@ class RpcQueue implements InboundQueue {
 
   private errorBody(error: unknown): { error: string; error_code: string; violations?: unknown } {
     if (error instanceof RequestFailure) {
-      return { error: error.message, error_code: error.errorCode, ...(error.details !== undefined && { violations: error.details }) };
+      return {
+        error: error.message,
+        error_code: error.errorCode,
+        ...(error.details !== undefined && { violations: error.details }),
+      };
     }
     this.deps.logger.warn({ rpc: this.spec.name, err: describeError(error) }, 'RPC handler failed');
     return { error: describeError(error), error_code: handlerErrorCode(error) };
@@ -210,8 +290,16 @@ class RpcQueue implements InboundQueue {
     let isError = failed;
     if (content.length > this.deps.maxMessageBytes) {
       // Sent, the broker could refuse it and close the reply channel, with the replies on their way on it.
-      const tooLarge = new MessageTooLargeError(`RPC ${this.spec.name} reply`, 'body', content.length, this.deps.maxMessageBytes);
-      this.deps.logger.error({ rpc: this.spec.name, err: tooLarge.message }, 'RPC reply too large: answering with an error');
+      const tooLarge = new MessageTooLargeError(
+        `RPC ${this.spec.name} reply`,
+        'body',
+        content.length,
+        this.deps.maxMessageBytes,
+      );
+      this.deps.logger.error(
+        { rpc: this.spec.name, err: tooLarge.message },
+        'RPC reply too large: answering with an error',
+      );
       content = Buffer.from(JSON.stringify({ error: tooLarge.message, error_code: tooLarge.code }));
       isError = true;
     }

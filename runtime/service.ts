@@ -39,21 +39,55 @@ export const openService: OpenService = async (definition, options = {}) => {
   const names = new QueueNames(definition.topology, config.instanceId);
   const origins = new OriginJudge(identityOfUser(config.user, service), definition.services ?? []);
   if (origins.identity.servicePrefix === undefined) {
-    const user = origins.identity.user === undefined ? 'the broker default user (the URL names none)' : `broker user "${origins.identity.user}"`;
-    logger.info({ user: origins.identity.user }, `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`);
+    const user =
+      origins.identity.user === undefined
+        ? 'the broker default user (the URL names none)'
+        : `broker user "${origins.identity.user}"`;
+    logger.info(
+      { user: origins.identity.user },
+      `${user} is not a service identity (<prefix>${service}): consumers cannot verify what this service publishes, and it cannot tell other services apart (see docs/security.md, "Message origins")`,
+    );
   }
 
-  const connectionFor = (role: 'publish' | 'consume', setup: (model: ChannelModel) => Promise<void>): ConnectionManager => {
+  const connectionFor = (
+    role: 'publish' | 'consume',
+    setup: (model: ChannelModel) => Promise<void>,
+  ): ConnectionManager => {
     const blocked = metrics.connectionBlocked.labels(service, role);
     blocked.set(0);
-    return new ConnectionManager(config, logger, { role, setup, onBlocked: (now) => blocked.set(now ? 1 : 0) }, metrics.registry);
+    return new ConnectionManager(
+      config,
+      logger,
+      { role, setup, onBlocked: (now) => blocked.set(now ? 1 : 0) },
+      metrics.registry,
+    );
   };
 
   const publishing = connectionFor('publish', (model) => setupPublishing(model));
   const consuming = connectionFor('consume', (model) => setupConsuming(model));
   const sender = new ConfirmPublisher(publishing, logger, config.outageBufferLimit);
-  const publisher = new EventPublisher(service, definition.publishers, sender, metrics, config.publishTimeoutMs, config.maxMessageBytes, origins.identity.user, observe);
-  const rpcClient = new RpcClient(service, definition.rpcClients, publishing, logger, metrics, config.rpcTimeoutMs, config.outageBufferLimit, config.maxMessageBytes, origins.identity.user, observe);
+  const publisher = new EventPublisher(
+    service,
+    definition.publishers,
+    sender,
+    metrics,
+    config.publishTimeoutMs,
+    config.maxMessageBytes,
+    origins.identity.user,
+    observe,
+  );
+  const rpcClient = new RpcClient(
+    service,
+    definition.rpcClients,
+    publishing,
+    logger,
+    metrics,
+    config.rpcTimeoutMs,
+    config.outageBufferLimit,
+    config.maxMessageBytes,
+    origins.identity.user,
+    observe,
+  );
   const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
   const subscriptions = new SubscriptionManager(definition.consumers, {
     service,
@@ -72,14 +106,17 @@ export const openService: OpenService = async (definition, options = {}) => {
     const deadline = Date.now() + config.shutdownTimeoutMs;
     const remaining = () => Math.max(0, deadline - Date.now());
     logger.info('closing: no new deliveries, waiting for work in flight');
-    if (inbound && !(await inbound.stop(remaining()))) logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
+    if (inbound && !(await inbound.stop(remaining())))
+      logger.warn('handlers still running at the shutdown deadline; their messages will be redelivered');
     shut = true;
     if (!(await sender.waitForIdle(remaining()))) logger.warn('publishes still unconfirmed at the shutdown deadline');
     // The consume connection never publishes, so its channel closes promptly even during an alarm, its last acks with it.
     await Promise.all([inbound?.slot.close(), subscriptions.close()]);
     // A channel on a blocked publish connection never gets the broker's close-ok: bounded, then the connection is closed under it.
     if (!(await settlesWithin(Promise.all([rpcClient.close(), replies.slot.close(), sender.close()]), remaining()))) {
-      logger.warn('publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection');
+      logger.warn(
+        'publish channels still closing at the shutdown deadline (is the broker blocking the connection?); closing the connection',
+      );
     }
     await Promise.all([consuming.close(), publishing.close()]);
   }
@@ -143,7 +180,9 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   const bus: ServiceConnection = {
     publish: (name, params, payload, publishOptions) =>
-      shut ? Promise.reject(new ConnectionClosedError(`publish ${name}`)) : publisher.publish(name, params, payload, publishOptions),
+      shut
+        ? Promise.reject(new ConnectionClosedError(`publish ${name}`))
+        : publisher.publish(name, params, payload, publishOptions),
     call: (name, request, callOptions) =>
       shut ? Promise.reject(new ConnectionClosedError(`RPC ${name}`)) : rpcClient.call(name, request, callOptions),
     start,
@@ -182,7 +221,11 @@ export const openService: OpenService = async (definition, options = {}) => {
 };
 
 /** Opens the service and starts consuming with `handlers` at once: for tests and tools that build a definition by hand. */
-export async function connectService(definition: ServiceDefinition, handlers: ServiceHandlers, options?: ConnectOptions): Promise<ServiceConnection> {
+export async function connectService(
+  definition: ServiceDefinition,
+  handlers: ServiceHandlers,
+  options?: ConnectOptions,
+): Promise<ServiceConnection> {
   const connection = await openService(definition, options);
   try {
     await connection.start(handlers);
@@ -200,7 +243,13 @@ async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise
     timer = setTimeout(resolve, timeoutMs, false);
   });
   try {
-    return await Promise.race([work.then(() => true, () => true), expired]);
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -62,9 +62,17 @@ export class SubscriptionManager {
     this.targets = new Map(
       specs
         .filter((spec) => spec.perSubscription === true)
-        .map((spec) => [spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), queue: deps.names.resolve(spec.queue) }]),
+        .map((spec) => [
+          spec.name,
+          { spec, routingKey: compileRoutingKey(spec.routingKey), queue: deps.names.resolve(spec.queue) },
+        ]),
     );
-    this.slot = new ManagedChannel({ name: 'subscriptions', open: (model) => model.createChannel(), setup: async () => undefined }, deps.consuming, deps.logger, deps.waiterLimit);
+    this.slot = new ManagedChannel(
+      { name: 'subscriptions', open: (model) => model.createChannel(), setup: async () => undefined },
+      deps.consuming,
+      deps.logger,
+      deps.waiterLimit,
+    );
     this.active = activeGauge(deps.registry);
     for (const name of this.targets.keys()) this.active.set({ service: deps.service, operation: name }, 0);
   }
@@ -129,7 +137,9 @@ export class SubscriptionManager {
     const target = this.targets.get(name);
     if (target === undefined) {
       const known = [...this.targets.keys()];
-      throw new ConfigError(`cannot ${operation} "${name}": ${this.deps.service} has no per-subscription consumer of that name (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'})`);
+      throw new ConfigError(
+        `cannot ${operation} "${name}": ${this.deps.service} has no per-subscription consumer of that name (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'})`,
+      );
     }
     return target;
   }
@@ -172,7 +182,10 @@ export class SubscriptionManager {
         if (this.closed) throw new ConnectionClosedError(operation);
         // The connection went away under the step: the next connection's set-up re-binds what is held; look again there.
         if (!isBrokerRefusal(error) && this.deps.consuming.current !== model) continue;
-        this.deps.logger.warn({ consumer: target.spec.name, routingKey, err: describeError(error) }, `the broker refused to ${wanted ? 'bind' : 'unbind'} a subscription`);
+        this.deps.logger.warn(
+          { consumer: target.spec.name, routingKey, err: describeError(error) },
+          `the broker refused to ${wanted ? 'bind' : 'unbind'} a subscription`,
+        );
         throw error;
       }
     }
@@ -195,5 +208,10 @@ function activeGauge(registry: Registry): Gauge<'service' | 'operation'> {
   const name = 'messaging_subscriptions_active';
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Gauge<'service' | 'operation'>;
-  return new Gauge({ name, help: 'Routing keys a per-subscription consumer is bound to', labelNames: ['service', 'operation'], registers: [registry] });
+  return new Gauge({
+    name,
+    help: 'Routing keys a per-subscription consumer is bound to',
+    labelNames: ['service', 'operation'],
+    registers: [registry],
+  });
 }

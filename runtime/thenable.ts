@@ -4,7 +4,11 @@
  * saves a promise chain a message. A handler that returns a promise (or any thenable) is settled
  * when it does.
  */
-export function settle<R>(call: () => unknown, onValue: (value: unknown) => R, onError: (error: unknown) => R): R | Promise<Awaited<R>> {
+export function settle<R>(
+  call: () => unknown,
+  onValue: (value: unknown) => R,
+  onError: (error: unknown) => R,
+): R | Promise<Awaited<R>> {
   let outcome: unknown;
   try {
     outcome = call();
@@ -12,7 +16,9 @@ export function settle<R>(call: () => unknown, onValue: (value: unknown) => R, o
     return onError(error);
   }
   // A callback that returns a promise is flattened by `then`: hence `Awaited`.
-  return isThenable(outcome) ? (Promise.resolve(outcome).then(onValue, onError) as Promise<Awaited<R>>) : onValue(outcome);
+  return isThenable(outcome)
+    ? (Promise.resolve(outcome).then(onValue, onError) as Promise<Awaited<R>>)
+    : onValue(outcome);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

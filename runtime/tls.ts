@@ -22,7 +22,8 @@ export function tlsSocketOptions(url: URL, options: TlsOptions | undefined, env:
   if (url.protocol !== 'amqps:') {
     if (options) throw new ConfigError('TLS options were given but the URL does not use amqps://');
     const setVariables = TLS_VARIABLES.filter((variable) => env[variable]);
-    if (setVariables.length > 0) throw new ConfigError(`${setVariables.join(', ')} set but the URL does not use amqps://`);
+    if (setVariables.length > 0)
+      throw new ConfigError(`${setVariables.join(', ')} set but the URL does not use amqps://`);
     return {};
   }
   const tls = { ...tlsFromEnvironment(env), ...options };
@@ -51,7 +52,9 @@ function readPem(variable: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new ConfigError(`${variable}=${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ConfigError(
+      `${variable}=${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
 }
 

@@ -12,7 +12,10 @@ import { MissingExchangeError, TopologyConflictError } from './errors.js';
 export class QueueNames {
   private readonly perInstance: Set<string>;
 
-  constructor(topology: Topology, private readonly instanceId: string) {
+  constructor(
+    topology: Topology,
+    private readonly instanceId: string,
+  ) {
     this.perInstance = new Set(topology.queues.filter((q) => q.perInstance).map((q) => q.name));
   }
 
@@ -28,7 +31,10 @@ export async function declareTopology(model: ChannelModel, topology: Topology, n
     for (const exchange of topology.exchanges) {
       try {
         await declare('exchange', exchange.name, describeExchange(exchange), () =>
-          channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, autoDelete: exchange.autoDelete }),
+          channel.assertExchange(exchange.name, exchange.type, {
+            durable: exchange.durable,
+            autoDelete: exchange.autoDelete,
+          }),
         );
       } catch (error) {
         // A least-privilege user may declare only the exchanges it publishes to; one it binds to must exist.
@@ -55,7 +61,12 @@ export async function declareTopology(model: ChannelModel, topology: Topology, n
  * Declares one queue of the topology again, with its bindings: one an operator deleted while we
  * run. False if `queueName` (its name on the broker) is not in the topology.
  */
-export async function redeclareQueue(model: ChannelModel, topology: Topology, names: QueueNames, queueName: string): Promise<boolean> {
+export async function redeclareQueue(
+  model: ChannelModel,
+  topology: Topology,
+  names: QueueNames,
+  queueName: string,
+): Promise<boolean> {
   const queue = topology.queues.find((candidate) => names.resolve(candidate.name) === queueName);
   if (!queue) return false;
   const channel = await openDeclarationChannel(model);
@@ -89,7 +100,12 @@ function assertQueue(channel: Channel, name: string, queue: QueueSpec): Promise<
   });
 }
 
-async function declare(kind: 'exchange' | 'queue', name: string, wanted: Record<string, unknown>, run: () => Promise<unknown>): Promise<void> {
+async function declare(
+  kind: 'exchange' | 'queue',
+  name: string,
+  wanted: Record<string, unknown>,
+  run: () => Promise<unknown>,
+): Promise<void> {
   try {
     await run();
   } catch (error) {
@@ -103,7 +119,12 @@ async function declare(kind: 'exchange' | 'queue', name: string, wanted: Record<
  * "inequivalent arg 'x-queue-type' for queue 'q' in vhost 'v': received the value 'quorum' of type
  * 'longstr' but current value is none". AMQP offers no way to read the other settings back.
  */
-function asConflict(kind: 'exchange' | 'queue', name: string, wanted: Record<string, unknown>, error: unknown): TopologyConflictError | undefined {
+function asConflict(
+  kind: 'exchange' | 'queue',
+  name: string,
+  wanted: Record<string, unknown>,
+  error: unknown,
+): TopologyConflictError | undefined {
   const text = error instanceof Error ? error.message : String(error);
   if (!/\b406\b|PRECONDITION[_-]FAILED/.test(text)) return undefined;
   const brokerMessage = /PRECONDITION_FAILED - ([^"]+)/.exec(text)?.[1] ?? text;
@@ -119,5 +140,10 @@ function describeExchange(exchange: Topology['exchanges'][number]): Record<strin
 }
 
 function describeQueue(queue: QueueSpec): Record<string, unknown> {
-  return { durable: queue.durable, exclusive: queue.exclusive || queue.perInstance, autoDelete: queue.autoDelete, arguments: queue.arguments };
+  return {
+    durable: queue.durable,
+    exclusive: queue.exclusive || queue.perInstance,
+    autoDelete: queue.autoDelete,
+    arguments: queue.arguments,
+  };
 }

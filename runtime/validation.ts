@@ -3,7 +3,11 @@ import type { ServiceDefinition, Validator } from './definition.js';
 import { UnknownOperationError, ValidationError } from './errors.js';
 
 /** Throws a `ValidationError` listing every violation unless `payload` is a valid `message`. */
-export function assertValid<Payload>(validate: Validator<Payload>, message: string, payload: unknown): asserts payload is Payload {
+export function assertValid<Payload>(
+  validate: Validator<Payload>,
+  message: string,
+  payload: unknown,
+): asserts payload is Payload {
   if (!validate(payload)) throw new ValidationError(message, [...(validate.errors ?? [])]);
 }
 

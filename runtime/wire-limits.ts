@@ -15,7 +15,9 @@ type EncodeTable = (buffer: Buffer, table: Record<string, unknown>, offset: numb
 
 // amqplib does not export its codec; measuring with the encoder that will send the headers is the only exact measure.
 const require = createRequire(import.meta.url);
-const { encodeTable } = require(join(dirname(require.resolve('amqplib')), 'lib', 'codec.js')) as { encodeTable: EncodeTable };
+const { encodeTable } = require(join(dirname(require.resolve('amqplib')), 'lib', 'codec.js')) as {
+  encodeTable: EncodeTable;
+};
 
 /** amqplib's message when a table outgrows its encoding buffer. */
 const TABLE_OVERFLOW = /exceeds the \d+ byte encoding buffer/;
@@ -106,13 +108,17 @@ const TIMESTAMP_LIMIT = 2 ** 64;
  * (three bytes each), so a peer's 255 bytes may come back as 765; a peer's timestamp past 2^53
  * decodes rounded, possibly to 2^64.
  */
-export function fitProperties<T extends Record<string, unknown>>(properties: T): { properties: Partial<T>; dropped: string[] } {
+export function fitProperties<T extends Record<string, unknown>>(
+  properties: T,
+): { properties: Partial<T>; dropped: string[] } {
   const fitted: Partial<T> = { ...properties };
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(properties)) {
     let why: string | undefined;
-    if (typeof value === 'string' && Buffer.byteLength(value) > SHORT_STRING_LIMIT) why = `${Buffer.byteLength(value)} bytes, a short string holds ${SHORT_STRING_LIMIT}`;
-    else if (typeof value === 'number' && !(value >= 0 && value < TIMESTAMP_LIMIT)) why = `${value} is not a 64-bit unsigned integer`;
+    if (typeof value === 'string' && Buffer.byteLength(value) > SHORT_STRING_LIMIT)
+      why = `${Buffer.byteLength(value)} bytes, a short string holds ${SHORT_STRING_LIMIT}`;
+    else if (typeof value === 'number' && !(value >= 0 && value < TIMESTAMP_LIMIT))
+      why = `${value} is not a 64-bit unsigned integer`;
     if (why === undefined) continue;
     delete fitted[name];
     dropped.push(`${name} (cannot be encoded: ${why})`);
@@ -134,7 +140,11 @@ function tableSizeIfEncodable(table: Record<string, unknown>): number {
  * a value of a type AMQP has no encoding for), or undefined if `error` is something else (amqplib
  * throws on a closed channel too: that one is the channel's fault, not the message's).
  */
-export function encodeFailure(destination: string, headers: Record<string, unknown> | undefined, error: unknown): MessagingError | undefined {
+export function encodeFailure(
+  destination: string,
+  headers: Record<string, unknown> | undefined,
+  error: unknown,
+): MessagingError | undefined {
   if (!(error instanceof RangeError || error instanceof TypeError)) return undefined;
   if (headers && error instanceof RangeError && TABLE_OVERFLOW.test(error.message)) {
     return new MessageTooLargeError(destination, 'headers', encodedTableSize(headers), HEADER_TABLE_LIMIT);

@@ -24,9 +24,14 @@ exit codes: 0 stopped on a signal, 1 the service failed to start or stopped on a
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!SERVICE_NAMES.includes(name as (typeof SERVICE_NAMES)[number]) || rest.length > 0) {
-    throw new UsageError(name === undefined ? 'name the service to start' : `unknown service "${name}"`, `one of ${SERVICE_NAMES.join(', ')}`);
+    throw new UsageError(
+      name === undefined ? 'name the service to start' : `unknown service "${name}"`,
+      `one of ${SERVICE_NAMES.join(', ')}`,
+    );
   }
-  const probe = await connectToBroker(resolveConfig(`${name}-start-check`, { connectTimeoutMs: BROKER_CHECK_TIMEOUT_MS }));
+  const probe = await connectToBroker(
+    resolveConfig(`${name}-start-check`, { connectTimeoutMs: BROKER_CHECK_TIMEOUT_MS }),
+  );
   await probe.close();
   await import(`./${name}/main.js`);
   return ExitCode.ok;

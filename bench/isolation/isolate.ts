@@ -19,7 +19,11 @@ const READY_WITHIN_MS = 60_000;
 /** After the disconnect, how long a variant process may take to exit before it is killed. */
 const EXIT_WITHIN_MS = 5_000;
 
-export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion, managementApi }: BenchBrokerAddress, mode: Mode): Scenario {
+export function isolated(
+  scenario: Scenario,
+  { url, vhost, rabbitmqVersion, managementApi }: BenchBrokerAddress,
+  mode: Mode,
+): Scenario {
   const broker: BenchBrokerAddress = { url, vhost, rabbitmqVersion, managementApi };
   const processes = new Map<Variant, VariantProcess>();
   const variants = scenario.variants.map((variant): Variant => ({
@@ -35,7 +39,8 @@ export function isolated(scenario: Scenario, { url, vhost, rabbitmqVersion, mana
     variants,
     setUp: async () => {
       // All at once: each takes about a second to load, none is timed.
-      for (const variant of scenario.variants) processes.set(variant, new VariantProcess({ broker, mode, scenario: scenario.id, variant: variant.id }));
+      for (const variant of scenario.variants)
+        processes.set(variant, new VariantProcess({ broker, mode, scenario: scenario.id, variant: variant.id }));
       try {
         await Promise.all([...processes.values()].map((started) => started.whenReady()));
         await scenario.setUp?.();
@@ -60,14 +65,21 @@ class VariantProcess {
 
   constructor(private readonly assignment: VariantAssignment) {
     // The same Node flags as this process: tsx's loader, and --cpu-prof when profiling.
-    this.child = fork(VARIANT_PROCESS, [], { env: { ...process.env, [ASSIGNMENT_VARIABLE]: JSON.stringify(assignment) }, stdio: 'inherit' });
+    this.child = fork(VARIANT_PROCESS, [], {
+      env: { ...process.env, [ASSIGNMENT_VARIABLE]: JSON.stringify(assignment) },
+      stdio: 'inherit',
+    });
     this.child.on('message', (message: FromVariant) => this.waiting?.resolve(message));
     this.child.on('exit', (code, signal) => {
-      this.exited = new Error(`variant process ${this.name} exited (${signal ?? `code ${code}`}; its error, if any, is on stderr above)`);
+      this.exited = new Error(
+        `variant process ${this.name} exited (${signal ?? `code ${code}`}; its error, if any, is on stderr above)`,
+      );
       this.waiting?.reject(this.exited);
     });
     // A failed spawn, or a send on a channel that just closed: fail the pending request, not the bench process.
-    this.child.on('error', (error) => this.waiting?.reject(new Error(`variant process ${this.name}: ${error.message}`)));
+    this.child.on('error', (error) =>
+      this.waiting?.reject(new Error(`variant process ${this.name}: ${error.message}`)),
+    );
     this.ready = this.next();
   }
 
@@ -85,7 +97,10 @@ class VariantProcess {
   async whenReady(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`variant process ${this.name} was not ready within ${READY_WITHIN_MS / 1000} s`)), READY_WITHIN_MS);
+      timer = setTimeout(
+        () => reject(new Error(`variant process ${this.name} was not ready within ${READY_WITHIN_MS / 1000} s`)),
+        READY_WITHIN_MS,
+      );
     });
     const ready = await Promise.race([this.ready, stuck]).finally(() => clearTimeout(timer));
     if (ready.type !== 'ready') throw new Error(`variant process ${this.name}: expected ready, got ${ready.type}`);
@@ -97,7 +112,9 @@ class VariantProcess {
     this.child.send({ type: 'run' } satisfies ToVariant);
     const message = await answered;
     if (message.type === 'sample') return message.sample;
-    throw new Error(`variant process ${this.name}: ${message.type === 'failed' ? message.error : `unexpected ${message.type}`}`);
+    throw new Error(
+      `variant process ${this.name}: ${message.type === 'failed' ? message.error : `unexpected ${message.type}`}`,
+    );
   }
 
   /** Disconnects (the process exits on that), and kills it if it has not exited soon after. */

@@ -70,7 +70,11 @@ async function rawPublishAndConsume(url: string, total: number): Promise<Sample>
     });
     const confirmChannel = await publisher.createConfirmChannel();
     const properties = eventProperties('raw-like', USER_CREATED);
-    return await timed(total, () => publishWithConfirms(confirmChannel, USER_CREATED, userCreated, total, PUBLISH_WINDOW, properties), handled.finished);
+    return await timed(
+      total,
+      () => publishWithConfirms(confirmChannel, USER_CREATED, userCreated, total, PUBLISH_WINDOW, properties),
+      handled.finished,
+    );
   } finally {
     await publisher.close();
     await consumer.close();
@@ -81,15 +85,23 @@ async function facadePublishAndConsume(url: string, total: number): Promise<Samp
   const handled = countdown(total, LIMIT_MS, 'facade consume');
   const consumer = await started(
     matchingService.connect(facadeOptions(url, PREFETCH)),
-    handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }),
+    handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, {
+      userCreated: () => handled.tick(),
+    }),
   );
   try {
     const publisher = await started(
       userService.connect(facadeOptions(url)),
-      handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }),
+      handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, {
+        userProfileGet: () => profile,
+      }),
     );
     try {
-      return await timed(total, () => inWindow(total, PUBLISH_WINDOW, () => publisher.publish.userCreated(userCreated)), handled.finished);
+      return await timed(
+        total,
+        () => inWindow(total, PUBLISH_WINDOW, () => publisher.publish.userCreated(userCreated)),
+        handled.finished,
+      );
     } finally {
       await publisher.close();
     }
@@ -132,12 +144,34 @@ export async function clusterReplicationGrid(total: number): Promise<Grid> {
     const quorum = await open({ label: 'bench-quorum' });
     const classic = await open({ label: 'bench-classic', classicQueues: [USER_EVENTS_QUEUE] });
     const targets: Target[] = [
-      { id: 'cluster-quorum', label: 'quorum queue, 3-node cluster', broker: cluster, url: await followerUrl(cluster, USER_EVENTS_QUEUE), clients: ['raw', 'facade'] },
-      { id: 'single-quorum', label: 'quorum queue, single broker', broker: quorum, url: quorum.url, clients: ['raw', 'facade'] },
-      { id: 'single-classic', label: 'classic queue, single broker', broker: classic, url: classic.url, clients: ['raw'] },
+      {
+        id: 'cluster-quorum',
+        label: 'quorum queue, 3-node cluster',
+        broker: cluster,
+        url: await followerUrl(cluster, USER_EVENTS_QUEUE),
+        clients: ['raw', 'facade'],
+      },
+      {
+        id: 'single-quorum',
+        label: 'quorum queue, single broker',
+        broker: quorum,
+        url: quorum.url,
+        clients: ['raw', 'facade'],
+      },
+      {
+        id: 'single-classic',
+        label: 'classic queue, single broker',
+        broker: classic,
+        url: classic.url,
+        clients: ['raw'],
+      },
     ];
-    const compare = (description: string, cell: string, against: string, metrics = [PUBLISHED, END_TO_END]): Comparison[] =>
-      metrics.map((metric) => ({ description, cell, against, metric: metric.key }));
+    const compare = (
+      description: string,
+      cell: string,
+      against: string,
+      metrics = [PUBLISHED, END_TO_END],
+    ): Comparison[] => metrics.map((metric) => ({ description, cell, against, metric: metric.key }));
     return {
       id: 'cluster-replication',
       title: 'Replication: quorum on a 3-node cluster, beside one broker',

@@ -75,7 +75,13 @@ export async function measureCodegen(runs: number): Promise<CodegenResult[]> {
   try {
     return [
       await bench('asyncapi.yaml', 'asyncapi.yaml', peerprep, channelCount, runs),
-      await bench(`synthetic-${SYNTHETIC_CHANNELS}`, `synthetic-${SYNTHETIC_CHANNELS}.yaml`, makeSyntheticSpec(SYNTHETIC_CHANNELS), SYNTHETIC_CHANNELS, runs),
+      await bench(
+        `synthetic-${SYNTHETIC_CHANNELS}`,
+        `synthetic-${SYNTHETIC_CHANNELS}.yaml`,
+        makeSyntheticSpec(SYNTHETIC_CHANNELS),
+        SYNTHETIC_CHANNELS,
+        runs,
+      ),
     ];
   } finally {
     rmSync(SCRATCH, { recursive: true, force: true });

@@ -52,9 +52,14 @@ function facadeConsume(url: string, prefetch: number, total: number): Variant {
     id: 'facade',
     async run() {
       const handled = countdown(total, LIMIT_MS, 'facade consume');
-      const bus = await started(matchingService.connect({
-        ...facadeOptions(url, prefetch),
-      }), handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, { userCreated: () => handled.tick() }));
+      const bus = await started(
+        matchingService.connect({
+          ...facadeOptions(url, prefetch),
+        }),
+        handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition, {
+          userCreated: () => handled.tick(),
+        }),
+      );
       try {
         return { msgPerSec: total / (await handled.finished) };
       } finally {
@@ -84,7 +89,12 @@ export function consumeScenarios(broker: BenchBroker, total: number): Scenario[]
     variants: [
       rawConsume(broker.url, prefetch, total),
       facadeConsume(broker.url, prefetch, total),
-      ...(peers ? [acmConsume(broker.url, USER_EVENTS_QUEUE, prefetch, total, LIMIT_MS), rascalConsume(broker, USER_EVENTS_QUEUE, prefetch, total, LIMIT_MS)] : []),
+      ...(peers
+        ? [
+            acmConsume(broker.url, USER_EVENTS_QUEUE, prefetch, total, LIMIT_MS),
+            rascalConsume(broker, USER_EVENTS_QUEUE, prefetch, total, LIMIT_MS),
+          ]
+        : []),
     ],
     prepare: preload,
     tearDown: () => broker.purge(USER_EVENTS_QUEUE),

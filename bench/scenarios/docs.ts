@@ -9,7 +9,9 @@ const REPO = resolve(import.meta.dirname, '../..');
 export type DocsResult = Outcome<{ ms: number }>;
 
 export async function measureDocsBuild(): Promise<DocsResult> {
-  const scripts = (JSON.parse(readFileSync(resolve(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const scripts =
+    (JSON.parse(readFileSync(resolve(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+    {};
   if (!scripts['docs']) return { status: 'not available', note: 'the project has no `npm run docs` script yet' };
   const { ms, code, tail } = await timeCommand('npm', ['run', 'docs'], REPO);
   if (code !== 0) return { status: 'failed', note: `\`npm run docs\` exited ${code}: ${tail}` };

@@ -50,8 +50,17 @@ export interface FanoutScalingSizes {
   burstEdits: number;
 }
 
-const DELIVERIES_PER_EDIT: Metric = { key: 'deliveriesPerEdit', label: 'deliveries per edit', better: 'lower', decimals: 2 };
-const INBOUND_PER_INSTANCE: Metric = { key: 'inboundPerInstance', label: 'inbound msg/s per instance (paced)', better: 'lower' };
+const DELIVERIES_PER_EDIT: Metric = {
+  key: 'deliveriesPerEdit',
+  label: 'deliveries per edit',
+  better: 'lower',
+  decimals: 2,
+};
+const INBOUND_PER_INSTANCE: Metric = {
+  key: 'inboundPerInstance',
+  label: 'inbound msg/s per instance (paced)',
+  better: 'lower',
+};
 const CONFIRMED_PER_SEC: Metric = { key: 'confirmedPerSec', label: 'confirmed edits/s (unpaced)', better: 'higher' };
 
 const routingKeyOf = (session: string) => CODE_UPDATES_PATTERN.replace('*', session);
@@ -68,7 +77,8 @@ async function startInstance(url: string, hosted: string[], binding: Binding): P
   const connection = await connect(url, { noDelay: true });
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-  for (const pattern of binding === 'wildcard' ? [CODE_UPDATES_PATTERN] : hosted.map(routingKeyOf)) await channel.bindQueue(queue, EXCHANGE, pattern);
+  for (const pattern of binding === 'wildcard' ? [CODE_UPDATES_PATTERN] : hosted.map(routingKeyOf))
+    await channel.bindQueue(queue, EXCHANGE, pattern);
   await channel.prefetch(RELAY_PREFETCH);
   const counts = { edits: 0, copies: 0 };
   const arrived = new Map<string, number>();
@@ -92,7 +102,10 @@ async function startInstance(url: string, hosted: string[], binding: Binding): P
       const at = arrived.get(tag);
       if (at !== undefined) return Promise.resolve(at);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`fan-out: marker ${tag} not delivered within ${LIMIT_MS} ms`)), LIMIT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`fan-out: marker ${tag} not delivered within ${LIMIT_MS} ms`)),
+          LIMIT_MS,
+        );
         awaited.set(tag, (now) => {
           clearTimeout(timer);
           resolve(now);
@@ -117,16 +130,32 @@ async function openPublisher(url: string): Promise<Publisher> {
   return publisher;
 }
 
-function publishConfirmed(channel: ConfirmChannel, routingKey: string, content: Buffer, properties: object): Promise<void> {
+function publishConfirmed(
+  channel: ConfirmChannel,
+  routingKey: string,
+  content: Buffer,
+  properties: object,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.publish(EXCHANGE, routingKey, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve()));
+    channel.publish(EXCHANGE, routingKey, content, properties, (error: unknown) =>
+      error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(),
+    );
   });
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-function cell(url: string, publisherOf: () => Publisher, sessions: string[], instances: number, binding: Binding, sizes: FanoutScalingSizes): Cell {
-  const hostedBy = Array.from({ length: instances }, (_, instance) => sessions.filter((_, index) => index % instances === instance));
+function cell(
+  url: string,
+  publisherOf: () => Publisher,
+  sessions: string[],
+  instances: number,
+  binding: Binding,
+  sizes: FanoutScalingSizes,
+): Cell {
+  const hostedBy = Array.from({ length: instances }, (_, instance) =>
+    sessions.filter((_, index) => index % instances === instance),
+  );
   const content = Buffer.from(JSON.stringify(codeUpdated));
   const properties = eventProperties('raw-like', CODE_UPDATED);
   return {
@@ -138,23 +167,36 @@ function cell(url: string, publisherOf: () => Publisher, sessions: string[], ins
         const publisher = publisherOf();
         const { channel } = publisher;
         const returnedBefore = publisher.returned;
-        const publishEdit = (index: number) => publishConfirmed(channel, routingKeyOf(sessions[index % sessions.length] as string), content, properties());
+        const publishEdit = (index: number) =>
+          publishConfirmed(channel, routingKeyOf(sessions[index % sessions.length] as string), content, properties());
         /**
          * A marker per instance for `phase`, on its first session; resolves with when each instance had
          * every marker routed to it (with the wildcard, all of them), so with every copy before them.
          */
         const endPhase = async (phase: string) => {
           const tags = hostedBy.map((_, instance) => `${phase}-${instance}`);
-          await Promise.all(hostedBy.map((hosted, instance) => publishConfirmed(channel, routingKeyOf(hosted[0] as string), content, { headers: { [MARKER_HEADER]: tags[instance] } })));
+          await Promise.all(
+            hostedBy.map((hosted, instance) =>
+              publishConfirmed(channel, routingKeyOf(hosted[0] as string), content, {
+                headers: { [MARKER_HEADER]: tags[instance] },
+              }),
+            ),
+          );
           const routedTo = (instance: number) => (binding === 'wildcard' ? tags : [tags[instance] as string]);
-          return Promise.all(simulated.map(async (instance, index) => Math.max(...(await Promise.all(routedTo(index).map((tag) => instance.marker(tag)))))));
+          return Promise.all(
+            simulated.map(async (instance, index) =>
+              Math.max(...(await Promise.all(routedTo(index).map((tag) => instance.marker(tag))))),
+            ),
+          );
         };
 
         const pacedFrom = performance.now();
         await paced(sizes.pacedEdits, sizes.editsPerSecond, publishEdit);
         const arrivals = await endPhase('paced');
         const pacedEdits = simulated.map((instance) => instance.counts.edits);
-        const inboundRates = pacedEdits.map((edits, index) => edits / (((arrivals[index] as number) - pacedFrom) / 1000));
+        const inboundRates = pacedEdits.map(
+          (edits, index) => edits / (((arrivals[index] as number) - pacedFrom) / 1000),
+        );
 
         const burstFrom = performance.now();
         await inWindow(sizes.burstEdits, PUBLISH_WINDOW, publishEdit);
@@ -162,7 +204,10 @@ function cell(url: string, publisherOf: () => Publisher, sessions: string[], ins
         await endPhase('burst');
 
         const returned = publisher.returned - returnedBefore;
-        if (returned > 0) throw new Error(`fan-out ${instances}-${binding}: ${returned} edits returned unroutable (a session no instance was bound for)`);
+        if (returned > 0)
+          throw new Error(
+            `fan-out ${instances}-${binding}: ${returned} edits returned unroutable (a session no instance was bound for)`,
+          );
         return {
           deliveriesPerEdit: sum(pacedEdits) / sizes.pacedEdits,
           inboundPerInstance: sum(inboundRates) / instances,
@@ -180,19 +225,33 @@ function cell(url: string, publisherOf: () => Publisher, sessions: string[], ins
 async function brokerRoutedCopies(broker: BenchBroker, expected: number): Promise<number> {
   let counted = 0;
   const read = async () => {
-    const response = await management('GET', `/exchanges/${encodeURIComponent(broker.vhost)}/${encodeURIComponent(EXCHANGE)}`, undefined, {}, broker.managementApi);
+    const response = await management(
+      'GET',
+      `/exchanges/${encodeURIComponent(broker.vhost)}/${encodeURIComponent(EXCHANGE)}`,
+      undefined,
+      {},
+      broker.managementApi,
+    );
     counted = ((await response.json()) as { message_stats?: { publish_out?: number } }).message_stats?.publish_out ?? 0;
     return counted === expected;
   };
-  await waitFor(read, { timeoutMs: BROKER_COUNT_WITHIN_MS, what: 'the broker count', intervalMs: 1_000 }).catch(() => undefined);
+  await waitFor(read, { timeoutMs: BROKER_COUNT_WITHIN_MS, what: 'the broker count', intervalMs: 1_000 }).catch(
+    () => undefined,
+  );
   return counted;
 }
 
 export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes): Grid {
-  const sessions = Array.from({ length: sizes.sessions }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
-  const perSessionAgainstWildcard = INSTANCE_COUNTS.map(
-    (instances): Comparison => ({ description: `${instances} instances: per-session / wildcard`, cell: `${instances}-per-session`, against: `${instances}-wildcard`, metric: CONFIRMED_PER_SEC.key }),
+  const sessions = Array.from(
+    { length: sizes.sessions },
+    (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
   );
+  const perSessionAgainstWildcard = INSTANCE_COUNTS.map((instances): Comparison => ({
+    description: `${instances} instances: per-session / wildcard`,
+    cell: `${instances}-per-session`,
+    against: `${instances}-wildcard`,
+    metric: CONFIRMED_PER_SEC.key,
+  }));
   const most = INSTANCE_COUNTS[INSTANCE_COUNTS.length - 1] as number;
   let publisher: Publisher | undefined;
   const publisherOf = () => {
@@ -208,11 +267,23 @@ export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes
       'each instance queue bound with the wildcard `session.*.code_updated` or per session it hosts',
     columns: ['instances', 'binding'],
     metrics: [DELIVERIES_PER_EDIT, INBOUND_PER_INSTANCE, CONFIRMED_PER_SEC],
-    cells: INSTANCE_COUNTS.flatMap((instances) => BINDINGS.map((binding) => cell(broker.url, publisherOf, sessions, instances, binding, sizes))),
+    cells: INSTANCE_COUNTS.flatMap((instances) =>
+      BINDINGS.map((binding) => cell(broker.url, publisherOf, sessions, instances, binding, sizes)),
+    ),
     comparisons: [
       ...perSessionAgainstWildcard,
-      { description: `wildcard: ${most} instances / 1`, cell: `${most}-wildcard`, against: '1-wildcard', metric: CONFIRMED_PER_SEC.key },
-      { description: `per-session: ${most} instances / 1`, cell: `${most}-per-session`, against: '1-per-session', metric: CONFIRMED_PER_SEC.key },
+      {
+        description: `wildcard: ${most} instances / 1`,
+        cell: `${most}-wildcard`,
+        against: '1-wildcard',
+        metric: CONFIRMED_PER_SEC.key,
+      },
+      {
+        description: `per-session: ${most} instances / 1`,
+        cell: `${most}-per-session`,
+        against: '1-per-session',
+        metric: CONFIRMED_PER_SEC.key,
+      },
     ],
     async setUp() {
       await broker.withChannel((channel) => channel.assertExchange(EXCHANGE, 'topic', { durable: true }));
@@ -223,7 +294,8 @@ export function fanoutScalingGrid(broker: BenchBroker, sizes: FanoutScalingSizes
       const routed = await brokerRoutedCopies(broker, counted);
       return [
         {
-          description: "routed copies: the broker's count (the exchange's publish_out) equals the deliveries the instances counted",
+          description:
+            "routed copies: the broker's count (the exchange's publish_out) equals the deliveries the instances counted",
           passed: routed === counted,
           detail: `${routed.toLocaleString('en-US')} routed by the broker, ${counted.toLocaleString('en-US')} received by the instances`,
         },

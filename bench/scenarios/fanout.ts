@@ -9,7 +9,10 @@ import { THROUGHPUT, type Scenario } from '../scenario.js';
 import { CODE_UPDATES_PATTERN, PUBLISH_WINDOW, transientPublishVariants } from './publish.js';
 
 export const FANOUT_QUEUES = 10;
-const OTHER_INSTANCE_QUEUES = Array.from({ length: FANOUT_QUEUES - 1 }, (_, i) => `bench.code_updates.instance-${i + 2}`);
+const OTHER_INSTANCE_QUEUES = Array.from(
+  { length: FANOUT_QUEUES - 1 },
+  (_, i) => `bench.code_updates.instance-${i + 2}`,
+);
 
 export function fanoutScenario(broker: BenchBroker, total: number): Scenario {
   return {

@@ -58,7 +58,12 @@ export function isGridId(id: string | undefined): id is GridId {
 
 export function fanoutScalingSizes(mode: Mode): FanoutScalingSizes {
   const { scalingSessions, scalingEditsPerSecond, scalingPacedEdits, scalingBurstEdits } = SIZES[mode];
-  return { sessions: scalingSessions, editsPerSecond: scalingEditsPerSecond, pacedEdits: scalingPacedEdits, burstEdits: scalingBurstEdits };
+  return {
+    sessions: scalingSessions,
+    editsPerSecond: scalingEditsPerSecond,
+    pacedEdits: scalingPacedEdits,
+    burstEdits: scalingBurstEdits,
+  };
 }
 
 /** The scenarios of `mode`, or only the one with id `only` (none for a grid's id); an unknown id is an error that lists the known ones. */

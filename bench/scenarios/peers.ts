@@ -12,7 +12,14 @@ import { eventProperties, type Route } from '../support/wire-properties.js';
 import type { Variant, VariantId } from '../scenario.js';
 
 /** amqp-connection-manager publishing bare messages (`acm`) or exactly what the facade sends (`acm-like`). */
-export function acmPublish(id: Extract<VariantId, 'acm' | 'acm-like'>, url: string, route: Route, payload: unknown, total: number, window: number): Variant {
+export function acmPublish(
+  id: Extract<VariantId, 'acm' | 'acm-like'>,
+  url: string,
+  route: Route,
+  payload: unknown,
+  total: number,
+  window: number,
+): Variant {
   const properties = eventProperties(id === 'acm' ? 'raw' : 'raw-like', route);
   return {
     id,
@@ -22,7 +29,9 @@ export function acmPublish(id: Extract<VariantId, 'acm' | 'acm-like'>, url: stri
         const channel = connection.createChannel({ confirm: true, json: false });
         await channel.waitForConnect();
         const startedAt = performance.now();
-        await inWindow(total, window, () => channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), properties()));
+        await inWindow(total, window, () =>
+          channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), properties()),
+        );
         return { msgPerSec: total / secondsSince(startedAt) };
       } finally {
         await connection.close();
@@ -61,7 +70,10 @@ const PUBLICATION = 'bench';
 const SUBSCRIPTION = 'bench';
 
 /** Rascal's defaults (confirms, persistent, mandatory) plus `noDelay`; it checks the topology the contract declared rather than asserting its own. */
-function rascalConfig(broker: BenchBroker, setup: { publish?: Route; consume?: { queue: string; prefetch: number } }): object {
+function rascalConfig(
+  broker: BenchBroker,
+  setup: { publish?: Route; consume?: { queue: string; prefetch: number } },
+): object {
   const { publish, consume } = setup;
   return rascal.withDefaultConfig({
     vhosts: {
@@ -70,7 +82,12 @@ function rascalConfig(broker: BenchBroker, setup: { publish?: Route; consume?: {
         ...(publish && {
           exchanges: { [publish.exchange]: { assert: false, check: true } },
           publications: {
-            [PUBLICATION]: { exchange: publish.exchange, routingKey: publish.routingKey, confirm: true, options: { persistent: publish.persistent } },
+            [PUBLICATION]: {
+              exchange: publish.exchange,
+              routingKey: publish.routingKey,
+              confirm: true,
+              options: { persistent: publish.persistent },
+            },
           },
         }),
         ...(consume && {
@@ -92,7 +109,13 @@ async function withRascal<T>(config: object, work: (broker: BrokerAsPromised) =>
   }
 }
 
-export function rascalPublish(broker: BenchBroker, route: Route, payload: object, total: number, window: number): Variant {
+export function rascalPublish(
+  broker: BenchBroker,
+  route: Route,
+  payload: object,
+  total: number,
+  window: number,
+): Variant {
   return {
     id: 'rascal',
     run: () =>
@@ -111,7 +134,13 @@ export function rascalPublish(broker: BenchBroker, route: Route, payload: object
   };
 }
 
-export function rascalConsume(broker: BenchBroker, queue: string, prefetch: number, total: number, limitMs: number): Variant {
+export function rascalConsume(
+  broker: BenchBroker,
+  queue: string,
+  prefetch: number,
+  total: number,
+  limitMs: number,
+): Variant {
   return {
     id: 'rascal',
     run: () =>

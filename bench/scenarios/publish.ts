@@ -38,12 +38,20 @@ function routeOf(definition: ServiceDefinition, publisher: string, params: Recor
     if (value === undefined) throw new Error(`${publisher}: no value for {${key}} in its routing key`);
     return value;
   });
-  return { exchange: spec.exchange, routingKey, persistent: spec.persistent, mandatory: spec.mandatory, message: spec.message };
+  return {
+    exchange: spec.exchange,
+    routingKey,
+    persistent: spec.persistent,
+    mandatory: spec.mandatory,
+    message: spec.message,
+  };
 }
 
 export const USER_CREATED = routeOf(userService.userServiceDefinition, 'userCreated');
 export const USER_EVENTS_QUEUE = 'matching.user_events';
-export const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', { session_id: codeUpdated.session_id });
+export const CODE_UPDATED = routeOf(collaborationService.collaborationServiceDefinition, 'codeUpdated', {
+  session_id: codeUpdated.session_id,
+});
 /** The wildcard binding of a relay queue that takes every session's edits (the fan-out scenarios' other instances); prefetch 10 (from the contract). */
 export const CODE_UPDATES_PATTERN = 'session.*.code_updated';
 export const RELAY_PREFETCH = 10;
@@ -84,7 +92,15 @@ export function publishWithConfirms(
     const pump = () => {
       while (sent < total && sent - confirmed < window) {
         sent++;
-        if (!channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(payload)), properties(), onConfirm)) {
+        if (
+          !channel.publish(
+            route.exchange,
+            route.routingKey,
+            Buffer.from(JSON.stringify(payload)),
+            properties(),
+            onConfirm,
+          )
+        ) {
           awaitingDrain = true;
           channel.once('drain', () => {
             awaitingDrain = false;
@@ -147,7 +163,12 @@ function facadePublishUserCreated(url: string, total: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const bus = await started(userService.connect({ ...facadeOptions(url) }), handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: () => profile }));
+      const bus = await started(
+        userService.connect({ ...facadeOptions(url) }),
+        handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, {
+          userProfileGet: () => profile,
+        }),
+      );
       try {
         return await timedPublishes(total, () => bus.publish.userCreated(userCreated));
       } finally {
@@ -162,9 +183,14 @@ function facadePublishCodeUpdated(url: string, total: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const bus = await started(collaborationService.connect({
-        ...facadeOptions(url),
-      }), handlersFor<collaborationService.CollaborationServiceHandlers>(collaborationService.collaborationServiceDefinition));
+      const bus = await started(
+        collaborationService.connect({
+          ...facadeOptions(url),
+        }),
+        handlersFor<collaborationService.CollaborationServiceHandlers>(
+          collaborationService.collaborationServiceDefinition,
+        ),
+      );
       try {
         await bus.subscribe.codeUpdated(params);
         return await timedPublishes(total, () => bus.publish.codeUpdated(codeUpdated, params));

@@ -17,7 +17,16 @@ import { profile, profileRequest } from '../support/payloads.js';
 import { percentile } from '../support/stats.js';
 import { secondsSince } from '../support/timing.js';
 import { requestProperties } from '../support/wire-properties.js';
-import { CALLS_PER_SEC, P50, P99, RAW_BASELINES, type RawBaseline, type Sample, type Scenario, type Variant } from '../scenario.js';
+import {
+  CALLS_PER_SEC,
+  P50,
+  P99,
+  RAW_BASELINES,
+  type RawBaseline,
+  type Sample,
+  type Scenario,
+  type Variant,
+} from '../scenario.js';
 
 export const RPC_CONCURRENCY = 50;
 const SERVER_PREFETCH = 100;
@@ -44,7 +53,11 @@ async function measureCalls(call: Call, total: number, concurrency: number): Pro
   };
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: concurrency }, caller));
-  return { callsPerSec: total / secondsSince(startedAt), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    callsPerSec: total / secondsSince(startedAt),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 const answer = (request: UserProfileRequest) => ({ ...profile, user_id: request.user_id });
@@ -108,11 +121,17 @@ function facadeRpc(url: string, total: number, concurrency: number): Variant {
   return {
     id: 'facade',
     async run() {
-      const server = await started(userService.connect({ ...facadeOptions(url, SERVER_PREFETCH) }), handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: answer }));
-      const client = await started(matchingService.connect({
-        ...facadeOptions(url),
-        rpcTimeoutMs: CALL_TIMEOUT_MS,
-      }), handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition));
+      const server = await started(
+        userService.connect({ ...facadeOptions(url, SERVER_PREFETCH) }),
+        handlersFor<userService.UserServiceHandlers>(userService.userServiceDefinition, { userProfileGet: answer }),
+      );
+      const client = await started(
+        matchingService.connect({
+          ...facadeOptions(url),
+          rpcTimeoutMs: CALL_TIMEOUT_MS,
+        }),
+        handlersFor<matchingService.MatchingServiceHandlers>(matchingService.matchingServiceDefinition),
+      );
       try {
         return await measureCalls(() => client.call.userProfileGet(profileRequest), total, concurrency);
       } finally {
@@ -131,7 +150,10 @@ export function rpcScenarios(url: string, sequentialCalls: number, concurrentCal
       title: 'RPC, sequential',
       measures: `${sequentialCalls} calls one after another (after ${WARM_UP_CALLS} untimed), direct reply-to`,
       metrics,
-      variants: [...RAW_BASELINES.map((baseline) => rawRpc(baseline, url, sequentialCalls, 1)), facadeRpc(url, sequentialCalls, 1)],
+      variants: [
+        ...RAW_BASELINES.map((baseline) => rawRpc(baseline, url, sequentialCalls, 1)),
+        facadeRpc(url, sequentialCalls, 1),
+      ],
     },
     {
       id: `rpc-concurrent-${RPC_CONCURRENCY}`,

@@ -27,15 +27,24 @@ export function isToolchainMeasure(id: string | undefined): id is ToolchainMeasu
 }
 
 /** Runs the measures `mode` and `only` ask for, logging each as it starts; the others say why they did not run. */
-export async function measureToolchain(mode: Mode, codegenRuns: number, only: string | undefined, log: (line: string) => void): Promise<ToolchainResults> {
+export async function measureToolchain(
+  mode: Mode,
+  codegenRuns: number,
+  only: string | undefined,
+  log: (line: string) => void,
+): Promise<ToolchainResults> {
   const skipped = (measure: ToolchainMeasure): NotMeasured | undefined => {
     if (only !== undefined && only !== measure) return { status: 'skipped', note: `not run with --only ${only}` };
-    if (only === undefined && mode === 'quick' && measure !== 'codegen') return { status: 'skipped', note: 'not run with --quick' };
+    if (only === undefined && mode === 'quick' && measure !== 'codegen')
+      return { status: 'skipped', note: 'not run with --quick' };
     log(measure);
     return undefined;
   };
   const codegen = skipped('codegen') ? [] : await measureCodegen(codegenRuns);
-  const watchLoop = skipped('watch-loop') ?? { status: 'measured' as const, ...(await measureWatchLoop(WATCH_LOOP_EDITS)) };
+  const watchLoop = skipped('watch-loop') ?? {
+    status: 'measured' as const,
+    ...(await measureWatchLoop(WATCH_LOOP_EDITS)),
+  };
   const docs = skipped('docs') ?? (await measureDocsBuild());
   const npmCi = skipped('npm-ci') ?? (await measureNpmCi());
   return { codegen, watchLoop, docs, npmCi };

@@ -14,7 +14,8 @@ const PROJECT_PARTS = ['runtime', 'services', 'generated'];
 
 /** A change that alters generated code (a doc comment of a facade method) and one that breaks the spec. */
 const EDITS = {
-  regenerate: (spec: string, run: number) => spec.replace('description: A user account was created.', `description: A user account was created (edit ${run}).`),
+  regenerate: (spec: string, run: number) =>
+    spec.replace('description: A user account was created.', `description: A user account was created (edit ${run}).`),
   specError: (spec: string) => spec.replace('x-service: user-service', 'x-servce: user-service'),
 };
 
@@ -44,11 +45,15 @@ export async function measureWatchLoop(edits: number): Promise<WatchLoopResult> 
     const nextCycle = () => new Promise<WatchCycle>((done) => (onCycle = done));
     const first = nextCycle();
     const startedAt = performance.now();
-    const watcher = watchSpec({ specPath, outDir: join(dir, 'generated'), project: join(dir, 'tsconfig.json') }, (cycle) => onCycle?.(cycle));
+    const watcher = watchSpec(
+      { specPath, outDir: join(dir, 'generated'), project: join(dir, 'tsconfig.json') },
+      (cycle) => onCycle?.(cycle),
+    );
     try {
       const cold = await first;
       const coldMs = performance.now() - startedAt;
-      if (cold.kind !== 'generated' || cold.typeErrors.length > 0) throw new Error(`the watch loop did not start clean: ${JSON.stringify(cold)}`);
+      if (cold.kind !== 'generated' || cold.typeErrors.length > 0)
+        throw new Error(`the watch loop did not start clean: ${JSON.stringify(cold)}`);
       const timed = async (text: string, expected: WatchCycle['kind']): Promise<number> => {
         const cycle = nextCycle();
         const savedAt = performance.now();
@@ -63,7 +68,12 @@ export async function measureWatchLoop(edits: number): Promise<WatchLoopResult> 
         regenerate.push(await timed(EDITS.regenerate(spec, run), 'generated'));
         specError.push(await timed(EDITS.specError(spec), 'spec-errors'));
       }
-      return { coldMs: Math.round(coldMs), regenerateMs: Math.round(median(regenerate)), specErrorMs: Math.round(median(specError)), edits };
+      return {
+        coldMs: Math.round(coldMs),
+        regenerateMs: Math.round(median(regenerate)),
+        specErrorMs: Math.round(median(specError)),
+        edits,
+      };
     } finally {
       watcher.close();
     }

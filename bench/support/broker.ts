@@ -39,13 +39,30 @@ export interface BenchBrokerOptions {
 }
 
 /** Creates a benchmark vhost with the PeerPrep topology; `dispose` deletes it. */
-export async function openBenchBroker({ label = 'bench', broker = LOCAL_BROKER, classicQueues = [] }: BenchBrokerOptions = {}): Promise<BenchBroker> {
+export async function openBenchBroker({
+  label = 'bench',
+  broker = LOCAL_BROKER,
+  classicQueues = [],
+}: BenchBrokerOptions = {}): Promise<BenchBroker> {
   const vhost = await createTestVhost(label, broker);
   const api = broker.managementApi;
   try {
-    await management('POST', `/definitions/${encodeURIComponent(vhost.name)}`, withClassicQueues(JSON.parse(readFileSync(DEFINITIONS, 'utf8')), classicQueues), {}, api);
-    const overview = (await (await management('GET', '/overview', undefined, {}, api)).json()) as { rabbitmq_version: string };
-    const address = { url: vhost.url, vhost: vhost.name, rabbitmqVersion: overview.rabbitmq_version, managementApi: api };
+    await management(
+      'POST',
+      `/definitions/${encodeURIComponent(vhost.name)}`,
+      withClassicQueues(JSON.parse(readFileSync(DEFINITIONS, 'utf8')), classicQueues),
+      {},
+      api,
+    );
+    const overview = (await (await management('GET', '/overview', undefined, {}, api)).json()) as {
+      rabbitmq_version: string;
+    };
+    const address = {
+      url: vhost.url,
+      vhost: vhost.name,
+      rabbitmqVersion: overview.rabbitmq_version,
+      managementApi: api,
+    };
     return { ...attachBenchBroker(address), dispose: () => vhost.dispose() };
   } catch (error) {
     await vhost.dispose();
@@ -58,7 +75,13 @@ export function attachBenchBroker(address: BenchBrokerAddress): BenchBroker {
   return {
     ...address,
     purge: async (queue) => {
-      await management('DELETE', `/queues/${encodeURIComponent(address.vhost)}/${encodeURIComponent(queue)}/contents`, undefined, {}, address.managementApi);
+      await management(
+        'DELETE',
+        `/queues/${encodeURIComponent(address.vhost)}/${encodeURIComponent(queue)}/contents`,
+        undefined,
+        {},
+        address.managementApi,
+      );
     },
     withChannel: async (work) => {
       const connection = await connect(address.url);
@@ -81,6 +104,10 @@ function withClassicQueues(definitions: Definitions, classicQueues: string[]): D
   if (missing.length > 0) throw new Error(`generated/definitions.json declares no queue ${missing.join(', ')}`);
   return {
     ...definitions,
-    queues: definitions.queues.map((queue) => (classicQueues.includes(queue.name) ? { ...queue, arguments: { ...queue.arguments, 'x-queue-type': 'classic' } } : queue)),
+    queues: definitions.queues.map((queue) =>
+      classicQueues.includes(queue.name)
+        ? { ...queue, arguments: { ...queue.arguments, 'x-queue-type': 'classic' } }
+        : queue,
+    ),
   };
 }

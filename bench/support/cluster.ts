@@ -29,7 +29,11 @@ async function otherVhosts(ownLabel: string): Promise<string[]> {
 }
 
 /** Runs `work` with the cluster up; `ownLabel` is the label of the vhosts `work` creates on it. */
-export async function withLocalCluster<T>(ownLabel: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withLocalCluster<T>(
+  ownLabel: string,
+  log: (line: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   const up = await nodesUp();
   if (up.length === NODES.length) {
     log('The local cluster is up: using it, and leaving it running.');

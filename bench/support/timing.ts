@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * pipelines promise-returning publishes (or calls) instead of awaiting each one in turn.
  * Rejects with the first failure.
  */
-export async function inWindow(total: number, window: number, operation: (index: number) => Promise<unknown>): Promise<void> {
+export async function inWindow(
+  total: number,
+  window: number,
+  operation: (index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < total) await operation(next++);
@@ -22,14 +26,19 @@ const PACING_TICK_MS = 10;
  * waiting for one to finish before the next is due: a steady offered load, as from many users.
  * Resolves when all have completed; rejects with the first failure.
  */
-export async function paced(total: number, perSecond: number, operation: (index: number) => Promise<unknown>): Promise<void> {
+export async function paced(
+  total: number,
+  perSecond: number,
+  operation: (index: number) => Promise<unknown>,
+): Promise<void> {
   const started: Promise<unknown>[] = [];
   // Caught as they happen: a failure must not go unhandled while later operations are still due.
   let failure: { error: unknown } | undefined;
   const startedAt = performance.now();
   while (started.length < total && !failure) {
     const due = Math.min(total, Math.floor(secondsSince(startedAt) * perSecond) + 1);
-    while (started.length < due) started.push(operation(started.length).catch((error: unknown) => (failure ??= { error })));
+    while (started.length < due)
+      started.push(operation(started.length).catch((error: unknown) => (failure ??= { error })));
     if (started.length < total) await sleep(PACING_TICK_MS);
   }
   await Promise.all(started);

@@ -54,7 +54,10 @@ export interface RequestKind {
 }
 
 /** Properties for RPC requests; each carries a correlation id of its own. */
-export function requestProperties(baseline: RawBaseline, request: RequestKind): () => Options.Publish & { correlationId: string } {
+export function requestProperties(
+  baseline: RawBaseline,
+  request: RequestKind,
+): () => Options.Publish & { correlationId: string } {
   if (baseline === 'raw') {
     let sequence = 0;
     return () => ({ correlationId: String(++sequence), replyTo: request.replyTo, contentType: 'application/json' });

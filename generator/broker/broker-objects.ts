@@ -58,9 +58,15 @@ export function contractObjects(model: Model): BrokerObjects {
       exclusive: queue.exclusive,
       arguments: queue.arguments,
     })),
-    bindings: model.bindings.map((binding) => ({ exchange: binding.exchange, queue: binding.queue, routingKey: binding.pattern })),
+    bindings: model.bindings.map((binding) => ({
+      exchange: binding.exchange,
+      queue: binding.queue,
+      routingKey: binding.pattern,
+    })),
     subscribable: model.services.flatMap((service) =>
-      service.consumes.filter((use) => use.perSubscription).map((use) => ({ exchange: use.channel.exchange, queue: use.queue, routingKey: use.channel.routingKey })),
+      service.consumes
+        .filter((use) => use.perSubscription)
+        .map((use) => ({ exchange: use.channel.exchange, queue: use.queue, routingKey: use.channel.routingKey })),
     ),
   };
 }

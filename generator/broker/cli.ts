@@ -39,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
   const { model, broker, where } = read;
   const discrepancies = compareObjects(contractObjects(model), broker, perInstanceQueues(model));
   if (discrepancies.length === 0) {
-    console.log(`${where} agrees with ${values.spec} (${model.exchanges.length} exchanges, ${broker.queues.length} queues, ${broker.bindings.length} bindings read).`);
+    console.log(
+      `${where} agrees with ${values.spec} (${model.exchanges.length} exchanges, ${broker.queues.length} queues, ${broker.bindings.length} bindings read).`,
+    );
     return 0;
   }
   console.error(`${where} differs from ${values.spec} in ${discrepancies.length} place(s):`);

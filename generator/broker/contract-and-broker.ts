@@ -20,12 +20,20 @@ export interface ContractAndBroker {
 }
 
 /** Loads the spec and reads the vhost (`--vhost`, else the environment's); undefined, with the diagnostics printed, when the spec does not load. */
-export async function readContractAndBroker(spec: string, vhost: string | undefined): Promise<ContractAndBroker | undefined> {
+export async function readContractAndBroker(
+  spec: string,
+  vhost: string | undefined,
+): Promise<ContractAndBroker | undefined> {
   const loaded = await loadModel(spec);
   if ('diagnostics' in loaded) {
     for (const diagnostic of loaded.diagnostics) console.error(formatDiagnostic(diagnostic));
     return undefined;
   }
   const config = { ...managementConfigFromEnv(), ...(vhost === undefined ? {} : { vhost }) };
-  return { model: loaded.model, config, broker: await readBrokerObjects(config), where: `vhost "${config.vhost}" at ${config.url}` };
+  return {
+    model: loaded.model,
+    config,
+    broker: await readBrokerObjects(config),
+    where: `vhost "${config.vhost}" at ${config.url}`,
+  };
 }

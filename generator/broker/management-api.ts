@@ -68,18 +68,36 @@ function request(config: ManagementConfig, method: 'GET' | 'DELETE', path: strin
 async function get<T>(config: ManagementConfig, kind: 'exchanges' | 'queues' | 'bindings'): Promise<T[]> {
   const path = `${kind}/${encodeURIComponent(config.vhost)}`;
   const response = await request(config, 'GET', path);
-  if (!response.ok) throw refusal(config, response.status, `GET ${config.url}/api/${path} answered ${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw refusal(
+      config,
+      response.status,
+      `GET ${config.url}/api/${path} answered ${response.status} ${response.statusText}`,
+    );
   return (await response.json()) as T[];
 }
 
 function refusal(config: ManagementConfig, status: number, answer: string): CliError {
-  const refused = managementRefusal(status, config.url, config.user, 'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD');
+  const refused = managementRefusal(
+    status,
+    config.url,
+    config.user,
+    'RABBITMQ_MANAGEMENT_USER and RABBITMQ_MANAGEMENT_PASSWORD',
+  );
   if (refused !== undefined) return refused;
   // Every vhost-scoped listing answers 404 for a vhost that does not exist.
   if (status === 404) {
-    return new CliError(`vhost "${config.vhost}" does not exist at ${config.url}`, 'name an existing vhost with --vhost or RABBITMQ_VHOST, or create it: npm run broker:provision -- --vhost <name>', ExitCode.unavailable);
+    return new CliError(
+      `vhost "${config.vhost}" does not exist at ${config.url}`,
+      'name an existing vhost with --vhost or RABBITMQ_VHOST, or create it: npm run broker:provision -- --vhost <name>',
+      ExitCode.unavailable,
+    );
   }
-  return new CliError(`the management API ${answer}`, 'check the broker (its management UI at the same URL) and try again', ExitCode.unavailable);
+  return new CliError(
+    `the management API ${answer}`,
+    'check the broker (its management UI at the same URL) and try again',
+    ExitCode.unavailable,
+  );
 }
 
 /** `fetch failed` hides the reason in `cause`: ECONNREFUSED, ENOTFOUND... */
@@ -90,10 +108,16 @@ function networkReason(error: unknown): string {
 
 /** Removes a binding read from the broker (it needs the binding's `propertiesKey`); one already gone counts as removed. */
 export async function deleteBinding(config: ManagementConfig, binding: BindingObject): Promise<void> {
-  if (binding.propertiesKey === undefined) throw new Error(`binding ${binding.exchange} -> ${binding.queue} was not read from the broker`);
-  const path = ['bindings', config.vhost, 'e', binding.exchange, 'q', binding.queue, binding.propertiesKey].map(encodeURIComponent).join('/');
+  if (binding.propertiesKey === undefined)
+    throw new Error(`binding ${binding.exchange} -> ${binding.queue} was not read from the broker`);
+  const path = ['bindings', config.vhost, 'e', binding.exchange, 'q', binding.queue, binding.propertiesKey]
+    .map(encodeURIComponent)
+    .join('/');
   const response = await request(config, 'DELETE', path);
-  if (!response.ok && response.status !== 404) throw new Error(`DELETE binding ${binding.exchange} -> ${binding.queue} (${binding.routingKey}) answered ${response.status} ${await response.text()}`);
+  if (!response.ok && response.status !== 404)
+    throw new Error(
+      `DELETE binding ${binding.exchange} -> ${binding.queue} (${binding.routingKey}) answered ${response.status} ${await response.text()}`,
+    );
 }
 
 /** What a queue holds and who reads it, read live over AMQP (the management API's figures lag by seconds). */
@@ -108,14 +132,20 @@ export type QueueUse = () => Promise<{ messageCount: number; consumerCount: numb
  * contract's producers first); without `use` it is kept. Resolves with why the queue was kept, or
  * undefined once it is gone.
  */
-export async function deleteIdleQueue(config: ManagementConfig, name: string, use?: QueueUse): Promise<string | undefined> {
+export async function deleteIdleQueue(
+  config: ManagementConfig,
+  name: string,
+  use?: QueueUse,
+): Promise<string | undefined> {
   const path = `queues/${encodeURIComponent(config.vhost)}/${encodeURIComponent(name)}`;
   const conditional = await request(config, 'DELETE', `${path}?if-empty=true&if-unused=true`);
   if (conditional.ok || conditional.status === 404) return undefined;
   const answer = await conditional.text();
   if (conditional.status !== 400) throw new Error(`DELETE queue ${name} answered ${conditional.status} ${answer}`);
-  if (!answer.includes('not supported by quorum queues')) return answer.includes('not empty') ? 'it is not empty' : 'a consumer still reads it';
-  if (use === undefined) return 'a quorum queue is deleted only once it is read empty and unused over AMQP: set RABBITMQ_URL to the AMQP URL of this vhost';
+  if (!answer.includes('not supported by quorum queues'))
+    return answer.includes('not empty') ? 'it is not empty' : 'a consumer still reads it';
+  if (use === undefined)
+    return 'a quorum queue is deleted only once it is read empty and unused over AMQP: set RABBITMQ_URL to the AMQP URL of this vhost';
   const live = await use();
   if (live === undefined) return undefined;
   if (live.messageCount > 0) return 'it is not empty';
@@ -150,6 +180,11 @@ export async function readBrokerObjects(config: ManagementConfig): Promise<Broke
     })),
     bindings: bindings
       .filter((binding) => binding.destination_type === 'queue')
-      .map((binding) => ({ exchange: binding.source, queue: binding.destination, routingKey: binding.routing_key, propertiesKey: binding.properties_key })),
+      .map((binding) => ({
+        exchange: binding.source,
+        queue: binding.destination,
+        routingKey: binding.routing_key,
+        propertiesKey: binding.properties_key,
+      })),
   };
 }

@@ -39,7 +39,10 @@ function queueState(queue: QueueObject): string {
 function planLines(plan: MigrationPlan, moves: ReadonlyMap<string, string>): string[] {
   return [
     ...plan.unbind.map((binding) => `  unbind  binding ${bindingName(binding)}`),
-    ...plan.deleteQueues.map((queue) => `  delete  queue ${queue.name}${queueState(queue)}${moves.has(queue.name) ? `, its messages moved to ${moves.get(queue.name)} first` : ''}`),
+    ...plan.deleteQueues.map(
+      (queue) =>
+        `  delete  queue ${queue.name}${queueState(queue)}${moves.has(queue.name) ? `, its messages moved to ${moves.get(queue.name)} first` : ''}`,
+    ),
     ...plan.leave.map((left) => `  leave   ${left.name}: ${left.why}`),
   ];
 }
@@ -47,7 +50,11 @@ function planLines(plan: MigrationPlan, moves: ReadonlyMap<string, string>): str
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...CONTRACT_AND_VHOST_OPTIONS, 'dry-run': { type: 'boolean', default: false }, move: { type: 'string', multiple: true, default: [] } },
+    options: {
+      ...CONTRACT_AND_VHOST_OPTIONS,
+      'dry-run': { type: 'boolean', default: false },
+      move: { type: 'string', multiple: true, default: [] },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -57,20 +64,38 @@ async function main(argv: string[]): Promise<number> {
   const plan = planMigration(contractObjects(model), broker, perInstanceQueues(model));
   const { moves, amqpUrl } = parseMoves(values.move, plan, model, config.vhost);
   if (plan.unbind.length === 0 && plan.deleteQueues.length === 0) {
-    console.log([`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan, moves)].join('\n'));
+    console.log(
+      [`${where} holds no binding or queue that ${values.spec} does not declare.`, ...planLines(plan, moves)].join(
+        '\n',
+      ),
+    );
     return 0;
   }
-  console.log([`${where}: ${plan.unbind.length} binding(s) and ${plan.deleteQueues.length} queue(s) are not in ${values.spec}:`, ...planLines(plan, moves)].join('\n'));
+  console.log(
+    [
+      `${where}: ${plan.unbind.length} binding(s) and ${plan.deleteQueues.length} queue(s) are not in ${values.spec}:`,
+      ...planLines(plan, moves),
+    ].join('\n'),
+  );
   if (values['dry-run']) {
-    console.log('dry run: nothing changed. Run without --dry-run to remove them (a queue only once it is empty and unused).');
+    console.log(
+      'dry run: nothing changed. Run without --dry-run to remove them (a queue only once it is empty and unused).',
+    );
     return 0;
   }
   for (const binding of plan.unbind) await deleteBinding(config, binding);
   const kept: string[] = [];
   for (const queue of plan.deleteQueues) {
     const target = moves.get(queue.name);
-    if (target !== undefined && amqpUrl !== undefined) console.log(`moved ${await moveMessages(amqpUrl, queue.name, target)} message(s) from ${queue.name} to ${target}`);
-    const why = await deleteIdleQueue(config, queue.name, amqpUrl === undefined ? undefined : () => queueUse(amqpUrl, queue.name));
+    if (target !== undefined && amqpUrl !== undefined)
+      console.log(
+        `moved ${await moveMessages(amqpUrl, queue.name, target)} message(s) from ${queue.name} to ${target}`,
+      );
+    const why = await deleteIdleQueue(
+      config,
+      queue.name,
+      amqpUrl === undefined ? undefined : () => queueUse(amqpUrl, queue.name),
+    );
     if (why !== undefined) kept.push(`  kept    queue ${queue.name}: ${why}`);
   }
   const removed = `removed ${plan.unbind.length} binding(s) and deleted ${plan.deleteQueues.length - kept.length} queue(s)`;
@@ -89,20 +114,32 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** `--move old=new` pairs: `old` a queue the plan deletes, `new` a shared queue of the contract. */
-function parseMoves(values: string[], plan: MigrationPlan, model: Model, vhost: string): { moves: Map<string, string>; amqpUrl?: string } {
+function parseMoves(
+  values: string[],
+  plan: MigrationPlan,
+  model: Model,
+  vhost: string,
+): { moves: Map<string, string>; amqpUrl?: string } {
   const moves = new Map<string, string>();
   for (const value of values) {
     const [from, to, ...rest] = value.split('=');
-    if (from === undefined || to === undefined || from === '' || to === '' || rest.length > 0) throw new UsageError(`--move ${value}: write --move <queue>=<target>`);
-    if (!plan.deleteQueues.some((queue) => queue.name === from)) throw new UsageError(`--move ${value}: "${from}" is not a queue this migration deletes`);
-    if (!model.queues.some((queue) => queue.name === to && !queue.perInstance)) throw new UsageError(`--move ${value}: "${to}" is not a shared queue of the contract`);
+    if (from === undefined || to === undefined || from === '' || to === '' || rest.length > 0)
+      throw new UsageError(`--move ${value}: write --move <queue>=<target>`);
+    if (!plan.deleteQueues.some((queue) => queue.name === from))
+      throw new UsageError(`--move ${value}: "${from}" is not a queue this migration deletes`);
+    if (!model.queues.some((queue) => queue.name === to && !queue.perInstance))
+      throw new UsageError(`--move ${value}: "${to}" is not a shared queue of the contract`);
     moves.set(from, to);
   }
   const amqpUrl = process.env['RABBITMQ_URL'];
-  if (moves.size === 0) return { moves, amqpUrl: amqpUrl !== undefined && amqpVhost(amqpUrl) === vhost ? amqpUrl : undefined };
+  if (moves.size === 0)
+    return { moves, amqpUrl: amqpUrl !== undefined && amqpVhost(amqpUrl) === vhost ? amqpUrl : undefined };
   if (amqpUrl === undefined) throw new UsageError('--move needs RABBITMQ_URL, the AMQP URL of the vhost to migrate');
   const named = amqpVhost(amqpUrl);
-  if (named !== vhost) throw new UsageError(`--move: RABBITMQ_URL names vhost ${named === undefined ? '(unreadable URL)' : `"${named}"`}, not "${vhost}"`);
+  if (named !== vhost)
+    throw new UsageError(
+      `--move: RABBITMQ_URL names vhost ${named === undefined ? '(unreadable URL)' : `"${named}"`}, not "${vhost}"`,
+    );
   return { moves, amqpUrl };
 }
 

@@ -17,14 +17,21 @@ export interface MigrationPlan {
   leave: { name: string; why: string }[];
 }
 
-export function planMigration(contract: BrokerObjects, broker: BrokerObjects, perInstance: readonly string[]): MigrationPlan {
+export function planMigration(
+  contract: BrokerObjects,
+  broker: BrokerObjects,
+  perInstance: readonly string[],
+): MigrationPlan {
   const extras = brokerExtras(contract, broker, perInstance);
   const exclusive = extras.queues.filter((queue) => queue.exclusive);
   return {
     unbind: extras.bindings,
     deleteQueues: extras.queues.filter((queue) => !queue.exclusive),
     leave: [
-      ...exclusive.map((queue) => ({ name: `queue ${queue.name}`, why: 'exclusive: it belongs to a live connection and goes away with it' })),
+      ...exclusive.map((queue) => ({
+        name: `queue ${queue.name}`,
+        why: 'exclusive: it belongs to a live connection and goes away with it',
+      })),
       ...extras.exchanges.map((exchange: ExchangeObject) => ({
         name: `exchange ${exchange.name}`,
         why: 'exchanges are left: producers on the previous contract may still publish to it (delete it by hand once none does)',

@@ -20,10 +20,22 @@ import { identityOf } from '../../runtime/origin.js';
 
 function republishOptions(message: GetMessage, moverUser: string | undefined): Options.Publish {
   const { headers = {}, userId, ...properties } = message.properties;
-  const recorded = message.fields.exchange === '' && userId === moverUser && typeof headers[Header.originalExchange] === 'string' && typeof headers[Header.originalRoutingKey] === 'string';
+  const recorded =
+    message.fields.exchange === '' &&
+    userId === moverUser &&
+    typeof headers[Header.originalExchange] === 'string' &&
+    typeof headers[Header.originalRoutingKey] === 'string';
   const route = recorded
-    ? { [Header.originalExchange]: headers[Header.originalExchange], [Header.originalRoutingKey]: headers[Header.originalRoutingKey], [Header.originalUserId]: headers[Header.originalUserId] }
-    : { [Header.originalExchange]: message.fields.exchange, [Header.originalRoutingKey]: message.fields.routingKey, [Header.originalUserId]: userId };
+    ? {
+        [Header.originalExchange]: headers[Header.originalExchange],
+        [Header.originalRoutingKey]: headers[Header.originalRoutingKey],
+        [Header.originalUserId]: headers[Header.originalUserId],
+      }
+    : {
+        [Header.originalExchange]: message.fields.exchange,
+        [Header.originalRoutingKey]: message.fields.routingKey,
+        [Header.originalUserId]: userId,
+      };
   return {
     ...Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)),
     ...(moverUser !== undefined && { userId: moverUser }),
@@ -45,10 +57,17 @@ export async function moveMessages(amqpUrl: string, from: string, to: string): P
       returned = true;
     });
     let moved = 0;
-    for (let message = await channel.get(from, { noAck: false }); message !== false; message = await channel.get(from, { noAck: false })) {
+    for (
+      let message = await channel.get(from, { noAck: false });
+      message !== false;
+      message = await channel.get(from, { noAck: false })
+    ) {
       channel.sendToQueue(to, message.content, republishOptions(message, moverUser));
       await channel.waitForConfirms();
-      if (returned) throw new Error(`moving ${from} to ${to}: the broker could not route a message to "${to}"; it stays in "${from}"`);
+      if (returned)
+        throw new Error(
+          `moving ${from} to ${to}: the broker could not route a message to "${to}"; it stays in "${from}"`,
+        );
       channel.ack(message);
       moved += 1;
     }
@@ -60,7 +79,10 @@ export async function moveMessages(amqpUrl: string, from: string, to: string): P
 }
 
 /** What `queue` holds and how many consumers read it, live (a passive declare); undefined once it is gone. */
-export async function queueUse(amqpUrl: string, queue: string): Promise<{ messageCount: number; consumerCount: number } | undefined> {
+export async function queueUse(
+  amqpUrl: string,
+  queue: string,
+): Promise<{ messageCount: number; consumerCount: number } | undefined> {
   const connection = await connect(amqpUrl);
   try {
     const channel = await connection.createChannel();

@@ -24,7 +24,11 @@ export async function readBaseSpecFile(path: string): Promise<BaseSpec> {
 export async function readBaseSpecAtRef(specPath: string, ref: string): Promise<BaseSpec> {
   const dir = dirname(specPath);
   const file = basename(specPath);
-  if (!(await isCommit(dir, ref))) throw new UsageError(`--base ${ref}: no such commit in ${dir}`, 'name a commit, branch or tag of this repository (git log --oneline)');
+  if (!(await isCommit(dir, ref)))
+    throw new UsageError(
+      `--base ${ref}: no such commit in ${dir}`,
+      'name a commit, branch or tag of this repository (git log --oneline)',
+    );
   const text = await git(dir, ['show', `${ref}:./${file}`]);
   return text === undefined ? { none: `${ref} has no ${file}` } : { text, label: `${file} at ${ref}` };
 }

@@ -19,7 +19,10 @@ environment: none
 exit codes: 0 every check passed, 1 a check failed, 2 bad usage, 3 an unexpected error`;
 
 function parseSkip(value: string | undefined): Set<CheckName> {
-  const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
   const unknown = names.filter((name) => !(CHECK_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new UsageError(`--skip: unknown check(s) ${unknown.join(', ')}`);
   return new Set(names as CheckName[]);
@@ -39,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
   });
-  if (values.base !== undefined && values['base-spec'] !== undefined) throw new UsageError('give --base or --base-spec, not both');
+  if (values.base !== undefined && values['base-spec'] !== undefined)
+    throw new UsageError('give --base or --base-spec, not both');
   const results = await runContractChecks({
     specPath: values.spec,
     outDir: values.out,

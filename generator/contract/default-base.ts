@@ -39,7 +39,12 @@ export async function defaultBaseSpec(specPath: string): Promise<BaseSpec> {
   const major = majorOf(currentVersion ?? '');
   const earlier = await earlierVersions(dir, file, currentText);
   const higher = major === undefined ? undefined : earlier.find((spec) => (majorOf(spec.version ?? '') ?? -1) > major);
-  if (higher !== undefined) return baseAt(file, higher, `an earlier version of ${majorName(higher.version)}, above the current ${majorName(currentVersion)}`);
+  if (higher !== undefined)
+    return baseAt(
+      file,
+      higher,
+      `an earlier version of ${majorName(higher.version)}, above the current ${majorName(currentVersion)}`,
+    );
   const oldestOfMajor = earlier.filter((spec) => majorOf(spec.version ?? '') === major).at(-1);
   const beforeMajor = earlier.find((spec) => majorOf(spec.version ?? '') !== major);
   const firstOfMajor = `the first version of ${majorName(currentVersion)}`;
@@ -49,7 +54,8 @@ export async function defaultBaseSpec(specPath: string): Promise<BaseSpec> {
     };
   }
   if (oldestOfMajor !== undefined) return baseAt(file, oldestOfMajor, firstOfMajor);
-  if (beforeMajor !== undefined) return baseAt(file, beforeMajor, `the last version before ${majorName(currentVersion)}`);
+  if (beforeMajor !== undefined)
+    return baseAt(file, beforeMajor, `the last version before ${majorName(currentVersion)}`);
   return { none: `${file} has no earlier version` };
 }
 

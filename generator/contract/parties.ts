@@ -3,15 +3,23 @@ import type { Model } from '../model/types.js';
 
 export function channelParties(model: Model, channelId: string): { producers: string[]; consumers: string[] } {
   return {
-    producers: model.services.filter((service) => service.publishes.some((use) => use.channel.id === channelId)).map((service) => service.name),
-    consumers: model.services.filter((service) => service.consumes.some((use) => use.channel.id === channelId)).map((service) => service.name),
+    producers: model.services
+      .filter((service) => service.publishes.some((use) => use.channel.id === channelId))
+      .map((service) => service.name),
+    consumers: model.services
+      .filter((service) => service.consumes.some((use) => use.channel.id === channelId))
+      .map((service) => service.name),
   };
 }
 
 export function rpcParties(model: Model, rpcId: string): { callers: string[]; servers: string[] } {
   return {
-    callers: model.services.filter((service) => service.calls.some((use) => use.rpc.id === rpcId)).map((service) => service.name),
-    servers: model.services.filter((service) => service.serves.some((use) => use.rpc.id === rpcId)).map((service) => service.name),
+    callers: model.services
+      .filter((service) => service.calls.some((use) => use.rpc.id === rpcId))
+      .map((service) => service.name),
+    servers: model.services
+      .filter((service) => service.serves.some((use) => use.rpc.id === rpcId))
+      .map((service) => service.name),
   };
 }
 

@@ -74,12 +74,15 @@ function replyFlow(base: Model, rpcId: string): Flow {
 }
 
 function verdict(change: SchemaChange, flow: Flow): Verdict {
-  const verdicts = [change.tightens ? flow.whenTightened : undefined, change.loosens ? flow.whenLoosened : undefined].filter(
-    (found): found is Verdict => found !== undefined,
-  );
+  const verdicts = [
+    change.tightens ? flow.whenTightened : undefined,
+    change.loosens ? flow.whenLoosened : undefined,
+  ].filter((found): found is Verdict => found !== undefined);
   if (verdicts.length === 0) return { breaking: false, why: change.harmless ?? 'the accepted payloads are the same' };
   const breaking = verdicts.filter((found) => found.breaking);
-  return breaking.length > 0 ? { breaking: true, why: breaking.map((found) => found.why).join('; and ') } : (verdicts[0] as Verdict);
+  return breaking.length > 0
+    ? { breaking: true, why: breaking.map((found) => found.why).join('; and ') }
+    : (verdicts[0] as Verdict);
 }
 
 function messageSchema(model: Model, name: string): JsonSchema {

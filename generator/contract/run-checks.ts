@@ -35,7 +35,8 @@ export async function runContractChecks(options: ContractCheckOptions): Promise<
     examples: () => checkExamples(loaded),
     generated: () => (model === undefined ? unloaded('generated') : checkGenerated(model, options.outDir)),
     types: () => checkTypes(options.project),
-    breaking: async () => (model === undefined ? unloaded('breaking') : checkBreaking(model, await readBaseSpec(options))),
+    breaking: async () =>
+      model === undefined ? unloaded('breaking') : checkBreaking(model, await readBaseSpec(options)),
   };
   const results: CheckResult[] = [];
   for (const [name, step] of Object.entries(steps) as [CheckName, () => CheckResult | Promise<CheckResult>][]) {

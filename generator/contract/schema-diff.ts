@@ -70,7 +70,16 @@ const ANNOTATIONS = new Set([
   'contentEncoding',
 ]);
 /** Keywords this module reads itself; any other keyword is judged by `diffOtherKeywords`. */
-const UNDERSTOOD = new Set(['type', 'enum', 'const', 'format', 'properties', 'required', 'additionalProperties', 'items']);
+const UNDERSTOOD = new Set([
+  'type',
+  'enum',
+  'const',
+  'format',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+]);
 /** Bounds whose larger value accepts less. */
 const LOWER_BOUNDS = ['minLength', 'minItems', 'minProperties', 'minimum', 'exclusiveMinimum'];
 /** Bounds whose smaller value accepts less. */
@@ -105,7 +114,10 @@ function isSchema(value: unknown): value is JsonSchema {
 export function show(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (isSchema(value)) return `{ ${Object.entries(value).map(([key, inner]) => `${key}: ${show(inner)}`).join(', ')} }`;
+  if (isSchema(value))
+    return `{ ${Object.entries(value)
+      .map(([key, inner]) => `${key}: ${show(inner)}`)
+      .join(', ')} }`;
   return String(value);
 }
 
@@ -128,7 +140,8 @@ function diffTypes(base: JsonSchema, current: JsonSchema, add: (change: Found) =
   const gained = after === undefined ? before !== undefined : after.some((type) => !admits(before, type));
   if (!lost && !gained) return;
   const kind = lost && gained ? 'type-changed' : lost ? 'type-narrowed' : 'type-widened';
-  const typeName = (types: string[] | undefined) => (types === undefined ? 'any' : show(types.length === 1 ? types[0] : types));
+  const typeName = (types: string[] | undefined) =>
+    types === undefined ? 'any' : show(types.length === 1 ? types[0] : types);
   add({ kind, detail: `type ${typeName(before)} became ${typeName(after)}`, tightens: lost, loosens: gained });
 }
 
@@ -148,12 +161,22 @@ function diffAllowedValues(base: JsonSchema, current: JsonSchema, add: (change: 
     return;
   }
   if (after === undefined) {
-    add({ kind: 'enum-dropped', detail: `values are no longer limited to ${show(before)}`, tightens: false, loosens: true });
+    add({
+      kind: 'enum-dropped',
+      detail: `values are no longer limited to ${show(before)}`,
+      tightens: false,
+      loosens: true,
+    });
     return;
   }
   const has = (values: unknown[], value: unknown) => values.some((candidate) => isDeepStrictEqual(candidate, value));
   for (const value of before.filter((value) => !has(after, value))) {
-    add({ kind: 'enum-value-removed', detail: `value ${show(value)} is no longer allowed`, tightens: true, loosens: false });
+    add({
+      kind: 'enum-value-removed',
+      detail: `value ${show(value)} is no longer allowed`,
+      tightens: true,
+      loosens: false,
+    });
   }
   for (const value of after.filter((value) => !has(before, value))) {
     add({ kind: 'enum-value-added', detail: `value ${show(value)} is now allowed`, tightens: false, loosens: true });
@@ -164,9 +187,17 @@ function diffFormats(base: JsonSchema, current: JsonSchema, add: (change: Found)
   const before = base['format'];
   const after = current['format'];
   if (before === after) return;
-  if (before === undefined) add({ kind: 'format-added', detail: `format ${show(after)} added`, tightens: true, loosens: false });
-  else if (after === undefined) add({ kind: 'format-removed', detail: `format ${show(before)} removed`, tightens: false, loosens: true });
-  else add({ kind: 'format-changed', detail: `format ${show(before)} became ${show(after)}`, tightens: true, loosens: true });
+  if (before === undefined)
+    add({ kind: 'format-added', detail: `format ${show(after)} added`, tightens: true, loosens: false });
+  else if (after === undefined)
+    add({ kind: 'format-removed', detail: `format ${show(before)} removed`, tightens: false, loosens: true });
+  else
+    add({
+      kind: 'format-changed',
+      detail: `format ${show(before)} became ${show(after)}`,
+      tightens: true,
+      loosens: true,
+    });
 }
 
 function diffBounds(base: JsonSchema, current: JsonSchema, add: (change: Found) => void): void {
@@ -176,10 +207,20 @@ function diffBounds(base: JsonSchema, current: JsonSchema, add: (change: Found) 
     if (before === after) continue;
     const lower = LOWER_BOUNDS.includes(keyword);
     const stricter =
-      before === undefined || (after !== undefined && (lower ? Number(after) > Number(before) : Number(after) < Number(before)));
+      before === undefined ||
+      (after !== undefined && (lower ? Number(after) > Number(before) : Number(after) < Number(before)));
     const detail =
-      before === undefined ? `${keyword} ${show(after)} added` : after === undefined ? `${keyword} ${show(before)} removed` : `${keyword} ${show(before)} became ${show(after)}`;
-    add({ kind: stricter ? 'constraint-tightened' : 'constraint-relaxed', detail, tightens: stricter, loosens: !stricter });
+      before === undefined
+        ? `${keyword} ${show(after)} added`
+        : after === undefined
+          ? `${keyword} ${show(before)} removed`
+          : `${keyword} ${show(before)} became ${show(after)}`;
+    add({
+      kind: stricter ? 'constraint-tightened' : 'constraint-relaxed',
+      detail,
+      tightens: stricter,
+      loosens: !stricter,
+    });
   }
 }
 
@@ -195,10 +236,33 @@ function diffOtherKeywords(base: JsonSchema, current: JsonSchema, add: (change: 
     const after = current[keyword];
     if (UNDERSTOOD.has(keyword) || BOUNDS.has(keyword) || isDeepStrictEqual(before, after)) continue;
     const below = [keyword];
-    if (ANNOTATIONS.has(keyword)) add({ kind: 'annotation-changed', detail: `${keyword} changed`, tightens: false, loosens: false, harmless: DOCUMENTATION_ONLY, below });
-    else if (before === undefined) add({ kind: 'keyword-added', detail: `${keyword} ${show(after)} added`, tightens: true, loosens: false, below });
-    else if (after === undefined) add({ kind: 'keyword-removed', detail: `${keyword} ${show(before)} removed`, tightens: false, loosens: true, below });
-    else add({ kind: 'keyword-changed', detail: `${keyword} ${show(before)} became ${show(after)}`, tightens: true, loosens: true, below });
+    if (ANNOTATIONS.has(keyword))
+      add({
+        kind: 'annotation-changed',
+        detail: `${keyword} changed`,
+        tightens: false,
+        loosens: false,
+        harmless: DOCUMENTATION_ONLY,
+        below,
+      });
+    else if (before === undefined)
+      add({ kind: 'keyword-added', detail: `${keyword} ${show(after)} added`, tightens: true, loosens: false, below });
+    else if (after === undefined)
+      add({
+        kind: 'keyword-removed',
+        detail: `${keyword} ${show(before)} removed`,
+        tightens: false,
+        loosens: true,
+        below,
+      });
+    else
+      add({
+        kind: 'keyword-changed',
+        detail: `${keyword} ${show(before)} became ${show(after)}`,
+        tightens: true,
+        loosens: true,
+        below,
+      });
   }
 }
 
@@ -208,8 +272,17 @@ function diffItems(base: JsonSchema, current: JsonSchema, path: string[]): Schem
   const after = current['items'];
   if (isDeepStrictEqual(before, after)) return [];
   const at = [...path, 'items'];
-  if ((before === undefined || isSchema(before)) && (after === undefined || isSchema(after))) return diffSchemas(before ?? {}, after ?? {}, at);
-  return [{ kind: 'keyword-changed', path: at, detail: `items ${before === undefined ? 'absent' : show(before)} became ${after === undefined ? 'absent' : show(after)}`, tightens: true, loosens: true }];
+  if ((before === undefined || isSchema(before)) && (after === undefined || isSchema(after)))
+    return diffSchemas(before ?? {}, after ?? {}, at);
+  return [
+    {
+      kind: 'keyword-changed',
+      path: at,
+      detail: `items ${before === undefined ? 'absent' : show(before)} became ${after === undefined ? 'absent' : show(after)}`,
+      tightens: true,
+      loosens: true,
+    },
+  ];
 }
 
 function propertiesOf(schema: JsonSchema): Record<string, JsonSchema> {
@@ -238,7 +311,9 @@ function diffObjectShape(base: JsonSchema, current: JsonSchema, path: string[]):
   const after = propertiesOf(current);
   const requiredBefore = requiredOf(base);
   const requiredAfter = requiredOf(current);
-  const names = [...new Set([...Object.keys(before), ...requiredBefore, ...Object.keys(after), ...requiredAfter])].sort();
+  const names = [
+    ...new Set([...Object.keys(before), ...requiredBefore, ...Object.keys(after), ...requiredAfter]),
+  ].sort();
   for (const name of names) {
     const at = [...path, 'properties', name];
     const wasThere = name in before || requiredBefore.has(name);
@@ -253,7 +328,9 @@ function diffObjectShape(base: JsonSchema, current: JsonSchema, path: string[]):
         detail: `"${name}" was removed`,
         tightens,
         loosens,
-        ...(tightens || loosens ? {} : { harmless: `${READERS_IGNORE_UNKNOWN}, and senders on the new contract no longer send it` }),
+        ...(tightens || loosens
+          ? {}
+          : { harmless: `${READERS_IGNORE_UNKNOWN}, and senders on the new contract no longer send it` }),
       });
     } else if (!wasThere && isThere) {
       const required = requiredAfter.has(name);
@@ -266,14 +343,28 @@ function diffObjectShape(base: JsonSchema, current: JsonSchema, path: string[]):
         detail: `"${name}" was added${required ? ' as required' : ''}`,
         tightens,
         loosens,
-        ...(tightens || loosens ? {} : { harmless: `${READERS_IGNORE_UNKNOWN}, and senders on the base contract could not send it` }),
+        ...(tightens || loosens
+          ? {}
+          : { harmless: `${READERS_IGNORE_UNKNOWN}, and senders on the base contract could not send it` }),
       });
     } else {
       if (!requiredBefore.has(name) && requiredAfter.has(name)) {
-        found.push({ kind: 'made-required', path: at, detail: `"${name}" is now required`, tightens: true, loosens: false });
+        found.push({
+          kind: 'made-required',
+          path: at,
+          detail: `"${name}" is now required`,
+          tightens: true,
+          loosens: false,
+        });
       }
       if (requiredBefore.has(name) && !requiredAfter.has(name)) {
-        found.push({ kind: 'made-optional', path: at, detail: `"${name}" is now optional`, tightens: false, loosens: true });
+        found.push({
+          kind: 'made-optional',
+          path: at,
+          detail: `"${name}" is now optional`,
+          tightens: false,
+          loosens: true,
+        });
       }
       found.push(...diffSchemas(before[name] ?? {}, after[name] ?? {}, at));
     }
@@ -289,10 +380,28 @@ function diffObjectShape(base: JsonSchema, current: JsonSchema, path: string[]):
 function diffAdditionalProperties(base: JsonSchema, current: JsonSchema, path: string[]): SchemaChange[] {
   const at = [...path, 'additionalProperties'];
   if (!isClosed(base) && isClosed(current)) {
-    return [{ kind: 'additional-properties-closed', path: at, detail: 'senders may no longer add undeclared properties', tightens: false, loosens: false, harmless: READERS_IGNORE_UNKNOWN }];
+    return [
+      {
+        kind: 'additional-properties-closed',
+        path: at,
+        detail: 'senders may no longer add undeclared properties',
+        tightens: false,
+        loosens: false,
+        harmless: READERS_IGNORE_UNKNOWN,
+      },
+    ];
   }
   if (isClosed(base) && !isClosed(current)) {
-    return [{ kind: 'additional-properties-opened', path: at, detail: 'senders may now add undeclared properties', tightens: false, loosens: false, harmless: READERS_IGNORE_UNKNOWN }];
+    return [
+      {
+        kind: 'additional-properties-opened',
+        path: at,
+        detail: 'senders may now add undeclared properties',
+        tightens: false,
+        loosens: false,
+        harmless: READERS_IGNORE_UNKNOWN,
+      },
+    ];
   }
   if (isClosed(base) || isClosed(current)) return [];
   const before = base['additionalProperties'];

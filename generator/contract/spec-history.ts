@@ -25,7 +25,8 @@ async function specCommits(dir: string, file: string): Promise<{ commit: string;
   for (const entry of (log ?? '').split('\0').map((token) => token.replace(/^\n/, ''))) {
     const previous = commits.at(-1);
     // A merge lists no path: it keeps the path of the newer commit (or the current one, `./file`).
-    if (entry.startsWith(COMMIT_MARK)) commits.push({ commit: entry.slice(COMMIT_MARK.length), path: previous?.path ?? `./${file}` });
+    if (entry.startsWith(COMMIT_MARK))
+      commits.push({ commit: entry.slice(COMMIT_MARK.length), path: previous?.path ?? `./${file}` });
     else if (entry !== '' && previous !== undefined) previous.path = entry;
   }
   return commits;

@@ -32,7 +32,9 @@ function pair<T>(base: readonly T[], current: readonly T[], key: (item: T) => st
 
 function exchangePointer(model: Model, exchange: string): string {
   const channel = model.channels.find((candidate) => candidate.exchange === exchange);
-  return channel === undefined ? jsonPointer('components', 'x-exchanges') : jsonPointer('channels', channel.id, 'bindings', 'amqp', 'exchange');
+  return channel === undefined
+    ? jsonPointer('components', 'x-exchanges')
+    : jsonPointer('channels', channel.id, 'bindings', 'amqp', 'exchange');
 }
 
 function exchangeSettings(exchange: Exchange) {
@@ -54,14 +56,22 @@ function bindingsLeft(base: Model, current: Model, matches: (binding: Binding) =
   const kept = new Set(current.bindings.map(bindingKey));
   return base.bindings
     .filter((binding) => matches(binding) && !kept.has(bindingKey(binding)))
-    .map((binding) => `${bindingLabel(binding)} is no longer in the contract: the broker keeps routing copies to "${binding.queue}" until \`npm run broker:migrate\` removes it`);
+    .map(
+      (binding) =>
+        `${bindingLabel(binding)} is no longer in the contract: the broker keeps routing copies to "${binding.queue}" until \`npm run broker:migrate\` removes it`,
+    );
 }
 
 /**
  * Exchanges paired by name. A removed exchange whose channels all moved to one added exchange was
  * renamed: one change, with the moved channels and their bindings as its consequences.
  */
-function exchangeRenames(base: Model, current: Model, removed: readonly Exchange[], added: readonly Exchange[]): Map<string, string> {
+function exchangeRenames(
+  base: Model,
+  current: Model,
+  removed: readonly Exchange[],
+  added: readonly Exchange[],
+): Map<string, string> {
   const renames = new Map<string, string>();
   const addedNames = new Set(added.map((exchange) => exchange.name));
   for (const exchange of removed) {
@@ -71,7 +81,8 @@ function exchangeRenames(base: Model, current: Model, removed: readonly Exchange
         .flatMap((channel) => current.channels.filter((now) => now.id === channel.id).map((now) => now.exchange)),
     );
     const [target] = targets;
-    if (targets.size === 1 && target !== undefined && addedNames.has(target) && ![...renames.values()].includes(target)) renames.set(exchange.name, target);
+    if (targets.size === 1 && target !== undefined && addedNames.has(target) && ![...renames.values()].includes(target))
+      renames.set(exchange.name, target);
   }
   return renames;
 }
@@ -88,9 +99,17 @@ function exchangeChanges(base: Model, current: Model, renames: ReadonlyMap<strin
       const to = renames.get(exchange.name);
       const channels =
         to === undefined
-          ? base.channels.filter((channel) => channel.exchange === exchange.name && !current.channels.some((now) => now.id === channel.id)).map((channel) => `channel ${channel.id} ("${channel.routingKey}") goes with it`)
+          ? base.channels
+              .filter(
+                (channel) =>
+                  channel.exchange === exchange.name && !current.channels.some((now) => now.id === channel.id),
+              )
+              .map((channel) => `channel ${channel.id} ("${channel.routingKey}") goes with it`)
           : movedChannels(exchange.name, to);
-      const consequences = [...channels, ...bindingsLeft(base, current, (binding) => binding.exchange === exchange.name)];
+      const consequences = [
+        ...channels,
+        ...bindingsLeft(base, current, (binding) => binding.exchange === exchange.name),
+      ];
       return to === undefined
         ? {
             kind: 'exchange-removed' as const,
@@ -136,13 +155,22 @@ function address(channel: EventChannel): string {
 
 /** Bindings of a base channel: its pattern on its exchange, to the queues of its consumers. */
 function bindsChannel(base: Model, channel: EventChannel): (binding: Binding) => boolean {
-  const queues = new Set(base.services.flatMap((service) => service.consumes.filter((use) => use.channel.id === channel.id).map((use) => use.queue)));
-  return (binding) => binding.exchange === channel.exchange && binding.pattern === channel.pattern && queues.has(binding.queue);
+  const queues = new Set(
+    base.services.flatMap((service) =>
+      service.consumes.filter((use) => use.channel.id === channel.id).map((use) => use.queue),
+    ),
+  );
+  return (binding) =>
+    binding.exchange === channel.exchange && binding.pattern === channel.pattern && queues.has(binding.queue);
 }
 
 function channelChanges(base: Model, current: Model, renames: ReadonlyMap<string, string>): ContractChange[] {
   const { removed, added, kept } = pair(base.channels, current.channels, (channel) => channel.id);
-  const removedExchanges = new Set(base.exchanges.filter((exchange) => !current.exchanges.some((now) => now.name === exchange.name)).map((exchange) => exchange.name));
+  const removedExchanges = new Set(
+    base.exchanges
+      .filter((exchange) => !current.exchanges.some((now) => now.name === exchange.name))
+      .map((exchange) => exchange.name),
+  );
   const parties = (channel: EventChannel) => channelParties(base, channel.id);
   return [
     // A channel that went with its exchange is a consequence of the exchange's removal.
@@ -232,7 +260,13 @@ function queuePointer(model: Model, queue: Queue): string {
 
 /** What the broker compares when a queue is declared again. */
 function brokerSettings(queue: Queue) {
-  return { type: queue.queueType, durable: queue.durable, exclusive: queue.exclusive, autoDelete: queue.autoDelete, arguments: queue.arguments };
+  return {
+    type: queue.queueType,
+    durable: queue.durable,
+    exclusive: queue.exclusive,
+    autoDelete: queue.autoDelete,
+    arguments: queue.arguments,
+  };
 }
 
 /** Consumer and RPC queues; retry and dead-letter queues follow their consumer queue. */
@@ -241,10 +275,18 @@ function isReadQueue(queue: Queue): boolean {
 }
 
 /** Where each of a service's consumers reads, by `service channel`. */
-function consumerQueues(model: Model): Map<string, { service: string; operationId: string; channel: EventChannel; queue: string }> {
+function consumerQueues(
+  model: Model,
+): Map<string, { service: string; operationId: string; channel: EventChannel; queue: string }> {
   return new Map(
     model.services.flatMap((service) =>
-      service.consumes.map((use) => [`${service.name} ${use.channel.id}`, { service: service.name, operationId: use.operationId, channel: use.channel, queue: use.queue }] as const),
+      service.consumes.map(
+        (use) =>
+          [
+            `${service.name} ${use.channel.id}`,
+            { service: service.name, operationId: use.operationId, channel: use.channel, queue: use.queue },
+          ] as const,
+      ),
     ),
   );
 }
@@ -266,7 +308,11 @@ const SHARING = {
 };
 
 function queueChanges(base: Model, current: Model): ContractChange[] {
-  const { removed, kept } = pair(base.queues.filter(isReadQueue), current.queues.filter(isReadQueue), (queue) => queue.name);
+  const { removed, kept } = pair(
+    base.queues.filter(isReadQueue),
+    current.queues.filter(isReadQueue),
+    (queue) => queue.name,
+  );
   const moved = movedConsumers(base, current);
   return [
     ...removed
@@ -278,7 +324,9 @@ function queueChanges(base: Model, current: Model): ContractChange[] {
         what: `consumer queue "${queue.name}" of ${queue.owner} was removed or renamed`,
         why: `messages waiting in it are stranded, and ${queue.owner} on the base contract reads a queue nothing is routed to any more`,
         consequences: [
-          ...moved.filter(({ before }) => before.queue === queue.name).map(({ after }) => `${after.service} now reads ${after.channel.id} from "${after.queue}"`),
+          ...moved
+            .filter(({ before }) => before.queue === queue.name)
+            .map(({ after }) => `${after.service} now reads ${after.channel.id} from "${after.queue}"`),
           ...bindingsLeft(base, current, (binding) => binding.queue === queue.name),
           `the queue itself stays on the broker until \`npm run broker:migrate\` deletes it, once it is empty`,
         ],
@@ -292,15 +340,25 @@ function queueChanges(base: Model, current: Model): ContractChange[] {
         what: `queue "${after.name}" of ${after.owner} was ${before.perInstance ? 'one per instance' : 'shared'} and is now ${after.perInstance ? 'one per instance' : 'shared'}`,
         why: after.perInstance ? SHARING.toPerInstance : SHARING.toShared,
       })),
-    ...kept.filter(({ before, after }) => before.perSubscription !== after.perSubscription).map(({ after }) => bindingModeChange(current, after)),
     ...kept
-      .filter(({ before, after }) => !before.perInstance && !after.perInstance && !isDeepStrictEqual(brokerSettings(before), brokerSettings(after)))
+      .filter(({ before, after }) => before.perSubscription !== after.perSubscription)
+      .map(({ after }) => bindingModeChange(current, after)),
+    ...kept
+      .filter(
+        ({ before, after }) =>
+          !before.perInstance &&
+          !after.perInstance &&
+          !isDeepStrictEqual(brokerSettings(before), brokerSettings(after)),
+      )
       .map(({ before, after }) => ({
         kind: 'queue-settings-changed' as const,
         pointer: queuePointer(current, after),
         breaking: true,
         what: `queue "${after.name}" settings ${show(brokerSettings(before))} became ${show(brokerSettings(after))}`,
-        why: before.queueType === after.queueType ? BROKER_REFUSES : `${BROKER_REFUSES}; docs/cluster.md says how to move a queue to another type`,
+        why:
+          before.queueType === after.queueType
+            ? BROKER_REFUSES
+            : `${BROKER_REFUSES}; docs/cluster.md says how to move a queue to another type`,
       })),
   ];
 }
@@ -314,12 +372,26 @@ function bindingModeChange(current: Model, queue: Queue): ContractChange {
   const what = `queue "${queue.name}" of ${queue.owner} is now bound ${queue.perSubscription ? 'per subscribed parameter value (bindings: per-subscription)' : 'with wildcards (bindings: wildcard)'}`;
   const pointer = queuePointer(current, queue);
   if (!queue.perSubscription) {
-    return { kind: 'queue-bindings-changed', pointer, breaking: false, what, why: 'every instance receives every value again: more traffic, and handlers must ignore values they host nothing for; code calling bus.subscribe stops compiling' };
+    return {
+      kind: 'queue-bindings-changed',
+      pointer,
+      breaking: false,
+      what,
+      why: 'every instance receives every value again: more traffic, and handlers must ignore values they host nothing for; code calling bus.subscribe stops compiling',
+    };
   }
-  const channels = current.services.flatMap((service) => service.consumes).filter((use) => use.queue === queue.name).map((use) => use.channel);
-  const stillRouted = (channel: EventChannel) => current.bindings.some((binding) => binding.exchange === channel.exchange && binding.pattern === channel.pattern);
+  const channels = current.services
+    .flatMap((service) => service.consumes)
+    .filter((use) => use.queue === queue.name)
+    .map((use) => use.channel);
+  const stillRouted = (channel: EventChannel) =>
+    current.bindings.some((binding) => binding.exchange === channel.exchange && binding.pattern === channel.pattern);
   const exposed = channels.filter((channel) => !stillRouted(channel));
-  const publishers = current.services.filter((service) => service.publishes.some((use) => use.mandatory && exposed.some((channel) => channel.id === use.channel.id))).map((service) => service.name);
+  const publishers = current.services
+    .filter((service) =>
+      service.publishes.some((use) => use.mandatory && exposed.some((channel) => channel.id === use.channel.id)),
+    )
+    .map((service) => service.name);
   const others = publishers.filter((service) => service !== queue.owner);
   if (others.length > 0) {
     return {
@@ -334,7 +406,13 @@ function bindingModeChange(current: Model, queue: Queue): ContractChange {
     publishers.length > 0
       ? `the only producer with mandatory routing is ${queue.owner} itself, deployed with the queue: it must subscribe to the values it publishes, or an unsubscribed value fails as unroutable`
       : 'every value still routes (another queue takes it, or nobody publishes it with mandatory routing)';
-  return { kind: 'queue-bindings-changed', pointer, breaking: false, what, why: `${why}; ${queue.owner} receives only what it subscribes to` };
+  return {
+    kind: 'queue-bindings-changed',
+    pointer,
+    breaking: false,
+    what,
+    why: `${why}; ${queue.owner} receives only what it subscribes to`,
+  };
 }
 
 /** The vhost's default queue type decides what a plain declaration (a Python peer's) creates and accepts. */
@@ -366,7 +444,14 @@ function consumerMoves(base: Model, current: Model): ContractChange[] {
       breaking: true,
       what: `${after.service} now reads ${after.channel.id} from "${after.queue}" instead of "${before.queue}"`,
       why: `"${before.queue}" keeps its binding on the broker, so it keeps receiving copies of ${after.channel.id} that no handler there reads (dead-lettered as no_handler), and what it holds when the new contract is deployed is stranded`,
-      consequences: bindingsLeft(base, current, (binding) => binding.queue === before.queue && binding.exchange === before.channel.exchange && binding.pattern === before.channel.pattern),
+      consequences: bindingsLeft(
+        base,
+        current,
+        (binding) =>
+          binding.queue === before.queue &&
+          binding.exchange === before.channel.exchange &&
+          binding.pattern === before.channel.pattern,
+      ),
     }));
 }
 
@@ -381,10 +466,31 @@ interface OperationRef {
 
 function operationsOf(model: Model): OperationRef[] {
   return model.services.flatMap((service) => [
-    ...service.publishes.map((use) => ({ service: service.name, operationId: use.operationId, verb: 'publishes' as const, target: use.channel.id })),
-    ...service.consumes.map((use) => ({ service: service.name, operationId: use.operationId, verb: 'consumes' as const, target: use.channel.id, queue: use.queue })),
-    ...service.calls.map((use) => ({ service: service.name, operationId: use.operationId, verb: 'calls' as const, target: use.rpc.id })),
-    ...service.serves.map((use) => ({ service: service.name, operationId: use.operationId, verb: 'serves' as const, target: use.rpc.id })),
+    ...service.publishes.map((use) => ({
+      service: service.name,
+      operationId: use.operationId,
+      verb: 'publishes' as const,
+      target: use.channel.id,
+    })),
+    ...service.consumes.map((use) => ({
+      service: service.name,
+      operationId: use.operationId,
+      verb: 'consumes' as const,
+      target: use.channel.id,
+      queue: use.queue,
+    })),
+    ...service.calls.map((use) => ({
+      service: service.name,
+      operationId: use.operationId,
+      verb: 'calls' as const,
+      target: use.rpc.id,
+    })),
+    ...service.serves.map((use) => ({
+      service: service.name,
+      operationId: use.operationId,
+      verb: 'serves' as const,
+      target: use.rpc.id,
+    })),
   ]);
 }
 
@@ -399,9 +505,12 @@ function operationChanges(base: Model, current: Model): ContractChange[] {
   const { removed, added } = pair(operationsOf(base), operationsOf(current), key);
   const stillThere = new Set([...current.channels.map((channel) => channel.id), ...current.rpcs.map((rpc) => rpc.id)]);
   const remaining = operationsOf(current);
-  const isLast = (operation: OperationRef) => !remaining.some((other) => other.verb === operation.verb && other.target === operation.target);
+  const isLast = (operation: OperationRef) =>
+    !remaining.some((other) => other.verb === operation.verb && other.target === operation.target);
   const mandatoryPublishers = (channelId: string) =>
-    current.services.filter((service) => service.publishes.some((use) => use.channel.id === channelId && use.mandatory)).map((service) => service.name);
+    current.services
+      .filter((service) => service.publishes.some((use) => use.channel.id === channelId && use.mandatory))
+      .map((service) => service.name);
   const judge = (operation: OperationRef): { breaking: boolean; why: string } => {
     if (operation.verb === 'calls') return { breaking: false, why: 'a caller may stop on its own' };
     if (operation.verb === 'consumes') {
@@ -412,10 +521,16 @@ function operationChanges(base: Model, current: Model): ContractChange[] {
             breaking: true,
             why: `it was the last consumer, and ${listParties(publishers, 'producers')} publish ${operation.target} with mandatory routing: on a fresh broker every publish fails as unroutable, on an existing one it lands in a queue no handler reads`,
           }
-        : { breaking: false, why: 'it was the last consumer, but nobody publishes it with mandatory routing: publishes are dropped by design' };
+        : {
+            breaking: false,
+            why: 'it was the last consumer, but nobody publishes it with mandatory routing: publishes are dropped by design',
+          };
     }
     if (isLast(operation)) {
-      return { breaking: true, why: `it was the last service that ${operation.verb} ${operation.target}: ${operation.verb === 'serves' ? 'its callers time out' : 'its consumers receive nothing'}` };
+      return {
+        breaking: true,
+        why: `it was the last service that ${operation.verb} ${operation.target}: ${operation.verb === 'serves' ? 'its callers time out' : 'its consumers receive nothing'}`,
+      };
     }
     return { breaking: false, why: `another service still ${operation.verb} it` };
   };
@@ -448,7 +563,12 @@ interface Receiver {
 
 function receiversOf(model: Model): Receiver[] {
   return model.services.flatMap((service) =>
-    [...service.consumes, ...service.serves].map((use) => ({ key: `${service.name} ${use.operationId}`, operationId: use.operationId, service: service.name, policy: use.unverifiedOrigin })),
+    [...service.consumes, ...service.serves].map((use) => ({
+      key: `${service.name} ${use.operationId}`,
+      operationId: use.operationId,
+      service: service.name,
+      policy: use.unverifiedOrigin,
+    })),
   );
 }
 
@@ -474,7 +594,12 @@ function originPolicyChanges(base: Model, current: Model): ContractChange[] {
 function consumerBindingsLeft(base: Model, current: Model, operation: OperationRef): string[] {
   const channel = base.channels.find((candidate) => candidate.id === operation.target);
   if (channel === undefined) return [];
-  return bindingsLeft(base, current, (binding) => binding.queue === operation.queue && binding.exchange === channel.exchange && binding.pattern === channel.pattern);
+  return bindingsLeft(
+    base,
+    current,
+    (binding) =>
+      binding.queue === operation.queue && binding.exchange === channel.exchange && binding.pattern === channel.pattern,
+  );
 }
 
 interface Described {
@@ -485,8 +610,14 @@ interface Described {
 function descriptionsOf(model: Model): Described[] {
   return [
     { pointer: jsonPointer('info', 'description'), text: model.description },
-    ...model.services.map((service) => ({ pointer: jsonPointer('x-services', service.name, 'description'), text: service.description })),
-    ...model.channels.map((channel) => ({ pointer: jsonPointer('channels', channel.id, 'description'), text: channel.description })),
+    ...model.services.map((service) => ({
+      pointer: jsonPointer('x-services', service.name, 'description'),
+      text: service.description,
+    })),
+    ...model.channels.map((channel) => ({
+      pointer: jsonPointer('channels', channel.id, 'description'),
+      text: channel.description,
+    })),
     ...model.rpcs.map((rpc) => ({ pointer: jsonPointer('channels', rpc.id, 'description'), text: rpc.description })),
     ...model.messages.map((message) => ({
       pointer: jsonPointer('components', 'messages', message.name, 'description'),

@@ -20,7 +20,8 @@ const TEMPLATE = '@asyncapi/html-template';
 async function transpiledCopyIsCurrent(): Promise<{ current: boolean; stamp: () => Promise<void> }> {
   const resolveFrom = createRequire(import.meta.url).resolve;
   const templateManifest = resolveFrom(`${TEMPLATE}/package.json`);
-  const versionOf = async (manifest: string) => (JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version;
+  const versionOf = async (manifest: string) =>
+    (JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version;
   const wanted = `${TEMPLATE}@${await versionOf(templateManifest)} by @asyncapi/generator@${await versionOf(resolveFrom('@asyncapi/generator/package.json'))}\n`;
   const stampFile = join(dirname(templateManifest), '__transpiled', '.transpiled-for');
   const found = await readFile(stampFile, 'utf8').catch(() => undefined);
@@ -33,7 +34,12 @@ export async function renderAsyncApiReference(specPath: string, prefix: string):
   const outDir = await mkdtemp(join(tmpdir(), 'asyncapi-reference-'));
   try {
     const transpiled = await transpiledCopyIsCurrent();
-    const generator = new Generator(TEMPLATE, outDir, { forceWrite: true, install: false, compile: !transpiled.current, templateParams: { singleFile: 'false' } });
+    const generator = new Generator(TEMPLATE, outDir, {
+      forceWrite: true,
+      install: false,
+      compile: !transpiled.current,
+      templateParams: { singleFile: 'false' },
+    });
     await generator.generateFromFile(specPath);
     if (!transpiled.current) await transpiled.stamp();
     const entries = await readdir(outDir, { recursive: true, withFileTypes: true });

@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: not a port number: ${values.port}`);
   const started = performance.now();
   let builder: SiteBuilder;
   try {

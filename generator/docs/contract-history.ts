@@ -31,8 +31,16 @@ export async function readContractHistory(specPath: string, limit = 20): Promise
   return Promise.all(
     commits.map(async ({ commit, date, subject }): Promise<HistoryEntry> => {
       const [after, before] = await Promise.all([modelAt(dir, file, commit), modelAt(dir, file, `${commit}~1`)]);
-      if (after === undefined) return { commit, date, subject, version: '?', note: 'This version does not load with the current generator.' };
-      if (before === undefined) return { commit, date, subject, version: after.version, note: 'The contract as added (or the version before does not load).' };
+      if (after === undefined)
+        return { commit, date, subject, version: '?', note: 'This version does not load with the current generator.' };
+      if (before === undefined)
+        return {
+          commit,
+          date,
+          subject,
+          version: after.version,
+          note: 'The contract as added (or the version before does not load).',
+        };
       return { commit, date, subject, version: after.version, changes: classifyChanges(before, after) };
     }),
   );

@@ -54,14 +54,18 @@ export function serveSite(dir: string, port: number, { liveReload = false } = {}
   const listeners = new Set<ServerResponse>();
   const respond = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (liveReload && request.url === LIVE_RELOAD_PATH) {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }).write(': listening\n\n');
+      response
+        .writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+        .write(': listening\n\n');
       listeners.add(response);
       request.once('close', () => listeners.delete(response));
       return;
     }
     const decoded = decodedPath(request.url ?? '/');
     if (decoded === undefined) {
-      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: the path is not valid percent-encoding\n');
+      response
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end('bad request: the path is not valid percent-encoding\n');
       return;
     }
     const file = fileFor(root, decoded);

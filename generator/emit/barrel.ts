@@ -8,7 +8,9 @@ export function emitBarrel(model: Model): GeneratedFile[] {
   return [
     printSourceFile('index.ts', {
       statements: [
-        ...model.services.map((service) => `export * as ${camelCase(service.name)} from './services/${service.name}.js';`),
+        ...model.services.map(
+          (service) => `export * as ${camelCase(service.name)} from './services/${service.name}.js';`,
+        ),
         "export type * from './payloads.js';",
         "export { schemas } from './schemas.js';",
         "export { topology } from './topology.js';",

@@ -27,9 +27,22 @@ export function emitDefinitions(model: Model): GeneratedFile[] {
   const definitions = {
     // Plain declarations (the Python services) get a queue of the vhost's default type; see vhostDefaultQueueType.
     vhosts: [{ name: vhost, metadata: { description: '', tags: [], default_queue_type: model.defaultQueueType } }],
-    users: permissions.map(({ service }) => ({ name: service, password_hash: '', hashing_algorithm: 'rabbit_password_hashing_sha256', tags: '' })),
-    permissions: permissions.map(({ service, configure, write, read }) => ({ user: service, vhost, configure, write, read })),
-    topic_permissions: permissions.flatMap(({ service, topic }) => topic.map(({ exchange, write, read }) => ({ user: service, vhost, exchange, write, read }))),
+    users: permissions.map(({ service }) => ({
+      name: service,
+      password_hash: '',
+      hashing_algorithm: 'rabbit_password_hashing_sha256',
+      tags: '',
+    })),
+    permissions: permissions.map(({ service, configure, write, read }) => ({
+      user: service,
+      vhost,
+      configure,
+      write,
+      read,
+    })),
+    topic_permissions: permissions.flatMap(({ service, topic }) =>
+      topic.map(({ exchange, write, read }) => ({ user: service, vhost, exchange, write, read })),
+    ),
     exchanges: model.exchanges.map((exchange) => ({
       name: exchange.name,
       vhost,

@@ -11,7 +11,16 @@ import { emitValidators } from './validators.js';
 
 export type { GeneratedFile } from './generated-file.js';
 
-const EMITTERS: Emitter[] = [emitPayloads, emitSchemas, emitValidators, emitTopology, emitDefinitions, emitPermissions, emitServices, emitBarrel];
+const EMITTERS: Emitter[] = [
+  emitPayloads,
+  emitSchemas,
+  emitValidators,
+  emitTopology,
+  emitDefinitions,
+  emitPermissions,
+  emitServices,
+  emitBarrel,
+];
 
 /** Every generated file for a model, in a stable order. */
 export async function emitAll(model: Model): Promise<GeneratedFile[]> {

@@ -21,7 +21,9 @@ interface PayloadType {
  * the payload written out when it is anonymous.
  */
 function payloadTypes(model: Model): PayloadType[] {
-  const types = new Map<string, PayloadType>(model.schemas.map((component) => [component.name, { name: component.name, schema: component.schema }]));
+  const types = new Map<string, PayloadType>(
+    model.schemas.map((component) => [component.name, { name: component.name, schema: component.schema }]),
+  );
   for (const message of model.messages) {
     const own = referencedComponent(message.payload) === message.typeName ? types.get(message.typeName) : undefined;
     types.set(message.typeName, { name: message.typeName, schema: own?.schema ?? message.payload, message });

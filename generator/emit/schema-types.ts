@@ -15,7 +15,11 @@ type Writer = CodeBlockWriter;
 /** The JSDoc a (sub)schema carries: its description (or title) and its `format`. */
 export function schemaDoc(schema: JsonSchema, ...lead: (string | undefined)[]): string {
   const format = text(schema['format']);
-  return paragraphs(...lead, text(schema['description']) ?? text(schema['title']), format === undefined ? undefined : `@format ${format}`);
+  return paragraphs(
+    ...lead,
+    text(schema['description']) ?? text(schema['title']),
+    format === undefined ? undefined : `@format ${format}`,
+  );
 }
 
 /**
@@ -23,7 +27,13 @@ export function schemaDoc(schema: JsonSchema, ...lead: (string | undefined)[]): 
  * which a declaration prints as an interface.
  */
 export function isPlainObject(schema: JsonSchema): boolean {
-  return typeOf(schema) === 'object' && hasMembers(schema) && !COMBINERS.some((keyword) => keyword in schema) && !('const' in schema) && !('enum' in schema);
+  return (
+    typeOf(schema) === 'object' &&
+    hasMembers(schema) &&
+    !COMBINERS.some((keyword) => keyword in schema) &&
+    !('const' in schema) &&
+    !('enum' in schema)
+  );
 }
 
 /** `{ ...members }`: the members of an object schema, as an interface body or an object type. */
@@ -107,12 +117,17 @@ function alternatives(schema: JsonSchema): Union {
 
 /** A union as one part of an intersection. */
 function unionPart(union: Union): Part {
-  return { write: (writer) => writeUnion(writer, union, false), compound: union.length > 1 || union.some((parts) => parts.length > 1) };
+  return {
+    write: (writer) => writeUnion(writer, union, false),
+    compound: union.length > 1 || union.some((parts) => parts.length > 1),
+  };
 }
 
 /** The parts the schema's own `type` (or, without one, its properties or items) gives. */
 function baseParts(schema: JsonSchema): Part[] {
-  const types = Array.isArray(schema['type']) ? schema['type'].map(String) : [typeOf(schema)].flatMap((type) => (type === undefined ? [] : [type]));
+  const types = Array.isArray(schema['type'])
+    ? schema['type'].map(String)
+    : [typeOf(schema)].flatMap((type) => (type === undefined ? [] : [type]));
   return types.map((type) => {
     if (type === 'object') return { write: (writer) => writeObjectType(writer, schema), compound: false };
     if (type === 'array') return { write: (writer) => writeArray(writer, schema), compound: false };
@@ -120,7 +135,13 @@ function baseParts(schema: JsonSchema): Part[] {
   });
 }
 
-const PRIMITIVES: Record<string, string> = { string: 'string', number: 'number', integer: 'number', boolean: 'boolean', null: 'null' };
+const PRIMITIVES: Record<string, string> = {
+  string: 'string',
+  number: 'number',
+  integer: 'number',
+  boolean: 'boolean',
+  null: 'null',
+};
 
 function typeOf(schema: JsonSchema): string | undefined {
   if (typeof schema['type'] === 'string') return schema['type'];
@@ -139,7 +160,10 @@ function writeObjectType(writer: Writer, schema: JsonSchema): void {
 }
 
 function hasMembers(schema: JsonSchema): boolean {
-  return (isObject(schema['properties']) && Object.keys(schema['properties']).length > 0) || indexSignature(schema, false) !== undefined;
+  return (
+    (isObject(schema['properties']) && Object.keys(schema['properties']).length > 0) ||
+    indexSignature(schema, false) !== undefined
+  );
 }
 
 /**
@@ -160,7 +184,11 @@ function writeArray(writer: Writer, schema: JsonSchema): void {
     writeElements(writer, item);
     return;
   }
-  writeTuple(writer, Array.from({ length: min }, () => item), max === min ? undefined : item);
+  writeTuple(
+    writer,
+    Array.from({ length: min }, () => item),
+    max === min ? undefined : item,
+  );
 }
 
 function writeTuple(writer: Writer, items: JsonSchema[], rest: JsonSchema | undefined): void {

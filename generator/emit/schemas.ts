@@ -10,6 +10,12 @@ in place), for an API that shows a contract type, e.g. a route's schema in fasti
 
 /** `schemas.ts`: every named schema of the contract as data, by its name. */
 export function emitSchemas(model: Model): GeneratedFile[] {
-  const schemas = Object.fromEntries(model.schemas.map((component) => [component.name, inlineComponents(component.schema, model.schemas)]));
-  return [printSourceFile('schemas.ts', { statements: [`${jsDoc(SCHEMAS_DOC)}\nexport const schemas = ${printLiteral(schemas)} as const;`] })];
+  const schemas = Object.fromEntries(
+    model.schemas.map((component) => [component.name, inlineComponents(component.schema, model.schemas)]),
+  );
+  return [
+    printSourceFile('schemas.ts', {
+      statements: [`${jsDoc(SCHEMAS_DOC)}\nexport const schemas = ${printLiteral(schemas)} as const;`],
+    }),
+  ];
 }

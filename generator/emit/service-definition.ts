@@ -89,11 +89,15 @@ function publisherSpec(index: ModelIndex, publication: Publication): Emitted<Pub
 
 /** The services that publish on a channel: the only ones whose messages a consumer of it accepts as verified. */
 function publishersOf(model: Model, channelId: string): string[] {
-  return model.services.filter((service) => service.publishes.some((publication) => publication.channel.id === channelId)).map((service) => service.name);
+  return model.services
+    .filter((service) => service.publishes.some((publication) => publication.channel.id === channelId))
+    .map((service) => service.name);
 }
 
 function callersOf(model: Model, rpcId: string): string[] {
-  return model.services.filter((service) => service.calls.some((use) => use.rpc.id === rpcId)).map((service) => service.name);
+  return model.services
+    .filter((service) => service.calls.some((use) => use.rpc.id === rpcId))
+    .map((service) => service.name);
 }
 
 function consumerSpec(model: Model, index: ModelIndex, subscription: Subscription): Emitted<ConsumerSpec> {
@@ -126,7 +130,11 @@ function consumerSpec(model: Model, index: ModelIndex, subscription: Subscriptio
 }
 
 function rpcServerSpec(model: Model, index: ModelIndex, use: RpcServe): Emitted<RpcSpec> {
-  return { ...rpcSpec(index, use, 'server'), callers: callersOf(model, use.rpc.id), unverifiedOrigin: use.unverifiedOrigin };
+  return {
+    ...rpcSpec(index, use, 'server'),
+    callers: callersOf(model, use.rpc.id),
+    unverifiedOrigin: use.unverifiedOrigin,
+  };
 }
 
 /** A caller sends the request and receives the reply; a server the other way round. */
@@ -137,7 +145,8 @@ function rpcSpec(index: ModelIndex, use: RpcUse, side: 'caller' | 'server'): Emi
     queue: rpc.queue,
     requestMessage: rpc.requestMessage,
     replyMessage: rpc.replyMessage,
-    validateRequest: side === 'caller' ? index.validator(rpc.requestMessage) : index.receivedValidator(rpc.requestMessage),
+    validateRequest:
+      side === 'caller' ? index.validator(rpc.requestMessage) : index.receivedValidator(rpc.requestMessage),
     validateReply: side === 'caller' ? index.receivedValidator(rpc.replyMessage) : index.validator(rpc.replyMessage),
   };
 }
@@ -150,7 +159,10 @@ function pickedTopology(model: Model, service: Service): Code {
 }
 
 /** The `ServiceDefinition` a service's facade hands to `serviceFacade`; its topology is picked from `topology.ts`. */
-export function serviceDefinition(model: Model, service: Service): Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code } {
+export function serviceDefinition(
+  model: Model,
+  service: Service,
+): Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code } {
   const index = new ModelIndex(model);
   return {
     service: service.name,

@@ -11,7 +11,13 @@ import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
 import { camelCase, pascalCase, propertyName, receivedValidatorName, validatorName } from './names.js';
-import { ModelIndex, receivedMessageNames, sentMessageNames, serviceDefinition, serviceMessageNames } from './service-definition.js';
+import {
+  ModelIndex,
+  receivedMessageNames,
+  sentMessageNames,
+  serviceDefinition,
+  serviceMessageNames,
+} from './service-definition.js';
 import { printSourceFile } from './typescript.js';
 
 /** The names a facade module declares, all derived from the service name. */
@@ -58,7 +64,8 @@ function paramsDoc(channel: EventChannel): string | undefined {
 
 function retryDoc(queue: Queue): string {
   const retries = (queue.retry?.maxAttempts ?? 1) - 1;
-  const fate = queue.deadLetterQueue === undefined ? 'logged and dropped' : `dead-lettered to ${code(queue.deadLetterQueue)}`;
+  const fate =
+    queue.deadLetterQueue === undefined ? 'logged and dropped' : `dead-lettered to ${code(queue.deadLetterQueue)}`;
   if (retries === 0) return `A failed message is not retried: it is ${fate}.`;
   return `A failed message is retried ${retries} times (after ${queue.retry?.delaysMs.join(', ')} ms), then ${fate}.`;
 }
@@ -146,7 +153,11 @@ function callMethod(index: ModelIndex, use: RpcUse): OptionalKind<MethodSignatur
   };
 }
 
-function interfaceDeclaration(name: string, doc: string, methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure {
+function interfaceDeclaration(
+  name: string,
+  doc: string,
+  methods: OptionalKind<MethodSignatureStructure>[],
+): InterfaceDeclarationStructure {
   return { kind: StructureKind.Interface, name, isExported: true, docs: [doc], methods };
 }
 
@@ -169,13 +180,26 @@ function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure
 function importStatements(index: ModelIndex, service: Service): StatementStructures[] {
   const typeNames = serviceMessageNames(service).map((name) => index.message(name).typeName);
   const imports: StatementStructures[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../runtime/index.js', namedImports: runtimeImports(service) },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: '../../runtime/index.js',
+      namedImports: runtimeImports(service),
+    },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../topology.js', namedImports: ['topology'] },
   ];
   if (typeNames.length > 0) {
     imports.push(
-      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../payloads.js', namedImports: typeNames },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../validators.js', namedImports: validatorImports(index, service) },
+      {
+        kind: StructureKind.ImportDeclaration,
+        isTypeOnly: true,
+        moduleSpecifier: '../payloads.js',
+        namedImports: typeNames,
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: '../validators.js',
+        namedImports: validatorImports(index, service),
+      },
     );
   }
   return imports;
@@ -200,7 +224,10 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       interfaceDeclaration(
         names.handlers,
         `What ${service.name} must implement: one handler per message it consumes and per RPC it serves. A handler that resolves acknowledges the message.`,
-        [...service.consumes.map((subscription) => consumerHandler(index, subscription)), ...service.serves.map((use) => rpcServerHandler(index, use))],
+        [
+          ...service.consumes.map((subscription) => consumerHandler(index, subscription)),
+          ...service.serves.map((use) => rpcServerHandler(index, use)),
+        ],
       ),
     );
     apiProperties.push({ name: 'handlers', type: names.handlers });

@@ -45,7 +45,9 @@ export function serviceTopology(model: Model, service: Service): Topology {
   const exchangeNames = new Set([
     ...service.publishes.map((publication) => publication.channel.exchange),
     ...bindings.map((binding) => binding.exchange),
-    ...service.consumes.filter((subscription) => subscription.perSubscription).map((subscription) => subscription.channel.exchange),
+    ...service.consumes
+      .filter((subscription) => subscription.perSubscription)
+      .map((subscription) => subscription.channel.exchange),
   ]);
   const exchanges = model.exchanges.filter((exchange) => exchangeNames.has(exchange.name));
   return topology(exchanges, queues, bindings);

@@ -69,13 +69,16 @@ class SchemaFlavour {
 
   /** Adds the named schemas, each after the ones it refers to. */
   addComponents(components: readonly SchemaComponent[]): void {
-    for (const component of dependencyOrder(components)) this.keys.set(component.name, this.shared.add(`${component.name}${this.suffix}`, this.resolve(component.schema)));
+    for (const component of dependencyOrder(components))
+      this.keys.set(component.name, this.shared.add(`${component.name}${this.suffix}`, this.resolve(component.schema)));
   }
 
   /** The key of the validator for `schema`: a named schema's own, or `key` for a schema of its own. */
   keyOf(key: string, schema: JsonSchema): string {
     const named = referencedComponent(schema);
-    return named === undefined ? this.shared.add(`${key}${this.suffix}`, this.resolve(schema)) : this.keyOfComponent(named);
+    return named === undefined
+      ? this.shared.add(`${key}${this.suffix}`, this.resolve(schema))
+      : this.keyOfComponent(named);
   }
 
   private resolve(schema: JsonSchema): JsonSchema {
@@ -117,7 +120,12 @@ function dependencyOrder(components: readonly SchemaComponent[]): SchemaComponen
  * and identical schemas compile once: their validators are one function under several names.
  */
 function compileValidatorsModule(model: Model): string {
-  const ajv = new Ajv({ code: { source: true, esm: true, lines: true }, strict: true, allErrors: true, inlineRefs: false });
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: true },
+    strict: true,
+    allErrors: true,
+    inlineRefs: false,
+  });
   addFormats(ajv);
   const shared = new SharedSchemas(ajv);
   const strict = new SchemaFlavour(shared, (schema) => schema, '');
@@ -133,7 +141,9 @@ function compileValidatorsModule(model: Model): string {
   const firstName = new Map<string, string>();
   for (const { name, key } of validators) if (!firstName.has(key)) firstName.set(key, name);
   const exports = Object.fromEntries([...firstName].map(([key, name]) => [name, key]));
-  const aliases = validators.filter(({ name, key }) => firstName.get(key) !== name).map(({ name, key }) => `export const ${name} = ${firstName.get(key)};`);
+  const aliases = validators
+    .filter(({ name, key }) => firstName.get(key) !== name)
+    .map(({ name, key }) => `export const ${name} = ${firstName.get(key)};`);
   const code = standaloneCode(ajv, exports).replace(/^"use strict";\s*/, '');
   return `${GENERATED_HEADER}\n${REQUIRE_SHIM}\n\n${code}\n${aliases.map((alias) => `${alias}\n`).join('')}`;
 }

@@ -15,33 +15,53 @@ let sharedParser: Parser | undefined;
  * Validates the document against AsyncAPI 3.0 and resolves its `$ref`s. `document` is the
  * resolved document as plain data (`undefined` when it has errors).
  */
-export async function parseAsyncApi(text: string, file: string, source: YamlSource): Promise<{ document?: unknown; diagnostics: Diagnostic[] }> {
+export async function parseAsyncApi(
+  text: string,
+  file: string,
+  source: YamlSource,
+): Promise<{ document?: unknown; diagnostics: Diagnostic[] }> {
   if (sharedParser === undefined) {
     shareSpectralAjvInstances();
     sharedParser = new Parser();
   }
   const absolute = resolve(file);
   const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
-  const errors = withoutFollowOnErrors(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error), source.data);
-  const mapped = errors.map((d) => toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source));
+  const errors = withoutFollowOnErrors(
+    diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error),
+    source.data,
+  );
+  const mapped = errors.map((d) =>
+    toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source),
+  );
   return document === undefined ? { diagnostics: mapped } : { document: document.json(), diagnostics: mapped };
 }
 
 function toDiagnostic(d: ParserDiagnostic, file: string, source: YamlSource): Diagnostic {
   const path = d.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
   // The parser reports 0:0 when it lost track of the node; our own locator usually still finds it.
-  const position = d.range.start.line === 0 && d.range.start.character === 0 && path.length > 0 ? source.locate(path) : { line: d.range.start.line + 1, column: d.range.start.character + 1 };
+  const position =
+    d.range.start.line === 0 && d.range.start.character === 0 && path.length > 0
+      ? source.locate(path)
+      : { line: d.range.start.line + 1, column: d.range.start.character + 1 };
   const { code, message, hint } = explain(d, path, source.data);
   return { code, message, ...(hint === undefined ? {} : { hint }), file, ...position };
 }
 
-function explain(d: ParserDiagnostic, path: (string | number)[], data: unknown): { code: string; message: string; hint?: string } {
+function explain(
+  d: ParserDiagnostic,
+  path: (string | number)[],
+  data: unknown,
+): { code: string; message: string; hint?: string } {
   const where = path.join('.');
   switch (d.code) {
     case 'invalid-ref': {
       const ref = valueAt(data, path);
       const target = typeof ref === 'string' ? ref : d.message;
-      return { code: 'unresolved-ref', message: `$ref "${target}" at ${where} points at nothing`, hint: `${refSuggestion(data, target)}check the spelling and that the target exists` };
+      return {
+        code: 'unresolved-ref',
+        message: `$ref "${target}" at ${where} points at nothing`,
+        hint: `${refSuggestion(data, target)}check the spelling and that the target exists`,
+      };
     }
     case 'asyncapi3-channel-parameters':
       return {
@@ -64,7 +84,10 @@ function refSuggestion(data: unknown, ref: string): string {
   const segments = ref.slice(2).split('/');
   const last = segments.pop() ?? '';
   const parent = valueAt(data, segments);
-  const match = closestMatch(last, entriesOf(parent).map(([key]) => key));
+  const match = closestMatch(
+    last,
+    entriesOf(parent).map(([key]) => key),
+  );
   return match === undefined ? '' : `did you mean "#/${[...segments, match].join('/')}"? `;
 }
 

@@ -62,13 +62,27 @@ function reportExtension(key: string, path: JsonPath, allowedHere: string[], pro
   const where = describePlace(path.slice(0, -1));
   const place = EXTENSION_PLACES[key];
   if (place !== undefined) {
-    problems.add(path, 'misplaced-extension', `"${key}" is not allowed on ${where}`, `${key} belongs on ${place}; see docs/contract-extensions.md`);
+    problems.add(
+      path,
+      'misplaced-extension',
+      `"${key}" is not allowed on ${where}`,
+      `${key} belongs on ${place}; see docs/contract-extensions.md`,
+    );
     return;
   }
   const suggestion = closestMatch(key, allowedHere) ?? closestMatch(key, Object.keys(EXTENSION_PLACES));
   const guess = suggestion === undefined ? '' : `did you mean "${suggestion}"? `;
-  const known = allowedHere.length > 0 ? `Known keys here: ${allowedHere.join(', ')}` : `no extension is allowed here; the contract's extensions are ${Object.keys(EXTENSION_PLACES).join(', ')}`;
-  problems.add(path, 'unknown-extension', `unknown key "${key}" on ${where}`, `${guess}${known}`, suggestion === undefined ? undefined : { suggests: suggestion });
+  const known =
+    allowedHere.length > 0
+      ? `Known keys here: ${allowedHere.join(', ')}`
+      : `no extension is allowed here; the contract's extensions are ${Object.keys(EXTENSION_PLACES).join(', ')}`;
+  problems.add(
+    path,
+    'unknown-extension',
+    `unknown key "${key}" on ${where}`,
+    `${guess}${known}`,
+    suggestion === undefined ? undefined : { suggests: suggestion },
+  );
 }
 
 function describePlace(path: JsonPath): string {

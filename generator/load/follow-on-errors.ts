@@ -15,7 +15,8 @@ export interface PathError {
 
 export function withoutFollowOnErrors<T extends PathError>(errors: readonly T[], document: unknown): T[] {
   const scopes = new Map(errors.map((error) => [error, scopeOf(document, error.path)]));
-  const reaches = (from: T, to: T) => from !== to && !samePath(from.path, to.path) && contains(scopes.get(from) ?? [], from.path, to.path);
+  const reaches = (from: T, to: T) =>
+    from !== to && !samePath(from.path, to.path) && contains(scopes.get(from) ?? [], from.path, to.path);
   return errors.filter((error) => !errors.some((other) => reaches(error, other) && !reaches(other, error)));
 }
 
@@ -80,8 +81,15 @@ function valueAt(document: unknown, path: JsonPath): unknown {
 
 function followRefs(document: unknown, start: unknown): unknown {
   let node = start;
-  for (let hops = 0; isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/') && hops < 32; hops++) {
-    const target = pointerToPath(node.$ref.slice(2)).reduce<unknown>((at, segment) => (isObject(at) ? at[String(segment)] : Array.isArray(at) ? at[Number(segment)] : undefined), document);
+  for (
+    let hops = 0;
+    isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/') && hops < 32;
+    hops++
+  ) {
+    const target = pointerToPath(node.$ref.slice(2)).reduce<unknown>(
+      (at, segment) => (isObject(at) ? at[String(segment)] : Array.isArray(at) ? at[Number(segment)] : undefined),
+      document,
+    );
     if (target === undefined) return node;
     node = target;
   }

@@ -27,9 +27,16 @@ export async function loadModelFromText(text: string, file: string): Promise<Loa
   const placement = checkExtensionPlacement(source.data);
   const parsed = await parseAsyncApi(text, file, source);
   const built = parsed.document === undefined ? undefined : buildModel(parsed.document);
-  const problems = withoutMissingKeysMisspelt([...placement, ...(built !== undefined && 'problems' in built ? built.problems : [])]);
-  const diagnostics = [...parsed.diagnostics, ...problems.map((problem) => locateProblem(problem, file, source.locate))];
-  if (diagnostics.length > 0 || built === undefined || !('model' in built)) return { diagnostics: sortDiagnostics(diagnostics) };
+  const problems = withoutMissingKeysMisspelt([
+    ...placement,
+    ...(built !== undefined && 'problems' in built ? built.problems : []),
+  ]);
+  const diagnostics = [
+    ...parsed.diagnostics,
+    ...problems.map((problem) => locateProblem(problem, file, source.locate)),
+  ];
+  if (diagnostics.length > 0 || built === undefined || !('model' in built))
+    return { diagnostics: sortDiagnostics(diagnostics) };
   return { model: built.model };
 }
 
@@ -42,5 +49,12 @@ export async function loadModelOrThrow(specPath: string): Promise<Model> {
 
 function locateProblem(problem: SpecProblem, file: string, locate: Locator): Diagnostic {
   const { line, column } = locate(problem.path);
-  return { code: problem.code, message: problem.message, ...(problem.hint === undefined ? {} : { hint: problem.hint }), file, line, column };
+  return {
+    code: problem.code,
+    message: problem.message,
+    ...(problem.hint === undefined ? {} : { hint: problem.hint }),
+    file,
+    line,
+    column,
+  };
 }

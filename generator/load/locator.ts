@@ -36,7 +36,11 @@ export function createLocator(document: Document, lineCounter: LineCounter): Loc
   };
 }
 
-function childOf(document: Document, node: Node | undefined, segment: string | number): { node: Node | undefined; offset: number } | undefined {
+function childOf(
+  document: Document,
+  node: Node | undefined,
+  segment: string | number,
+): { node: Node | undefined; offset: number } | undefined {
   if (isMap(node)) {
     const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
     if (pair === undefined || !isScalar(pair.key)) return undefined;

@@ -34,11 +34,19 @@ export function spectralAjvModule(): SpectralAjvModule {
   const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
   let module: Partial<SpectralAjvModule>;
   try {
-    module = createRequire(fromParser.resolve('@stoplight/spectral-functions'))('./schema/ajv.js') as Partial<SpectralAjvModule>;
+    module = createRequire(fromParser.resolve('@stoplight/spectral-functions'))(
+      './schema/ajv.js',
+    ) as Partial<SpectralAjvModule>;
   } catch (error) {
-    throw new Error(`${seamMoved}: @stoplight/spectral-functions/dist/schema/ajv.js cannot be loaded (${(error as Error).message})`, { cause: error });
+    throw new Error(
+      `${seamMoved}: @stoplight/spectral-functions/dist/schema/ajv.js cannot be loaded (${(error as Error).message})`,
+      { cause: error },
+    );
   }
-  if (typeof module.createAjvInstances !== 'function') throw new Error(`${seamMoved}: @stoplight/spectral-functions/dist/schema/ajv.js no longer exports createAjvInstances`);
+  if (typeof module.createAjvInstances !== 'function')
+    throw new Error(
+      `${seamMoved}: @stoplight/spectral-functions/dist/schema/ajv.js no longer exports createAjvInstances`,
+    );
   return module as SpectralAjvModule;
 }
 

@@ -54,7 +54,12 @@ function contentLine(lines: readonly string[], index: number): ContentLine | und
   const trimmed = text?.trim() ?? '';
   if (text === undefined || trimmed === '' || trimmed.startsWith('#')) return undefined;
   const withoutComment = trimmed.replace(/\s#.*$/, '');
-  return { index, indent: text.length - text.trimStart().length, key: trimmed.replace(/^- /, '').split(':')[0] ?? trimmed, hasValue: !withoutComment.endsWith(':') };
+  return {
+    index,
+    indent: text.length - text.trimStart().length,
+    key: trimmed.replace(/^- /, '').split(':')[0] ?? trimmed,
+    hasValue: !withoutComment.endsWith(':'),
+  };
 }
 
 function previousContentLine(lines: readonly string[], from: number): ContentLine | undefined {

@@ -21,15 +21,30 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     const lines = text.split(/\r?\n/);
     const structural = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
     const reported = document.errors.filter((error) => error.code === 'DUPLICATE_KEY' || error === structural);
-    return { diagnostics: reported.map((error) => yamlDiagnostic(error, lineCounter.linePos(error.pos[0]), lines, file)) };
+    return {
+      diagnostics: reported.map((error) => yamlDiagnostic(error, lineCounter.linePos(error.pos[0]), lines, file)),
+    };
   }
   return { source: { data: document.toJS({ maxAliasCount: -1 }), locate: createLocator(document, lineCounter) } };
 }
 
-function yamlDiagnostic(error: YAMLError, at: { line: number; col: number }, lines: readonly string[], file: string): Diagnostic {
-  const indentation = error.code.includes('IMPLICIT_KEY') || error.code === 'BAD_INDENT' ? explainIndentation(lines, at.line) : undefined;
+function yamlDiagnostic(
+  error: YAMLError,
+  at: { line: number; col: number },
+  lines: readonly string[],
+  file: string,
+): Diagnostic {
+  const indentation =
+    error.code.includes('IMPLICIT_KEY') || error.code === 'BAD_INDENT' ? explainIndentation(lines, at.line) : undefined;
   if (indentation !== undefined) return { code: 'yaml-syntax', file, ...indentation };
-  return { code: 'yaml-syntax', message: `YAML syntax error: ${error.message}`, hint: yamlHint(error.code), file, line: at.line, column: at.col };
+  return {
+    code: 'yaml-syntax',
+    message: `YAML syntax error: ${error.message}`,
+    hint: yamlHint(error.code),
+    file,
+    line: at.line,
+    column: at.col,
+  };
 }
 
 function yamlHint(code: string): string {

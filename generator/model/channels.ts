@@ -41,10 +41,18 @@ export interface UnboundChannelInfo extends ChannelBase {
  */
 export type ChannelMap = Map<unknown, ChannelInfo | undefined>;
 
-export function readChannels(channels: unknown, messages: MessageCatalog, readExchange: DefinitionReader<ExchangeOptions>, problems: Problems): ChannelMap {
+export function readChannels(
+  channels: unknown,
+  messages: MessageCatalog,
+  readExchange: DefinitionReader<ExchangeOptions>,
+  problems: Problems,
+): ChannelMap {
   const result: ChannelMap = new Map();
   for (const [id, value] of entriesOf(channels)) {
-    result.set(value, isObject(value) ? readChannel(id, value, ['channels', id], messages, readExchange, problems) : undefined);
+    result.set(
+      value,
+      isObject(value) ? readChannel(id, value, ['channels', id], messages, readExchange, problems) : undefined,
+    );
   }
   return result;
 }
@@ -57,7 +65,9 @@ function readChannel(
   readExchange: DefinitionReader<ExchangeOptions>,
   problems: Problems,
 ): ChannelInfo | undefined {
-  const messageNames = entriesOf(channel['messages']).map(([key, message]) => messages.add(message, [...path, 'messages', key]));
+  const messageNames = entriesOf(channel['messages']).map(([key, message]) =>
+    messages.add(message, [...path, 'messages', key]),
+  );
   const description = optionalString(channel['description']);
   const base: ChannelBase = {
     id,
@@ -69,23 +79,49 @@ function readChannel(
   if (!isObject(amqp)) return { ...base, kind: 'unbound' };
 
   if (!isCamelCaseIdentifier(id)) {
-    problems.add(path, 'invalid-channel-id', `channel id "${id}" is not a camelCase identifier`, `it becomes a method name in the generated facades: try "${toCamelCase(id)}"`);
+    problems.add(
+      path,
+      'invalid-channel-id',
+      `channel id "${id}" is not a camelCase identifier`,
+      `it becomes a method name in the generated facades: try "${toCamelCase(id)}"`,
+    );
   }
   if (messageNames.length !== 1) {
-    problems.add([...path, 'messages'], 'channel-messages', `channel "${id}" carries ${messageNames.length} messages; a channel with an AMQP binding carries exactly one`, 'give each message its own channel');
+    problems.add(
+      [...path, 'messages'],
+      'channel-messages',
+      `channel "${id}" carries ${messageNames.length} messages; a channel with an AMQP binding carries exactly one`,
+      'give each message its own channel',
+    );
   }
   const address = channel['address'];
   if (typeof address !== 'string' || address.length === 0) {
-    problems.add([...path, 'address'], 'invalid-address', `channel "${id}" has no address`, amqp['is'] === 'queue' ? 'the address is the RPC queue name' : 'the address is the routing key');
+    problems.add(
+      [...path, 'address'],
+      'invalid-address',
+      `channel "${id}" has no address`,
+      amqp['is'] === 'queue' ? 'the address is the RPC queue name' : 'the address is the routing key',
+    );
     return undefined;
   }
   const bindingPath = [...path, 'bindings', 'amqp'];
   if (amqp['is'] === 'queue') return readRpcChannel(base, address, amqp, bindingPath, problems);
   if (amqp['exchange'] === undefined) {
-    problems.add(bindingPath, 'missing-exchange', `channel "${id}" is routed by routing key but names no exchange`, "add exchange: { $ref: '#/components/x-exchanges/<name>' } under bindings.amqp");
+    problems.add(
+      bindingPath,
+      'missing-exchange',
+      `channel "${id}" is routed by routing key but names no exchange`,
+      "add exchange: { $ref: '#/components/x-exchanges/<name>' } under bindings.amqp",
+    );
     return undefined;
   }
-  return readEventChannel(base, address, channel, readExchange(amqp['exchange'], [...bindingPath, 'exchange']), problems);
+  return readEventChannel(
+    base,
+    address,
+    channel,
+    readExchange(amqp['exchange'], [...bindingPath, 'exchange']),
+    problems,
+  );
 }
 
 function readEventChannel(
@@ -96,7 +132,12 @@ function readEventChannel(
   problems: Problems,
 ): EventChannelInfo | undefined {
   for (const segment of partialParameterSegments(address)) {
-    problems.add([...base.path, 'address'], 'routing-key-parameter', `routing key "${address}" has a parameter inside the segment "${segment}"`, 'a topic binding can only match whole segments: make the parameter a segment of its own, e.g. "user.{user_id}.created"');
+    problems.add(
+      [...base.path, 'address'],
+      'routing-key-parameter',
+      `routing key "${address}" has a parameter inside the segment "${segment}"`,
+      'a topic binding can only match whole segments: make the parameter a segment of its own, e.g. "user.{user_id}.created"',
+    );
   }
   if (exchange === undefined || base.message === undefined) return undefined;
   const declared = isObject(channel['parameters']) ? channel['parameters'] : {};
@@ -121,14 +162,30 @@ function readEventChannel(
   };
 }
 
-function readRpcChannel(base: ChannelBase, address: string, amqp: JsonObject, bindingPath: JsonPath, problems: Problems): RpcChannelInfo | undefined {
+function readRpcChannel(
+  base: ChannelBase,
+  address: string,
+  amqp: JsonObject,
+  bindingPath: JsonPath,
+  problems: Problems,
+): RpcChannelInfo | undefined {
   const queue = readRpcQueueBinding(amqp['queue'], [...bindingPath, 'queue'], problems);
   if (queue === undefined) return undefined;
   if (queue.name !== undefined && queue.name !== address) {
-    problems.add([...bindingPath, 'queue', 'name'], 'rpc-queue-name', `RPC channel "${base.id}" has address "${address}" but queue name "${queue.name}"`, 'callers publish to the default exchange with the address as routing key, so the queue name must equal the address');
+    problems.add(
+      [...bindingPath, 'queue', 'name'],
+      'rpc-queue-name',
+      `RPC channel "${base.id}" has address "${address}" but queue name "${queue.name}"`,
+      'callers publish to the default exchange with the address as routing key, so the queue name must equal the address',
+    );
   }
   if (routingKeyParameters(address).length > 0) {
-    problems.add([...base.path, 'address'], 'routing-key-parameter', `RPC channel "${base.id}" has parameters in its queue name "${address}"`, 'an RPC queue has one fixed name; put variable data in the request payload');
+    problems.add(
+      [...base.path, 'address'],
+      'routing-key-parameter',
+      `RPC channel "${base.id}" has parameters in its queue name "${address}"`,
+      'an RPC queue has one fixed name; put variable data in the request payload',
+    );
   }
   return { ...base, kind: 'rpc', queue: { ...queue, name: address } };
 }

@@ -57,13 +57,24 @@ export interface ServiceDeclaration {
 
 export const DEFAULT_PREFETCH = 10;
 const NO_RETRY: RetryOptions = { attempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
-const QUEUE_KEYS = ['name', 'type', 'durable', 'exclusive', 'retry', 'deadLetter', 'prefetch', 'maxMessageBytes', 'bindings'] as const;
+const QUEUE_KEYS = [
+  'name',
+  'type',
+  'durable',
+  'exclusive',
+  'retry',
+  'deadLetter',
+  'prefetch',
+  'maxMessageBytes',
+  'bindings',
+] as const;
 const BINDING_MODES: readonly BindingMode[] = ['wildcard', 'per-subscription'];
 const RETRY_KEYS = ['attempts', 'initialDelayMs', 'multiplier', 'maxDelayMs'] as const;
 const EXCHANGE_KEYS = ['name', 'type', 'durable', 'autoDelete', 'vhost'] as const;
 const RPC_QUEUE_KEYS = ['name', 'x-type', 'durable', 'exclusive', 'autoDelete', 'vhost'] as const;
 const QUEUE_TYPES = ['classic', 'quorum'] as const;
-const QUORUM_HINT = 'a quorum queue is replicated: it must be durable, not exclusive and not auto-delete; leave out the type or say classic';
+const QUORUM_HINT =
+  'a quorum queue is replicated: it must be durable, not exclusive and not auto-delete; leave out the type or say classic';
 const EXCHANGE_TYPES = ['topic', 'direct', 'fanout', 'headers'] as const;
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const UNVERIFIED_ORIGIN_POLICIES: readonly UnverifiedOriginPolicy[] = ['accept', 'flag', 'refuse'];
@@ -95,11 +106,21 @@ export function readQueueOptions(value: unknown, path: JsonPath, problems: Probl
   }
 
   if (exclusive) {
-    const perInstanceHint = 'an exclusive queue is per instance and gone with its connection: it cannot keep, retry or dead-letter messages';
-    if (durable === true) reader.report('durable', 'invalid-value', 'an exclusive x-queue cannot be durable', perInstanceHint);
-    if (type === 'quorum') reader.report('type', 'invalid-value', 'an exclusive x-queue cannot be a quorum queue', perInstanceHint);
-    if (reader.has('retry')) reader.report('retry', 'invalid-value', 'an exclusive x-queue cannot have a retry policy', perInstanceHint);
-    if (deadLetter === true) reader.report('deadLetter', 'invalid-value', 'an exclusive x-queue cannot have a dead-letter queue', perInstanceHint);
+    const perInstanceHint =
+      'an exclusive queue is per instance and gone with its connection: it cannot keep, retry or dead-letter messages';
+    if (durable === true)
+      reader.report('durable', 'invalid-value', 'an exclusive x-queue cannot be durable', perInstanceHint);
+    if (type === 'quorum')
+      reader.report('type', 'invalid-value', 'an exclusive x-queue cannot be a quorum queue', perInstanceHint);
+    if (reader.has('retry'))
+      reader.report('retry', 'invalid-value', 'an exclusive x-queue cannot have a retry policy', perInstanceHint);
+    if (deadLetter === true)
+      reader.report(
+        'deadLetter',
+        'invalid-value',
+        'an exclusive x-queue cannot have a dead-letter queue',
+        perInstanceHint,
+      );
   } else if (durable === false && type === 'quorum') {
     reader.report('type', 'invalid-value', 'a quorum x-queue cannot be non-durable', QUORUM_HINT);
   }
@@ -128,7 +149,12 @@ function readRetryOptions(value: unknown, path: JsonPath, problems: Problems): R
   const maxDelayMs = reader.integer('maxDelayMs', 1, { required: true });
   if (initialDelayMs === undefined || multiplier === undefined || maxDelayMs === undefined) return undefined;
   if (maxDelayMs < initialDelayMs) {
-    reader.report('maxDelayMs', 'invalid-value', `x-queue retry "maxDelayMs" (${maxDelayMs}) is below "initialDelayMs" (${initialDelayMs})`, 'maxDelayMs caps the growing delay, so it must be at least initialDelayMs');
+    reader.report(
+      'maxDelayMs',
+      'invalid-value',
+      `x-queue retry "maxDelayMs" (${maxDelayMs}) is below "initialDelayMs" (${initialDelayMs})`,
+      'maxDelayMs caps the growing delay, so it must be at least initialDelayMs',
+    );
     return undefined;
   }
   return { attempts, initialDelayMs, multiplier, maxDelayMs };
@@ -172,7 +198,13 @@ export function readRpcQueueBinding(value: unknown, path: JsonPath, problems: Pr
   const autoDelete = reader.boolean('autoDelete') ?? false;
   const replicable = durable && !exclusive && !autoDelete;
   const type = reader.oneOf('x-type', QUEUE_TYPES) ?? (replicable ? 'quorum' : 'classic');
-  if (type === 'quorum' && !replicable) reader.report('x-type', 'invalid-value', 'a quorum RPC queue must be durable, not exclusive and not auto-delete', QUORUM_HINT);
+  if (type === 'quorum' && !replicable)
+    reader.report(
+      'x-type',
+      'invalid-value',
+      'a quorum RPC queue must be durable, not exclusive and not auto-delete',
+      QUORUM_HINT,
+    );
   return { name: reader.string('name'), type, durable, exclusive, autoDelete };
 }
 
@@ -181,13 +213,29 @@ export function readServiceDeclarations(value: unknown, problems: Problems): Ser
   const path = ['x-services'];
   if (value === undefined) return [];
   if (!isObject(value)) {
-    problems.add(path, 'invalid-value', 'x-services must be a mapping of service name to { description }', 'e.g. x-services: { user-service: { description: ... } }');
+    problems.add(
+      path,
+      'invalid-value',
+      'x-services must be a mapping of service name to { description }',
+      'e.g. x-services: { user-service: { description: ... } }',
+    );
     return [];
   }
   return entriesOf(value).flatMap(([name, entry]) => {
-    const reader = ObjectReader.open(entry ?? {}, [...path, name], `x-services entry "${name}"`, ['description'], problems);
+    const reader = ObjectReader.open(
+      entry ?? {},
+      [...path, name],
+      `x-services entry "${name}"`,
+      ['description'],
+      problems,
+    );
     if (!KEBAB_CASE.test(name)) {
-      problems.add([...path, name], 'invalid-name', `service name "${name}" is not kebab-case`, 'use lower-case words joined by "-", e.g. "matching-service"');
+      problems.add(
+        [...path, name],
+        'invalid-name',
+        `service name "${name}" is not kebab-case`,
+        'use lower-case words joined by "-", e.g. "matching-service"',
+      );
     }
     if (reader === undefined) return [];
     const description = reader.string('description');
@@ -196,16 +244,32 @@ export function readServiceDeclarations(value: unknown, problems: Problems): Ser
 }
 
 /** An operation's `x-service`: exactly one service named in `x-services`. */
-export function readOwner(value: unknown, operationPath: JsonPath, serviceNames: readonly string[], problems: Problems): string | undefined {
+export function readOwner(
+  value: unknown,
+  operationPath: JsonPath,
+  serviceNames: readonly string[],
+  problems: Problems,
+): string | undefined {
   const operationId = String(operationPath[operationPath.length - 1]);
   const path = [...operationPath, 'x-service'];
   const known = `Services in x-services: ${serviceNames.join(', ') || '(none)'}`;
   if (value === undefined) {
-    problems.add(operationPath, 'operation-without-owner', `operation "${operationId}" has no owner`, `add x-service: <service> to it. ${known}`, { missingKey: 'x-service' });
+    problems.add(
+      operationPath,
+      'operation-without-owner',
+      `operation "${operationId}" has no owner`,
+      `add x-service: <service> to it. ${known}`,
+      { missingKey: 'x-service' },
+    );
     return undefined;
   }
   if (Array.isArray(value) && value.length > 1) {
-    problems.add(path, 'operation-with-several-owners', `operation "${operationId}" has ${value.length} owners (${value.join(', ')})`, 'an operation belongs to exactly one service: split it into one operation per service');
+    problems.add(
+      path,
+      'operation-with-several-owners',
+      `operation "${operationId}" has ${value.length} owners (${value.join(', ')})`,
+      'an operation belongs to exactly one service: split it into one operation per service',
+    );
     return undefined;
   }
   if (typeof value !== 'string') {
@@ -213,7 +277,12 @@ export function readOwner(value: unknown, operationPath: JsonPath, serviceNames:
     return undefined;
   }
   if (!serviceNames.includes(value)) {
-    problems.add(path, 'unknown-service', `operation "${operationId}" is owned by "${value}", which is not declared in x-services`, `${didYouMean(value, serviceNames)}${known}`);
+    problems.add(
+      path,
+      'unknown-service',
+      `operation "${operationId}" is owned by "${value}", which is not declared in x-services`,
+      `${didYouMean(value, serviceNames)}${known}`,
+    );
     return undefined;
   }
   return value;
@@ -224,9 +293,14 @@ export function readOwner(value: unknown, operationPath: JsonPath, serviceNames:
  * vouches for. A bad value is reported and read as the default, so the operation's other problems
  * are still found and none follows from this one.
  */
-export function readUnverifiedOrigin(value: unknown, operationPath: JsonPath, problems: Problems): UnverifiedOriginPolicy {
+export function readUnverifiedOrigin(
+  value: unknown,
+  operationPath: JsonPath,
+  problems: Problems,
+): UnverifiedOriginPolicy {
   if (value === undefined) return DEFAULT_UNVERIFIED_ORIGIN;
-  if (typeof value === 'string' && (UNVERIFIED_ORIGIN_POLICIES as readonly string[]).includes(value)) return value as UnverifiedOriginPolicy;
+  if (typeof value === 'string' && (UNVERIFIED_ORIGIN_POLICIES as readonly string[]).includes(value))
+    return value as UnverifiedOriginPolicy;
   const operationId = String(operationPath[operationPath.length - 1]);
   const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
   const guess = typeof value === 'string' ? didYouMean(value, UNVERIFIED_ORIGIN_POLICIES) : '';

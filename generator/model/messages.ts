@@ -62,12 +62,22 @@ export class MessageCatalog {
   private readName(value: JsonObject, path: JsonPath): string | undefined {
     const name = value['name'];
     if (typeof name !== 'string') {
-      this.problems.add(path, 'invalid-message-name', `the message at ${path.join('.')} has no name`, 'add name: <PascalCase>; it becomes the TypeScript type of the payload');
+      this.problems.add(
+        path,
+        'invalid-message-name',
+        `the message at ${path.join('.')} has no name`,
+        'add name: <PascalCase>; it becomes the TypeScript type of the payload',
+      );
       return undefined;
     }
     if (!isPascalCaseIdentifier(name)) {
       const suggestion = toPascalCase(name);
-      this.problems.add([...path, 'name'], 'invalid-message-name', `message name "${name}" is not a PascalCase identifier`, `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`);
+      this.problems.add(
+        [...path, 'name'],
+        'invalid-message-name',
+        `message name "${name}" is not a PascalCase identifier`,
+        `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`,
+      );
       return undefined;
     }
     return name;
@@ -76,11 +86,21 @@ export class MessageCatalog {
   private readMessage(name: string, value: JsonObject, path: JsonPath): Message | undefined {
     const contentType = optionalString(value['contentType']) ?? this.defaultContentType;
     if (contentType !== 'application/json') {
-      this.problems.add([...path, 'contentType'], 'unsupported-content-type', `message "${name}" has content type "${contentType}"`, 'only application/json is supported');
+      this.problems.add(
+        [...path, 'contentType'],
+        'unsupported-content-type',
+        `message "${name}" has content type "${contentType}"`,
+        'only application/json is supported',
+      );
       return undefined;
     }
     if (value['payload'] === undefined) {
-      this.problems.add(path, 'invalid-payload-schema', `message "${name}" has no payload schema`, 'add payload: with a JSON Schema');
+      this.problems.add(
+        path,
+        'invalid-payload-schema',
+        `message "${name}" has no payload schema`,
+        'add payload: with a JSON Schema',
+      );
       return undefined;
     }
     const payloadPath = [...path, 'payload'];
@@ -90,7 +110,8 @@ export class MessageCatalog {
     const validate = compilePayloadSchema(this.schemas, schema, payloadPath, name, this.problems);
     const examples = readExamples(value['examples']);
     if (validate !== undefined) {
-      for (const { index, example } of examples) checkExample(validate, example, [...path, 'examples', index, 'payload'], name, this.problems);
+      for (const { index, example } of examples)
+        checkExample(validate, example, [...path, 'examples', index, 'payload'], name, this.problems);
     }
     const title = optionalString(value['title']);
     const description = optionalString(value['description']);

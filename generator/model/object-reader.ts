@@ -16,9 +16,20 @@ export class ObjectReader {
   ) {}
 
   /** `undefined` (after a report) when `value` is not a map. */
-  static open(value: unknown, path: JsonPath, label: string, knownKeys: readonly string[], problems: Problems): ObjectReader | undefined {
+  static open(
+    value: unknown,
+    path: JsonPath,
+    label: string,
+    knownKeys: readonly string[],
+    problems: Problems,
+  ): ObjectReader | undefined {
     if (!isObject(value)) {
-      problems.add(path, 'invalid-value', `${label} must be a mapping, got ${describe(value)}`, 'write its keys as an indented block of "key: value" lines below it');
+      problems.add(
+        path,
+        'invalid-value',
+        `${label} must be a mapping, got ${describe(value)}`,
+        'write its keys as an indented block of "key: value" lines below it',
+      );
       return undefined;
     }
     for (const key of Object.keys(value)) {
@@ -42,7 +53,13 @@ export class ObjectReader {
   }
 
   string(key: string, options: { required?: boolean } = {}): string | undefined {
-    return this.read(key, 'a non-empty string', 'some-name', (v) => typeof v === 'string' && v.length > 0, options.required);
+    return this.read(
+      key,
+      'a non-empty string',
+      'some-name',
+      (v) => typeof v === 'string' && v.length > 0,
+      options.required,
+    );
   }
 
   boolean(key: string): boolean | undefined {
@@ -50,11 +67,23 @@ export class ObjectReader {
   }
 
   integer(key: string, min: number, options: { required?: boolean } = {}): number | undefined {
-    return this.read(key, `an integer >= ${min}`, String(min), (v) => Number.isInteger(v) && (v as number) >= min, options.required);
+    return this.read(
+      key,
+      `an integer >= ${min}`,
+      String(min),
+      (v) => Number.isInteger(v) && (v as number) >= min,
+      options.required,
+    );
   }
 
   number(key: string, min: number, options: { required?: boolean } = {}): number | undefined {
-    return this.read(key, `a number >= ${min}`, String(min), (v) => typeof v === 'number' && Number.isFinite(v) && v >= min, options.required);
+    return this.read(
+      key,
+      `a number >= ${min}`,
+      String(min),
+      (v) => typeof v === 'number' && Number.isFinite(v) && v >= min,
+      options.required,
+    );
   }
 
   oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
@@ -78,13 +107,24 @@ export class ObjectReader {
   ): T | undefined {
     const value = this.value[key];
     if (value === undefined) {
-      if (required) this.problems.add(this.path, 'invalid-value', `${this.label} is missing the required key "${key}"`, `add ${key}: <${expected}>`);
+      if (required)
+        this.problems.add(
+          this.path,
+          'invalid-value',
+          `${this.label} is missing the required key "${key}"`,
+          `add ${key}: <${expected}>`,
+        );
       return undefined;
     }
     if (isValid(value)) return value as T;
     const suggestion = typeof value === 'string' ? didYouMean(value, suggestions).trim() : '';
     const hint = suggestion === '' ? `for example "${key}: ${example}"` : suggestion;
-    this.problems.add([...this.path, key], 'invalid-value', `${this.label} "${key}" must be ${expected}, got ${describe(value)}`, hint);
+    this.problems.add(
+      [...this.path, key],
+      'invalid-value',
+      `${this.label} "${key}" must be ${expected}, got ${describe(value)}`,
+      hint,
+    );
     return undefined;
   }
 }

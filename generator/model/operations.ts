@@ -57,26 +57,53 @@ interface OperationContext {
   readQueue: DefinitionReader<QueueOptions>;
 }
 
-function readOperation(id: string, operation: JsonObject, context: OperationContext, problems: Problems): OperationInfo | undefined {
+function readOperation(
+  id: string,
+  operation: JsonObject,
+  context: OperationContext,
+  problems: Problems,
+): OperationInfo | undefined {
   const path = ['operations', id];
   const owner = readOwner(operation['x-service'], path, context.serviceNames, problems);
   if (!context.channels.has(operation['channel'])) {
-    problems.add([...path, 'channel'], 'invalid-channel-reference', `operation "${id}" must reference a channel under channels`, "write channel: { $ref: '#/channels/<id>' }");
+    problems.add(
+      [...path, 'channel'],
+      'invalid-channel-reference',
+      `operation "${id}" must reference a channel under channels`,
+      "write channel: { $ref: '#/channels/<id>' }",
+    );
     return undefined;
   }
   const channel = context.channels.get(operation['channel']);
   if (channel === undefined) return undefined; // Its own problems are already reported.
   if (channel.kind === 'unbound') {
-    problems.add([...path, 'channel'], 'channel-without-binding', `operation "${id}" uses channel "${channel.id}", which has no bindings.amqp`, 'add bindings.amqp with is: routingKey and an exchange (events) or is: queue (RPC)');
+    problems.add(
+      [...path, 'channel'],
+      'channel-without-binding',
+      `operation "${id}" uses channel "${channel.id}", which has no bindings.amqp`,
+      'add bindings.amqp with is: routingKey and an exchange (events) or is: queue (RPC)',
+    );
     return undefined;
   }
   const receives = operation['action'] === 'receive';
   if (operation['x-queue'] !== undefined && !(receives && channel.kind === 'event')) {
-    const where = receives ? "a receive operation on an RPC channel (its queue is the channel's queue binding)" : 'a send operation';
-    problems.add([...path, 'x-queue'], 'misplaced-extension', `x-queue is not allowed on ${where}: operation "${id}"`, 'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey');
+    const where = receives
+      ? "a receive operation on an RPC channel (its queue is the channel's queue binding)"
+      : 'a send operation';
+    problems.add(
+      [...path, 'x-queue'],
+      'misplaced-extension',
+      `x-queue is not allowed on ${where}: operation "${id}"`,
+      'x-queue belongs only on receive operations of channels with bindings.amqp.is: routingKey',
+    );
   }
   if (operation['x-unverified-origin'] !== undefined && !receives) {
-    problems.add([...path, 'x-unverified-origin'], 'misplaced-extension', `x-unverified-origin is not allowed on a send operation: operation "${id}"`, 'x-unverified-origin says what a receiver does with a message of unverified origin: put it on the receive operation (consumer or RPC server)');
+    problems.add(
+      [...path, 'x-unverified-origin'],
+      'misplaced-extension',
+      `x-unverified-origin is not allowed on a send operation: operation "${id}"`,
+      'x-unverified-origin says what a receiver does with a message of unverified origin: put it on the receive operation (consumer or RPC server)',
+    );
   }
   const description = optionalString(operation['description']);
   const base = { id, path, owner, ...(description === undefined ? {} : { description }) };
@@ -96,14 +123,24 @@ function readEventOperation(
   problems: Problems,
 ): PublishOperation | ConsumeOperation | undefined {
   if (operation['reply'] !== undefined) {
-    problems.add([...base.path, 'reply'], 'unsupported-reply', `operation "${base.id}" has a reply on the routing-key channel "${base.channel.id}"`, 'request/reply needs a channel with bindings.amqp.is: queue; drop the reply to publish an event');
+    problems.add(
+      [...base.path, 'reply'],
+      'unsupported-reply',
+      `operation "${base.id}" has a reply on the routing-key channel "${base.channel.id}"`,
+      'request/reply needs a channel with bindings.amqp.is: queue; drop the reply to publish an event',
+    );
     return undefined;
   }
   const { owner } = base;
   if (owner === undefined) return undefined;
   if (!receives) return { ...base, owner, kind: 'publish', ...readPublishOptions(operation) };
   if (operation['x-queue'] === undefined) {
-    problems.add(base.path, 'consumer-without-queue', `receive operation "${base.id}" on channel "${base.channel.id}" has no x-queue`, 'add x-queue: { name: <service>.<purpose> } (or a $ref to components.x-queues) to say which queue it reads');
+    problems.add(
+      base.path,
+      'consumer-without-queue',
+      `receive operation "${base.id}" on channel "${base.channel.id}" has no x-queue`,
+      'add x-queue: { name: <service>.<purpose> } (or a $ref to components.x-queues) to say which queue it reads',
+    );
     return undefined;
   }
   const queue = readQueue(operation['x-queue'], [...base.path, 'x-queue']);
@@ -120,29 +157,58 @@ function readEventOperation(
   return queue === undefined ? undefined : { ...base, owner, kind: 'consume', queue, unverifiedOrigin };
 }
 
-function readRpcOperation(base: OperationStart<RpcChannelInfo>, operation: JsonObject, receives: boolean, { channels }: OperationContext, problems: Problems): RpcOperation | undefined {
+function readRpcOperation(
+  base: OperationStart<RpcChannelInfo>,
+  operation: JsonObject,
+  receives: boolean,
+  { channels }: OperationContext,
+  problems: Problems,
+): RpcOperation | undefined {
   const reply = operation['reply'];
   if (reply === undefined) {
-    problems.add(base.path, 'rpc-without-reply', `operation "${base.id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${base.channel.id}" but has no reply`, "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }");
+    problems.add(
+      base.path,
+      'rpc-without-reply',
+      `operation "${base.id}" ${receives ? 'receives from' : 'sends to'} the RPC queue channel "${base.channel.id}" but has no reply`,
+      "add reply: { address: { location: '$message.header#/replyTo' }, channel: { $ref: '#/channels/<reply channel>' } }",
+    );
     return undefined;
   }
   const replyMessage = readReplyMessage(base.id, reply, [...base.path, 'reply'], channels, problems);
   const { owner } = base;
   if (owner === undefined || replyMessage === undefined) return undefined;
   if (!receives) return { ...base, owner, kind: 'call', replyMessage };
-  return { ...base, owner, kind: 'serve', replyMessage, unverifiedOrigin: readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems) };
+  return {
+    ...base,
+    owner,
+    kind: 'serve',
+    replyMessage,
+    unverifiedOrigin: readUnverifiedOrigin(operation['x-unverified-origin'], base.path, problems),
+  };
 }
 
 /** Operation `bindings.amqp`: `mandatory` (default true), `deliveryMode` 1 transient / 2 persistent (default 2). */
 function readPublishOptions(operation: JsonObject): { mandatory: boolean; persistent: boolean } {
-  const amqp = isObject(operation['bindings']) && isObject(operation['bindings']['amqp']) ? operation['bindings']['amqp'] : {};
+  const amqp =
+    isObject(operation['bindings']) && isObject(operation['bindings']['amqp']) ? operation['bindings']['amqp'] : {};
   return { mandatory: amqp['mandatory'] !== false, persistent: amqp['deliveryMode'] !== 1 };
 }
 
-function readReplyMessage(id: string, reply: unknown, path: JsonPath, channels: ChannelMap, problems: Problems): string | undefined {
+function readReplyMessage(
+  id: string,
+  reply: unknown,
+  path: JsonPath,
+  channels: ChannelMap,
+  problems: Problems,
+): string | undefined {
   const channel = isObject(reply) ? channels.get(reply['channel']) : undefined;
   if (channel?.message === undefined) {
-    problems.add(path, 'invalid-reply', `the reply of operation "${id}" does not name a channel that carries exactly one message`, "point reply.channel at a channel (address: null) with one message: { $ref: '#/channels/<reply channel>' }");
+    problems.add(
+      path,
+      'invalid-reply',
+      `the reply of operation "${id}" does not name a channel that carries exactly one message`,
+      "point reply.channel at a channel (address: null) with one message: { $ref: '#/channels/<reply channel>' }",
+    );
     return undefined;
   }
   return channel.message;

@@ -28,7 +28,11 @@ export function servicePermissions(model: Model): ServicePermissions[] {
 }
 
 function permissionsOf(model: Model, service: Service): ServicePermissions {
-  const grants = { configure: configureGrants(model, service), write: writeGrants(model, service), read: readGrants(model, service) };
+  const grants = {
+    configure: configureGrants(model, service),
+    write: writeGrants(model, service),
+    read: readGrants(model, service),
+  };
   return {
     service: service.name,
     grants,
@@ -55,10 +59,20 @@ function publishedExchanges(service: Service): string[] {
 function bindingRules(model: Model, service: Service): { exchange: string; queue: string; bindingKey: string }[] {
   const owned = new Set(ownedQueues(model, service).map((queue) => queue.name));
   return [
-    ...model.bindings.filter((binding) => owned.has(binding.queue)).map((binding) => ({ exchange: binding.exchange, queue: binding.queue, bindingKey: escapeRegex(binding.pattern) })),
+    ...model.bindings
+      .filter((binding) => owned.has(binding.queue))
+      .map((binding) => ({
+        exchange: binding.exchange,
+        queue: binding.queue,
+        bindingKey: escapeRegex(binding.pattern),
+      })),
     ...service.consumes
       .filter((subscription) => subscription.perSubscription)
-      .map((subscription) => ({ exchange: subscription.channel.exchange, queue: subscription.queue, bindingKey: routingKeyRegex(subscription.channel.routingKey) })),
+      .map((subscription) => ({
+        exchange: subscription.channel.exchange,
+        queue: subscription.queue,
+        bindingKey: routingKeyRegex(subscription.channel.routingKey),
+      })),
   ];
 }
 
@@ -79,24 +93,32 @@ function writeGrants(model: Model, service: Service): Grant[] {
   const defaultExchangeUses = [
     service.calls.length > 0 && 'sends RPC requests',
     service.serves.length > 0 && 'sends RPC replies',
-    queues.some((queue) => queue.retryQueues?.length || queue.deadLetterQueue) && 'moves failed messages to its retry and dead-letter queues',
-    queues.some((queue) => queue.arguments['x-dead-letter-exchange'] === '') && 'declares queues that dead-letter through it',
+    queues.some((queue) => queue.retryQueues?.length || queue.deadLetterQueue) &&
+      'moves failed messages to its retry and dead-letter queues',
+    queues.some((queue) => queue.arguments['x-dead-letter-exchange'] === '') &&
+      'declares queues that dead-letter through it',
   ].filter((use): use is string => typeof use === 'string');
   return [
     ...publishedExchanges(service).map((name) => exchangeGrant(name, 'publishes to it')),
     ...deadLetterExchanges(queues).map((name) => exchangeGrant(name, 'declares queues that dead-letter to it')),
-    ...(defaultExchangeUses.length > 0 ? [exchangeGrant(DEFAULT_EXCHANGE_RESOURCE, defaultExchangeUses.join('; '))] : []),
+    ...(defaultExchangeUses.length > 0
+      ? [exchangeGrant(DEFAULT_EXCHANGE_RESOURCE, defaultExchangeUses.join('; '))]
+      : []),
     ...queues.filter((queue) => bound.has(queue.name)).map((queue) => queueGrant(queue, 'binds its queue')),
   ];
 }
 
 function readGrants(model: Model, service: Service): Grant[] {
-  const consumed = new Set([...service.consumes.map((subscription) => subscription.queue), ...service.serves.map((use) => use.rpc.queue)]);
+  const consumed = new Set([
+    ...service.consumes.map((subscription) => subscription.queue),
+    ...service.serves.map((use) => use.rpc.queue),
+  ]);
   return [
     ...boundExchanges(model, service).map((name) => exchangeGrant(name, 'binds its queue to it')),
     ...ownedQueues(model, service).flatMap((queue) => {
       if (consumed.has(queue.name)) return [queueGrant(queue, 'consumes it')];
-      if (queue.arguments['x-dead-letter-exchange'] !== undefined) return [queueGrant(queue, 'declares it with a dead-letter exchange')];
+      if (queue.arguments['x-dead-letter-exchange'] !== undefined)
+        return [queueGrant(queue, 'declares it with a dead-letter exchange')];
       return [];
     }),
   ];
@@ -116,10 +138,18 @@ function topicPermissions(model: Model, service: Service): TopicPermission[] {
   return model.exchanges
     .filter((exchange) => exchange.type === 'topic')
     .flatMap((exchange) => {
-      const routingKeys = service.publishes.filter((publication) => publication.channel.exchange === exchange.name).map((publication) => routingKeyRegex(publication.channel.routingKey));
+      const routingKeys = service.publishes
+        .filter((publication) => publication.channel.exchange === exchange.name)
+        .map((publication) => routingKeyRegex(publication.channel.routingKey));
       const bindingKeys = rules.filter((rule) => rule.exchange === exchange.name).map((rule) => rule.bindingKey);
       if (routingKeys.length === 0 && bindingKeys.length === 0) return [];
-      return [{ exchange: exchange.name, write: alternatives(routingKeys, NO_ROUTING_KEYS), read: alternatives(bindingKeys, NO_ROUTING_KEYS) }];
+      return [
+        {
+          exchange: exchange.name,
+          write: alternatives(routingKeys, NO_ROUTING_KEYS),
+          read: alternatives(bindingKeys, NO_ROUTING_KEYS),
+        },
+      ];
     });
 }
 
@@ -132,7 +162,10 @@ export function routingKeyRegex(template: string): string {
 }
 
 function namesRegex(grants: Grant[]): string {
-  return alternatives(grants.map((grant) => escapeRegex(grant.name) + (grant.perInstance ? '\\..+' : '')), NO_RESOURCES);
+  return alternatives(
+    grants.map((grant) => escapeRegex(grant.name) + (grant.perInstance ? '\\..+' : '')),
+    NO_RESOURCES,
+  );
 }
 
 /** `^(?:a|b)$` over the sorted, distinct alternatives; `none` when there are none. */

@@ -22,15 +22,28 @@ export interface SpecProblem {
  * owner" follows from it).
  */
 export function withoutMissingKeysMisspelt(problems: readonly SpecProblem[]): SpecProblem[] {
-  const misspelt = new Set(problems.filter((problem) => problem.suggests !== undefined).map((problem) => [...problem.path.slice(0, -1), problem.suggests].join('\u0000')));
-  return problems.filter((problem) => problem.missingKey === undefined || !misspelt.has([...problem.path, problem.missingKey].join('\u0000')));
+  const misspelt = new Set(
+    problems
+      .filter((problem) => problem.suggests !== undefined)
+      .map((problem) => [...problem.path.slice(0, -1), problem.suggests].join('\u0000')),
+  );
+  return problems.filter(
+    (problem) =>
+      problem.missingKey === undefined || !misspelt.has([...problem.path, problem.missingKey].join('\u0000')),
+  );
 }
 
 /** Collects problems; passed to every reader so that one run reports all of them. */
 export class Problems {
   readonly list: SpecProblem[] = [];
 
-  add(path: JsonPath, code: string, message: string, hint?: string, cause?: Pick<SpecProblem, 'missingKey' | 'suggests'>): void {
+  add(
+    path: JsonPath,
+    code: string,
+    message: string,
+    hint?: string,
+    cause?: Pick<SpecProblem, 'missingKey' | 'suggests'>,
+  ): void {
     this.list.push({ code, message, ...(hint !== undefined && { hint }), path, ...cause });
   }
 

@@ -36,10 +36,13 @@ export function consumerQueues(options: QueueOptions, owner: string): Queue[] {
       'x-dead-letter-routing-key': options.name,
       // A message expiring while the queue's leader changes must not be lost on its way back:
       // at-least-once dead-lettering (quorum only) requires that a full queue refuse publishes.
-      ...(options.type === 'quorum' ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } : {}),
+      ...(options.type === 'quorum'
+        ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' }
+        : {}),
     }),
   );
-  const deadLetter = deadLetterQueue === undefined ? [] : [parkingQueue(deadLetterQueue, 'dead-letter', options.type, owner, {})];
+  const deadLetter =
+    deadLetterQueue === undefined ? [] : [parkingQueue(deadLetterQueue, 'dead-letter', options.type, owner, {})];
   return [consumer, ...delayQueues, ...deadLetter];
 }
 
@@ -60,8 +63,26 @@ export function rpcQueue(queue: RpcQueueOptions & { name: string }, owner: strin
 }
 
 /** Retry and dead-letter queues: durable queues that no service consumes (prefetch 0). */
-function parkingQueue(name: string, role: 'retry' | 'dead-letter', queueType: QueueType, owner: string, args: Queue['arguments']): Queue {
-  return { name, role, queueType, durable: true, exclusive: false, autoDelete: false, perInstance: false, perSubscription: false, arguments: { ...typeArgument(queueType), ...args }, prefetch: 0, owner };
+function parkingQueue(
+  name: string,
+  role: 'retry' | 'dead-letter',
+  queueType: QueueType,
+  owner: string,
+  args: Queue['arguments'],
+): Queue {
+  return {
+    name,
+    role,
+    queueType,
+    durable: true,
+    exclusive: false,
+    autoDelete: false,
+    perInstance: false,
+    perSubscription: false,
+    arguments: { ...typeArgument(queueType), ...args },
+    prefetch: 0,
+    owner,
+  };
 }
 
 /**

@@ -24,7 +24,9 @@ export class NamedRegistry<T extends { name: string }> {
     const keys = [...new Set([...Object.keys(known.item), ...Object.keys(item)])] as (keyof T)[];
     const differences = keys.filter((key) => !jsonEqual(item[key], known.item[key]));
     if (differences.length === 0) return;
-    const details = differences.map((key) => `${String(key)} ${show(item[key])} here, ${show(known.item[key])} in ${known.origin}`).join('; ');
+    const details = differences
+      .map((key) => `${String(key)} ${show(item[key])} here, ${show(known.item[key])} in ${known.origin}`)
+      .join('; ');
     this.problems.add(
       path,
       `${this.kind}-conflict`,

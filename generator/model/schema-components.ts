@@ -73,7 +73,12 @@ export class SchemaComponents {
     if (!isPascalCaseIdentifier(name)) {
       if (!this.misnamed.has(name)) {
         const suggestion = toPascalCase(name);
-        this.problems.add(['components', 'schemas', name], 'invalid-schema-name', `schema name "${name}" is not a PascalCase identifier`, `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`);
+        this.problems.add(
+          ['components', 'schemas', name],
+          'invalid-schema-name',
+          `schema name "${name}" is not a PascalCase identifier`,
+          `it becomes a TypeScript type name${suggestion ? `: try "${suggestion}"` : ''}`,
+        );
         this.misnamed.add(name);
       }
       return read();
@@ -82,7 +87,12 @@ export class SchemaComponents {
     if (known !== undefined) {
       // The parser resolves each reference to the one object; a copy of it (another file) is the same schema.
       if (known.source !== source && !jsonEqual(read(), known.component?.schema)) {
-        this.problems.add(['components', 'schemas', name], 'duplicate-schema-name', `two different schemas are named "${name}"`, 'give each schema component its own name');
+        this.problems.add(
+          ['components', 'schemas', name],
+          'duplicate-schema-name',
+          `two different schemas are named "${name}"`,
+          'give each schema component its own name',
+        );
         return undefined;
       }
       return known.component && componentRef(name);

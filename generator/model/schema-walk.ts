@@ -21,11 +21,17 @@ function rewriteValue(value: unknown, rewrite: (schema: JsonObject) => unknown):
   if (!isObject(value)) return value;
   const children = Object.entries(value).map(([keyword, inner]) => [
     keyword,
-    DATA_KEYWORDS.has(keyword) ? inner : NAME_MAPS.has(keyword) ? rewriteEach(inner, rewrite) : rewriteValue(inner, rewrite),
+    DATA_KEYWORDS.has(keyword)
+      ? inner
+      : NAME_MAPS.has(keyword)
+        ? rewriteEach(inner, rewrite)
+        : rewriteValue(inner, rewrite),
   ]);
   return rewrite(Object.fromEntries(children) as JsonObject);
 }
 
 function rewriteEach(map: unknown, rewrite: (schema: JsonObject) => unknown): unknown {
-  return isObject(map) ? Object.fromEntries(Object.entries(map).map(([name, schema]) => [name, rewriteValue(schema, rewrite)])) : map;
+  return isObject(map)
+    ? Object.fromEntries(Object.entries(map).map(([name, schema]) => [name, rewriteValue(schema, rewrite)]))
+    : map;
 }

@@ -12,7 +12,12 @@ import type { JsonSchema } from './types.js';
  * `undefined` (after a report) when the schema refers to itself: a recursive schema cannot be
  * inlined.
  */
-export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems, components: SchemaComponents): JsonSchema | undefined {
+export function cleanSchema(
+  schema: unknown,
+  path: JsonPath,
+  problems: Problems,
+  components: SchemaComponents,
+): JsonSchema | undefined {
   let recursive = false;
   const ancestors = new Set<unknown>();
   const copyBody = (value: object, at: JsonPath): unknown => {
@@ -30,7 +35,13 @@ export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems,
   const copy = (value: unknown, at: JsonPath): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     if (ancestors.has(value)) {
-      if (!recursive) problems.add(at, 'recursive-schema', 'the payload schema refers to itself', 'recursive schemas cannot be inlined into generated types: flatten it or bound the depth');
+      if (!recursive)
+        problems.add(
+          at,
+          'recursive-schema',
+          'the payload schema refers to itself',
+          'recursive schemas cannot be inlined into generated types: flatten it or bound the depth',
+        );
       recursive = true;
       return undefined;
     }
@@ -44,7 +55,12 @@ export function cleanSchema(schema: unknown, path: JsonPath, problems: Problems,
   const cleaned = copy(schema, path);
   if (recursive) return undefined;
   if (!isObject(cleaned)) {
-    problems.add(path, 'invalid-payload-schema', 'the payload must be a JSON Schema object', 'write the payload as a schema mapping, e.g. type: object');
+    problems.add(
+      path,
+      'invalid-payload-schema',
+      'the payload must be a JSON Schema object',
+      'write the payload as a schema mapping, e.g. type: object',
+    );
     return undefined;
   }
   return cleaned;
@@ -63,11 +79,21 @@ export function compilePayloadSchema(
   if ('validate' in compiled) return compiled.validate;
   if ('schemaErrors' in compiled) {
     for (const error of compiled.schemaErrors) {
-      problems.add([...path, ...pointerSegments(error.instancePath)], 'invalid-payload-schema', `payload of message "${messageName}" is not valid JSON Schema: ${error.instancePath || '/'} ${error.message ?? ''}`.trim(), hint);
+      problems.add(
+        [...path, ...pointerSegments(error.instancePath)],
+        'invalid-payload-schema',
+        `payload of message "${messageName}" is not valid JSON Schema: ${error.instancePath || '/'} ${error.message ?? ''}`.trim(),
+        hint,
+      );
     }
     return undefined;
   }
-  problems.add([...path, ...locateCompileError(schema, compiled.compileError)], 'invalid-payload-schema', `payload of message "${messageName}" is not valid JSON Schema: ${compiled.compileError}`, hint);
+  problems.add(
+    [...path, ...locateCompileError(schema, compiled.compileError)],
+    'invalid-payload-schema',
+    `payload of message "${messageName}" is not valid JSON Schema: ${compiled.compileError}`,
+    hint,
+  );
   return undefined;
 }
 
@@ -95,9 +121,13 @@ export function checkExample(
 function explainViolation(error: ErrorObject): { field: string[]; reason: string } {
   const field = pointerSegments(error.instancePath);
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') return { field: [...field, String(params['missingProperty'])], reason: 'is required but missing' };
+  if (error.keyword === 'required')
+    return { field: [...field, String(params['missingProperty'])], reason: 'is required but missing' };
   if (error.keyword === 'additionalProperties') {
-    return { field: [...field, String(params['additionalProperty'])], reason: 'is not allowed (additionalProperties: false)' };
+    return {
+      field: [...field, String(params['additionalProperty'])],
+      reason: 'is not allowed (additionalProperties: false)',
+    };
   }
   const allowed = error.keyword === 'enum' ? `: ${JSON.stringify(params['allowedValues'])}` : '';
   return { field, reason: `${error.message ?? 'is invalid'}${allowed}` };
@@ -108,7 +138,7 @@ function locateCompileError(schema: JsonSchema, reason: string): string[] {
   const at = /at "#([^"]*)"/.exec(reason);
   if (at) return pointerSegments(decodeFragment(at[1] ?? ''));
   const keyword = /unknown keyword: "([^"]+)"/.exec(reason);
-  return keyword ? findKey(schema, keyword[1] ?? '') ?? [] : [];
+  return keyword ? (findKey(schema, keyword[1] ?? '') ?? []) : [];
 }
 
 function findKey(value: unknown, key: string): string[] | undefined {

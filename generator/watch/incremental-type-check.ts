@@ -40,12 +40,18 @@ export class IncrementalTypeCheck {
 
   private readConfig(): ts.ParsedCommandLine | TypeCheckResult {
     let unrecoverable: ts.Diagnostic | undefined;
-    const parsed = ts.getParsedCommandLineOfConfigFile(this.configPath, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (diagnostic) => (unrecoverable = diagnostic),
-    });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      this.configPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => (unrecoverable = diagnostic),
+      },
+    );
     if (parsed === undefined || unrecoverable !== undefined) {
-      return { errors: [unrecoverable ? this.format(unrecoverable) : `${this.configPath}: cannot read the TypeScript project`] };
+      return {
+        errors: [unrecoverable ? this.format(unrecoverable) : `${this.configPath}: cannot read the TypeScript project`],
+      };
     }
     return parsed;
   }

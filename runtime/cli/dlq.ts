@@ -15,7 +15,13 @@ import { connectToBroker, explainBrokerError } from './broker-connection.js';
 import { replay } from './replay.js';
 import { CliError, ExitCode, runCli, UsageError } from './run-cli.js';
 
-const LISTED_HEADERS = [...DEAD_LETTER_HEADERS, Header.originalExchange, Header.originalRoutingKey, Header.originalUserId, Header.trimmedHeaders];
+const LISTED_HEADERS = [
+  ...DEAD_LETTER_HEADERS,
+  Header.originalExchange,
+  Header.originalRoutingKey,
+  Header.originalUserId,
+  Header.trimmedHeaders,
+];
 const BODY_PREVIEW_CHARS = 500;
 /** A CLI gives up on an unreachable broker sooner than a service does. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -34,10 +40,14 @@ exit codes: 0 done, 1 a message could not be replayed (it stays in the queue) or
 
 async function main(argv: string[]): Promise<number> {
   const [command, queue, ...rest] = argv;
-  if (command !== 'list' && command !== 'replay') throw new UsageError(command === undefined ? 'give a command: list or replay' : `unknown command "${command}"`);
-  if (!queue || rest.length > 0) throw new UsageError(`${command} takes one queue, the dead-letter queue (e.g. matching.user_events.dlq)`);
+  if (command !== 'list' && command !== 'replay')
+    throw new UsageError(command === undefined ? 'give a command: list or replay' : `unknown command "${command}"`);
+  if (!queue || rest.length > 0)
+    throw new UsageError(`${command} takes one queue, the dead-letter queue (e.g. matching.user_events.dlq)`);
   if (!queue.endsWith(DEAD_LETTER_SUFFIX)) {
-    console.error(`hint: "${queue}" is not a dead-letter queue; the dead letters of a consumer queue are in "${queue}${DEAD_LETTER_SUFFIX}"`);
+    console.error(
+      `hint: "${queue}" is not a dead-letter queue; the dead letters of a consumer queue are in "${queue}${DEAD_LETTER_SUFFIX}"`,
+    );
   }
   let connection: ConnectionManager | undefined;
   try {
@@ -47,12 +57,22 @@ async function main(argv: string[]): Promise<number> {
     // A refused operation (no such queue) also rejects, and is reported from there; unheard, this event would take the connection down.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue).catch((error: unknown) => {
-      throw isNotFound(error) ? new CliError(`queue "${queue}" does not exist`, `dead-letter queues are named after their consumer queue plus "${DEAD_LETTER_SUFFIX}"; check the name and RABBITMQ_URL's vhost`) : error;
+      throw isNotFound(error)
+        ? new CliError(
+            `queue "${queue}" does not exist`,
+            `dead-letter queues are named after their consumer queue plus "${DEAD_LETTER_SUFFIX}"; check the name and RABBITMQ_URL's vhost`,
+          )
+        : error;
     });
-    const work = command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, config.user);
+    const work =
+      command === 'list' ? list(channel, queue, messageCount) : replayAll(channel, queue, messageCount, config.user);
     const status = await work.catch((error: unknown) => {
       // The broker closed the channel mid-way (a refused replay): what was not taken off stays in the queue.
-      throw new CliError(`${command} of "${queue}" stopped: ${describeError(error)}`, 'nothing is lost: every message not yet listed or replayed stays in the queue', ExitCode.failed);
+      throw new CliError(
+        `${command} of "${queue}" stopped: ${describeError(error)}`,
+        'nothing is lost: every message not yet listed or replayed stays in the queue',
+        ExitCode.failed,
+      );
     });
     // amqplib sends connection.close ahead of frames still queued on a channel: close the channel first or the last acks are lost.
     await channel.close();
@@ -77,7 +97,12 @@ async function list(channel: ConfirmChannel, queue: string, count: number): Prom
   return 0;
 }
 
-async function replayAll(channel: ConfirmChannel, queue: string, count: number, user: string | undefined): Promise<number> {
+async function replayAll(
+  channel: ConfirmChannel,
+  queue: string,
+  count: number,
+  user: string | undefined,
+): Promise<number> {
   const { replayed, left } = await replay(channel, queue, count, user);
   console.log(`${queue}: replayed ${replayed}, left ${left}`);
   return left === 0 ? 0 : 1;
@@ -85,7 +110,9 @@ async function replayAll(channel: ConfirmChannel, queue: string, count: number, 
 
 function describeMessage(position: number, message: GetMessage): string {
   const headers = message.properties.headers ?? {};
-  const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => `  ${name}: ${String(headers[name])}`);
+  const reasons = LISTED_HEADERS.filter((name) => headers[name] !== undefined).map(
+    (name) => `  ${name}: ${String(headers[name])}`,
+  );
   const headersDropped = undecodableHeaders(message.properties);
   if (headersDropped) reasons.push(`  headers left out: ${headersDropped}`);
   const body = message.content.toString('utf8');

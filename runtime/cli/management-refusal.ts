@@ -2,7 +2,12 @@
 import { CliError, ExitCode } from './run-cli.js';
 
 /** One line with a hint for a 401 (wrong credentials, or a user without management rights); undefined for any other status. */
-export function managementRefusal(status: number, baseUrl: string, user: string, credentialVariables: string): CliError | undefined {
+export function managementRefusal(
+  status: number,
+  baseUrl: string,
+  user: string,
+  credentialVariables: string,
+): CliError | undefined {
   if (status !== 401) return undefined;
   return new CliError(
     `the management API at ${baseUrl} refused user "${user}": wrong user name or password, or the user may not use the management API`,

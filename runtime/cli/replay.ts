@@ -32,7 +32,12 @@ export interface ReplayOutcome {
 }
 
 /** Replays up to `count` messages of `queue`, reporting each one left behind on stderr. */
-export async function replay(channel: ConfirmChannel, queue: string, count: number, replayingUser: string | undefined): Promise<ReplayOutcome> {
+export async function replay(
+  channel: ConfirmChannel,
+  queue: string,
+  count: number,
+  replayingUser: string | undefined,
+): Promise<ReplayOutcome> {
   let replayed = 0;
   const left: GetMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -57,8 +62,16 @@ function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: 
   const { properties } = message;
   const original = withoutBrokerDeathHeaders(properties.headers ?? {});
   const queue = original[Header.originalQueue];
-  if (typeof queue !== 'string' || typeof original[Header.originalExchange] !== 'string' || typeof original[Header.originalRoutingKey] !== 'string') {
-    return Promise.reject(new Error(`no ${Header.originalQueue}, ${Header.originalExchange} or ${Header.originalRoutingKey} header (not dead-lettered by this runtime)`));
+  if (
+    typeof queue !== 'string' ||
+    typeof original[Header.originalExchange] !== 'string' ||
+    typeof original[Header.originalRoutingKey] !== 'string'
+  ) {
+    return Promise.reject(
+      new Error(
+        `no ${Header.originalQueue}, ${Header.originalExchange} or ${Header.originalRoutingKey} header (not dead-lettered by this runtime)`,
+      ),
+    );
   }
   const headers = Object.fromEntries(Object.entries(original).filter(([name]) => !DROPPED_ON_REPLAY.includes(name)));
   const messageId: string = properties.messageId ?? randomUUID();
@@ -93,7 +106,8 @@ function republish(channel: ConfirmChannel, message: GetMessage, replayingUser: 
         channel.off('return', onReturn);
         channel.off('error', onError);
         const why = describeError(closedBecause ?? error);
-        if (error) reject(new Error(`replay to queue ${queue} failed (${why})${USER_ID_REFUSED.test(why) ? USER_ID_HINT : ''}`));
+        if (error)
+          reject(new Error(`replay to queue ${queue} failed (${why})${USER_ID_REFUSED.test(why) ? USER_ID_HINT : ''}`));
         else if (returned) reject(new Error(`replay to queue ${queue} failed (the queue does not exist)`));
         else resolve();
       },

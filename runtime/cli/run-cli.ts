@@ -66,14 +66,17 @@ export function runCli(cli: Cli): void {
 
 /** Prints the failure (one line and a hint) and returns its exit code. */
 export function reportFailure(cli: Pick<Cli, 'name' | 'explain'>, error: unknown): number {
-  const known = error instanceof CliError ? error : (cli.explain?.(error) ?? fromParseArgs(error) ?? fromSystemError(error));
+  const known =
+    error instanceof CliError ? error : (cli.explain?.(error) ?? fromParseArgs(error) ?? fromSystemError(error));
   if (process.env.DEBUG) console.error(error);
   if (known !== undefined) {
     console.error(`${cli.name}: ${oneLine(known.message)}\n  hint: ${known.hint}`);
     return known.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`${cli.name}: unexpected error: ${oneLine(message)}\n  hint: this is a bug; run again with DEBUG=1 for the stack trace and report it`);
+  console.error(
+    `${cli.name}: unexpected error: ${oneLine(message)}\n  hint: this is a bug; run again with DEBUG=1 for the stack trace and report it`,
+  );
   return ExitCode.unavailable;
 }
 

@@ -27,7 +27,10 @@ export class SessionLifecycle {
         user_ids: [match.users[0].user_id, match.users[1].user_id],
       });
     const { session_id, user_ids, started_at } = session;
-    await this.bus.publish.sessionStarted({ session_id, question_id: session.question.question_id, user_ids, started_at }, { session_id });
+    await this.bus.publish.sessionStarted(
+      { session_id, question_id: session.question.question_id, user_ids, started_at },
+      { session_id },
+    );
   }
 
   /** Stored before it is published, so that a participant who joins in between finds it in the store (and may see it live too: `edit_id` tells). */
@@ -37,7 +40,11 @@ export class SessionLifecycle {
     const edit = { edit_id: randomUUID(), user_id: userId, code_delta: codeDelta, timestamp: new Date().toISOString() };
     this.sessions.appendEdit(sessionId, edit);
     try {
-      await this.bus.publish.codeUpdated({ session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: edit.timestamp }, { session_id: sessionId }, { messageId: edit.edit_id });
+      await this.bus.publish.codeUpdated(
+        { session_id: sessionId, user_id: userId, code_delta: codeDelta, timestamp: edit.timestamp },
+        { session_id: sessionId },
+        { messageId: edit.edit_id },
+      );
     } catch (error) {
       this.sessions.removeEdit(sessionId, edit);
       throw error;
@@ -50,7 +57,10 @@ export class SessionLifecycle {
     const ended = this.sessions.end(sessionId, reason);
     if (!ended) throw conflict(`session ${sessionId} has already ended`);
     try {
-        await this.bus.publish.sessionEnded({ session_id: sessionId, user_ids: ended.user_ids, reason, ended_at: ended.ended_at! }, { session_id: sessionId });
+      await this.bus.publish.sessionEnded(
+        { session_id: sessionId, user_ids: ended.user_ids, reason, ended_at: ended.ended_at! },
+        { session_id: sessionId },
+      );
     } catch (error) {
       this.sessions.reopen(sessionId);
       throw error;

@@ -16,13 +16,23 @@ export interface CollaborationMessaging {
   lifecycle: SessionLifecycle;
 }
 
-export async function connectCollaborationBus(context: ServiceContext, sessions: SessionStore, rooms: SessionRooms): Promise<CollaborationMessaging> {
+export async function connectCollaborationBus(
+  context: ServiceContext,
+  sessions: SessionStore,
+  rooms: SessionRooms,
+): Promise<CollaborationMessaging> {
   const bus = await connect(busOptions(context));
   const lifecycle = new SessionLifecycle(bus, sessions, rooms);
   await bus.start({
     matchFound: (event) => lifecycle.open(event),
     codeUpdated: ({ session_id, user_id, code_delta, timestamp }, { messageId }) => {
-      const clients = rooms.broadcast(session_id, { type: 'code_updated', edit_id: messageId ?? '', user_id, code_delta, timestamp });
+      const clients = rooms.broadcast(session_id, {
+        type: 'code_updated',
+        edit_id: messageId ?? '',
+        user_id,
+        code_delta,
+        timestamp,
+      });
       context.logger.debug({ session_id, clients }, 'relayed a code edit to local clients');
     },
     sessionEnded: ({ session_id, reason }) => lifecycle.closeRoom(session_id, reason),

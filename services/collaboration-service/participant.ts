@@ -33,7 +33,12 @@ export interface ParticipantDeps {
   logger: Logger;
 }
 
-export function serveParticipant(socket: WebSocket, session: Session, userId: string, { rooms, lifecycle, feed, sessions, logger }: ParticipantDeps): void {
+export function serveParticipant(
+  socket: WebSocket,
+  session: Session,
+  userId: string,
+  { rooms, lifecycle, feed, sessions, logger }: ParticipantDeps,
+): void {
   const log = logger.child({ session_id: session.session_id, user_id: userId });
   const client = boundedClient(socket, log);
   let editsInFlight = 0;
@@ -43,18 +48,27 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
 
   // ws has already answered the frame with the close code (1002, 1007, 1009); without a listener
   // the `error` event would end the process.
-  socket.on('error', (error: Error & { code?: string }) => log.info({ err: describeError(error), code: error.code }, 'closed a participant socket: the peer broke the WebSocket protocol'));
+  socket.on('error', (error: Error & { code?: string }) =>
+    log.info(
+      { err: describeError(error), code: error.code },
+      'closed a participant socket: the peer broke the WebSocket protocol',
+    ),
+  );
   socket.on('close', () => {
     rooms.leave(session.session_id, client);
     hosting.then(
-      (release) => release().catch((error: unknown) => log.warn({ err: describeError(error) }, 'could not release the session subscription')),
+      (release) =>
+        release().catch((error: unknown) =>
+          log.warn({ err: describeError(error) }, 'could not release the session subscription'),
+        ),
       () => undefined,
     );
   });
   const receive = (data: RawData, isBinary: boolean) => {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Buffer: ws's default binaryType, 'nodebuffer'
     const text = isBinary ? undefined : data.toString();
-    const parsed = text === undefined ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(text);
+    const parsed =
+      text === undefined ? { ok: false as const, error: 'frames must be text (JSON)' } : parseClientFrame(text);
     if (!parsed.ok) return client.sendFrame({ type: 'error', message: parsed.error });
     if (++editsInFlight === MAX_EDITS_IN_FLIGHT) socket.pause();
     lifecycle
@@ -87,7 +101,11 @@ export function serveParticipant(socket: WebSocket, session: Session, userId: st
         return socket.close(1000, 'session ended');
       }
       rooms.join(session.session_id, client);
-      client.sendFrame({ type: 'joined', session: current, ...sessions.latestEdits(session.session_id, HISTORY_BYTES) });
+      client.sendFrame({
+        type: 'joined',
+        session: current,
+        ...sessions.latestEdits(session.session_id, HISTORY_BYTES),
+      });
       socket.resume();
     },
     (error: unknown) => {

@@ -33,12 +33,16 @@ export function parseClientFrame(text: string): Parsed {
   } catch {
     return { ok: false, error: 'a frame must be JSON, e.g. {"type":"edit","code_delta":"..."}' };
   }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { ok: false, error: 'a frame must be a JSON object' };
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+    return { ok: false, error: 'a frame must be a JSON object' };
   const { type, code_delta: codeDelta, ...rest } = frame as Record<string, unknown>;
-  if (type !== 'edit') return { ok: false, error: `unknown frame type ${JSON.stringify(type)}: the only type a client sends is "edit"` };
+  if (type !== 'edit')
+    return { ok: false, error: `unknown frame type ${JSON.stringify(type)}: the only type a client sends is "edit"` };
   if (typeof codeDelta !== 'string') return { ok: false, error: 'an edit needs "code_delta", a string' };
-  if ([...codeDelta].length > MAX_CODE_DELTA) return { ok: false, error: `"code_delta" is longer than ${MAX_CODE_DELTA} characters` };
+  if ([...codeDelta].length > MAX_CODE_DELTA)
+    return { ok: false, error: `"code_delta" is longer than ${MAX_CODE_DELTA} characters` };
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) return { ok: false, error: `unknown field${unknown.length > 1 ? 's' : ''} in an edit: ${unknown.join(', ')}` };
+  if (unknown.length > 0)
+    return { ok: false, error: `unknown field${unknown.length > 1 ? 's' : ''} in an edit: ${unknown.join(', ')}` };
   return { ok: true, frame: { type, code_delta: codeDelta } };
 }

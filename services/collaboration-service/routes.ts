@@ -15,8 +15,10 @@ interface EndBody {
 }
 
 export function registerSessionRoutes(app: FastifyInstance, sessions: SessionStore, lifecycle: SessionLifecycle): void {
-  app.get<{ Params: { session_id: string } }>('/sessions/:session_id', { schema: { params: idParams('session_id') } }, async (request) =>
-    sessions.require(request.params.session_id),
+  app.get<{ Params: { session_id: string } }>(
+    '/sessions/:session_id',
+    { schema: { params: idParams('session_id') } },
+    async (request) => sessions.require(request.params.session_id),
   );
 
   app.post<{ Params: { session_id: string }; Body: EndBody }>(
@@ -24,9 +26,15 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSto
     {
       schema: {
         params: idParams('session_id'),
-        body: { type: 'object', additionalProperties: false, required: ['user_id'], properties: { user_id: schemas.UserId, reason: endReason } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user_id'],
+          properties: { user_id: schemas.UserId, reason: endReason },
+        },
       },
     },
-    async (request) => lifecycle.end(request.params.session_id, request.body.user_id, request.body.reason ?? 'completed'),
+    async (request) =>
+      lifecycle.end(request.params.session_id, request.body.user_id, request.body.reason ?? 'completed'),
   );
 }

@@ -6,7 +6,10 @@
  * edit is kept too, before it is published, so a participant joining on any instance gets the
  * session's code so far.
  */
-import type { CollaborationServiceBus, CollaborationServiceHandlers } from '../../generated/services/collaboration-service.js';
+import type {
+  CollaborationServiceBus,
+  CollaborationServiceHandlers,
+} from '../../generated/services/collaboration-service.js';
 import type { Db } from '../common/sqlite.js';
 import { HttpError, notFound } from '../common/errors.js';
 
@@ -71,13 +74,24 @@ export class SessionStore {
   open(session: Pick<Session, 'session_id' | 'question' | 'user_ids'>): Session {
     this.db
       .prepare('INSERT OR IGNORE INTO sessions (session_id, question, user_ids, started_at) VALUES (?, ?, ?, ?)')
-      .run(session.session_id, JSON.stringify(session.question), JSON.stringify(session.user_ids), new Date().toISOString());
+      .run(
+        session.session_id,
+        JSON.stringify(session.question),
+        JSON.stringify(session.user_ids),
+        new Date().toISOString(),
+      );
     return this.require(session.session_id);
   }
 
   get(sessionId: string): Session | undefined {
     const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
-    return row && { ...row, question: JSON.parse(row.question) as Question, user_ids: JSON.parse(row.user_ids) as [string, string] };
+    return (
+      row && {
+        ...row,
+        question: JSON.parse(row.question) as Question,
+        user_ids: JSON.parse(row.user_ids) as [string, string],
+      }
+    );
   }
 
   require(sessionId: string): Session {
@@ -98,9 +112,15 @@ export class SessionStore {
   appendEdit(sessionId: string, edit: Edit): void {
     this.db.transaction(() => {
       const { changes } = this.db
-        .prepare('INSERT INTO edit_totals (session_id, bytes) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET bytes = bytes + excluded.bytes WHERE bytes + excluded.bytes <= ?')
+        .prepare(
+          'INSERT INTO edit_totals (session_id, bytes) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET bytes = bytes + excluded.bytes WHERE bytes + excluded.bytes <= ?',
+        )
         .run(sessionId, storedBytes(edit), MAX_SESSION_HISTORY_BYTES);
-      if (changes === 0) throw new HttpError(413, `session ${sessionId} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept`);
+      if (changes === 0)
+        throw new HttpError(
+          413,
+          `session ${sessionId} has stored its limit of ${MAX_SESSION_HISTORY_BYTES} bytes of edits: no more edits are kept`,
+        );
       this.db
         .prepare('INSERT INTO edits (edit_id, session_id, user_id, code_delta, timestamp) VALUES (?, ?, ?, ?, ?)')
         .run(edit.edit_id, sessionId, edit.user_id, edit.code_delta, edit.timestamp);
@@ -111,7 +131,10 @@ export class SessionStore {
   removeEdit(sessionId: string, edit: Edit): void {
     this.db.transaction(() => {
       const { changes } = this.db.prepare('DELETE FROM edits WHERE edit_id = ?').run(edit.edit_id);
-      if (changes === 1) this.db.prepare('UPDATE edit_totals SET bytes = bytes - ? WHERE session_id = ?').run(storedBytes(edit), sessionId);
+      if (changes === 1)
+        this.db
+          .prepare('UPDATE edit_totals SET bytes = bytes - ? WHERE session_id = ?')
+          .run(storedBytes(edit), sessionId);
     })();
   }
 
@@ -123,12 +146,16 @@ export class SessionStore {
   latestEdits(sessionId: string, budgetBytes: number): { edits: Edit[]; omitted_edits: number } {
     const newestFirst: Edit[] = [];
     let bytes = 0;
-    const rows = this.db.prepare('SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq DESC').iterate(sessionId);
+    const rows = this.db
+      .prepare('SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq DESC')
+      .iterate(sessionId);
     for (const row of rows as Iterable<Edit & { seq: number }>) {
       const { seq, ...edit } = row;
       bytes += storedBytes(edit);
       if (bytes > budgetBytes) {
-        const { omitted } = this.db.prepare('SELECT COUNT(*) AS omitted FROM edits WHERE session_id = ? AND seq <= ?').get(sessionId, seq) as { omitted: number };
+        const { omitted } = this.db
+          .prepare('SELECT COUNT(*) AS omitted FROM edits WHERE session_id = ? AND seq <= ?')
+          .get(sessionId, seq) as { omitted: number };
         return { edits: newestFirst.reverse(), omitted_edits: omitted };
       }
       newestFirst.push(edit);

@@ -55,7 +55,11 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
       if ('status' in admission) return refuse(socket, admission.status, admission.message);
       const participant = `${admission.session.session_id} ${admission.userId}`;
       if (open.of(participant) >= MAX_SOCKETS_PER_PARTICIPANT) {
-        return refuse(socket, 429, `user ${admission.userId} has ${MAX_SOCKETS_PER_PARTICIPANT} sockets open to session ${admission.session.session_id} on this instance already: close one first`);
+        return refuse(
+          socket,
+          429,
+          `user ${admission.userId} has ${MAX_SOCKETS_PER_PARTICIPANT} sockets open to session ${admission.session.session_id} on this instance already: close one first`,
+        );
       }
       server.handleUpgrade(request, socket, head, (client) => {
         open.add(participant, client);
@@ -72,7 +76,10 @@ export function attachSessionSockets(app: FastifyInstance, deps: SessionSocketDe
     // ws waits 30 s for a peer's closing handshake; a peer that is gone must not hold up the shutdown that long.
     await closedWithin(server.clients, CLOSE_HANDSHAKE_GRACE_MS);
     if (server.clients.size > 0) {
-      deps.logger.warn({ sockets: server.clients.size }, 'terminated participant sockets that did not answer the closing handshake');
+      deps.logger.warn(
+        { sockets: server.clients.size },
+        'terminated participant sockets that did not answer the closing handshake',
+      );
       for (const client of server.clients) client.terminate();
     }
     server.close();
@@ -106,7 +113,11 @@ function closedWithin(clients: ReadonlySet<WebSocket>, ms: number): Promise<void
 
 function admit(target: string, sessions: SessionStore): Admission {
   const url = parseOriginForm(target);
-  if (!url) return { status: 400, message: `the request target must be a path such as ${USAGE}, got ${JSON.stringify(target.slice(0, 200))}` };
+  if (!url)
+    return {
+      status: 400,
+      message: `the request target must be a path such as ${USAGE}, got ${JSON.stringify(target.slice(0, 200))}`,
+    };
   const { pathname, searchParams } = url;
   const sessionId = PATH.exec(pathname)?.[1];
   if (sessionId === undefined) return { status: 404, message: `no WebSocket endpoint at ${pathname}; use ${USAGE}` };
@@ -116,7 +127,8 @@ function admit(target: string, sessions: SessionStore): Admission {
   const session = sessions.get(sessionId);
   if (!session) return { status: 404, message: `no session with id ${sessionId}` };
   if (session.ended_at) return { status: 410, message: `session ${sessionId} has ended` };
-  if (!session.user_ids.includes(userId)) return { status: 403, message: `user ${userId} is not in session ${sessionId}` };
+  if (!session.user_ids.includes(userId))
+    return { status: 403, message: `user ${userId} is not in session ${sessionId}` };
   return { session, userId };
 }
 
@@ -136,5 +148,7 @@ function parseOriginForm(target: string): URL | undefined {
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -12,7 +12,10 @@ import { validateRequests } from './validation.js';
 import type { ServiceContext } from './service.js';
 
 /** The service's HTTP app, logging with its logger and serving its bus's metrics. */
-export function createHttpApp({ logger, config }: ServiceContext, { instanceId, metrics }: Pick<ServiceConnection, 'instanceId' | 'metrics'>): FastifyInstance {
+export function createHttpApp(
+  { logger, config }: ServiceContext,
+  { instanceId, metrics }: Pick<ServiceConnection, 'instanceId' | 'metrics'>,
+): FastifyInstance {
   const { service } = config;
   const loggerInstance: FastifyBaseLogger = logger; // fastify's own logger type, not pino's: the app's type says so
   const app: FastifyInstance = Fastify({ loggerInstance });
@@ -24,7 +27,9 @@ export function createHttpApp({ logger, config }: ServiceContext, { instanceId, 
     return reply.status(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, error: STATUS_CODES[404], message: `no route ${request.method} ${request.url}` }),
+    reply
+      .status(404)
+      .send({ statusCode: 404, error: STATUS_CODES[404], message: `no route ${request.method} ${request.url}` }),
   );
   app.get('/health', async () => ({ status: 'ok', service, instance: instanceId }));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
@@ -39,6 +44,7 @@ function statusOf(error: unknown): number {
 }
 
 function messageOf(error: unknown): string {
-  if (error instanceof MessagingError && error.code === 'validation') return `the event would break the contract: ${error.message}`;
+  if (error instanceof MessagingError && error.code === 'validation')
+    return `the event would break the contract: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

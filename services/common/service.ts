@@ -28,7 +28,11 @@ export interface StartedService {
   closers: Closer[];
 }
 
-export function runService(service: string, defaultPort: number, start: (context: ServiceContext) => Promise<StartedService>): void {
+export function runService(
+  service: string,
+  defaultPort: number,
+  start: (context: ServiceContext) => Promise<StartedService>,
+): void {
   let config: ServiceConfig;
   try {
     config = readServiceConfig(service, defaultPort);
@@ -43,7 +47,9 @@ export function runService(service: string, defaultPort: number, start: (context
       await http.listen({ host: config.host, port: config.port });
       const { port } = http.server.address() as AddressInfo;
       logger.info({ host: config.host, port }, 'listening');
-      closeOnSignals({ close: () => closeInOrder(logger, [{ name: 'http server', close: () => http.close() }, ...closers]) });
+      closeOnSignals({
+        close: () => closeInOrder(logger, [{ name: 'http server', close: () => http.close() }, ...closers]),
+      });
     })
     .catch((error: unknown) => {
       // The runtime's own errors say what is wrong and what to do: one line, no stack trace.

@@ -26,7 +26,14 @@ export interface TraceRecord {
 export function traceObserver(logger: Logger): MessagingObserver {
   return ({ kind, exchange, routingKey, queue, messageId, outcome }) => {
     if (kind === 'settle') return;
-    const record: TraceRecord = { kind, exchange, routingKey, ...(kind !== 'publish' && { queue }), ...(messageId && { messageId }), ...(kind === 'reply' && { outcome }) };
+    const record: TraceRecord = {
+      kind,
+      exchange,
+      routingKey,
+      ...(kind !== 'publish' && { queue }),
+      ...(messageId && { messageId }),
+      ...(kind === 'reply' && { outcome }),
+    };
     logger.info({ trace: record }, `${kind} ${routingKey}`);
   };
 }

@@ -23,7 +23,8 @@ const BASE_OPTIONS: Options = { useDefaults: true, removeAdditional: false, addU
 export function validateRequests(app: FastifyInstance): void {
   const json = createAjv({ ...BASE_OPTIONS, coerceTypes: false });
   const text = createAjv({ ...BASE_OPTIONS, coerceTypes: 'array' });
-  const compile: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
+  const compile: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+    (httpPart === 'body' ? json : text).compile(schema as object);
   app.setValidatorCompiler(compile);
 
   const parseJson = app.getDefaultJsonParser('error', 'ignore');

@@ -74,7 +74,9 @@ export class Matchmaker {
     const view = this.view(requestId);
     const request = this.dequeue(requestId);
     if (!request) {
-      throw conflict(`match request ${requestId} cannot be cancelled: it is ${view.status === 'pending' ? 'being paired right now' : `already ${view.status}`}`);
+      throw conflict(
+        `match request ${requestId} cannot be cancelled: it is ${view.status === 'pending' ? 'being paired right now' : `already ${view.status}`}`,
+      );
     }
     await this.withdraw(request, 'user_cancelled');
     return this.view(requestId);
@@ -88,11 +90,15 @@ export class Matchmaker {
   private assertFree(userId: string): void {
     const profile = this.profiles.get(userId);
     if (!profile) {
-      throw notFound(`matching-service has no profile for user ${userId}: its user.created has not arrived yet, or the user was deleted`);
+      throw notFound(
+        `matching-service has no profile for user ${userId}: its user.created has not arrived yet, or the user was deleted`,
+      );
     }
-    if (profile.session_id) throw conflict(`user ${userId} is in session ${profile.session_id}; ask again once it has ended`);
+    if (profile.session_id)
+      throw conflict(`user ${userId} is in session ${profile.session_id}; ask again once it has ended`);
     const waiting = this.queue.find((pending) => pending.user_id === userId);
-    if (waiting || this.arriving.has(userId)) throw conflict(`user ${userId} already waits for a match${waiting ? ` (request ${waiting.request_id})` : ''}`);
+    if (waiting || this.arriving.has(userId))
+      throw conflict(`user ${userId} already waits for a match${waiting ? ` (request ${waiting.request_id})` : ''}`);
   }
 
   private async pairIfPossible(request: MatchRequest): Promise<void> {
@@ -103,7 +109,10 @@ export class Matchmaker {
     try {
       await this.pair(partner, request);
     } catch (error) {
-      this.logger.warn({ requests: [partner.request_id, request.request_id], err: describeError(error) }, 'pairing failed; both requests wait again');
+      this.logger.warn(
+        { requests: [partner.request_id, request.request_id], err: describeError(error) },
+        'pairing failed; both requests wait again',
+      );
       for (const back of [partner, request]) {
         this.views.set(back.request_id, { ...back, status: 'pending', last_error: describeError(error) });
         this.enqueue(back);
@@ -112,9 +121,19 @@ export class Matchmaker {
   }
 
   private async pair(a: MatchRequest, b: MatchRequest): Promise<void> {
-    const [profileA, profileB] = await Promise.all([a, b].map(({ user_id }) => this.bus.call.userProfileGet({ user_id })));
-    const picked = await this.bus.call.questionPick({ difficulty: a.difficulty, topics: sharedTopics(a.topics, b.topics)! }); // paired, so they share a topic
-    const question = { id: picked.question_id, difficulty: picked.difficulty, topics: picked.topics, title: picked.title };
+    const [profileA, profileB] = await Promise.all(
+      [a, b].map(({ user_id }) => this.bus.call.userProfileGet({ user_id })),
+    );
+    const picked = await this.bus.call.questionPick({
+      difficulty: a.difficulty,
+      topics: sharedTopics(a.topics, b.topics)!,
+    }); // paired, so they share a topic
+    const question = {
+      id: picked.question_id,
+      difficulty: picked.difficulty,
+      topics: picked.topics,
+      title: picked.title,
+    };
     const sessionId = randomUUID();
     this.profiles.enterSession(sessionId, [a.user_id, b.user_id]);
     try {
@@ -130,14 +149,29 @@ export class Matchmaker {
       this.profiles.leaveSession(sessionId);
       throw error;
     }
-    this.settle(a, { status: 'matched', session_id: sessionId, partner: { user_id: b.user_id, username: profileB!.username }, question });
-    this.settle(b, { status: 'matched', session_id: sessionId, partner: { user_id: a.user_id, username: profileA!.username }, question });
+    this.settle(a, {
+      status: 'matched',
+      session_id: sessionId,
+      partner: { user_id: b.user_id, username: profileB!.username },
+      question,
+    });
+    this.settle(b, {
+      status: 'matched',
+      session_id: sessionId,
+      partner: { user_id: a.user_id, username: profileA!.username },
+      question,
+    });
   }
 
   /** Takes a dequeued request out for good and announces it; on failure it waits again. */
   private async withdraw(request: MatchRequest, reason: CancelReason): Promise<void> {
     try {
-      await this.bus.publish.matchCancelled({ request_id: request.request_id, user_id: request.user_id, reason, cancelled_at: new Date().toISOString() });
+      await this.bus.publish.matchCancelled({
+        request_id: request.request_id,
+        user_id: request.user_id,
+        reason,
+        cancelled_at: new Date().toISOString(),
+      });
     } catch (error) {
       this.enqueue(request);
       throw error;
@@ -151,7 +185,10 @@ export class Matchmaker {
     this.queue.splice(at === -1 ? this.queue.length : at, 0, request);
     const remainingMs = Date.parse(request.requested_at) + this.timeoutMs - Date.now();
     clearTimeout(this.timers.get(request.request_id));
-    this.timers.set(request.request_id, setTimeout(() => this.timeOut(request.request_id), Math.max(0, remainingMs)));
+    this.timers.set(
+      request.request_id,
+      setTimeout(() => this.timeOut(request.request_id), Math.max(0, remainingMs)),
+    );
   }
 
   private dequeue(requestId: string): MatchRequest | undefined {
@@ -163,7 +200,10 @@ export class Matchmaker {
     const request = this.dequeue(requestId);
     if (!request) return; // being paired: it is re-queued (and times out then) only if pairing fails
     this.withdraw(request, 'timed_out').catch((error: unknown) =>
-      this.logger.warn({ requestId, err: describeError(error) }, 'could not announce a timed-out match request; it waits again'),
+      this.logger.warn(
+        { requestId, err: describeError(error) },
+        'could not announce a timed-out match request; it waits again',
+      ),
     );
   }
 

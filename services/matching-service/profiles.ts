@@ -39,7 +39,9 @@ export class ProfileStore {
       const next = applyUserEvent(this.record(event.user_id), event);
       if (!next) return false;
       this.db
-        .prepare('INSERT OR REPLACE INTO profiles (user_id, username, email, deleted, version) VALUES (@user_id, @username, @email, @deleted, @version)')
+        .prepare(
+          'INSERT OR REPLACE INTO profiles (user_id, username, email, deleted, version) VALUES (@user_id, @username, @email, @deleted, @version)',
+        )
         .run({ ...next, deleted: next.deleted ? 1 : 0 });
       return true;
     })();
@@ -49,7 +51,8 @@ export class ProfileStore {
   get(userId: string): Profile | undefined {
     const record = this.record(userId);
     if (!record || record.deleted || record.username === null || record.email === null) return undefined;
-    const session = this.db.prepare('SELECT session_id FROM sessions WHERE user_id = ?').get(userId) as { session_id: string } | undefined;
+    const session = this.db.prepare('SELECT session_id FROM sessions WHERE user_id = ?').get(userId) as
+      { session_id: string } | undefined;
     return { user_id: userId, username: record.username, email: record.email, session_id: session?.session_id ?? null };
   }
 

@@ -11,7 +11,11 @@ export interface QuestionFilter {
  * equals, so a pair does not always get the same one), never an excluded one; undefined if none
  * shares a topic.
  */
-export function pickQuestion(questions: readonly Question[], request: QuestionPickRequest, random: () => number = Math.random): Question | undefined {
+export function pickQuestion(
+  questions: readonly Question[],
+  request: QuestionPickRequest,
+  random: () => number = Math.random,
+): Question | undefined {
   const excluded = new Set(request.exclude_question_ids ?? []);
   const wanted = new Set(request.topics);
   let best: Question[] = [];

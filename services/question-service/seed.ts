@@ -11,7 +11,10 @@ export function loadQuestions(file: URL | string, validate: Validator<Question>)
   const questions: Question[] = [];
   const ids = new Set<string>();
   for (const [index, entry] of entries.entries()) {
-    if (!validate(entry)) throw new Error(`${String(file)}: question ${index} is not a contract Question: ${formatViolations(validate.errors ?? [])}`);
+    if (!validate(entry))
+      throw new Error(
+        `${String(file)}: question ${index} is not a contract Question: ${formatViolations(validate.errors ?? [])}`,
+      );
     if (ids.has(entry.question_id)) throw new Error(`${String(file)}: question id ${entry.question_id} appears twice`);
     ids.add(entry.question_id);
     questions.push(entry);

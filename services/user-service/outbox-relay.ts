@@ -50,7 +50,8 @@ export class OutboxRelay {
     clearTimeout(this.retryTimer);
     await this.draining;
     const left = this.outbox.size;
-    if (left > 0) this.logger.warn({ unpublished: left }, 'events left in the outbox; they are published after the next start');
+    if (left > 0)
+      this.logger.warn({ unpublished: left }, 'events left in the outbox; they are published after the next start');
   }
 
   private async drain(): Promise<void> {
@@ -59,7 +60,10 @@ export class OutboxRelay {
         await this.publish(entry);
       } catch (error) {
         if (neverPublishable(error)) {
-          this.logger.error({ event: entry.event, messageId: entry.messageId, err: error.message }, 'outbox entry can never be published (it no longer fits the contract, or is too large to send): set aside in outbox_rejected');
+          this.logger.error(
+            { event: entry.event, messageId: entry.messageId, err: error.message },
+            'outbox entry can never be published (it no longer fits the contract, or is too large to send): set aside in outbox_rejected',
+          );
           this.outbox.setAside(entry.seq, error.message);
           continue;
         }
@@ -74,7 +78,10 @@ export class OutboxRelay {
   private scheduleRetry(entry: OutboxEntry, error: unknown): void {
     this.failures += 1;
     const delayMs = Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
-    this.logger.warn({ event: entry.event, messageId: entry.messageId, retryInMs: delayMs, err: describeError(error) }, 'publishing from the outbox failed; retrying');
+    this.logger.warn(
+      { event: entry.event, messageId: entry.messageId, retryInMs: delayMs, err: describeError(error) },
+      'publishing from the outbox failed; retrying',
+    );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.kick();
@@ -84,5 +91,7 @@ export class OutboxRelay {
 
 /** Failures that retrying cannot cure: left at the head, such an entry would hold back every event behind it. */
 function neverPublishable(error: unknown): error is Error {
-  return error instanceof ValidationError || error instanceof MessageTooLargeError || error instanceof MessageEncodeError;
+  return (
+    error instanceof ValidationError || error instanceof MessageTooLargeError || error instanceof MessageEncodeError
+  );
 }

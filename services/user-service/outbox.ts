@@ -50,12 +50,15 @@ export class Outbox {
   /** Call inside the transaction that makes the change. */
   append(event: UserEvent, payload: unknown): void {
     this.check(event, payload);
-    this.db.prepare('INSERT INTO outbox (event, payload, message_id) VALUES (?, ?, ?)').run(event, JSON.stringify(payload), randomUUID());
+    this.db
+      .prepare('INSERT INTO outbox (event, payload, message_id) VALUES (?, ?, ?)')
+      .run(event, JSON.stringify(payload), randomUUID());
   }
 
   /** The oldest entry not yet published: events go out in the order they were written. */
   peek(): OutboxEntry | undefined {
-    const row = this.db.prepare('SELECT seq, event, payload, message_id FROM outbox ORDER BY seq LIMIT 1').get() as OutboxRow | undefined;
+    const row = this.db.prepare('SELECT seq, event, payload, message_id FROM outbox ORDER BY seq LIMIT 1').get() as
+      OutboxRow | undefined;
     return row && { seq: row.seq, event: row.event, payload: JSON.parse(row.payload), messageId: row.message_id };
   }
 
@@ -67,7 +70,9 @@ export class Outbox {
   setAside(seq: number, reason: string): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO outbox_rejected (seq, event, payload, message_id, reason, rejected_at) SELECT seq, event, payload, message_id, ?, ? FROM outbox WHERE seq = ?')
+        .prepare(
+          'INSERT INTO outbox_rejected (seq, event, payload, message_id, reason, rejected_at) SELECT seq, event, payload, message_id, ?, ? FROM outbox WHERE seq = ?',
+        )
         .run(reason, new Date().toISOString(), seq);
       this.remove(seq);
     })();

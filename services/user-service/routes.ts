@@ -25,7 +25,16 @@ interface UserParams {
 export function registerUserRoutes(app: FastifyInstance, users: UserStore, onWrite: () => void): void {
   app.post<{ Body: NewUser }>(
     '/users',
-    { schema: { body: { type: 'object', additionalProperties: false, required: ['username', 'email'], properties: { username, email, profile_data: profileData } } } },
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['username', 'email'],
+          properties: { username, email, profile_data: profileData },
+        },
+      },
+    },
     async (request, reply) => {
       const user = users.create(request.body);
       onWrite();
@@ -33,14 +42,21 @@ export function registerUserRoutes(app: FastifyInstance, users: UserStore, onWri
     },
   );
 
-  app.get<{ Params: UserParams }>('/users/:user_id', { schema: { params: idParams('user_id') } }, async (request) => users.require(request.params.user_id));
+  app.get<{ Params: UserParams }>('/users/:user_id', { schema: { params: idParams('user_id') } }, async (request) =>
+    users.require(request.params.user_id),
+  );
 
   app.patch<{ Params: UserParams; Body: UserChanges }>(
     '/users/:user_id',
     {
       schema: {
         params: idParams('user_id'),
-        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { username, email, profile_data: profileData } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { username, email, profile_data: profileData },
+        },
       },
     },
     async (request) => {
@@ -50,9 +66,13 @@ export function registerUserRoutes(app: FastifyInstance, users: UserStore, onWri
     },
   );
 
-  app.delete<{ Params: UserParams }>('/users/:user_id', { schema: { params: idParams('user_id') } }, async (request, reply) => {
-    users.delete(request.params.user_id);
-    onWrite();
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: UserParams }>(
+    '/users/:user_id',
+    { schema: { params: idParams('user_id') } },
+    async (request, reply) => {
+      users.delete(request.params.user_id);
+      onWrite();
+      return reply.status(204).send();
+    },
+  );
 }

@@ -53,15 +53,23 @@ export function prepareUsersTable(db: Db): void {
     db.transaction(() => {
       db.exec('ALTER TABLE users ADD COLUMN username_key TEXT');
       const setKey = db.prepare('UPDATE users SET username_key = ? WHERE user_id = ?');
-      for (const { user_id, username } of db.prepare('SELECT user_id, username FROM users').all() as Pick<User, 'user_id' | 'username'>[]) {
+      for (const { user_id, username } of db.prepare('SELECT user_id, username FROM users').all() as Pick<
+        User,
+        'user_id' | 'username'
+      >[]) {
         setKey.run(usernameKey(username), user_id);
       }
     })();
   }
   const clashes = db
-    .prepare("SELECT group_concat(json_quote(username), ' = ') AS names FROM users GROUP BY username_key HAVING count(*) > 1")
+    .prepare(
+      "SELECT group_concat(json_quote(username), ' = ') AS names FROM users GROUP BY username_key HAVING count(*) > 1",
+    )
     .all() as { names: string }[];
-  if (clashes.length > 0) throw new Error(`usernames that differ only in case or Unicode form must be made distinct before user-service can start: ${clashes.map(({ names }) => names).join('; ')}`);
+  if (clashes.length > 0)
+    throw new Error(
+      `usernames that differ only in case or Unicode form must be made distinct before user-service can start: ${clashes.map(({ names }) => names).join('; ')}`,
+    );
   db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON users (username_key)');
 }
 
@@ -77,19 +85,33 @@ export class UserStore {
   create(input: NewUser): User {
     const now = new Date().toISOString();
     const { name, key } = normaliseUsername(input.username);
-    const user: User = { user_id: randomUUID(), username: name, email: input.email, profile_data: input.profile_data ?? {}, created_at: now, updated_at: now };
+    const user: User = {
+      user_id: randomUUID(),
+      username: name,
+      email: input.email,
+      profile_data: input.profile_data ?? {},
+      created_at: now,
+      updated_at: now,
+    };
     this.db.transaction(() => {
       this.write(
         'INSERT INTO users (user_id, username, username_key, email, profile_data, created_at, updated_at) VALUES (@user_id, @username, @username_key, @email, @profile_data, @created_at, @updated_at)',
         { ...user, username_key: key },
       );
-      this.outbox.append('userCreated', { user_id: user.user_id, username: user.username, email: user.email, timestamp: now });
+      this.outbox.append('userCreated', {
+        user_id: user.user_id,
+        username: user.username,
+        email: user.email,
+        timestamp: now,
+      });
     })();
     return user;
   }
 
   get(userId: string): User | undefined {
-    const row = this.db.prepare('SELECT user_id, username, email, profile_data, created_at, updated_at FROM users WHERE user_id = ?').get(userId) as UserRow | undefined;
+    const row = this.db
+      .prepare('SELECT user_id, username, email, profile_data, created_at, updated_at FROM users WHERE user_id = ?')
+      .get(userId) as UserRow | undefined;
     return row && { ...row, profile_data: JSON.parse(row.profile_data) as ProfileData };
   }
 
@@ -97,13 +119,27 @@ export class UserStore {
     return this.db.transaction(() => {
       const current = this.require(userId);
       const now = new Date().toISOString();
-      const { name, key } = changes.username === undefined ? { name: current.username, key: usernameKey(current.username) } : normaliseUsername(changes.username);
-      const user: User = { ...current, ...changes, username: name, profile_data: changes.profile_data ?? current.profile_data, updated_at: now };
+      const { name, key } =
+        changes.username === undefined
+          ? { name: current.username, key: usernameKey(current.username) }
+          : normaliseUsername(changes.username);
+      const user: User = {
+        ...current,
+        ...changes,
+        username: name,
+        profile_data: changes.profile_data ?? current.profile_data,
+        updated_at: now,
+      };
       this.write(
         'UPDATE users SET username = @username, username_key = @username_key, email = @email, profile_data = @profile_data, updated_at = @updated_at WHERE user_id = @user_id',
         { ...user, username_key: key },
       );
-      this.outbox.append('userUpdated', { user_id: userId, username: user.username, email: user.email, timestamp: now });
+      this.outbox.append('userUpdated', {
+        user_id: userId,
+        username: user.username,
+        email: user.email,
+        timestamp: now,
+      });
       return user;
     })();
   }
@@ -129,7 +165,9 @@ export class UserStore {
       const column = /UNIQUE constraint failed: users\.(\w+)/.exec((error as Error).message)?.[1];
       if (column === 'email') throw conflict(`email "${user.email}" is already taken`);
       if (column === 'username' || column === 'username_key') {
-        throw conflict(`username "${user.username}" is already taken (usernames that differ only in case or Unicode form are the same name)`);
+        throw conflict(
+          `username "${user.username}" is already taken (usernames that differ only in case or Unicode form are the same name)`,
+        );
       }
       throw error;
     }

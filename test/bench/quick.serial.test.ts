@@ -36,7 +36,10 @@ let report: BenchReport;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'bench-quick-'));
   exitCode = await new Promise<number | null>((done) => {
-    const child = spawn('npm', ['run', 'bench', '--', '--quick', '--out', outDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'bench', '--', '--quick', '--out', outDir], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('close', done);
@@ -70,16 +73,21 @@ describe('npm run bench -- --quick', () => {
       for (const variant of scenario.variants) {
         expect(variant.samples, `${scenario.id} ${variant.id}`).toHaveLength(report.settings['rounds'] as number);
         for (const sample of [...variant.samples, variant.median]) {
-          for (const metric of scenario.metrics) expect(positive(sample[metric.key]), `${scenario.id} ${variant.id} ${metric.key}`).toBe(true);
+          for (const metric of scenario.metrics)
+            expect(positive(sample[metric.key]), `${scenario.id} ${variant.id} ${metric.key}`).toBe(true);
         }
       }
       const pairs = [
         ...scenario.variants.filter((v) => v.id !== 'raw').map((v) => [v.id, 'raw']),
-        ...scenario.variants.filter((v) => ['raw-like', 'acm', 'acm-like', 'rascal'].includes(v.id)).map((v) => ['facade', v.id]),
+        ...scenario.variants
+          .filter((v) => ['raw-like', 'acm', 'acm-like', 'rascal'].includes(v.id))
+          .map((v) => ['facade', v.id]),
       ];
       for (const [variant, against] of pairs) {
         for (const metric of scenario.metrics) {
-          const ratio = scenario.ratios.find((r) => r.variant === variant && r.against === against && r.metric === metric.key);
+          const ratio = scenario.ratios.find(
+            (r) => r.variant === variant && r.against === against && r.metric === metric.key,
+          );
           expect(positive(ratio?.value), `${scenario.id} ${variant}/${against} ${metric.key}`).toBe(true);
         }
       }
@@ -88,9 +96,13 @@ describe('npm run bench -- --quick', () => {
 
   it('runs the variants in a rotating order', () => {
     const rounds = report.settings['rounds'] as number;
-    const published = [...output.matchAll(/^ {2}publish-transient round (\d+)\/\d+ (.+?): /gm)].map(([, round, name]) => [Number(round), name]);
+    const published = [...output.matchAll(/^ {2}publish-transient round (\d+)\/\d+ (.+?): /gm)].map(
+      ([, round, name]) => [Number(round), name],
+    );
     const names = ['raw amqplib, bare', 'raw amqplib, like-for-like', 'generated facade'];
-    const expected = Array.from({ length: rounds }, (_, round) => [...names.slice(round % 3), ...names.slice(0, round % 3)].map((name) => [round + 1, name]));
+    const expected = Array.from({ length: rounds }, (_, round) =>
+      [...names.slice(round % 3), ...names.slice(0, round % 3)].map((name) => [round + 1, name]),
+    );
     expect(published).toEqual(expected.flat());
   });
 
@@ -103,20 +115,29 @@ describe('npm run bench -- --quick', () => {
       expect(cell.samples, cell.id).toHaveLength(report.settings['rounds'] as number);
       for (const sample of cell.samples) {
         expect(sample['deliveriesPerEdit'], cell.id).toBe(binding === 'wildcard' ? Number(instances) : 1);
-        for (const key of ['inboundPerInstance', 'confirmedPerSec']) expect(positive(sample[key]), `${cell.id} ${key}`).toBe(true);
+        for (const key of ['inboundPerInstance', 'confirmedPerSec'])
+          expect(positive(sample[key]), `${cell.id} ${key}`).toBe(true);
       }
     }
-    for (const comparison of grid?.comparisons ?? []) expect(positive(comparison.value), comparison.description).toBe(true);
-    expect(grid?.checks.map((check) => [check.description, check.passed, check.detail])).toEqual([[expect.stringContaining('routed copies'), true, expect.any(String)]]);
+    for (const comparison of grid?.comparisons ?? [])
+      expect(positive(comparison.value), comparison.description).toBe(true);
+    expect(grid?.checks.map((check) => [check.description, check.passed, check.detail])).toEqual([
+      [expect.stringContaining('routed copies'), true, expect.any(String)],
+    ]);
   });
 
   it('checks every target against a measured ratio, like-for-like ones with the bare ratio beside', () => {
     expect(report.targets.length).toBeGreaterThan(0);
     for (const target of report.targets) {
       expect(positive(target.ratio), target.description).toBe(true);
-      if (target.against === 'raw-like' || target.against === 'acm-like') expect(positive(target.bareRatio), `${target.description} (bare)`).toBe(true);
+      if (target.against === 'raw-like' || target.against === 'acm-like')
+        expect(positive(target.bareRatio), `${target.description} (bare)`).toBe(true);
     }
-    expect(report.targets.filter((t) => t.against === 'raw-like').map((t) => t.scenario)).toEqual(['publish-persistent', 'publish-transient', 'rpc-sequential']);
+    expect(report.targets.filter((t) => t.against === 'raw-like').map((t) => t.scenario)).toEqual([
+      'publish-persistent',
+      'publish-transient',
+      'rpc-sequential',
+    ]);
   });
 
   it('times codegen for the PeerPrep spec and the synthetic 500-channel spec', () => {
@@ -124,7 +145,8 @@ describe('npm run bench -- --quick', () => {
       ['asyncapi.yaml', expect.any(Number)],
       ['synthetic-500', 500],
     ]);
-    for (const result of report.codegen) expect(positive(result.median.totalMs) && positive(result.coldTotalMs), result.spec).toBe(true);
+    for (const result of report.codegen)
+      expect(positive(result.median.totalMs) && positive(result.coldTotalMs), result.spec).toBe(true);
   });
 
   it('writes the Markdown table with the date, machine and ratios', () => {
@@ -138,6 +160,7 @@ describe('npm run bench -- --quick', () => {
     for (const scenario of report.scenarios) expect(markdown).toContain(`| ${scenario.title} |`);
     expect(markdown).toContain('**Fan-out per instance as instances grow** (`fanout-scaling`)');
     expect(markdown).toContain('| instances | binding | deliveries per edit |');
-    for (const measure of ['Watch loop', 'Docs build', '`npm ci`']) expect(markdown).toContain(`${measure}: skipped (not run with --quick).`);
+    for (const measure of ['Watch loop', 'Docs build', '`npm ci`'])
+      expect(markdown).toContain(`${measure}: skipped (not run with --quick).`);
   });
 });

@@ -31,7 +31,9 @@ let browser: Browser;
 beforeAll(async () => {
   model = await loadModelOrThrow(join(REPO, 'asyncapi.yaml'));
   siteDir = mkdtempSync(join(tmpdir(), 'docs-site-'));
-  await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'generator/docs/cli.ts'), '--out', siteDir], { cwd: REPO });
+  await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'generator/docs/cli.ts'), '--out', siteDir], {
+    cwd: REPO,
+  });
   site = await serveSite(siteDir, 0);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -63,7 +65,9 @@ async function open(path: string, viewport = { width: 1400, height: 900 }): Prom
 }
 
 const operationIds = () =>
-  model.services.flatMap((service) => [...service.publishes, ...service.consumes, ...service.serves, ...service.calls].map((use) => use.operationId));
+  model.services.flatMap((service) =>
+    [...service.publishes, ...service.consumes, ...service.serves, ...service.calls].map((use) => use.operationId),
+  );
 
 describe('docs site in Chromium', () => {
   it('overview: loads cleanly and lists every operation and message', async () => {
@@ -92,9 +96,15 @@ describe('docs site in Chromium', () => {
   it('topology at 1280 px: every node label is at least 12 px high, zoom and highlighting work', async () => {
     const { page, errors } = await open('topology.html', { width: 1280, height: 900 });
     const fontSizes = () =>
-      page.locator('#diagram svg g.node text').evaluateAll((texts) =>
-        texts.map((text) => Number.parseFloat(text.getAttribute('font-size') ?? '0') * ((text as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0)),
-      );
+      page
+        .locator('#diagram svg g.node text')
+        .evaluateAll((texts) =>
+          texts.map(
+            (text) =>
+              Number.parseFloat(text.getAttribute('font-size') ?? '0') *
+              ((text as unknown as { getScreenCTM(): { a: number } | null }).getScreenCTM()?.a ?? 0),
+          ),
+        );
     const before = await fontSizes();
     expect(before.length).toBeGreaterThan(0);
     expect(Math.min(...before)).toBeGreaterThanOrEqual(12);
@@ -111,18 +121,36 @@ describe('docs site in Chromium', () => {
     expect(await fontSizes()).toEqual(before);
 
     await page.click('#zoom-fit');
-    await page.locator('#diagram svg g.node').filter({ has: page.locator('title', { hasText: /^service:user-service$/ }) }).click();
+    await page
+      .locator('#diagram svg g.node')
+      .filter({ has: page.locator('title', { hasText: /^service:user-service$/ }) })
+      .click();
     expect(await page.locator('#diagram').getAttribute('data-selected')).toBe('service:user-service');
     const lit = await page.locator('#diagram svg g.node.lit > title').allTextContents();
-    expect(lit).toEqual(expect.arrayContaining(['service:user-service', 'exchange:user.events', 'queue:matching.user_events', 'service:matching-service']));
+    expect(lit).toEqual(
+      expect.arrayContaining([
+        'service:user-service',
+        'exchange:user.events',
+        'queue:matching.user_events',
+        'service:matching-service',
+      ]),
+    );
     expect(lit).not.toContain('exchange:collaboration.events');
     await page.keyboard.press('Escape');
     expect(await page.locator('#diagram svg g.node.lit').count()).toBe(0);
 
     await page.click('#zoom-reset');
-    await page.locator('#diagram svg g.node').filter({ has: page.locator('title', { hasText: /^exchange:collaboration\.events$/ }) }).click();
+    await page
+      .locator('#diagram svg g.node')
+      .filter({ has: page.locator('title', { hasText: /^exchange:collaboration\.events$/ }) })
+      .click();
     expect(await page.locator('#diagram svg g.node.lit > title').allTextContents()).toEqual(
-      expect.arrayContaining(['service:collaboration-service', 'exchange:collaboration.events', 'queue:matching.session_events', 'service:matching-service']),
+      expect.arrayContaining([
+        'service:collaboration-service',
+        'exchange:collaboration.events',
+        'queue:matching.session_events',
+        'service:matching-service',
+      ]),
     );
     await page.screenshot({ path: join(IMAGES, 'docs-topology-highlight.png') });
     await page.keyboard.press('Escape');
@@ -134,7 +162,8 @@ describe('docs site in Chromium', () => {
     for (const service of model.services) {
       const { page, errors } = await open(`services/${service.name}.html`);
       const text = await page.locator('main').innerText();
-      for (const use of [...service.publishes, ...service.consumes, ...service.serves, ...service.calls]) expect(text).toContain(use.operationId);
+      for (const use of [...service.publishes, ...service.consumes, ...service.serves, ...service.calls])
+        expect(text).toContain(use.operationId);
       for (const use of service.publishes) expect(text).toContain(`bus.publish.${use.methodName}(payload)`);
       for (const use of service.consumes) expect(text).toContain(`handler ${use.methodName}`);
       expect(text).not.toContain('`');

@@ -31,7 +31,12 @@ interface Outcome {
 }
 
 /** Runs a CLI; `onFirstOutput` may close its stdout early, as `| head` does. */
-function runCli(name: CliName, args: string[], env: Record<string, string> = {}, onFirstOutput?: (stdout: NodeJS.ReadableStream & { destroy(): void }) => void): Promise<Outcome> {
+function runCli(
+  name: CliName,
+  args: string[],
+  env: Record<string, string> = {},
+  onFirstOutput?: (stdout: NodeJS.ReadableStream & { destroy(): void }) => void,
+): Promise<Outcome> {
   return new Promise((done, fail) => {
     const { LOG_LEVEL: _quiet, ...inherited } = process.env;
     const child = spawn(TSX, [CLIS[name], ...args], { cwd: REPO, env: { ...inherited, ...env } });
@@ -81,7 +86,8 @@ beforeAll(async () => {
   await channel.assertQueue(DLQ, { durable: true });
   await channel.assertQueue(LIVE_QUEUE, { durable: true });
   const body = Buffer.from(JSON.stringify({ order_id: 'x'.repeat(400) }));
-  for (let i = 0; i < DEAD_LETTERS; i++) channel.sendToQueue(DLQ, body, { messageId: `m${i}`, headers: { 'x-dead-letter-reason': 'handler-failed' } });
+  for (let i = 0; i < DEAD_LETTERS; i++)
+    channel.sendToQueue(DLQ, body, { messageId: `m${i}`, headers: { 'x-dead-letter-reason': 'handler-failed' } });
   await channel.waitForConfirms();
   await connection.close();
 });
@@ -110,21 +116,35 @@ describe('a wrong command line: one line, a hint, exit 2', () => {
 
 describe('contract:verify-broker', () => {
   it('management API down: names the URL, hints at starting it, exit 3', async () => {
-    const outcome = await runCli('contract:verify-broker', [], { RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${deadPort}` });
+    const outcome = await runCli('contract:verify-broker', [], {
+      RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${deadPort}`,
+    });
     expect(outcome.code).toBe(3);
-    expectOneLineAndHint(outcome, 'contract:verify-broker', new RegExp(`cannot reach the RabbitMQ management API at http://127.0.0.1:${deadPort} \\(ECONNREFUSED\\)`), /ensure-broker\.sh|RABBITMQ_MANAGEMENT_URL/);
+    expectOneLineAndHint(
+      outcome,
+      'contract:verify-broker',
+      new RegExp(`cannot reach the RabbitMQ management API at http://127.0.0.1:${deadPort} \\(ECONNREFUSED\\)`),
+      /ensure-broker\.sh|RABBITMQ_MANAGEMENT_URL/,
+    );
   });
 
   it('unknown vhost: names it, hints at --vhost and provisioning, exit 3', async () => {
     const outcome = await runCli('contract:verify-broker', ['--vhost', `${vhost.name}-missing`]);
     expect(outcome.code).toBe(3);
-    expectOneLineAndHint(outcome, 'contract:verify-broker', new RegExp(`vhost "${vhost.name}-missing" does not exist`), /--vhost.*broker:provision/);
+    expectOneLineAndHint(
+      outcome,
+      'contract:verify-broker',
+      new RegExp(`vhost "${vhost.name}-missing" does not exist`),
+      /--vhost.*broker:provision/,
+    );
   });
 });
 
 describe('dlq', () => {
   it('--help says <queue> is the .dlq queue', async () => {
-    expect((await runCli('dlq', ['--help'])).stdout).toMatch(/<queue> is a dead-letter queue: the consumer queue's name plus "\.dlq"/);
+    expect((await runCli('dlq', ['--help'])).stdout).toMatch(
+      /<queue> is a dead-letter queue: the consumer queue's name plus "\.dlq"/,
+    );
   });
 
   it('list | head: exits 0 without EPIPE, and every dead letter stays in the queue', async () => {
@@ -137,7 +157,9 @@ describe('dlq', () => {
   it('list on a live queue: lists it, with a hint naming its dead-letter queue', async () => {
     const outcome = await runCli('dlq', ['list', LIVE_QUEUE], { RABBITMQ_URL: vhost.url });
     expect(outcome.code).toBe(0);
-    expect(outcome.stderr.trim()).toBe(`hint: "${LIVE_QUEUE}" is not a dead-letter queue; the dead letters of a consumer queue are in "${LIVE_QUEUE}.dlq"`);
+    expect(outcome.stderr.trim()).toBe(
+      `hint: "${LIVE_QUEUE}" is not a dead-letter queue; the dead letters of a consumer queue are in "${LIVE_QUEUE}.dlq"`,
+    );
     expect(outcome.stdout).toContain(`${LIVE_QUEUE}: 0 message(s)`);
   });
 
@@ -150,9 +172,16 @@ describe('dlq', () => {
   it('no broker: one line with the URL (password hidden), a hint, exit 3', async () => {
     // Built from parts so that no literal credential URL sits in the repository.
     const [user, password, masked] = ['someone', 's3cret', '[*]{3}'];
-    const outcome = await runCli('dlq', ['list', DLQ], { RABBITMQ_URL: `amqp://${user}:${password}@127.0.0.1:${deadPort}` });
+    const outcome = await runCli('dlq', ['list', DLQ], {
+      RABBITMQ_URL: `amqp://${user}:${password}@127.0.0.1:${deadPort}`,
+    });
     expect(outcome.code).toBe(3);
-    expectOneLineAndHint(outcome, 'dlq', new RegExp(`could not connect to amqp://${user}:${masked}@127.0.0.1:${deadPort}`), /ensure-broker\.sh|RABBITMQ_URL/);
+    expectOneLineAndHint(
+      outcome,
+      'dlq',
+      new RegExp(`could not connect to amqp://${user}:${masked}@127.0.0.1:${deadPort}`),
+      /ensure-broker\.sh|RABBITMQ_URL/,
+    );
     expect(outcome.stderr).not.toContain('s3cret');
   });
 });
@@ -160,15 +189,29 @@ describe('dlq', () => {
 describe('broker:provision', () => {
   it('--help lists every variable it needs', async () => {
     const { stdout } = await runCli('broker:provision', ['--help']);
-    for (const variable of ['RABBITMQ_MANAGEMENT_URL', 'RABBITMQ_ADMIN_USER', 'RABBITMQ_ADMIN_PASSWORD', 'PEERPREP_USER_SERVICE_PASSWORD', 'PEERPREP_MATCHING_SERVICE_PASSWORD']) {
+    for (const variable of [
+      'RABBITMQ_MANAGEMENT_URL',
+      'RABBITMQ_ADMIN_USER',
+      'RABBITMQ_ADMIN_PASSWORD',
+      'PEERPREP_USER_SERVICE_PASSWORD',
+      'PEERPREP_MATCHING_SERVICE_PASSWORD',
+    ]) {
       expect(stdout).toContain(variable);
     }
   });
 
   it('without the admin variables: names them, exit 3', async () => {
-    const outcome = await runCli('broker:provision', ['--vhost', vhost.name], { RABBITMQ_ADMIN_USER: '', RABBITMQ_ADMIN_PASSWORD: '' });
+    const outcome = await runCli('broker:provision', ['--vhost', vhost.name], {
+      RABBITMQ_ADMIN_USER: '',
+      RABBITMQ_ADMIN_PASSWORD: '',
+    });
     expect(outcome.code).toBe(3);
-    expectOneLineAndHint(outcome, 'broker:provision', /RABBITMQ_ADMIN_USER and RABBITMQ_ADMIN_PASSWORD are not set/, /--help/);
+    expectOneLineAndHint(
+      outcome,
+      'broker:provision',
+      /RABBITMQ_ADMIN_USER and RABBITMQ_ADMIN_PASSWORD are not set/,
+      /--help/,
+    );
   });
 });
 

@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addRequiredField, bumpMajor, editDescription, editedSpec as editedContract, type Spec } from '../unit/contract/spec-edits.js';
+import {
+  addRequiredField,
+  bumpMajor,
+  editDescription,
+  editedSpec as editedContract,
+  type Spec,
+} from '../unit/contract/spec-edits.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -33,7 +39,9 @@ async function contractCheckOf(specPath: string, ...args: string[]): Promise<{ c
 const contractCheck = (...args: string[]) => contractCheckOf(spec, ...args);
 
 function git(...args: string[]): void {
-  execFileSync('git', ['-C', dir, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { stdio: 'pipe' });
+  execFileSync('git', ['-C', dir, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
+    stdio: 'pipe',
+  });
 }
 
 function commitSpec(text: string, message: string): void {
@@ -96,9 +104,11 @@ describe('contract:check breaking-change gate', () => {
     expect(code).toBe(1);
     expect(output).toContain('FAIL breaking   1 breaking');
     expect(output).toMatch(/asyncapi.yaml at [0-9a-f]{12}, the first version of major 1 \(1.0.0 -> 1.0.0\)/);
-    expect(output).toContain('BREAKING required-property-added at /components/messages/UserCreated/payload/properties/display_name');
+    expect(output).toContain(
+      'BREAKING required-property-added at /components/messages/UserCreated/payload/properties/display_name',
+    );
     expect(output).toContain('breaks producers (user-service)');
-    expect(output).toContain('bump info.version\'s major (to 2.0.0)');
+    expect(output).toContain("bump info.version's major (to 2.0.0)");
     expect(output).toContain('contract:check failed: breaking.');
   });
 
@@ -128,7 +138,9 @@ describe('contract:check breaking-change gate', () => {
   it('passes the same edit with a major version bump, reporting it as allowed', async () => {
     commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
     const { code, output } = await contractCheck();
-    expect(output).toMatch(/against asyncapi.yaml at [0-9a-f]{12}, the last version before major 2 \(1.0.0 -> 2.0.0\): allowed, the major version was bumped/);
+    expect(output).toMatch(
+      /against asyncapi.yaml at [0-9a-f]{12}, the last version before major 2 \(1.0.0 -> 2.0.0\): allowed, the major version was bumped/,
+    );
     expect(output).toContain('BREAKING required-property-added');
     expect(code).toBe(0);
   });
@@ -146,7 +158,9 @@ describe('contract:check breaking-change gate', () => {
     const { code, output } = await contractCheck();
     expect(code).toBe(1);
     expect(output).toMatch(/against asyncapi.yaml at [0-9a-f]{12}, the first version of major 2 \(2.0.0 -> 2.0.0\)/);
-    expect(output).toContain('BREAKING required-property-added at /components/messages/UserCreated/payload/properties/avatar_url');
+    expect(output).toContain(
+      'BREAKING required-property-added at /components/messages/UserCreated/payload/properties/avatar_url',
+    );
     expect(output).not.toContain('properties/display_name');
   });
 
@@ -154,7 +168,9 @@ describe('contract:check breaking-change gate', () => {
     commitSpec(requiredFieldAddedWithBump, 'display_name required, 2.0.0');
     commitSpec(requiredFieldAdded, 'back to 1.0.0, display_name still required');
     const { code, output } = await contractCheck();
-    expect(output).toMatch(/FAIL breaking {3}info.version went back from 2.0.0 \(asyncapi.yaml at [0-9a-f]{12}, an earlier version of major 2, above the current major 1\) to 1.0.0/);
+    expect(output).toMatch(
+      /FAIL breaking {3}info.version went back from 2.0.0 \(asyncapi.yaml at [0-9a-f]{12}, an earlier version of major 2, above the current major 1\) to 1.0.0/,
+    );
     expect(code).toBe(1);
   });
 
@@ -181,7 +197,9 @@ describe('contract:check breaking-change gate', () => {
     commitSpec(unloadable, '2.0.0, with an unknown extension');
     commitSpec(editedSpec(bumpMajor), '2.0.0, fixed');
     const byDefault = await contractCheck();
-    expect(byDefault.output).toMatch(/FAIL breaking {3}the base \(asyncapi.yaml at [0-9a-f]{12}, the first version of major 2\) does not load/);
+    expect(byDefault.output).toMatch(
+      /FAIL breaking {3}the base \(asyncapi.yaml at [0-9a-f]{12}, the first version of major 2\) does not load/,
+    );
     expect(byDefault.output).toContain('error unknown-extension: unknown key "x-bogus" on info');
     expect(byDefault.code).toBe(1);
     const baseFile = join(dir, 'base.yaml');

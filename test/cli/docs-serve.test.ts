@@ -23,7 +23,9 @@ const waiters: { pattern: RegExp; from: number; resolve: (line: string) => void 
 /** The first line matching `pattern` printed after line `from`. */
 function printed(pattern: RegExp, from = lines.length): Promise<string> {
   const seen = lines.slice(from).find((line) => pattern.test(line));
-  return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, from, resolve }));
+  return seen !== undefined
+    ? Promise.resolve(seen)
+    : new Promise((resolve) => waiters.push({ pattern, from, resolve }));
 }
 
 /** Reload events pushed to one open page. */
@@ -32,7 +34,12 @@ async function listenForReloads(): Promise<{ reloads: () => number; close: () =>
   const response = await fetch(new URL(LIVE_RELOAD_PATH, url), { signal: abort.signal });
   let count = 0;
   void (async () => {
-    for await (const chunk of response.body!) count += (Buffer.from(chunk).toString().match(/^data: reload$/gm) ?? []).length;
+    for await (const chunk of response.body!)
+      count += (
+        Buffer.from(chunk)
+          .toString()
+          .match(/^data: reload$/gm) ?? []
+      ).length;
   })().catch(() => undefined);
   return { reloads: () => count, close: () => abort.abort() };
 }
@@ -40,10 +47,25 @@ async function listenForReloads(): Promise<{ reloads: () => number; close: () =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'docs-serve-'));
   writeFileSync(join(dir, 'asyncapi.yaml'), SPEC);
-  child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'generator/docs/cli.ts'), '--serve', '--port', '0', '--spec', join(dir, 'asyncapi.yaml'), '--out', join(dir, 'site')], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'generator/docs/cli.ts'),
+      '--serve',
+      '--port',
+      '0',
+      '--spec',
+      join(dir, 'asyncapi.yaml'),
+      '--out',
+      join(dir, 'site'),
+    ],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       lines.push(line);
@@ -55,7 +77,9 @@ beforeAll(async () => {
       }
     });
   }
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`docs --serve exited with code ${code}:\n${lines.join('\n')}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`docs --serve exited with code ${code}:\n${lines.join('\n')}`))),
+  );
   const serving = await Promise.race([printed(/^Serving .* at (http:\S+);/), exited]);
   url = /at (http:\S+);/.exec(serving)![1]!;
 }, 180_000);
@@ -76,7 +100,10 @@ describe('npm run docs -- --serve', () => {
   it('on a save, rebuilds the pages, reloads the open ones, then rebuilds the reference and reloads them again', async () => {
     const open = await listenForReloads();
     const from = lines.length;
-    writeFileSync(join(dir, 'asyncapi.yaml'), SPEC.replace(DESCRIPTION, 'description: Edited while the docs were served.'));
+    writeFileSync(
+      join(dir, 'asyncapi.yaml'),
+      SPEC.replace(DESCRIPTION, 'description: Edited while the docs were served.'),
+    );
     await printed(/changed: pages rebuilt/, from);
     expect(await page('/services/user-service.html')).toContain('Edited while the docs were served.');
     await printed(/changed: reference rebuilt/, from);

@@ -33,15 +33,24 @@ async function save(spec: string): Promise<string> {
 beforeAll(async () => {
   mkdirSync(join(REPO, '.tmp'), { recursive: true });
   dir = mkdtempSync(join(REPO, '.tmp', 'unit-watch-'));
-  for (const part of ['runtime', 'services', 'generated']) cpSync(join(REPO, part), join(dir, part), { recursive: true });
+  for (const part of ['runtime', 'services', 'generated'])
+    cpSync(join(REPO, part), join(dir, part), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   const tsconfig = JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8')) as { include: string[] };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...tsconfig, include: ['runtime', 'generated', 'services'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ ...tsconfig, include: ['runtime', 'generated', 'services'] }),
+  );
   writeFileSync(join(dir, 'asyncapi.yaml'), SPEC);
-  child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'generator/cli.ts'), '--watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'generator/cli.ts'), '--watch'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const first = new Promise<void>((resolve, reject) => {
     cycleEnded = resolve;
-    child.once('exit', (code) => reject(new Error(`the watcher exited with code ${code} before its first cycle:\n${lines.join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the watcher exited with code ${code} before its first cycle:\n${lines.join('\n')}`)),
+    );
   });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
@@ -62,15 +71,21 @@ afterAll(() => {
 
 describe('npm run generate -- --watch', () => {
   it('generates and type-checks the project at start', () => {
-    expect(lines.join('\n')).toMatch(/Generated 12 files into generated\/ from asyncapi\.yaml: already up to date; type check: no errors \(\d+ ms\); watching for changes\./);
+    expect(lines.join('\n')).toMatch(
+      /Generated 12 files into generated\/ from asyncapi\.yaml: already up to date; type check: no errors \(\d+ ms\); watching for changes\./,
+    );
   });
 
   it('on a save with a mistake in the spec, prints its diagnostics and leaves generated/ as it was', async () => {
     const before = readFileSync(join(dir, 'generated/services/matching-service.ts'), 'utf8');
     const output = await save(SPEC.replace(CONSUMER, CONSUMER.replace('x-service', 'x-servce')));
-    expect(output).toMatch(/asyncapi\.yaml:\d+:\d+ error unknown-extension: unknown key "x-servce" on operation "consumeUserDeleted"/);
+    expect(output).toMatch(
+      /asyncapi\.yaml:\d+:\d+ error unknown-extension: unknown key "x-servce" on operation "consumeUserDeleted"/,
+    );
     expect(output).toMatch(/hint: did you mean "x-service"\?/);
-    expect(output).toMatch(/asyncapi\.yaml: \d+ problem\(s\); generated\/ left unchanged \(\d+ ms\); watching for changes\./);
+    expect(output).toMatch(
+      /asyncapi\.yaml: \d+ problem\(s\); generated\/ left unchanged \(\d+ ms\); watching for changes\./,
+    );
     expect(readFileSync(join(dir, 'generated/services/matching-service.ts'), 'utf8')).toBe(before);
   });
 
@@ -83,8 +98,12 @@ describe('npm run generate -- --watch', () => {
 
   it('recovers when the spec is fixed: regenerated, no type errors', async () => {
     const output = await save(SPEC);
-    expect(output).toMatch(/Generated 12 files into generated\/ from asyncapi\.yaml: \d+ file\(s\) changed; type check: no errors/);
-    expect(readFileSync(join(dir, 'generated/services/matching-service.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'generated/services/matching-service.ts'), 'utf8'));
+    expect(output).toMatch(
+      /Generated 12 files into generated\/ from asyncapi\.yaml: \d+ file\(s\) changed; type check: no errors/,
+    );
+    expect(readFileSync(join(dir, 'generated/services/matching-service.ts'), 'utf8')).toBe(
+      readFileSync(join(REPO, 'generated/services/matching-service.ts'), 'utf8'),
+    );
     expect(cyclesSeen).toBe(4);
   });
 });

@@ -18,7 +18,11 @@ interface Outcome {
 
 async function generate(...args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'generator/cli.ts'), ...args], { cwd: REPO });
+    const { stdout, stderr } = await run(
+      join(REPO, 'node_modules/.bin/tsx'),
+      [join(REPO, 'generator/cli.ts'), ...args],
+      { cwd: REPO },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -29,10 +33,12 @@ async function generate(...args: string[]): Promise<Outcome> {
 /** Every file under `dir` by relative path, with its contents. */
 function tree(dir: string): Record<string, string> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return Object.fromEntries(files.map((entry) => {
-    const path = join(entry.parentPath, entry.name);
-    return [relative(dir, path), readFileSync(path, 'utf8')];
-  }));
+  return Object.fromEntries(
+    files.map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return [relative(dir, path), readFileSync(path, 'utf8')];
+    }),
+  );
 }
 
 let dir: string;
@@ -71,7 +77,9 @@ describe('npm run generate', () => {
   it('repairs the tree and prints a summary', async () => {
     const outcome = await generate('--out', out);
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/^Generated 12 files into \S+ from asyncapi\.yaml: 3 file\(s\) changed \(\d+ ms\)\.$/m);
+    expect(outcome.stdout).toMatch(
+      /^Generated 12 files into \S+ from asyncapi\.yaml: 3 file\(s\) changed \(\d+ ms\)\.$/m,
+    );
     expect(tree(out)).toEqual(tree(join(REPO, 'generated')));
   });
 

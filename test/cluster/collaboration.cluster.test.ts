@@ -16,7 +16,16 @@ import { poll } from '../../demo/poll.js';
 import type { ServiceProcess } from '../../demo/service-process.js';
 import { SessionClient } from '../../demo/session-client.js';
 import { createTestVhost, type TestVhost } from '../support/broker.js';
-import { CLUSTER, firstNodeOf, instanceIdStarting, killNode, movedOff, processConnectedNode, restartNode, type NodeNumber } from '../support/cluster.js';
+import {
+  CLUSTER,
+  firstNodeOf,
+  instanceIdStarting,
+  killNode,
+  movedOff,
+  processConnectedNode,
+  restartNode,
+  type NodeNumber,
+} from '../support/cluster.js';
 import { publishRawMatchFound } from '../support/raw-match-found.js';
 
 const INSTANCE_A = 'collaboration-a';
@@ -54,7 +63,7 @@ async function openSession(url: string, sessionId: string, users: readonly [stri
 
 const consumeNode = (instance: ServiceProcess) => processConnectedNode(instance.url('/metrics'), 'consume');
 
-it("code updates from both participants reach both instances again after the node one instance consumes from is killed", async () => {
+it('code updates from both participants reach both instances again after the node one instance consumes from is killed', async () => {
   vhost = await createTestVhost('cluster-collaboration', CLUSTER);
   services = await Cluster.start(vhost.url, [
     { name: 'question-service', instanceId: 'question' },
@@ -65,19 +74,29 @@ it("code updates from both participants reach both instances again after the nod
   const session = { id: randomUUID(), users: [randomUUID(), randomUUID()] as const };
   await openSession(vhost.url.split(',')[0] as string, session.id, session.users);
   for (const instance of instances) {
-    await poll(async () => ((await request('GET', instance.url(`/sessions/${session.id}`))).status === 200 ? true : undefined), `session ${session.id} on ${instance.instanceId}`);
+    await poll(
+      async () => ((await request('GET', instance.url(`/sessions/${session.id}`))).status === 200 ? true : undefined),
+      `session ${session.id} on ${instance.instanceId}`,
+    );
   }
   for (const [side, instance] of instances.entries()) {
-    clients.push(await SessionClient.connect(instance.wsUrl(`/sessions/${session.id}/ws?user_id=${session.users[side]}`)));
+    clients.push(
+      await SessionClient.connect(instance.wsUrl(`/sessions/${session.id}/ws?user_id=${session.users[side]}`)),
+    );
     await clients[side]!.next('joined');
   }
 
-  const reachedBoth = (delta: string) => clients.every((client) => client.peek('code_updated').some((frame) => frame.code_delta === delta));
+  const reachedBoth = (delta: string) =>
+    clients.every((client) => client.peek('code_updated').some((frame) => frame.code_delta === delta));
   const edit = (side: number, delta: string) => clients[side]!.send({ type: 'edit', code_delta: delta });
   const editFromEachSide = async (label: string) => {
     const deltas = [`${label} from A`, `${label} from B`];
     deltas.forEach((delta, side) => edit(side, delta));
-    await poll(() => (deltas.every(reachedBoth) ? true : undefined), `"${label}" edits from both participants to reach both instances`, 60_000);
+    await poll(
+      () => (deltas.every(reachedBoth) ? true : undefined),
+      `"${label}" edits from both participants to reach both instances`,
+      60_000,
+    );
   };
   await editFromEachSide('before the kill');
 
@@ -103,7 +122,11 @@ it("code updates from both participants reach both instances again after the nod
   const typing = setInterval(typeOnce, TYPING_INTERVAL_MS);
   let resumedMs: number;
   try {
-    await poll(() => (sentAfterKill.every((sent) => sent.some(reachedBoth)) ? true : undefined), 'edits from both participants to reach both instances after the kill', 60_000);
+    await poll(
+      () => (sentAfterKill.every((sent) => sent.some(reachedBoth)) ? true : undefined),
+      'edits from both participants to reach both instances after the kill',
+      60_000,
+    );
     resumedMs = performance.now() - killedAt;
   } finally {
     clearInterval(typing);

@@ -13,7 +13,12 @@ import {
   type MatchingServiceBus,
   type MatchingServiceHandlers,
 } from '../../generated/services/matching-service.js';
-import { connect as connectUser, userServiceDefinition, type UserServiceBus, type UserServiceHandlers } from '../../generated/services/user-service.js';
+import {
+  connect as connectUser,
+  userServiceDefinition,
+  type UserServiceBus,
+  type UserServiceHandlers,
+} from '../../generated/services/user-service.js';
 import {
   collaborationServiceDefinition,
   connect as connectCollaboration,
@@ -21,7 +26,19 @@ import {
 } from '../../generated/services/collaboration-service.js';
 import { topology as contractTopology } from '../../generated/topology.js';
 import { createTestVhost, waitFor, type TestVhost } from '../support/broker.js';
-import { CLUSTER, NODES, clusterManagement, connectedNode, firstNodeOf, instanceIdStarting, killNode, movedNode, queueLeader, restartNode, type NodeNumber } from '../support/cluster.js';
+import {
+  CLUSTER,
+  NODES,
+  clusterManagement,
+  connectedNode,
+  firstNodeOf,
+  instanceIdStarting,
+  killNode,
+  movedNode,
+  queueLeader,
+  restartNode,
+  type NodeNumber,
+} from '../support/cluster.js';
 import { handlersFor, started } from '../support/handlers.js';
 import { testLogger } from '../support/definitions.js';
 import { DeliveryCounter, publishStream } from '../fault/tick-services.js';
@@ -57,27 +74,49 @@ async function revive(node: NodeNumber): Promise<void> {
 }
 
 function userCreated(seq: number): UserCreated {
-  return { user_id: randomUUID(), username: `user-${seq}`, email: `user-${seq}@example.com`, timestamp: new Date().toISOString() };
+  return {
+    user_id: randomUUID(),
+    username: `user-${seq}`,
+    email: `user-${seq}@example.com`,
+    timestamp: new Date().toISOString(),
+  };
 }
 
 const seqOf = (event: UserCreated) => Number(event.username.slice('user-'.length));
 
 async function userService(instanceId: string, handlers: Partial<UserServiceHandlers> = {}): Promise<UserServiceBus> {
-  const bus = await started(connectUser({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<UserServiceHandlers>(userServiceDefinition, handlers));
+  const bus = await started(
+    connectUser({ url: vhost.url, instanceId, logger: testLogger() }),
+    handlersFor<UserServiceHandlers>(userServiceDefinition, handlers),
+  );
   open.push(bus);
   return bus;
 }
 
-async function matchingService(instanceId: string, handlers: Partial<MatchingServiceHandlers> = {}): Promise<MatchingServiceBus> {
-  const bus = await started(connectMatching({ url: vhost.url, instanceId, logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers));
+async function matchingService(
+  instanceId: string,
+  handlers: Partial<MatchingServiceHandlers> = {},
+): Promise<MatchingServiceBus> {
+  const bus = await started(
+    connectMatching({ url: vhost.url, instanceId, logger: testLogger() }),
+    handlersFor<MatchingServiceHandlers>(matchingServiceDefinition, handlers),
+  );
   open.push(bus);
   return bus;
 }
 
 /** A queue's leader, members online, consumers and messages, for a failure message. */
 async function describeQueue(vhostName: string, queue: string): Promise<string> {
-  const response = await clusterManagement('GET', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}`);
-  const { leader, online, consumers, messages } = (await response.json()) as { leader?: string; online?: string[]; consumers?: number; messages?: number };
+  const response = await clusterManagement(
+    'GET',
+    `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}`,
+  );
+  const { leader, online, consumers, messages } = (await response.json()) as {
+    leader?: string;
+    online?: string[];
+    consumers?: number;
+    messages?: number;
+  };
   return `leader ${leader}, online ${online?.join(' ')}, ${consumers} consumer(s), ${messages} message(s)`;
 }
 
@@ -86,7 +125,7 @@ function firstAfter(times: number[], since: number): number | undefined {
   return times.find((time) => time > since);
 }
 
-it('loses none of 10,000 confirmed messages while the publisher\'s node, then the consumer queue leader\'s node, is killed', async () => {
+it("loses none of 10,000 confirmed messages while the publisher's node, then the consumer queue leader's node, is killed", async () => {
   const total = 10_000;
   const counter = new DeliveryCounter();
   const consumedAt: number[] = [];
@@ -121,10 +160,21 @@ it('loses none of 10,000 confirmed messages while the publisher\'s node, then th
       await publisher.publish.userCreated(userCreated(seq));
       confirmedAt.push(performance.now());
     },
-    { total, inFlight: 100, interruptions: new Map([[2_500, killPublisherNode], [4_500, reviveFirst], [6_000, killLeaderNode]]) },
+    {
+      total,
+      inFlight: 100,
+      interruptions: new Map([
+        [2_500, killPublisherNode],
+        [4_500, reviveFirst],
+        [6_000, killLeaderNode],
+      ]),
+    },
   );
 
-  await waitFor(() => counter.distinct === total, { timeoutMs: 120_000, what: `all ${total} messages to be consumed (${counter.distinct} so far)` });
+  await waitFor(() => counter.distinct === total, {
+    timeoutMs: 120_000,
+    what: `all ${total} messages to be consumed (${counter.distinct} so far)`,
+  });
   const since = (times: number[], at: number) => Math.round((firstAfter(times, at) ?? Number.NaN) - at);
   for (const { what, node, at, movedTo } of kills) {
     console.log(
@@ -135,7 +185,7 @@ it('loses none of 10,000 confirmed messages while the publisher\'s node, then th
   expect(counter.missing(total)).toEqual([]);
 });
 
-it('an RPC caller looping through the loss of its and the server\'s node: no call waits past its timeout, and calls succeed again once both moved', async () => {
+it("an RPC caller looping through the loss of its and the server's node: no call waits past its timeout, and calls succeed again once both moved", async () => {
   const timeoutMs = 2_000;
   const RETRY_PAUSE_MS = 100;
   const servedAt: number[] = [];
@@ -209,7 +259,7 @@ it('an RPC caller looping through the loss of its and the server\'s node: no cal
   expect(movedTo).not.toBe(node);
 });
 
-it('messages waiting in a retry delay queue when its leader\'s node is killed come back and are handled', async () => {
+it("messages waiting in a retry delay queue when its leader's node is killed come back and are handled", async () => {
   const total = 200;
   const failUpTo = 3; // attempt 3 fails into the 4000 ms delay queue: the messages wait there while its leader dies
   const failedAttempts = new Map<number, number>();
@@ -228,13 +278,19 @@ it('messages waiting in a retry delay queue when its leader\'s node is killed co
   await Promise.all(Array.from({ length: total }, (_, seq) => publisher.publish.userCreated(userCreated(seq))));
 
   const delayQueue = 'matching.user_events.retry.4000ms';
-  await waitFor(() => failedAttempts.size === total && [...failedAttempts.values()].every((attempt) => attempt === failUpTo), {
-    timeoutMs: 60_000,
-    what: `all ${total} messages to be parked in ${delayQueue}`,
-  });
+  await waitFor(
+    () => failedAttempts.size === total && [...failedAttempts.values()].every((attempt) => attempt === failUpTo),
+    {
+      timeoutMs: 60_000,
+      what: `all ${total} messages to be parked in ${delayQueue}`,
+    },
+  );
   const node = await queueLeader(vhost.name, delayQueue);
   const killedAt = await kill(node);
-  await waitFor(() => handled.size === total, { timeoutMs: 90_000, what: `all ${total} messages to come back from ${delayQueue} (${handled.size} so far)` });
+  await waitFor(() => handled.size === total, {
+    timeoutMs: 90_000,
+    what: `all ${total} messages to come back from ${delayQueue} (${handled.size} so far)`,
+  });
   console.log(
     `[cluster] retry: leader of ${delayQueue} on c${node} killed with ${total} messages waiting; new leader c${await queueLeader(vhost.name, delayQueue)}; ` +
       `all handled ${Math.round(performance.now() - killedAt)} ms after the kill (their delay was 4000 ms)`,
@@ -244,7 +300,13 @@ it('messages waiting in a retry delay queue when its leader\'s node is killed co
 
 it('a Python peer declaring every consumer queue of the contract plainly shares them with us, before and after our services declared them', async () => {
   // Every consumer queue of the contract a Python service could share (per-instance queues are each process's own).
-  const sharedQueues = [...new Set(contractTopology.queues.filter((queue) => queue.role === 'consumer' && !queue.perInstance).map((queue) => queue.name))];
+  const sharedQueues = [
+    ...new Set(
+      contractTopology.queues
+        .filter((queue) => queue.role === 'consumer' && !queue.perInstance)
+        .map((queue) => queue.name),
+    ),
+  ];
   expect(sharedQueues.length).toBeGreaterThan(0);
   const python = NODES.map((node) => vhost.url.split(',')[node - 1] as string);
   const declarePlainly = async (queue: string) => {
@@ -257,21 +319,35 @@ it('a Python peer declaring every consumer queue of the contract plainly shares 
   try {
     const freshUrl = fresh.url.split(',')[0] as string;
     await startPython('consume', [freshUrl, 'matching.user_events', 'user.events', 'user.created', '0']).finished;
-    const bus = await started(connectMatching({ url: fresh.url, instanceId: 'after-python', logger: testLogger() }), handlersFor<MatchingServiceHandlers>(matchingServiceDefinition));
+    const bus = await started(
+      connectMatching({ url: fresh.url, instanceId: 'after-python', logger: testLogger() }),
+      handlersFor<MatchingServiceHandlers>(matchingServiceDefinition),
+    );
     await bus.close();
   } finally {
     await fresh.dispose();
   }
 
   // Ours first (collaboration-service declares its queues and leaves), then the Python peer's plain declarations: no 406.
-  const collaboration = await started(connectCollaboration({ url: vhost.url, instanceId: 'declares', logger: testLogger() }), handlersFor<CollaborationServiceHandlers>(collaborationServiceDefinition));
+  const collaboration = await started(
+    connectCollaboration({ url: vhost.url, instanceId: 'declares', logger: testLogger() }),
+    handlersFor<CollaborationServiceHandlers>(collaborationServiceDefinition),
+  );
   await collaboration.close();
   const received: UserCreated[] = [];
-  const matching = await matchingService('beside-python', { userCreated: (event: UserCreated) => void received.push(event) });
+  const matching = await matchingService('beside-python', {
+    userCreated: (event: UserCreated) => void received.push(event),
+  });
   for (const queue of sharedQueues) await declarePlainly(queue);
 
   // The peer consumes what we publish, and we consume what it publishes.
-  const pythonConsumer = startPython('consume', [python[1] as string, 'collaboration.match_found', 'matching.events', 'match.found', '1']);
+  const pythonConsumer = startPython('consume', [
+    python[1] as string,
+    'collaboration.match_found',
+    'matching.events',
+    'match.found',
+    '1',
+  ]);
   await pythonConsumer.ready;
   const match: MatchFound = {
     event_type: 'match.found',
@@ -287,5 +363,8 @@ it('a Python peer declaring every consumer queue of the contract plainly shares 
 
   const event = userCreated(1);
   await startPython('publish', [python[2] as string, 'user.events', 'user.created', JSON.stringify(event)]).finished;
-  await waitFor(() => received.some((candidate) => candidate.user_id === event.user_id), { timeoutMs: 30_000, what: 'our consumer to get the Python peer\'s event' });
+  await waitFor(() => received.some((candidate) => candidate.user_id === event.user_id), {
+    timeoutMs: 30_000,
+    what: "our consumer to get the Python peer's event",
+  });
 });

@@ -18,13 +18,18 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (up.length === NODES.length) return async () => undefined;
   if (up.length > 0) {
     console.log(`the local cluster is partly up (c${up.join(', c')}): another run is using it; waiting for every node`);
-    await waitFor(clusterAnswers, { timeoutMs: PARTLY_UP_PATIENCE_MS, what: 'every node of the local cluster to answer (bash scripts/cluster.sh status)', intervalMs: 1_000 });
+    await waitFor(clusterAnswers, {
+      timeoutMs: PARTLY_UP_PATIENCE_MS,
+      what: 'every node of the local cluster to answer (bash scripts/cluster.sh status)',
+      intervalMs: 1_000,
+    });
     return async () => undefined;
   }
   console.log(await clusterScript('start'));
   return async () => {
     const inUse = await clusterVhostsInUse();
-    if (inUse.length > 0) console.log(`leaving the local cluster running: other runs use it (vhosts ${inUse.join(', ')})`);
+    if (inUse.length > 0)
+      console.log(`leaving the local cluster running: other runs use it (vhosts ${inUse.join(', ')})`);
     else console.log(await clusterScript('stop'));
   };
 }

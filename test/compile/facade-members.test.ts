@@ -32,22 +32,45 @@ function probesOf(service: Service, index: number): Probe[] {
   const keys = (names: string[]) => `{ ${names.map((name) => `${name}: true`).join(', ')} }`;
   const member = (what: string, names: string[], present: string, absent: string): Probe =>
     names.length > 0
-      ? { claim: `${service.name}: ${what} has ${names.join(', ')}`, line: `export const ${facade}${what.replace(/\W/g, '')}: Record<keyof ${present}, true> = ${keys(names)};` }
+      ? {
+          claim: `${service.name}: ${what} has ${names.join(', ')}`,
+          line: `export const ${facade}${what.replace(/\W/g, '')}: Record<keyof ${present}, true> = ${keys(names)};`,
+        }
       : { claim: `${service.name}: no ${what}`, line: absent, fails: true };
   const names = (uses: { methodName: string }[]) => uses.map((use) => use.methodName);
   return [
-    { claim: `${service.name}: the facade module`, line: `import type * as ${facade} from '../../generated/services/${service.name}.js';` },
+    {
+      claim: `${service.name}: the facade module`,
+      line: `import type * as ${facade} from '../../generated/services/${service.name}.js';`,
+    },
     { claim: `${service.name}: the bus type`, line: `declare const ${facade}bus: ${type('Bus')};` },
-    member('bus.publish', names(service.publishes), `typeof ${facade}bus.publish`, `export const ${facade}publish = ${facade}bus.publish;`),
-    member('bus.call', names(service.calls), `typeof ${facade}bus.call`, `export const ${facade}call = ${facade}bus.call;`),
-    member('handlers', [...names(service.consumes), ...names(service.serves)].sort(), type('Handlers'), `export type ${facade}handlers = ${type('Handlers')};`),
+    member(
+      'bus.publish',
+      names(service.publishes),
+      `typeof ${facade}bus.publish`,
+      `export const ${facade}publish = ${facade}bus.publish;`,
+    ),
+    member(
+      'bus.call',
+      names(service.calls),
+      `typeof ${facade}bus.call`,
+      `export const ${facade}call = ${facade}bus.call;`,
+    ),
+    member(
+      'handlers',
+      [...names(service.consumes), ...names(service.serves)].sort(),
+      type('Handlers'),
+      `export type ${facade}handlers = ${type('Handlers')};`,
+    ),
   ];
 }
 
 /** The claim each line makes, or what the compiler said against it. */
 function verdicts(probes: Probe[], diagnostics: ts.Diagnostic[]): string[] {
   const lineOf = (diagnostic: ts.Diagnostic) =>
-    diagnostic.file === undefined || diagnostic.start === undefined ? -1 : diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line;
+    diagnostic.file === undefined || diagnostic.start === undefined
+      ? -1
+      : diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line;
   return probes.map(({ claim, fails }, line) => {
     const against = diagnostics.filter((diagnostic) => lineOf(diagnostic) === line);
     if (fails) return against.length > 0 ? claim : `${claim}, but it exists`;
@@ -58,7 +81,8 @@ function verdicts(probes: Probe[], diagnostics: ts.Diagnostic[]): string[] {
 let model: Model;
 beforeAll(async () => {
   const result = await loadModel(resolve(REPO, 'asyncapi.yaml'));
-  if ('diagnostics' in result) throw new Error(`asyncapi.yaml does not load:\n${JSON.stringify(result.diagnostics, null, 2)}`);
+  if ('diagnostics' in result)
+    throw new Error(`asyncapi.yaml does not load:\n${JSON.stringify(result.diagnostics, null, 2)}`);
   model = result.model;
 });
 
@@ -66,7 +90,9 @@ describe("the generated facades' members", () => {
   it('are exactly what the contract grants each service', () => {
     const probes = model.services.flatMap(probesOf);
     const text = probes.map((probe) => probe.line).join('\n');
-    const diagnostics = typeCheck([PROBE], new Map([[PROBE, text]])).filter((diagnostic) => diagnostic.file?.fileName === PROBE);
+    const diagnostics = typeCheck([PROBE], new Map([[PROBE, text]])).filter(
+      (diagnostic) => diagnostic.file?.fileName === PROBE,
+    );
     expect(verdicts(probes, diagnostics)).toEqual(probes.map((probe) => probe.claim));
   });
 });

@@ -56,7 +56,9 @@ describe.each(cases)('code generated from $name', ({ name, spec }) => {
     expect(files.some((file) => file.includes('/services/'))).toBe(true);
 
     const program = createProgram(files);
-    const inGenerated = ts.getPreEmitDiagnostics(program).filter((d) => d.file === undefined || d.file.fileName.startsWith(outDir));
+    const inGenerated = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file === undefined || d.file.fileName.startsWith(outDir));
     expect(formatDiagnostics(inGenerated)).toEqual([]);
     expect(anyKeywords(program, files)).toEqual([]);
     rmSync(dir, { recursive: true, force: true });

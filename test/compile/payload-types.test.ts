@@ -38,10 +38,20 @@ function declarations(): Map<string, (ts.InterfaceDeclaration | ts.TypeAliasDecl
 function referencedDeclaration(type: string, property: string): string | undefined {
   const declaration = declarations().get(type)?.[0];
   if (declaration === undefined || !ts.isInterfaceDeclaration(declaration)) throw new Error(`no interface ${type}`);
-  const member = declaration.members.find((each) => ts.isPropertySignature(each) && each.name.getText(payloads) === property);
-  if (member === undefined || !ts.isPropertySignature(member) || member.type === undefined || !ts.isTypeReferenceNode(member.type)) return undefined;
+  const member = declaration.members.find(
+    (each) => ts.isPropertySignature(each) && each.name.getText(payloads) === property,
+  );
+  if (
+    member === undefined ||
+    !ts.isPropertySignature(member) ||
+    member.type === undefined ||
+    !ts.isTypeReferenceNode(member.type)
+  )
+    return undefined;
   const target = program.getTypeChecker().getSymbolAtLocation(member.type.typeName)?.declarations?.[0];
-  return target === undefined ? undefined : `${target.getSourceFile().fileName === PAYLOADS ? 'payloads.ts' : target.getSourceFile().fileName}#${(target as ts.NamedDeclaration).name?.getText()}`;
+  return target === undefined
+    ? undefined
+    : `${target.getSourceFile().fileName === PAYLOADS ? 'payloads.ts' : target.getSourceFile().fileName}#${(target as ts.NamedDeclaration).name?.getText()}`;
 }
 
 describe('generated/payloads.ts', () => {
@@ -54,7 +64,8 @@ describe('generated/payloads.ts', () => {
     const names = [...model.schemas.map((schema) => schema.name), ...model.messages.map((message) => message.typeName)];
     for (const name of names) expect(byName.get(name)?.length, name).toBe(1);
     expect([...byName.keys()].sort()).toEqual([...new Set(names)].sort());
-    for (const [, [declaration]] of byName) expect(declaration?.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)).toBe(true);
+    for (const [, [declaration]] of byName)
+      expect(declaration?.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)).toBe(true);
   });
 
   it.each([

@@ -27,7 +27,10 @@ function expectations(text: string): Expectation[] {
 
 /** The file with each directive turned into a plain comment, lines kept where they were. */
 function withoutDirectives(text: string): string {
-  return text.split('\n').map((line) => line.replace(DIRECTIVE, '$1// expected: $2')).join('\n');
+  return text
+    .split('\n')
+    .map((line) => line.replace(DIRECTIVE, '$1// expected: $2'))
+    .join('\n');
 }
 
 function lineOf(diagnostic: ts.Diagnostic): number {
@@ -35,7 +38,9 @@ function lineOf(diagnostic: ts.Diagnostic): number {
   return diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1;
 }
 
-const files = readdirSync(TYPES_DIR).filter((name) => name.endsWith('.test-d.ts')).map((name) => join(TYPES_DIR, name));
+const files = readdirSync(TYPES_DIR)
+  .filter((name) => name.endsWith('.test-d.ts'))
+  .map((name) => join(TYPES_DIR, name));
 
 describe.each(files)('%s', (file) => {
   const text = readFileSync(file, 'utf8');
@@ -47,7 +52,9 @@ describe.each(files)('%s', (file) => {
   it('fails on exactly the expected lines, each for its stated reason', () => {
     const wanted = expectations(text);
     expect(wanted.length).toBeGreaterThan(0);
-    const diagnostics = typeCheck([file], new Map([[file, withoutDirectives(text)]])).filter((d) => d.file?.fileName === file);
+    const diagnostics = typeCheck([file], new Map([[file, withoutDirectives(text)]])).filter(
+      (d) => d.file?.fileName === file,
+    );
     const messages = (line: number) =>
       diagnostics.filter((d) => lineOf(d) === line).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     for (const { line, reason } of wanted) {

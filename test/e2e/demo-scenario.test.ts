@@ -41,8 +41,16 @@ describe('the demo scenario, end to end', () => {
     const { first, second, firstAfterPairing } = result.requests;
     const [ada, grace] = result.users;
     expect(first.status).toBe('pending');
-    expect(second).toMatchObject({ status: 'matched', user_id: grace.user_id, partner: { user_id: ada.user_id, username: 'ada' } });
-    expect(firstAfterPairing).toMatchObject({ status: 'matched', user_id: ada.user_id, partner: { user_id: grace.user_id, username: 'grace' } });
+    expect(second).toMatchObject({
+      status: 'matched',
+      user_id: grace.user_id,
+      partner: { user_id: ada.user_id, username: 'ada' },
+    });
+    expect(firstAfterPairing).toMatchObject({
+      status: 'matched',
+      user_id: ada.user_id,
+      partner: { user_id: grace.user_id, username: 'grace' },
+    });
     if (second.status !== 'matched' || firstAfterPairing.status !== 'matched') throw new Error('unreachable');
     expect(firstAfterPairing.session_id).toBe(second.session_id);
     expect(second.question.difficulty).toBe('medium');
@@ -54,7 +62,11 @@ describe('the demo scenario, end to end', () => {
     if (second.status !== 'matched') throw new Error('not matched');
     const one = result.sessionSeenBy['collaboration-1'];
     expect(result.sessionSeenBy['collaboration-2']).toEqual(one);
-    expect(one).toMatchObject({ session_id: second.session_id, user_ids: result.users.map((user) => user.user_id), ended_at: null });
+    expect(one).toMatchObject({
+      session_id: second.session_id,
+      user_ids: result.users.map((user) => user.user_id),
+      ended_at: null,
+    });
     expect(one.question.question_id).toBe(second.question.id);
     expect(one.question.description.length).toBeGreaterThan(0);
     expect(result.joined.map((frame) => frame.session.session_id)).toEqual([second.session_id, second.session_id]);
@@ -62,12 +74,22 @@ describe('the demo scenario, end to end', () => {
 
   it('relays each code edit to the participant on the other instance', () => {
     const [ada, grace] = result.users;
-    expect(result.crossInstanceEdits[0]).toMatchObject({ type: 'code_updated', user_id: ada.user_id, code_delta: 'def two_sum(nums, target):' });
-    expect(result.crossInstanceEdits[1]).toMatchObject({ type: 'code_updated', user_id: grace.user_id, code_delta: '    seen = {}  # value -> index' });
+    expect(result.crossInstanceEdits[0]).toMatchObject({
+      type: 'code_updated',
+      user_id: ada.user_id,
+      code_delta: 'def two_sum(nums, target):',
+    });
+    expect(result.crossInstanceEdits[1]).toMatchObject({
+      type: 'code_updated',
+      user_id: grace.user_id,
+      code_delta: '    seen = {}  # value -> index',
+    });
   });
 
   it('delivers every code edit to both instances, each from its own queue', () => {
-    const edits = result.trace.filter((event) => event.kind === 'publish' && event.routingKey.endsWith('.code_updated'));
+    const edits = result.trace.filter(
+      (event) => event.kind === 'publish' && event.routingKey.endsWith('.code_updated'),
+    );
     expect(edits.map((event) => event.instance)).toEqual(['collaboration-1', 'collaboration-2']);
     for (const edit of edits) {
       const deliveries = result.trace.filter((event) => event.kind === 'consume' && event.messageId === edit.messageId);
@@ -83,13 +105,19 @@ describe('the demo scenario, end to end', () => {
     const consumersOf = (routingKey: string, by: 'service' | 'instance') => {
       const published = result.trace.filter((event) => event.kind === 'publish' && event.routingKey === routingKey);
       expect(published.length).toBeGreaterThan(0);
-      return published.map((event) => result.trace.filter((other) => other.kind === 'consume' && other.messageId === event.messageId).map((other) => other[by]).sort());
+      return published.map((event) =>
+        result.trace
+          .filter((other) => other.kind === 'consume' && other.messageId === event.messageId)
+          .map((other) => other[by])
+          .sort(),
+      );
     };
     for (const consumers of consumersOf('user.created', 'service')) expect(consumers).toEqual(['matching-service']);
     for (const consumers of consumersOf('match.found', 'service')) expect(consumers).toEqual(['collaboration-service']);
     if (result.requests.second.status !== 'matched') throw new Error('not matched');
     // Both instances host a participant of the session: each hears of its end once.
-    for (const consumers of consumersOf(`session.${result.requests.second.session_id}.ended`, 'instance')) expect(consumers).toEqual(['collaboration-1', 'collaboration-2', 'matching']);
+    for (const consumers of consumersOf(`session.${result.requests.second.session_id}.ended`, 'instance'))
+      expect(consumers).toEqual(['collaboration-1', 'collaboration-2', 'matching']);
   });
 
   it('ends the session, tells the participants on both instances, and frees both users in matching-service', () => {

@@ -14,7 +14,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from '../../demo/cluster.js';
 import { poll } from '../../demo/poll.js';
 import { SessionClient } from '../../demo/session-client.js';
-import { brokerConnections, createTestVhost, killNamedConnection, listConnections, management, queueBindings, type TestVhost } from '../support/broker.js';
+import {
+  brokerConnections,
+  createTestVhost,
+  killNamedConnection,
+  listConnections,
+  management,
+  queueBindings,
+  type TestVhost,
+} from '../support/broker.js';
 import { openSessions, sessionSocketUrl, type OpenSession } from './fan-out-support.js';
 
 const SESSIONS = 10;
@@ -73,13 +81,16 @@ class ChurnedSession {
     const old = this.churner;
     const leaving = old === undefined ? Promise.resolve() : this.leave(old);
     const first = this.sent;
-    for (let edit = 0; edit < EDITS_PER_ROUND; edit++) this.editor.send({ type: 'edit', code_delta: String(this.sent++) });
+    for (let edit = 0; edit < EDITS_PER_ROUND; edit++)
+      this.editor.send({ type: 'edit', code_delta: String(this.sent++) });
     if (!overlap) await leaving;
     const client = await join('collaboration-2', this.session, this.session.users[1]);
     this.churner = { client, mustFrom: this.sent, received: [] };
     await leaving;
-    for (let edit = 0; edit < EDITS_PER_ROUND; edit++) this.editor.send({ type: 'edit', code_delta: String(this.sent++) });
-    for (let edit = first; edit < this.sent; edit++) expect(Number((await this.editor.next('code_updated')).code_delta)).toBe(edit);
+    for (let edit = 0; edit < EDITS_PER_ROUND; edit++)
+      this.editor.send({ type: 'edit', code_delta: String(this.sent++) });
+    for (let edit = first; edit < this.sent; edit++)
+      expect(Number((await this.editor.next('code_updated')).code_delta)).toBe(edit);
   }
 
   /** After a re-bind: the connected socket must receive everything sent from now on. */
@@ -120,12 +131,20 @@ async function connectionOf(clientName: string): Promise<string> {
 
 /** The broker's name of the connection an exclusive queue belongs to; undefined while there is no such queue. */
 async function queueOwner(queue: string): Promise<string | undefined> {
-  const response = await management('GET', `/queues/${encodeURIComponent(vhost.name)}/${encodeURIComponent(queue)}`).catch(() => undefined);
+  const response = await management(
+    'GET',
+    `/queues/${encodeURIComponent(vhost.name)}/${encodeURIComponent(queue)}`,
+  ).catch(() => undefined);
   return ((await response?.json()) as { owner_pid_details?: { name?: string } } | undefined)?.owner_pid_details?.name;
 }
 
 const feeds = (sessions: OpenSession[]) =>
-  sessions.flatMap((session) => [`collaboration.events session.${session.id}.code_updated`, `collaboration.events session.${session.id}.ended`]).sort();
+  sessions
+    .flatMap((session) => [
+      `collaboration.events session.${session.id}.code_updated`,
+      `collaboration.events session.${session.id}.ended`,
+    ])
+    .sort();
 
 it('loses no edit for a connected participant while sockets come and go and the connection is killed, and leaves no binding behind', async () => {
   const sessions = await openSessions(broker, SESSIONS);
@@ -137,9 +156,17 @@ it('loses no edit for a connected participant while sockets come and go and the 
     if (round + 1 === KILL_AFTER_ROUND) {
       const killed = await connectionOf('collaboration-service@collaboration-2/consume');
       await killNamedConnection(vhost, 'collaboration-service@collaboration-2/consume', 'fan-out churn test');
-      await poll(async () => ((await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true), 'the killed connection to close');
       await poll(
-        async () => ((await queueOwner(CHURN_QUEUE)) !== killed && (await queueBindings(vhost.name, CHURN_QUEUE).catch(() => [])).length === 2 * SESSIONS ? true : undefined),
+        async () =>
+          (await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true,
+        'the killed connection to close',
+      );
+      await poll(
+        async () =>
+          (await queueOwner(CHURN_QUEUE)) !== killed &&
+          (await queueBindings(vhost.name, CHURN_QUEUE).catch(() => [])).length === 2 * SESSIONS
+            ? true
+            : undefined,
         'collaboration-2 to declare its queue again and bind its sessions',
       );
       for (const each of churned) each.rebound();
@@ -152,13 +179,19 @@ it('loses no edit for a connected participant while sockets come and go and the 
     expect(each.finished).toHaveLength(ROUNDS);
     for (const churner of each.finished) {
       const last = churner.received[churner.received.length - 1]!;
-      const expected = Array.from({ length: Math.max(0, last - churner.mustFrom + 1) }, (_, index) => churner.mustFrom + index);
+      const expected = Array.from(
+        { length: Math.max(0, last - churner.mustFrom + 1) },
+        (_, index) => churner.mustFrom + index,
+      );
       expect(churner.received.filter((edit) => edit >= churner.mustFrom)).toEqual(expected);
     }
   }
   // A socket's subscription is released once the server saw it close, a moment after the client did.
   for (const queue of [CHURN_QUEUE, 'collaboration.code_updates.collaboration-1']) {
-    await poll(async () => ((await queueBindings(vhost.name, queue)).length === 0 ? true : undefined), `${queue} to lose the bindings of the sessions nobody there hosts`);
+    await poll(
+      async () => ((await queueBindings(vhost.name, queue)).length === 0 ? true : undefined),
+      `${queue} to lose the bindings of the sessions nobody there hosts`,
+    );
     expect(await queueBindings(vhost.name, queue)).toEqual([]);
   }
 }, 180_000);

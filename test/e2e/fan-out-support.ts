@@ -16,10 +16,19 @@ export async function openSessions(broker: ChannelModel, count: number): Promise
   const { queue } = await channel.assertQueue('', { exclusive: true });
   await channel.bindQueue(queue, 'collaboration.events', 'session.*.started');
   const started = new Set<string>();
-  await channel.consume(queue, (message) => message && started.add(message.fields.routingKey.split('.')[1]!), { noAck: true });
-  const sessions = Array.from({ length: count }, () => ({ id: randomUUID(), users: [randomUUID(), randomUUID()] as const }));
+  await channel.consume(queue, (message) => message && started.add(message.fields.routingKey.split('.')[1]!), {
+    noAck: true,
+  });
+  const sessions = Array.from({ length: count }, () => ({
+    id: randomUUID(),
+    users: [randomUUID(), randomUUID()] as const,
+  }));
   for (const session of sessions) publishRawMatchFound(channel, session.id, session.users);
-  await poll(() => (sessions.every((session) => started.has(session.id)) ? true : undefined), `${count} sessions to start (${started.size} so far)`, 60_000);
+  await poll(
+    () => (sessions.every((session) => started.has(session.id)) ? true : undefined),
+    `${count} sessions to start (${started.size} so far)`,
+    60_000,
+  );
   await channel.close();
   return sessions;
 }
@@ -27,7 +36,12 @@ export async function openSessions(broker: ChannelModel, count: number): Promise
 /** `messaging_consumed_total` of one consumer, as the instance's `/metrics` reports it. */
 export async function consumedCount(instance: ServiceProcess, operation: string): Promise<number> {
   const text = await (await fetch(instance.url('/metrics'))).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith('messaging_consumed_total{') && candidate.includes(`operation="${operation}"`));
+  const line = text
+    .split('\n')
+    .find(
+      (candidate) =>
+        candidate.startsWith('messaging_consumed_total{') && candidate.includes(`operation="${operation}"`),
+    );
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 

@@ -25,7 +25,10 @@ const clients: SessionClient[] = [];
 
 beforeAll(async () => {
   vhost = await createTestVhost('e2e-fan-out');
-  const instances: Instance[] = [{ name: 'question-service', instanceId: 'question' }, ...INSTANCES.map((instanceId) => ({ name: 'collaboration-service' as const, instanceId }))];
+  const instances: Instance[] = [
+    { name: 'question-service', instanceId: 'question' },
+    ...INSTANCES.map((instanceId) => ({ name: 'collaboration-service' as const, instanceId })),
+  ];
   cluster = await Cluster.start(vhost.url, instances);
   broker = await connect(vhost.url);
 }, 120_000);
@@ -47,7 +50,9 @@ it('delivers every edit to every participant, and each instance consumes only th
   const participants = await Promise.all(
     placed.flatMap((session) =>
       session.users.map(async (userId, seat) => {
-        const client = await SessionClient.connect(sessionSocketUrl(cluster.instance(session.instances[seat]!), session, userId));
+        const client = await SessionClient.connect(
+          sessionSocketUrl(cluster.instance(session.instances[seat]!), session, userId),
+        );
         clients.push(client);
         await client.next('joined');
         return { session, userId, client };
@@ -56,17 +61,21 @@ it('delivers every edit to every participant, and each instance consumes only th
   );
 
   for (const { session, userId, client } of participants) {
-    for (let edit = 0; edit < EDITS_PER_PARTICIPANT; edit++) client.send({ type: 'edit', code_delta: `${session.id} ${userId} ${edit}` });
+    for (let edit = 0; edit < EDITS_PER_PARTICIPANT; edit++)
+      client.send({ type: 'edit', code_delta: `${session.id} ${userId} ${edit}` });
   }
   const received = await Promise.all(
     participants.map(async ({ client }) => {
       const deltas: string[] = [];
-      for (let edit = 0; edit < EDITS_PER_SESSION; edit++) deltas.push((await client.next('code_updated', 60_000)).code_delta);
+      for (let edit = 0; edit < EDITS_PER_SESSION; edit++)
+        deltas.push((await client.next('code_updated', 60_000)).code_delta);
       return deltas.sort();
     }),
   );
   participants.forEach(({ session }, index) => {
-    const sent = session.users.flatMap((userId) => Array.from({ length: EDITS_PER_PARTICIPANT }, (_, edit) => `${session.id} ${userId} ${edit}`));
+    const sent = session.users.flatMap((userId) =>
+      Array.from({ length: EDITS_PER_PARTICIPANT }, (_, edit) => `${session.id} ${userId} ${edit}`),
+    );
     expect(received[index]).toEqual(sent.sort());
   });
 
@@ -85,12 +94,19 @@ it('delivers every edit to every participant, and each instance consumes only th
   for (const [index, session] of placed.slice(0, 4).entries()) {
     const elsewhere = INSTANCES[(index + 2) % INSTANCES.length]!;
     expect(session.instances).not.toContain(elsewhere);
-    const client = await SessionClient.connect(sessionSocketUrl(cluster.instance(elsewhere), session, session.users[0]));
+    const client = await SessionClient.connect(
+      sessionSocketUrl(cluster.instance(elsewhere), session, session.users[0]),
+    );
     clients.push(client);
     const { edits } = await client.next('joined');
-    const sent = session.users.flatMap((userId) => Array.from({ length: EDITS_PER_PARTICIPANT }, (_, edit) => `${session.id} ${userId} ${edit}`));
+    const sent = session.users.flatMap((userId) =>
+      Array.from({ length: EDITS_PER_PARTICIPANT }, (_, edit) => `${session.id} ${userId} ${edit}`),
+    );
     expect(edits.map((edit) => edit.code_delta).sort()).toEqual(sent.sort());
     // In the order each participant made them.
-    for (const userId of session.users) expect(edits.filter((edit) => edit.user_id === userId).map((edit) => edit.code_delta)).toEqual(sent.filter((delta) => delta.includes(userId)));
+    for (const userId of session.users)
+      expect(edits.filter((edit) => edit.user_id === userId).map((edit) => edit.code_delta)).toEqual(
+        sent.filter((delta) => delta.includes(userId)),
+      );
   }
 }, 180_000);

@@ -11,7 +11,14 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { brokerAnswers, createTestVhost, queueState, rabbitmqctl, waitFor, type TestVhost } from '../support/broker.js';
-import { DeliveryCounter, ECHO_QUEUE, TICKS_DEAD_LETTER_QUEUE, TICKS_QUEUE, connectTickServices, publishTicks } from './tick-services.js';
+import {
+  DeliveryCounter,
+  ECHO_QUEUE,
+  TICKS_DEAD_LETTER_QUEUE,
+  TICKS_QUEUE,
+  connectTickServices,
+  publishTicks,
+} from './tick-services.js';
 import type { ServiceConnection } from '../../runtime/index.js';
 
 const TOTAL = 5_000;
@@ -21,7 +28,11 @@ const RESTART_AT = 2_000;
 /** Starts the broker app (a no-op when it runs) and waits until AMQP and the management API answer. */
 async function ensureBrokerRunning(): Promise<void> {
   await rabbitmqctl('start_app');
-  await waitFor(brokerAnswers, { timeoutMs: 60_000, what: 'the broker and its management API to answer after start_app', intervalMs: 250 });
+  await waitFor(brokerAnswers, {
+    timeoutMs: 60_000,
+    what: 'the broker and its management API to answer after start_app',
+    intervalMs: 250,
+  });
 }
 
 let vhost: TestVhost;
@@ -68,8 +79,14 @@ it('resumes consuming and serving RPCs by itself after a broker restart mid-stre
     releaseHeldTicks();
   }
 
-  await waitFor(() => counter.distinct === TOTAL, { timeoutMs: 60_000, what: `all ${TOTAL} ticks to be consumed (${counter.distinct} so far)` });
-  await waitFor(async () => (await queueState(vhost.name, ECHO_QUEUE)).consumers === 1, { timeoutMs: 30_000, what: 'the echo RPC server to consume again' });
+  await waitFor(() => counter.distinct === TOTAL, {
+    timeoutMs: 60_000,
+    what: `all ${TOTAL} ticks to be consumed (${counter.distinct} so far)`,
+  });
+  await waitFor(async () => (await queueState(vhost.name, ECHO_QUEUE)).consumers === 1, {
+    timeoutMs: 30_000,
+    what: 'the echo RPC server to consume again',
+  });
   await expect(ticker.call('echo', { seq: TOTAL })).resolves.toEqual({ seq: TOTAL });
   console.log(`${counter.report('broker restart', TOTAL)}; ${backlogAtRestart} ticks were queued at the restart`);
   expect(backlogAtRestart).toBeGreaterThan(0);

@@ -5,8 +5,21 @@
  * once. Duplicates are allowed (at-least-once delivery) and reported; losses fail the test.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestVhost, killConnections, listConnections, queueState, waitFor, type TestVhost } from '../support/broker.js';
-import { DeliveryCounter, TICKS_DEAD_LETTER_QUEUE, TICKS_QUEUE, connectTickServices, publishTicks } from './tick-services.js';
+import {
+  createTestVhost,
+  killConnections,
+  listConnections,
+  queueState,
+  waitFor,
+  type TestVhost,
+} from '../support/broker.js';
+import {
+  DeliveryCounter,
+  TICKS_DEAD_LETTER_QUEUE,
+  TICKS_QUEUE,
+  connectTickServices,
+  publishTicks,
+} from './tick-services.js';
 import type { ServiceConnection } from '../../runtime/index.js';
 
 const TOTAL = 10_000;
@@ -44,7 +57,10 @@ function killBothServices(kill: number): () => Promise<void> {
 
 it('consumes every one of 10,000 ticks while all client connections are killed three times', async () => {
   const counter = new DeliveryCounter();
-  const { ticker, counterService } = await connectTickServices((tick, context) => counter.record(tick.seq, context.redelivered), { url: vhost.url });
+  const { ticker, counterService } = await connectTickServices(
+    (tick, context) => counter.record(tick.seq, context.redelivered),
+    { url: vhost.url },
+  );
   services.push(ticker, counterService);
 
   await publishTicks(ticker, {
@@ -53,7 +69,10 @@ it('consumes every one of 10,000 ticks while all client connections are killed t
     interruptions: new Map(KILL_POINTS.map((point, index) => [point, killBothServices(index + 1)])),
   });
 
-  await waitFor(() => counter.distinct === TOTAL, { timeoutMs: 60_000, what: `all ${TOTAL} ticks to be consumed (${counter.distinct} so far)` });
+  await waitFor(() => counter.distinct === TOTAL, {
+    timeoutMs: 60_000,
+    what: `all ${TOTAL} ticks to be consumed (${counter.distinct} so far)`,
+  });
   console.log(counter.report(`${KILL_POINTS.length} connection kills`, TOTAL));
   expect(new Set(killedConnections).size).toBe(4 * KILL_POINTS.length);
   expect(counter.missing(TOTAL)).toEqual([]);

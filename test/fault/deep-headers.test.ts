@@ -33,7 +33,13 @@ const lines: LogLine[] = [];
 beforeAll(async () => {
   vhost = await createTestVhost('fault-deep-headers');
   dataDir = await mkdtemp(join(tmpdir(), 'deep-headers-'));
-  matching = await ServiceProcess.start({ name: 'matching-service', instanceId: 'matching', rabbitmqUrl: vhost.url, dataDir, onLine: (line) => lines.push(line) });
+  matching = await ServiceProcess.start({
+    name: 'matching-service',
+    instanceId: 'matching',
+    rabbitmqUrl: vhost.url,
+    dataDir,
+    onLine: (line) => lines.push(line),
+  });
   raw = await connect(vhost.url);
 }, 60_000);
 
@@ -44,9 +50,24 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function userCreated(userId: string): { exchange: string; routingKey: string; content: Buffer; options: { messageId: string; contentType: string } } {
-  const event = { user_id: userId, username: `user-${userId.slice(0, 8)}`, email: `${userId.slice(0, 8)}@example.com`, timestamp: new Date().toISOString() };
-  return { exchange: 'user.events', routingKey: 'user.created', content: Buffer.from(JSON.stringify(event)), options: { messageId: userId, contentType: 'application/json' } };
+function userCreated(userId: string): {
+  exchange: string;
+  routingKey: string;
+  content: Buffer;
+  options: { messageId: string; contentType: string };
+} {
+  const event = {
+    user_id: userId,
+    username: `user-${userId.slice(0, 8)}`,
+    email: `${userId.slice(0, 8)}@example.com`,
+    timestamp: new Date().toISOString(),
+  };
+  return {
+    exchange: 'user.events',
+    routingKey: 'user.created',
+    content: Buffer.from(JSON.stringify(event)),
+    options: { messageId: userId, contentType: 'application/json' },
+  };
 }
 
 function publishUsers(channel: ConfirmChannel, userIds: string[]): Promise<void> {
@@ -59,7 +80,9 @@ function publishUsers(channel: ConfirmChannel, userIds: string[]): Promise<void>
 
 /** The consume connection's log lines saying it (re)connected or was lost. */
 function consumeConnectionEvents(): string[] {
-  return lines.filter((line) => line.connection === CONSUME_CONNECTION && /connected to broker|connection lost/.test(line.msg)).map((line) => line.msg);
+  return lines
+    .filter((line) => line.connection === CONSUME_CONNECTION && /connected to broker|connection lost/.test(line.msg))
+    .map((line) => line.msg);
 }
 
 it('dead-letters a message whose headers nest too deep to decode, and matching-service consumes on, on the same connection', async () => {
@@ -69,11 +92,20 @@ it('dead-letters a message whose headers nest too deep to decode, and matching-s
 
   await publishUsers(channel, before);
   const deep = userCreated(randomUUID());
-  await publishWithNestedHeader(raw, channel, { ...deep, options: { ...deep.options, messageId: 'deep-headers' } }, 'x-peer-nesting', OVERFLOWING_DEPTH);
+  await publishWithNestedHeader(
+    raw,
+    channel,
+    { ...deep, options: { ...deep.options, messageId: 'deep-headers' } },
+    'x-peer-nesting',
+    OVERFLOWING_DEPTH,
+  );
   await publishUsers(channel, after);
 
   let dead: BrokerMessage[] = [];
-  await poll(async () => ((dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1 ? true : undefined), 'the deep-header message in the dead-letter queue');
+  await poll(
+    async () => ((dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1 ? true : undefined),
+    'the deep-header message in the dead-letter queue',
+  );
   expect(dead[0]?.properties.message_id).toBe('deep-headers');
   expect(dead[0]?.properties.headers).toMatchObject({
     'x-dead-letter-reason': 'undecodable_headers',
@@ -84,7 +116,10 @@ it('dead-letters a message whose headers nest too deep to decode, and matching-s
   expect(dead[0]?.properties.headers).not.toHaveProperty('x-peer-nesting');
 
   for (const userId of [...before, ...after]) {
-    await poll(async () => ((await request('GET', matching.url(`/profiles/${userId}`))).status === 200 ? true : undefined), `matching-service's profile of user ${userId}`);
+    await poll(
+      async () => ((await request('GET', matching.url(`/profiles/${userId}`))).status === 200 ? true : undefined),
+      `matching-service's profile of user ${userId}`,
+    );
   }
   expect(await queueState(vhost.name, USER_EVENTS_QUEUE)).toMatchObject({ messages: 0, consumers: 1 });
   expect(consumeConnectionEvents()).toEqual(['connected to broker']);

@@ -41,7 +41,12 @@ function match(question: Question): MatchFound {
     version: 1,
     occurred_at: new Date().toISOString(),
     session_id: randomUUID(),
-    question: { id: question.question_id, difficulty: question.difficulty, topics: question.topics, title: question.title },
+    question: {
+      id: question.question_id,
+      difficulty: question.difficulty,
+      topics: question.topics,
+      title: question.title,
+    },
     users: [{ user_id: randomUUID() }, { user_id: randomUUID() }],
   };
 }
@@ -53,7 +58,10 @@ async function sessionStatus(sessionId: string): Promise<number> {
 it('dead-letters every forged match.found as unauthorized_origin while every real one opens a session', async () => {
   const [question] = (await request<Question[]>('GET', cluster.instance('question').url('/questions'))).body;
   if (!question) throw new Error('question-service has no questions');
-  const matching = await started(generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger: pino({ level: 'silent' }) }), handlersFor(generated.matchingService.matchingServiceDefinition));
+  const matching = await started(
+    generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger: pino({ level: 'silent' }) }),
+    handlersFor(generated.matchingService.matchingServiceDefinition),
+  );
   const forger = await connect(identities.urlOf('question-service'));
   const real: MatchFound[] = [];
   const forged: MatchFound[] = [];
@@ -81,12 +89,22 @@ it('dead-letters every forged match.found as unauthorized_origin while every rea
   }
 
   for (const genuine of real) {
-    await waitFor(async () => (await sessionStatus(genuine.session_id)) === 200, { timeoutMs: 20_000, what: `the session of real match ${genuine.session_id}` });
+    await waitFor(async () => (await sessionStatus(genuine.session_id)) === 200, {
+      timeoutMs: 20_000,
+      what: `the session of real match ${genuine.session_id}`,
+    });
   }
-  await waitFor(async () => (await queueState(identities.vhost.name, `${MATCH_QUEUE}.dlq`)).messages === EVENTS, { timeoutMs: 20_000, what: `${EVENTS} dead letters` });
+  await waitFor(async () => (await queueState(identities.vhost.name, `${MATCH_QUEUE}.dlq`)).messages === EVENTS, {
+    timeoutMs: 20_000,
+    what: `${EVENTS} dead letters`,
+  });
   expect(await queueState(identities.vhost.name, MATCH_QUEUE)).toMatchObject({ messages: 0 });
   const dead = await getMessages(identities.vhost.name, `${MATCH_QUEUE}.dlq`, EVENTS);
-  expect(new Set(dead.map((letter) => letter.properties.headers?.['x-dead-letter-reason']))).toEqual(new Set(['unauthorized_origin']));
-  expect(dead.map((letter) => (JSON.parse(letter.body) as MatchFound).session_id).sort()).toEqual(forged.map((fake) => fake.session_id).sort());
+  expect(new Set(dead.map((letter) => letter.properties.headers?.['x-dead-letter-reason']))).toEqual(
+    new Set(['unauthorized_origin']),
+  );
+  expect(dead.map((letter) => (JSON.parse(letter.body) as MatchFound).session_id).sort()).toEqual(
+    forged.map((fake) => fake.session_id).sort(),
+  );
   for (const fake of forged) expect(await sessionStatus(fake.session_id)).toBe(404);
 }, 90_000);

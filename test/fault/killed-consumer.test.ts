@@ -37,7 +37,9 @@ function startConsumerProcess(env: Record<string, string>, onTick: (line: Handle
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // 'close' comes after the output ends: every tick the process printed has been counted by then.
-  const closed = new Promise<NodeJS.Signals | null>((resolve) => child.once('close', (_code, signal) => resolve(signal)));
+  const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('close', (_code, signal) => resolve(signal)),
+  );
   createInterface({ input: child.stdout }).on('line', (text) => onTick(JSON.parse(text) as HandledTickLine));
   return {
     kill() {
@@ -88,7 +90,10 @@ it('processes every tick after a consumer process is killed (SIGKILL) with deliv
 
   let killedBy: NodeJS.Signals | null = null;
   const killFirstConsumer = async (): Promise<void> => {
-    await waitFor(() => counter.distinct >= KILL_ONCE_HANDLED, { timeoutMs: 30_000, what: `the first consumer to handle ${KILL_ONCE_HANDLED} ticks` });
+    await waitFor(() => counter.distinct >= KILL_ONCE_HANDLED, {
+      timeoutMs: 30_000,
+      what: `the first consumer to handle ${KILL_ONCE_HANDLED} ticks`,
+    });
     killedBy = await consumers[0]!.kill();
   };
   const startSecondConsumer = async (): Promise<void> => {

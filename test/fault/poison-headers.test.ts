@@ -25,9 +25,15 @@ let raw: ChannelModel;
 const tapped: ConsumeMessage[] = [];
 
 async function signUp(username: string): Promise<User> {
-  const user = await expectStatus<User>(201, 'POST', cluster.instance('user').url('/users'), { username, email: `${username}@example.com` });
+  const user = await expectStatus<User>(201, 'POST', cluster.instance('user').url('/users'), {
+    username,
+    email: `${username}@example.com`,
+  });
   const matching = cluster.instance('matching');
-  await poll(async () => ((await request('GET', matching.url(`/profiles/${user.user_id}`))).status === 200 ? true : undefined), `matching-service to know ${username}`);
+  await poll(
+    async () => ((await request('GET', matching.url(`/profiles/${user.user_id}`))).status === 200 ? true : undefined),
+    `matching-service to know ${username}`,
+  );
   return user;
 }
 
@@ -61,7 +67,10 @@ it('dead-letters a 64 KB-header poison message and matching-service goes on publ
   await poisonChannel.waitForConfirms();
 
   let dead: BrokerMessage[] = [];
-  await poll(async () => ((dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1 ? true : undefined), 'the poison message in the dead-letter queue');
+  await poll(
+    async () => ((dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1 ? true : undefined),
+    'the poison message in the dead-letter queue',
+  );
   expect(dead[0]?.properties.message_id).toBe('poison-64k');
   expect(dead[0]?.properties.headers).toMatchObject({
     'x-dead-letter-reason': 'malformed_json',
@@ -72,8 +81,23 @@ it('dead-letters a 64 KB-header poison message and matching-service goes on publ
   });
 
   // Publishing: the request answers once match.requested is confirmed, and the event reaches a queue.
-  const matchRequest = await expectStatus<{ request_id: string }>(201, 'POST', cluster.instance('matching').url('/match-requests'), { user_id: ada.user_id, difficulty: 'medium', topics: ['arrays'] });
-  await poll(() => (tapped.some((message) => message.fields.routingKey === 'match.requested' && message.content.toString().includes(matchRequest.request_id)) ? true : undefined), 'match.requested to be consumed');
+  const matchRequest = await expectStatus<{ request_id: string }>(
+    201,
+    'POST',
+    cluster.instance('matching').url('/match-requests'),
+    { user_id: ada.user_id, difficulty: 'medium', topics: ['arrays'] },
+  );
+  await poll(
+    () =>
+      tapped.some(
+        (message) =>
+          message.fields.routingKey === 'match.requested' &&
+          message.content.toString().includes(matchRequest.request_id),
+      )
+        ? true
+        : undefined,
+    'match.requested to be consumed',
+  );
 
   // Consuming: a user created after the poison message still gets a profile.
   await signUp('grace');

@@ -17,7 +17,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, type ChannelModel } from 'amqplib';
 import { Registry } from 'prom-client';
-import { brokerConnections, createTestVhost, queueState, rabbitmqctl, waitFor, type TestVhost } from '../support/broker.js';
+import {
+  brokerConnections,
+  createTestVhost,
+  queueState,
+  rabbitmqctl,
+  waitFor,
+  type TestVhost,
+} from '../support/broker.js';
 import { DeliveryCounter, ECHO_QUEUE, TICKS_QUEUE, connectTickerCounter, type Tick } from './tick-services.js';
 import { MessagingError, PublishTimeoutError, RpcTimeoutError, type ServiceConnection } from '../../runtime/index.js';
 
@@ -103,9 +110,17 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
   const callerChannel = await caller.createConfirmChannel();
   await callerChannel.assertQueue(REPLY_QUEUE, { exclusive: true });
   const replies: string[] = [];
-  await callerChannel.consume(REPLY_QUEUE, (message) => message && replies.push(message.properties.correlationId as string), { noAck: true });
+  await callerChannel.consume(
+    REPLY_QUEUE,
+    (message) => message && replies.push(message.properties.correlationId as string),
+    { noAck: true },
+  );
   for (let seq = 0; seq < REQUESTS; seq++) {
-    callerChannel.sendToQueue(ECHO_QUEUE, Buffer.from(JSON.stringify({ seq } satisfies Tick)), { replyTo: REPLY_QUEUE, correlationId: `request-${seq}`, contentType: 'application/json' });
+    callerChannel.sendToQueue(ECHO_QUEUE, Buffer.from(JSON.stringify({ seq } satisfies Tick)), {
+      replyTo: REPLY_QUEUE,
+      correlationId: `request-${seq}`,
+      contentType: 'application/json',
+    });
   }
   await callerChannel.waitForConfirms();
   expect((await queueState(vhost.name, ECHO_QUEUE)).messages).toBeGreaterThan(0);
@@ -117,9 +132,15 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
     const alarmRaisedAt = Date.now();
     const publishes = Array.from({ length: DURING_ALARM }, (_, i) => bus.publish('tick', {}, { seq: BACKLOG + i }));
     let settledDuringAlarm = 0;
-    for (const publish of publishes) publish.then(() => (settledDuringAlarm += 1), () => (settledDuringAlarm += 1));
+    for (const publish of publishes)
+      publish.then(
+        () => (settledDuringAlarm += 1),
+        () => (settledDuringAlarm += 1),
+      );
     // Caught at once: they are expected to fail while the test is still waiting for other things.
-    const shortPublish = bus.publish('tick', {}, { seq: BACKLOG + DURING_ALARM }, { timeoutMs: SHORT_TIMEOUT_MS }).catch((error: unknown) => error);
+    const shortPublish = bus
+      .publish('tick', {}, { seq: BACKLOG + DURING_ALARM }, { timeoutMs: SHORT_TIMEOUT_MS })
+      .catch((error: unknown) => error);
     const shortCall = bus.call('echo', { seq: 0 }, { timeoutMs: SHORT_TIMEOUT_MS }).catch((error: unknown) => error);
     await waitFor(async () => (await brokerConnections(vhost)).some((connection) => connection.state === 'blocked'), {
       timeoutMs: 30_000,
@@ -127,11 +148,12 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
     });
 
     releaseHandlers();
-    await waitFor(() => counter.distinct === BACKLOG && echoed === REQUESTS, { timeoutMs: 60_000, what: `the backlog of ${BACKLOG} ticks and ${REQUESTS} requests to drain during the alarm` }).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}: ${counter.distinct} ticks and ${echoed} requests handled`);
-      },
-    );
+    await waitFor(() => counter.distinct === BACKLOG && echoed === REQUESTS, {
+      timeoutMs: 60_000,
+      what: `the backlog of ${BACKLOG} ticks and ${REQUESTS} requests to drain during the alarm`,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${counter.distinct} ticks and ${echoed} requests handled`);
+    });
     expect(await queueState(vhost.name, TICKS_QUEUE)).toEqual({ messages: 0, consumers: 1 });
     expect(await queueState(vhost.name, ECHO_QUEUE)).toEqual({ messages: 0, consumers: 1 });
     // Still in the alarm: the publishes wait, the short ones failed with their typed timeouts.
@@ -155,17 +177,27 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
   const failed = duringAlarm.filter((outcome) => outcome.status === 'rejected');
   expect(failed.filter((outcome) => !(outcome.reason instanceof PublishTimeoutError))).toEqual([]);
   const confirmed = new Set(duringAlarm.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [BACKLOG + i] : [])));
-  const lost = (): number[] => counter.missing(BACKLOG + DURING_ALARM).filter((seq) => seq < BACKLOG || confirmed.has(seq));
+  const lost = (): number[] =>
+    counter.missing(BACKLOG + DURING_ALARM).filter((seq) => seq < BACKLOG || confirmed.has(seq));
   await waitFor(() => lost().length === 0, { timeoutMs: 30_000, what: 'every confirmed tick to be consumed' });
-  await waitFor(async () => (await blockedGauge(registry, 'publish')) === 0, { timeoutMs: 10_000, what: 'the publish connection to be reported unblocked' });
+  await waitFor(async () => (await blockedGauge(registry, 'publish')) === 0, {
+    timeoutMs: 10_000,
+    what: 'the publish connection to be reported unblocked',
+  });
 
   // Publishing and calling work again.
   const after = BACKLOG + DURING_ALARM + 1;
   await bus.publish('tick', {}, { seq: after });
-  await waitFor(() => !counter.missing(after + 1).includes(after), { timeoutMs: 10_000, what: 'the tick published after the alarm to be consumed' });
+  await waitFor(() => !counter.missing(after + 1).includes(after), {
+    timeoutMs: 10_000,
+    what: 'the tick published after the alarm to be consumed',
+  });
   await expect(bus.call('echo', { seq: 1 })).resolves.toEqual({ seq: 1 });
   // The replies to the requests served during the alarm waited on the publish connection and went out after it.
-  await waitFor(() => replies.length === REQUESTS, { timeoutMs: 10_000, what: `the ${REQUESTS} replies held back by the alarm` });
+  await waitFor(() => replies.length === REQUESTS, {
+    timeoutMs: 10_000,
+    what: `the ${REQUESTS} replies held back by the alarm`,
+  });
   expect(new Set(replies)).toEqual(new Set(Array.from({ length: REQUESTS }, (_, seq) => `request-${seq}`)));
   console.log(
     `${counter.report('memory alarm, backlog drained during it', BACKLOG)}; of ${DURING_ALARM} publishes issued during the alarm ` +
@@ -174,7 +206,13 @@ it('drains its consumer queue during a memory alarm while its own publishes wait
 });
 
 it('closes during a memory alarm, with a publish blocked, within its shutdown deadline', async () => {
-  const bus = await connectTickerCounter(() => undefined, { url: vhost.url, registry: new Registry(), instanceId: 'closed-during-alarm', shutdownTimeoutMs: 1_000, publishTimeoutMs: 2_000 });
+  const bus = await connectTickerCounter(() => undefined, {
+    url: vhost.url,
+    registry: new Registry(),
+    instanceId: 'closed-during-alarm',
+    shutdownTimeoutMs: 1_000,
+    publishTimeoutMs: 2_000,
+  });
   closedDuringAlarm = bus;
   await expect(bus.call('echo', { seq: 0 })).resolves.toEqual({ seq: 0 });
   try {
@@ -185,7 +223,10 @@ it('closes during a memory alarm, with a publish blocked, within its shutdown de
       what: 'the broker to block the publish connection',
     });
     // An upper bound for a failing test (a close that hangs), not a performance threshold.
-    const outcome = await Promise.race([bus.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 30_000, 'still closing after 30 s'))]);
+    const outcome = await Promise.race([
+      bus.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(resolve, 30_000, 'still closing after 30 s')),
+    ]);
     expect(outcome).toBe('closed');
     expect(await blockedPublish).toBeInstanceOf(MessagingError);
     expect(await connectionState('ticker-counter@closed-during-alarm/consume')).toBeUndefined();

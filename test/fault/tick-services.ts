@@ -5,7 +5,14 @@
  * but must never lose one. Also: a stream publisher that can pause at chosen points, and a
  * counter that tells lost ticks from duplicated ones.
  */
-import { connectService, type ConnectOptions, type ConsumeContext, type RpcSpec, type ServiceConnection, type ServiceDefinition } from '../../runtime/index.js';
+import {
+  connectService,
+  type ConnectOptions,
+  type ConsumeContext,
+  type RpcSpec,
+  type ServiceConnection,
+  type ServiceDefinition,
+} from '../../runtime/index.js';
 import { plainDurableQueue, testLogger, validator } from '../support/definitions.js';
 
 export const TICKS_QUEUE = 'fault.ticks';
@@ -18,7 +25,12 @@ export interface Tick {
   seq: number;
 }
 
-const tickSchema = { type: 'object', additionalProperties: false, required: ['seq'], properties: { seq: { type: 'integer', minimum: 0 } } };
+const tickSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['seq'],
+  properties: { seq: { type: 'integer', minimum: 0 } },
+};
 
 const echoRpc: RpcSpec = {
   name: 'echo',
@@ -36,7 +48,16 @@ function tickerDefinition(): ServiceDefinition {
     service: 'ticker',
     topology: { exchanges: [exchange], queues: [], bindings: [] },
     publishers: [
-      { name: 'tick', message: 'Tick', exchange: EXCHANGE, routingKey: ROUTING_KEY, parameters: [], mandatory: true, persistent: true, validate: validator(tickSchema) },
+      {
+        name: 'tick',
+        message: 'Tick',
+        exchange: EXCHANGE,
+        routingKey: ROUTING_KEY,
+        parameters: [],
+        mandatory: true,
+        persistent: true,
+        validate: validator(tickSchema),
+      },
     ],
     consumers: [],
     rpcClients: [echoRpc],
@@ -49,7 +70,11 @@ function counterDefinition(): ServiceDefinition {
     service: 'counter',
     topology: {
       exchanges: [exchange],
-      queues: [plainDurableQueue(TICKS_QUEUE, 'consumer'), plainDurableQueue(TICKS_DEAD_LETTER_QUEUE, 'dead-letter'), plainDurableQueue(ECHO_QUEUE, 'rpc')],
+      queues: [
+        plainDurableQueue(TICKS_QUEUE, 'consumer'),
+        plainDurableQueue(TICKS_DEAD_LETTER_QUEUE, 'dead-letter'),
+        plainDurableQueue(ECHO_QUEUE, 'rpc'),
+      ],
       bindings: [{ exchange: EXCHANGE, queue: TICKS_QUEUE, pattern: ROUTING_KEY }],
     },
     publishers: [],
@@ -96,12 +121,23 @@ export function connectCounter(onTick: TickHandler, options: ConnectOptions): Pr
 }
 
 /** Both in one service (`ticker-counter`): it publishes ticks and consumes them, calls the echo and serves it. */
-export function connectTickerCounter(onTick: TickHandler, options: ConnectOptions, echo = echoAtOnce): Promise<ServiceConnection> {
+export function connectTickerCounter(
+  onTick: TickHandler,
+  options: ConnectOptions,
+  echo = echoAtOnce,
+): Promise<ServiceConnection> {
   const { publishers, rpcClients } = tickerDefinition();
-  return connectService({ ...counterDefinition(), service: 'ticker-counter', publishers, rpcClients }, counterHandlers(onTick, echo), { logger: testLogger(), ...options });
+  return connectService(
+    { ...counterDefinition(), service: 'ticker-counter', publishers, rpcClients },
+    counterHandlers(onTick, echo),
+    { logger: testLogger(), ...options },
+  );
 }
 
-function counterHandlers(onTick: TickHandler, echo = echoAtOnce): { consumers: Record<string, never>; rpcServers: Record<string, never> } {
+function counterHandlers(
+  onTick: TickHandler,
+  echo = echoAtOnce,
+): { consumers: Record<string, never>; rpcServers: Record<string, never> } {
   return { consumers: { onTick: onTick as never }, rpcServers: { echo: echo as never } };
 }
 

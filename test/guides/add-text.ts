@@ -14,14 +14,23 @@ function lines(text: string): string[] {
 function addUnderMapping(content: string, path: readonly string[], block: string): string {
   const where = path.join('.');
   const node = parseDocument(content).getIn(path, true);
-  if (!isMap(node) || node.range === undefined || node.range === null) throw new Error(`the file has no mapping ${where}`);
+  if (!isMap(node) || node.range === undefined || node.range === null)
+    throw new Error(`the file has no mapping ${where}`);
   const lastCharacter = node.range[1] - 1;
   const endOfLine = content.indexOf('\n', lastCharacter);
   const at = endOfLine === -1 ? content.length : endOfLine + 1;
   const edited = `${content.slice(0, at)}${at === content.length && !content.endsWith('\n') ? '\n' : ''}${block.replace(/\n?$/, '\n')}${content.slice(at)}`;
 
-  const indent = Math.min(...lines(block).filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length));
-  const added = parse(lines(block).map((line) => line.slice(indent)).join('\n')) as Record<string, unknown>;
+  const indent = Math.min(
+    ...lines(block)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.length - line.trimStart().length),
+  );
+  const added = parse(
+    lines(block)
+      .map((line) => line.slice(indent))
+      .join('\n'),
+  ) as Record<string, unknown>;
   const after = parseDocument(edited);
   const missing = Object.keys(added).filter((key) => after.getIn([...path, key]) === undefined);
   if (after.errors.length > 0 || missing.length > 0) {

@@ -15,7 +15,11 @@ import type { ProjectCopy, Run } from './project-copy.js';
 const GUIDES = resolve(import.meta.dirname, '../../docs/guides');
 
 /** The tests that read asyncapi.yaml or generated/ themselves (not a fixture) and need no broker. */
-const CONTRACT_TESTS = ['test/unit/model/peerprep-model.test.ts', 'test/compile/type-expectations.test.ts', 'test/compile/facade-members.test.ts'];
+const CONTRACT_TESTS = [
+  'test/unit/model/peerprep-model.test.ts',
+  'test/compile/type-expectations.test.ts',
+  'test/compile/facade-members.test.ts',
+];
 
 const SHOWN_LINES = 60;
 
@@ -34,7 +38,9 @@ async function perform(copy: ProjectCopy, action: Action): Promise<void> {
     try {
       await writeFile(path, addText(await readFile(path, 'utf8'), action.place, action.text));
     } catch (error) {
-      throw new Error(`adding the block to ${action.file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`adding the block to ${action.file}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     return;
   }
@@ -44,7 +50,10 @@ async function perform(copy: ProjectCopy, action: Action): Promise<void> {
     return;
   }
   const mismatch = printedMismatch(action.text, run.output);
-  if (mismatch !== undefined) throw new Error(`\`${action.command}\` does not print what the guide shows: ${mismatch}\n--- it prints:\n${tail(run.output)}`);
+  if (mismatch !== undefined)
+    throw new Error(
+      `\`${action.command}\` does not print what the guide shows: ${mismatch}\n--- it prints:\n${tail(run.output)}`,
+    );
 }
 
 /** Follows `guide` (a file name in docs/guides) in the copy; `after` says what was applied before, for the failure messages. */
@@ -59,7 +68,9 @@ export async function followGuide(copy: ProjectCopy, guide: string, after = ''):
       try {
         await perform(copy, action);
       } catch (error) {
-        throw new Error(`${step.name}${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`${step.name}${context}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       }
     }
   }

@@ -44,7 +44,10 @@ function parseAnnotation(text: string, step: string): Pending | Action {
   const add = /^add to (\S+) (.+)$/.exec(text);
   if (add?.[1] !== undefined && add[2] !== undefined) {
     const place = placeOf(add[2]);
-    if (place === undefined) throw new Error(`${step}: "${text}": say where: under <yaml.path>, after "<text>", before "<text>" or at the end`);
+    if (place === undefined)
+      throw new Error(
+        `${step}: "${text}": say where: under <yaml.path>, after "<text>", before "<text>" or at the end`,
+      );
     return { kind: 'add', file: add[1], place };
   }
   const run = /^run (.+)$/.exec(text);
@@ -95,13 +98,17 @@ export function guideSteps(markdown: string, guide: string): Step[] {
     for (const token of flatten(tokens)) {
       if (token.type === 'html') {
         for (const [, text = ''] of token.raw.matchAll(ANNOTATION)) {
-          if (pending !== undefined) throw new Error(`${name}: "${text}" comes before the code block of the previous guide comment`);
+          if (pending !== undefined)
+            throw new Error(`${name}: "${text}" comes before the code block of the previous guide comment`);
           const parsed = parseAnnotation(text, name);
           if (parsed.kind === 'run') actions.push(parsed);
           else pending = parsed;
         }
       } else if (token.type === 'code') {
-        if (pending === undefined) throw new Error(`${name}: a code block without a <!-- guide: ... --> comment before it saying what it is for`);
+        if (pending === undefined)
+          throw new Error(
+            `${name}: a code block without a <!-- guide: ... --> comment before it saying what it is for`,
+          );
         actions.push({ ...pending, text: (token as Tokens.Code).text });
         pending = undefined;
       }

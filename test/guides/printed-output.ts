@@ -3,7 +3,10 @@ import { stripVTControlCharacters } from 'node:util';
 
 /** A printed line as a pattern: `...` stands for whatever the guide left out. */
 function linePattern(line: string): RegExp {
-  const parts = line.trimEnd().split('...').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const parts = line
+    .trimEnd()
+    .split('...')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${parts.join('.*')}$`);
 }
 

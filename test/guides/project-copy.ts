@@ -26,7 +26,11 @@ export interface Run {
 
 /** The environment a reader's shell has: none of the variables the test runner sets for itself. */
 function readerEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'TEST' && name !== 'NODE_ENV'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('VITEST') && name !== 'TEST' && name !== 'NODE_ENV',
+    ),
+  );
 }
 
 export class ProjectCopy {
@@ -40,7 +44,8 @@ export class ProjectCopy {
       await copyFile(join(REPO, file), join(dir, file));
     }
     await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const inCopy = (...args: string[]) => git(['-C', dir, '-c', 'user.name=guide test', '-c', 'user.email=guide-test@example.com', ...args]);
+    const inCopy = (...args: string[]) =>
+      git(['-C', dir, '-c', 'user.name=guide test', '-c', 'user.email=guide-test@example.com', ...args]);
     await inCopy('init', '-q', '-b', 'main');
     await appendFile(join(dir, '.git/info/exclude'), 'node_modules\n');
     await inCopy('add', '-A');
@@ -51,7 +56,11 @@ export class ProjectCopy {
   /** Runs a command line in the copy, as a reader types it. */
   run(command: string): Promise<Run> {
     return new Promise((resolveRun, reject) => {
-      const child = spawn('sh', ['-c', command], { cwd: this.dir, env: readerEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('sh', ['-c', command], {
+        cwd: this.dir,
+        env: readerEnvironment(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -50,7 +50,12 @@ const userProfileRpc: RpcSpec = {
   queue: USER_PROFILE_QUEUE,
   requestMessage: 'UserProfileRequest',
   replyMessage: 'UserProfile',
-  validateRequest: validator({ type: 'object', additionalProperties: false, required: ['user_id'], properties: { user_id: userId } }),
+  validateRequest: validator({
+    type: 'object',
+    additionalProperties: false,
+    required: ['user_id'],
+    properties: { user_id: userId },
+  }),
   validateReply: validator({
     type: 'object',
     required: ['user_id', 'username', 'profile_data'],
@@ -87,7 +92,10 @@ export function matchingServiceDefinition(): ServiceDefinition {
     service: 'matching-service',
     topology: {
       exchanges: [userEventsExchange],
-      queues: [plainDurableQueue(MATCHING_USER_EVENTS_QUEUE, 'consumer'), plainDurableQueue(MATCHING_DEAD_LETTER_QUEUE, 'dead-letter')],
+      queues: [
+        plainDurableQueue(MATCHING_USER_EVENTS_QUEUE, 'consumer'),
+        plainDurableQueue(MATCHING_DEAD_LETTER_QUEUE, 'dead-letter'),
+      ],
       bindings: [{ exchange: USER_EVENTS_EXCHANGE, queue: MATCHING_USER_EVENTS_QUEUE, pattern: USER_CREATED_KEY }],
     },
     publishers: [],

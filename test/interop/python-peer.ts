@@ -32,7 +32,9 @@ export function startPython(script: PythonScript, args: string[]): PythonPeer {
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
 
   createInterface({ input: child.stdout }).on('line', (line) => output.push(JSON.parse(line)));
-  createInterface({ input: child.stderr }).on('line', (line) => (line === 'ready' ? signalReady() : diagnostics.push(line)));
+  createInterface({ input: child.stderr }).on('line', (line) =>
+    line === 'ready' ? signalReady() : diagnostics.push(line),
+  );
 
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);

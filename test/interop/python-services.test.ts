@@ -7,7 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RpcRemoteError, connectService, type ConsumeContext, type ServiceConnection, type ServiceDefinition, type ServiceHandlers } from '../../runtime/index.js';
+import {
+  RpcRemoteError,
+  connectService,
+  type ConsumeContext,
+  type ServiceConnection,
+  type ServiceDefinition,
+  type ServiceHandlers,
+} from '../../runtime/index.js';
 import { createTestVhost, getMessages, queueState, waitFor, type TestVhost } from '../support/broker.js';
 import { testLogger } from '../support/definitions.js';
 import {
@@ -46,12 +53,24 @@ async function connectOurs(definition: ServiceDefinition, handlers: ServiceHandl
 }
 
 function connectUserService(): Promise<ServiceConnection> {
-  const getUserProfile = (request: UserProfileRequest): UserProfile => ({ user_id: request.user_id, username: 'ada', profile_data: { bio: 'Analyst' } });
-  return connectOurs(userServiceDefinition(), { consumers: {}, rpcServers: { getUserProfile: getUserProfile as never } });
+  const getUserProfile = (request: UserProfileRequest): UserProfile => ({
+    user_id: request.user_id,
+    username: 'ada',
+    profile_data: { bio: 'Analyst' },
+  });
+  return connectOurs(userServiceDefinition(), {
+    consumers: {},
+    rpcServers: { getUserProfile: getUserProfile as never },
+  });
 }
 
-function connectMatchingService(onUserCreated: (event: UserCreated, context: ConsumeContext) => void = () => {}): Promise<ServiceConnection> {
-  return connectOurs(matchingServiceDefinition(), { consumers: { onUserCreated: onUserCreated as never }, rpcServers: {} });
+function connectMatchingService(
+  onUserCreated: (event: UserCreated, context: ConsumeContext) => void = () => {},
+): Promise<ServiceConnection> {
+  return connectOurs(matchingServiceDefinition(), {
+    consumers: { onUserCreated: onUserCreated as never },
+    rpcServers: {},
+  });
 }
 
 async function startedPython(script: 'consume' | 'rpc_server', args: string[]): Promise<PythonPeer> {
@@ -82,8 +101,15 @@ describe('the Python peer itself', () => {
     await runPython('publish', [vhost.url, USER_EVENTS_EXCHANGE, USER_CREATED_KEY, JSON.stringify(event)]);
 
     const [message] = await getMessages(vhost.name, 'observer', 1);
-    expect(message?.body).toBe(`{"user_id": "${event.user_id}", "username": "grace", "email": "grace@example.com", "timestamp": "${event.timestamp}"}`);
-    expect(message?.properties).toMatchObject({ content_type: 'application/json', delivery_mode: 1, priority: 0, headers: {} });
+    expect(message?.body).toBe(
+      `{"user_id": "${event.user_id}", "username": "grace", "email": "grace@example.com", "timestamp": "${event.timestamp}"}`,
+    );
+    expect(message?.properties).toMatchObject({
+      content_type: 'application/json',
+      delivery_mode: 1,
+      priority: 0,
+      headers: {},
+    });
     expect(message?.properties.message_id).toMatch(UUID);
     // The deployment's timestamp bug: a monotonic clock read, i.e. a date in 1970.
     expect(new Date(Number(message?.properties.timestamp) * 1000).getUTCFullYear()).toBe(1970);
@@ -96,7 +122,11 @@ describe('a Python service and ours on one broker', () => {
     await connectUserService();
 
     const [reply] = await runPython('rpc_call', [vhost.url, USER_PROFILE_QUEUE, JSON.stringify({ user_id: userId })]);
-    const [invalidReply] = await runPython('rpc_call', [vhost.url, USER_PROFILE_QUEUE, JSON.stringify({ user_id: 42 })]);
+    const [invalidReply] = await runPython('rpc_call', [
+      vhost.url,
+      USER_PROFILE_QUEUE,
+      JSON.stringify({ user_id: 42 }),
+    ]);
 
     expect(reply).toEqual({ user_id: userId, username: 'ada', profile_data: { bio: 'Analyst' } });
     // The Python client reads any dict with "error" as a failure: our error reply is one.
@@ -108,24 +138,41 @@ describe('a Python service and ours on one broker', () => {
     // that the Python consumer, which declares the same queue its own way, gets every message.
     const ourMatching = await connectMatchingService();
     await ourMatching.close();
-    const pythonConsumer = await startedPython('consume', [vhost.url, MATCHING_USER_EVENTS_QUEUE, USER_EVENTS_EXCHANGE, USER_CREATED_KEY, '2']);
+    const pythonConsumer = await startedPython('consume', [
+      vhost.url,
+      MATCHING_USER_EVENTS_QUEUE,
+      USER_EVENTS_EXCHANGE,
+      USER_CREATED_KEY,
+      '2',
+    ]);
     const userService = await connectUserService();
-    const events = [pythonStyleUserCreated('ada'), { ...pythonStyleUserCreated('alan'), timestamp: new Date().toISOString() }];
+    const events = [
+      pythonStyleUserCreated('ada'),
+      { ...pythonStyleUserCreated('alan'), timestamp: new Date().toISOString() },
+    ];
 
     for (const event of events) await userService.publish('userCreated', {}, event);
 
     await expect(pythonConsumer.finished).resolves.toEqual(events);
   });
 
-  it('we consume a Python publisher\'s events (transient, naive timestamps, empty headers) from the queue it declared first', async () => {
+  it("we consume a Python publisher's events (transient, naive timestamps, empty headers) from the queue it declared first", async () => {
     await runPython('consume', [vhost.url, MATCHING_USER_EVENTS_QUEUE, USER_EVENTS_EXCHANGE, USER_CREATED_KEY, '0']);
     const received: { event: UserCreated; context: ConsumeContext }[] = [];
     await connectMatchingService((event, context) => received.push({ event, context }));
     const events = [pythonStyleUserCreated('ada'), pythonStyleUserCreated('alan')];
 
-    await runPython('publish', [vhost.url, USER_EVENTS_EXCHANGE, USER_CREATED_KEY, ...events.map((event) => JSON.stringify(event))]);
+    await runPython('publish', [
+      vhost.url,
+      USER_EVENTS_EXCHANGE,
+      USER_CREATED_KEY,
+      ...events.map((event) => JSON.stringify(event)),
+    ]);
 
-    await waitFor(() => received.length === events.length, { timeoutMs: 10_000, what: 'both Python events to be handled' });
+    await waitFor(() => received.length === events.length, {
+      timeoutMs: 10_000,
+      what: 'both Python events to be handled',
+    });
     expect(received.map(({ event }) => event)).toEqual(events);
     for (const { context } of received) {
       expect(context).toMatchObject({ routingKey: USER_CREATED_KEY, attempt: 1, headers: {} });
@@ -154,6 +201,10 @@ describe('a Python service and ours on one broker', () => {
     const failure = await matching.call('getUserProfile', { user_id: userId }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(RpcRemoteError);
-    expect(failure).toMatchObject({ rpc: 'getUserProfile', remoteCode: 'remote_error', remoteMessage: `no user ${userId}` });
+    expect(failure).toMatchObject({
+      rpc: 'getUserProfile',
+      remoteCode: 'remote_error',
+      remoteMessage: `no user ${userId}`,
+    });
   });
 });

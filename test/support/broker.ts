@@ -36,9 +36,12 @@ export const LOCAL_BROKER: BrokerAddress = { amqp: [`${BROKER_HOST}:${AMQP_PORT}
  * The vhost default queue type the contract asks for (generated/definitions.json): test vhosts get
  * it, so that plain declarations (the Python peer's) behave as on a provisioned broker.
  */
-export const CONTRACT_DEFAULT_QUEUE_TYPE: string = (
-  JSON.parse(readFileSync(new URL('../../generated/definitions.json', import.meta.url), 'utf8')) as { vhosts?: { metadata: { default_queue_type: string } }[] }
-).vhosts?.[0]?.metadata.default_queue_type ?? 'classic';
+export const CONTRACT_DEFAULT_QUEUE_TYPE: string =
+  (
+    JSON.parse(readFileSync(new URL('../../generated/definitions.json', import.meta.url), 'utf8')) as {
+      vhosts?: { metadata: { default_queue_type: string } }[];
+    }
+  ).vhosts?.[0]?.metadata.default_queue_type ?? 'classic';
 
 const FULL_PERMISSIONS = { configure: '.*', write: '.*', read: '.*' };
 
@@ -74,7 +77,8 @@ export async function createTestVhost(label: string, broker: BrokerAddress = LOC
   if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`vhost label must match [a-z0-9-]+, got "${label}"`);
   const name = `test-${label}-${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
-  const api = (method: 'PUT' | 'DELETE', path: string, body?: unknown) => management(method, path, body, {}, broker.managementApi);
+  const api = (method: 'PUT' | 'DELETE', path: string, body?: unknown) =>
+    management(method, path, body, {}, broker.managementApi);
   // The management API's name for the vhost's default queue type.
   await api('PUT', `/vhosts/${encodeURIComponent(name)}`, { defaultqueuetype: CONTRACT_DEFAULT_QUEUE_TYPE });
   await api('PUT', `/users/${encodeURIComponent(name)}`, { password, tags: '' });
@@ -111,7 +115,9 @@ export async function listConnections(vhost: TestVhost): Promise<ConnectionSumma
  * (the client sees `CONNECTION_FORCED` with `reason`). Resolves once the broker has closed them.
  */
 export async function killConnections(vhost: TestVhost, reason = 'closed by a fault test'): Promise<void> {
-  await management('DELETE', `/connections/username/${encodeURIComponent(vhost.user)}`, undefined, { 'x-reason': reason });
+  await management('DELETE', `/connections/username/${encodeURIComponent(vhost.user)}`, undefined, {
+    'x-reason': reason,
+  });
 }
 
 export interface ConnectionChannels {
@@ -139,13 +145,30 @@ export interface ConnectionState extends ConnectionChannels {
 
 /** The vhost user's connections as the broker's connection processes see them now (`rabbitmqctl list_connections`). */
 export async function brokerConnections(vhost: TestVhost): Promise<ConnectionState[]> {
-  const stdout = await rabbitmqctl('-q', '--formatter', 'json', 'list_connections', 'name', 'user', 'channels', 'client_properties', 'state');
-  const connections = JSON.parse(stdout) as { name: string; user: string; channels: number; state: string; client_properties: [string, string, unknown][] }[];
+  const stdout = await rabbitmqctl(
+    '-q',
+    '--formatter',
+    'json',
+    'list_connections',
+    'name',
+    'user',
+    'channels',
+    'client_properties',
+    'state',
+  );
+  const connections = JSON.parse(stdout) as {
+    name: string;
+    user: string;
+    channels: number;
+    state: string;
+    client_properties: [string, string, unknown][];
+  }[];
   return connections
     .filter((connection) => connection.user === vhost.user)
     .map((connection) => ({
       name: connection.name,
-      connectionName: connection.client_properties.find(([key]) => key === 'connection_name')?.[2] as string | undefined,
+      connectionName: connection.client_properties.find(([key]) => key === 'connection_name')?.[2] as
+        string | undefined,
       channels: connection.channels,
       state: connection.state,
     }));
@@ -156,11 +179,22 @@ export async function brokerConnections(vhost: TestVhost): Promise<ConnectionSta
  * operator would from the management UI; rejects if there is none. The management API knows a
  * connection only once its first statistics came in (up to 5 s), so this waits for that.
  */
-export async function killNamedConnection(vhost: TestVhost, connectionName: string, reason = 'closed by a fault test'): Promise<void> {
+export async function killNamedConnection(
+  vhost: TestVhost,
+  connectionName: string,
+  reason = 'closed by a fault test',
+): Promise<void> {
   const connection = (await brokerConnections(vhost)).find((candidate) => candidate.connectionName === connectionName);
   if (!connection) throw new Error(`no connection named "${connectionName}" of user ${vhost.user}`);
   const path = `/connections/${encodeURIComponent(connection.name)}`;
-  await waitFor(() => management('GET', path).then(() => true, () => false), { timeoutMs: 15_000, what: `the management API to know connection ${connection.name}`, intervalMs: 250 });
+  await waitFor(
+    () =>
+      management('GET', path).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 15_000, what: `the management API to know connection ${connection.name}`, intervalMs: 250 },
+  );
   await management('DELETE', path, undefined, { 'x-reason': reason });
 }
 
@@ -179,9 +213,15 @@ export async function queueNames(vhostName: string): Promise<string[]> {
 
 /** The binding keys of a queue, exchange by exchange (`collaboration.events session.x.ended`), sorted; the default exchange's is left out. Read as the broker has them now. */
 export async function queueBindings(vhostName: string, queue: string): Promise<string[]> {
-  const response = await management('GET', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/bindings`);
+  const response = await management(
+    'GET',
+    `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/bindings`,
+  );
   const bindings = (await response.json()) as { source: string; routing_key: string }[];
-  return bindings.filter((binding) => binding.source !== '').map((binding) => `${binding.source} ${binding.routing_key}`).sort();
+  return bindings
+    .filter((binding) => binding.source !== '')
+    .map((binding) => `${binding.source} ${binding.routing_key}`)
+    .sort();
 }
 
 export interface QueueState {
@@ -233,11 +273,15 @@ interface ManagementGetItem {
  * for asserting what ended up in a dead-letter queue.
  */
 export async function getMessages(vhostName: string, queue: string, count: number): Promise<BrokerMessage[]> {
-  const response = await management('POST', `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/get`, {
-    count,
-    ackmode: 'ack_requeue_false',
-    encoding: 'auto',
-  });
+  const response = await management(
+    'POST',
+    `/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(queue)}/get`,
+    {
+      count,
+      ackmode: 'ack_requeue_false',
+      encoding: 'auto',
+    },
+  );
   const items = (await response.json()) as ManagementGetItem[];
   return items.map((item) => ({
     exchange: item.exchange,
@@ -289,7 +333,9 @@ export async function management(
     body: body === undefined ? undefined : JSON.stringify(body),
   }).catch((error: unknown) => {
     const reason = String((error as Error).cause ?? error); // fetch's own message is just "fetch failed"
-    throw new Error(`RabbitMQ's management API does not answer at ${api} (${reason}): start the broker with \`bash scripts/ensure-broker.sh\` (the cluster with \`bash scripts/cluster.sh start\`)`);
+    throw new Error(
+      `RabbitMQ's management API does not answer at ${api} (${reason}): start the broker with \`bash scripts/ensure-broker.sh\` (the cluster with \`bash scripts/cluster.sh start\`)`,
+    );
   });
   if (!response.ok) {
     throw new Error(`RabbitMQ management API: ${method} ${path} answered ${response.status} ${await response.text()}`);

@@ -17,7 +17,10 @@ const amqpPort = (node: NodeNumber) => 5700 + node;
 const managementApi = (node: NodeNumber) => `http://127.0.0.1:${15700 + node}/api`;
 const SCRIPT = fileURLToPath(new URL('../../scripts/cluster.sh', import.meta.url));
 
-export const CLUSTER: BrokerAddress = { amqp: NODES.map((node) => `127.0.0.1:${amqpPort(node)}`), managementApi: managementApi(1) };
+export const CLUSTER: BrokerAddress = {
+  amqp: NODES.map((node) => `127.0.0.1:${amqpPort(node)}`),
+  managementApi: managementApi(1),
+};
 
 /** Runs `scripts/cluster.sh <args>` (asynchronously: the event loop under test keeps running). */
 export async function clusterScript(...args: string[]): Promise<string> {
@@ -27,12 +30,21 @@ export async function clusterScript(...args: string[]): Promise<string> {
 
 /** The nodes `cluster.sh status` reports up (it asks each node itself, not its management API). */
 export async function nodesUp(): Promise<NodeNumber[]> {
-  return [...(await clusterScript('status')).matchAll(/^(c[123]@\S+) up\b/gm)].map(([, node]) => nodeNumber(node as string));
+  return [...(await clusterScript('status')).matchAll(/^(c[123]@\S+) up\b/gm)].map(([, node]) =>
+    nodeNumber(node as string),
+  );
 }
 
 /** Whether every node's management API answers. */
 export async function clusterAnswers(): Promise<boolean> {
-  const answers = await Promise.all(NODES.map((node) => fetch(`${managementApi(node)}/overview`, { headers: adminHeaders() }).then((response) => response.ok, () => false)));
+  const answers = await Promise.all(
+    NODES.map((node) =>
+      fetch(`${managementApi(node)}/overview`, { headers: adminHeaders() }).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    ),
+  );
   return answers.every(Boolean);
 }
 
@@ -49,7 +61,9 @@ export function firstNodeOf(instanceId: string): NodeNumber {
 
 /** The first instance id `<prefix>-<n>` whose connections start on a node that `wanted` accepts. */
 export function instanceIdStarting(prefix: string, wanted: (node: NodeNumber) => boolean): string {
-  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) => wanted(firstNodeOf(candidate)));
+  const id = Array.from({ length: 100 }, (_, index) => `${prefix}-${index}`).find((candidate) =>
+    wanted(firstNodeOf(candidate)),
+  );
   if (id === undefined) throw new Error(`no instance id ${prefix}-<n> starts on a node as wanted`);
   return id;
 }
@@ -65,7 +79,11 @@ export async function restartNode(node: NodeNumber): Promise<void> {
 }
 
 /** A management API call to the first node that answers. */
-export async function clusterManagement(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+export async function clusterManagement(
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   let lastError: unknown;
   for (const node of NODES) {
     try {
@@ -94,7 +112,10 @@ export async function queueLeader(vhost: string, queue: string): Promise<NodeNum
 
 /** Messages in a queue (ready and unacknowledged), as the leader reports them through the management API. */
 export async function queueDepth(vhost: string, queue: string): Promise<number> {
-  const response = await clusterManagement('GET', `/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}?columns=messages`);
+  const response = await clusterManagement(
+    'GET',
+    `/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}?columns=messages`,
+  );
   return ((await response.json()) as { messages?: number }).messages ?? 0;
 }
 
@@ -104,7 +125,11 @@ export async function queueDepth(vhost: string, queue: string): Promise<number> 
  */
 export async function connectedNode(registry: Registry, role?: 'publish' | 'consume'): Promise<NodeNumber | undefined> {
   const gauge = registry.getSingleMetric('messaging_connected_node');
-  const values = gauge ? (await gauge.get()).values.filter((value) => value.value === 1 && (role === undefined || String(value.labels['connection']).endsWith(`/${role}`))) : [];
+  const values = gauge
+    ? (await gauge.get()).values.filter(
+        (value) => value.value === 1 && (role === undefined || String(value.labels['connection']).endsWith(`/${role}`)),
+      )
+    : [];
   const node = values[0]?.labels['node'];
   return node === undefined ? undefined : nodeNumber(String(node));
 }
@@ -114,10 +139,15 @@ export async function connectedNode(registry: Registry, role?: 'publish' | 'cons
  * gauge on its `/metrics` says (its connections are named `<service>@<instance>/<role>`);
  * undefined while that connection is down.
  */
-export async function processConnectedNode(metricsUrl: string, role: 'publish' | 'consume'): Promise<NodeNumber | undefined> {
+export async function processConnectedNode(
+  metricsUrl: string,
+  role: 'publish' | 'consume',
+): Promise<NodeNumber | undefined> {
   const response = await fetch(metricsUrl);
   if (!response.ok) throw new Error(`GET ${metricsUrl} answered ${response.status}`);
-  for (const [, labels = '', value] of (await response.text()).matchAll(/^messaging_connected_node\{([^}]*)\} (\S+)$/gm)) {
+  for (const [, labels = '', value] of (await response.text()).matchAll(
+    /^messaging_connected_node\{([^}]*)\} (\S+)$/gm,
+  )) {
     const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1];
     if (value === '1' && label('connection')?.endsWith(`/${role}`)) return nodeNumber(label('node') ?? '?');
   }
@@ -130,7 +160,11 @@ export async function movedNode(registry: Registry, lost: NodeNumber, timeoutMs 
 }
 
 /** Waits until `current()` names a node other than `lost`, and returns it. */
-export async function movedOff(current: () => Promise<NodeNumber | undefined>, lost: NodeNumber, timeoutMs = 60_000): Promise<NodeNumber> {
+export async function movedOff(
+  current: () => Promise<NodeNumber | undefined>,
+  lost: NodeNumber,
+  timeoutMs = 60_000,
+): Promise<NodeNumber> {
   let now: NodeNumber | undefined;
   await waitFor(
     async () => {

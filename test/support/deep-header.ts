@@ -55,9 +55,13 @@ export async function publishWithNestedHeader(
       retagged ||= retagAsTable(chunk, nested);
     },
     async () => {
-      channel.publish(message.exchange, message.routingKey, message.content, { ...message.options, headers: { ...message.options.headers, [header]: nested } });
+      channel.publish(message.exchange, message.routingKey, message.content, {
+        ...message.options,
+        headers: { ...message.options.headers, [header]: nested },
+      });
       await channel.waitForConfirms();
     },
   );
-  if (!retagged) throw new Error('the nested header table was not found on the wire: the message went out as a byte array');
+  if (!retagged)
+    throw new Error('the nested header table was not found on the wire: the message went out as a byte array');
 }

@@ -6,7 +6,10 @@
  */
 import type { ServiceDefinition } from '../../runtime/index.js';
 
-export function handlersFor<Handlers extends object>(definition: ServiceDefinition, chosen: Partial<Handlers> = {}): Handlers {
+export function handlersFor<Handlers extends object>(
+  definition: ServiceDefinition,
+  chosen: Partial<Handlers> = {},
+): Handlers {
   const ignore = () => undefined;
   const refuse = (name: string) => () => {
     throw new Error(`RPC ${name} has no handler in this test`);
@@ -19,7 +22,10 @@ export function handlersFor<Handlers extends object>(definition: ServiceDefiniti
 }
 
 /** A facade's bus once `start` took the handlers: `await started(connect(options), handlersFor(...))`. */
-export async function started<Handlers, Bus extends { start(handlers: Handlers): Promise<void> }>(connecting: Promise<Bus>, handlers: Handlers): Promise<Bus> {
+export async function started<Handlers, Bus extends { start(handlers: Handlers): Promise<void> }>(
+  connecting: Promise<Bus>,
+  handlers: Handlers,
+): Promise<Bus> {
   const bus = await connecting;
   await bus.start(handlers);
   return bus;

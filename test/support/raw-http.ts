@@ -55,7 +55,14 @@ export interface Frame {
   claimedLength?: bigint;
 }
 
-export function encodeFrame({ fin = true, rsv1 = false, opcode, payload = Buffer.alloc(0), masked = true, claimedLength }: Frame): Buffer {
+export function encodeFrame({
+  fin = true,
+  rsv1 = false,
+  opcode,
+  payload = Buffer.alloc(0),
+  masked = true,
+  claimedLength,
+}: Frame): Buffer {
   const length = claimedLength ?? BigInt(payload.length);
   const first = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
   const mask = masked ? 0x80 : 0;

@@ -12,5 +12,7 @@ export function publishRawMatchFound(channel: Channel, sessionId: string, userId
     question: { id: TWO_SUM, difficulty: 'medium', topics: ['arrays', 'hashing'], title: 'Two Sum' },
     users: userIds.map((user_id) => ({ user_id })),
   };
-  channel.publish('matching.events', 'match.found', Buffer.from(JSON.stringify(matchFound)), { contentType: 'application/json' });
+  channel.publish('matching.events', 'match.found', Buffer.from(JSON.stringify(matchFound)), {
+    contentType: 'application/json',
+  });
 }

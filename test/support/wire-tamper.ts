@@ -7,7 +7,11 @@ import type { ChannelModel } from 'amqplib';
 
 type Writable = { write: (chunk: unknown, ...rest: unknown[]) => boolean };
 
-export async function whileRewriting(model: ChannelModel, rewrite: (chunk: Buffer) => void, run: () => Promise<void>): Promise<void> {
+export async function whileRewriting(
+  model: ChannelModel,
+  rewrite: (chunk: Buffer) => void,
+  run: () => Promise<void>,
+): Promise<void> {
   // amqplib keeps the socket on its connection object; nothing public reaches it.
   const stream = (model as unknown as { connection: { stream: Writable } }).connection.stream;
   const write = stream.write;

@@ -10,11 +10,20 @@
  * members each facade has, derived from the contract, is test/compile/facade-members.test.ts.
  */
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
-import { matchingServiceDefinition, type MatchingServiceApi, type MatchingServiceBus, type MatchingServiceHandlers } from '../../generated/services/matching-service.js';
+import {
+  matchingServiceDefinition,
+  type MatchingServiceApi,
+  type MatchingServiceBus,
+  type MatchingServiceHandlers,
+} from '../../generated/services/matching-service.js';
 import type { QuestionServiceBus } from '../../generated/services/question-service.js';
 import type { UserServiceBus } from '../../generated/services/user-service.js';
 import type { CodeUpdated, UserCreated, UserProfile } from '../../generated/payloads.js';
-import { validateMatchRequested, validateReceivedUserProfile, validateUserCreated } from '../../generated/validators.js';
+import {
+  validateMatchRequested,
+  validateReceivedUserProfile,
+  validateUserCreated,
+} from '../../generated/validators.js';
 import type { TypedServiceDefinition } from '../../runtime/index.js';
 
 declare const user: UserServiceBus;
@@ -95,7 +104,18 @@ export async function starting(): Promise<void> {
   });
   // @ts-expect-error Property 'sessionEnded' is missing
   await matching.start(allButSessionEnded);
-  await question.start({ questionGet: (request) => ({ question_id: request.question_id, title: 't', difficulty: 'easy', topics: ['arrays'], description: 'd' }), questionPick: () => { throw new Error('none'); } });
+  await question.start({
+    questionGet: (request) => ({
+      question_id: request.question_id,
+      title: 't',
+      difficulty: 'easy',
+      topics: ['arrays'],
+      description: 'd',
+    }),
+    questionPick: () => {
+      throw new Error('none');
+    },
+  });
 }
 
 // The definition is typed by the facade's interfaces: a spec names one of their methods, its validator checks that method's payload.

@@ -30,11 +30,41 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('reportFailure', () => {
   it.each([
-    ['a CliError', () => new CliError('vhost "x" does not exist', 'name another', ExitCode.unavailable), 'demo: vhost "x" does not exist', '  hint: name another', ExitCode.unavailable],
-    ['a UsageError', () => new UsageError('give a command'), 'demo: give a command', '  hint: see --help for the options', ExitCode.usage],
-    ['an unknown option', parseArgsError, "demo: Unknown option '--nope'", '  hint: see --help for the options', ExitCode.usage],
-    ['a port in use', addressInUse, /^demo: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+$/, '  hint: the port is taken: choose another (--port 0 picks a free one)', ExitCode.unavailable],
-    ['a bug', () => new TypeError("Cannot read properties of undefined (reading 'x')\n    at somewhere"), "demo: unexpected error: Cannot read properties of undefined (reading 'x')", '  hint: this is a bug; run again with DEBUG=1 for the stack trace and report it', ExitCode.unavailable],
+    [
+      'a CliError',
+      () => new CliError('vhost "x" does not exist', 'name another', ExitCode.unavailable),
+      'demo: vhost "x" does not exist',
+      '  hint: name another',
+      ExitCode.unavailable,
+    ],
+    [
+      'a UsageError',
+      () => new UsageError('give a command'),
+      'demo: give a command',
+      '  hint: see --help for the options',
+      ExitCode.usage,
+    ],
+    [
+      'an unknown option',
+      parseArgsError,
+      "demo: Unknown option '--nope'",
+      '  hint: see --help for the options',
+      ExitCode.usage,
+    ],
+    [
+      'a port in use',
+      addressInUse,
+      /^demo: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+$/,
+      '  hint: the port is taken: choose another (--port 0 picks a free one)',
+      ExitCode.unavailable,
+    ],
+    [
+      'a bug',
+      () => new TypeError("Cannot read properties of undefined (reading 'x')\n    at somewhere"),
+      "demo: unexpected error: Cannot read properties of undefined (reading 'x')",
+      '  hint: this is a bug; run again with DEBUG=1 for the stack trace and report it',
+      ExitCode.unavailable,
+    ],
   ] as const)('%s: one line, a hint, its exit code', async (_name, makeError, line, hint, exitCode) => {
     const printed: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((text: unknown) => void printed.push(String(text)));

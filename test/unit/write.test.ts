@@ -24,10 +24,12 @@ const files: GeneratedFile[] = [
 /** Every file under a directory, by relative path, with its contents. */
 function snapshot(dir: string): Record<string, string> {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return Object.fromEntries(entries.map((entry) => {
-    const path = join(entry.parentPath, entry.name);
-    return [path.slice(dir.length + 1), readFileSync(path, 'utf8')];
-  }));
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return [path.slice(dir.length + 1), readFileSync(path, 'utf8')];
+    }),
+  );
 }
 
 describe('writeTree', () => {
@@ -58,7 +60,10 @@ describe('writeTree', () => {
 
   it('removes files that are no longer generated and leaves no staging directory behind', async () => {
     await writeTree(out, files);
-    const diff = await writeTree(out, files.filter((file) => file.path !== 'services/b.ts'));
+    const diff = await writeTree(
+      out,
+      files.filter((file) => file.path !== 'services/b.ts'),
+    );
     expect(diff.extra).toEqual(['services/b.ts']);
     expect(Object.keys(snapshot(out))).toEqual(['a.ts', 'definitions.json']);
     expect(readdirSync(root)).toEqual(['generated']);
@@ -68,7 +73,11 @@ describe('writeTree', () => {
     await writeTree(out, files);
     const before = snapshot(out);
     // `x` is a file, so writing `x/y.ts` fails after `a.ts` and `x` were written.
-    const failing = [{ path: 'a.ts', content: 'changed' }, { path: 'x', content: 'file' }, { path: 'x/y.ts', content: 'nested' }];
+    const failing = [
+      { path: 'a.ts', content: 'changed' },
+      { path: 'x', content: 'file' },
+      { path: 'x/y.ts', content: 'nested' },
+    ];
     await expect(writeTree(out, failing)).rejects.toThrow();
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(root)).toEqual(['generated']);
@@ -87,12 +96,20 @@ describe('diffTree (check mode)', () => {
     rmSync(join(out, 'definitions.json'));
     writeFileSync(join(out, 'services', 'old.ts'), 'stray\n');
     const before = snapshot(out);
-    expect(await diffTree(out, files)).toEqual({ stale: ['a.ts'], missing: ['definitions.json'], extra: ['services/old.ts'] });
+    expect(await diffTree(out, files)).toEqual({
+      stale: ['a.ts'],
+      missing: ['definitions.json'],
+      extra: ['services/old.ts'],
+    });
     expect(snapshot(out)).toEqual(before);
   });
 
   it('reports every file missing when the directory does not exist', async () => {
-    expect(await diffTree(join(root, 'nowhere'), files)).toEqual({ stale: [], missing: ['a.ts', 'definitions.json', 'services/b.ts'], extra: [] });
+    expect(await diffTree(join(root, 'nowhere'), files)).toEqual({
+      stale: [],
+      missing: ['a.ts', 'definitions.json', 'services/b.ts'],
+      extra: [],
+    });
   });
 
   it('compares normalised contents: CRLF in the generator output is not staleness', async () => {
@@ -113,6 +130,8 @@ describe('normaliseFiles', () => {
   });
 
   it('rejects a path generated twice', () => {
-    expect(() => normaliseFiles([files[1] as GeneratedFile, files[1] as GeneratedFile])).toThrow(/generated twice: a.ts/);
+    expect(() => normaliseFiles([files[1] as GeneratedFile, files[1] as GeneratedFile])).toThrow(
+      /generated twice: a.ts/,
+    );
   });
 });

@@ -21,7 +21,9 @@ export function describeChange(change: ContractChange): string[] {
 }
 
 function unloadableBase(base: string, diagnostics: readonly Diagnostic[]): CheckResult {
-  const shown = diagnostics.slice(0, SHOWN_DIAGNOSTICS).flatMap((diagnostic) => formatDiagnostic(diagnostic).split('\n'));
+  const shown = diagnostics
+    .slice(0, SHOWN_DIAGNOSTICS)
+    .flatMap((diagnostic) => formatDiagnostic(diagnostic).split('\n'));
   const hidden = diagnostics.length - SHOWN_DIAGNOSTICS;
   return {
     name: 'breaking',
@@ -32,8 +34,10 @@ function unloadableBase(base: string, diagnostics: readonly Diagnostic[]): Check
 }
 
 export async function checkBreaking(current: Model, base: BaseSpec): Promise<CheckResult> {
-  if ('none' in base) return { name: 'breaking', ok: true, summary: `no base to compare with: ${base.none}`, details: [] };
-  if ('unreachable' in base) return { name: 'breaking', ok: false, summary: `no base to compare with: ${base.unreachable}`, details: [] };
+  if ('none' in base)
+    return { name: 'breaking', ok: true, summary: `no base to compare with: ${base.none}`, details: [] };
+  if ('unreachable' in base)
+    return { name: 'breaking', ok: false, summary: `no base to compare with: ${base.unreachable}`, details: [] };
   const against = base.role === undefined ? base.label : `${base.label}, ${base.role}`;
   const loaded = await loadModelFromText(base.text, base.label);
   if ('diagnostics' in loaded) return unloadableBase(against, loaded.diagnostics);
@@ -47,11 +51,15 @@ export async function checkBreaking(current: Model, base: BaseSpec): Promise<Che
     };
   }
   const verdict = judgeCompatibility(loaded.model, current);
-  const details = [...verdict.breaking, ...verdict.changes.filter((change) => !change.breaking)].flatMap(describeChange);
-  if (verdict.changes.length === 0) return { name: 'breaking', ok: true, summary: `no change against ${against}`, details };
+  const details = [...verdict.breaking, ...verdict.changes.filter((change) => !change.breaking)].flatMap(
+    describeChange,
+  );
+  if (verdict.changes.length === 0)
+    return { name: 'breaking', ok: true, summary: `no change against ${against}`, details };
   const counts = `${verdict.breaking.length} breaking, ${verdict.changes.length - verdict.breaking.length} compatible change(s) against ${against} (${versions})`;
   if (verdict.breaking.length === 0) return { name: 'breaking', ok: true, summary: counts, details };
-  if (verdict.majorBumped) return { name: 'breaking', ok: true, summary: `${counts}: allowed, the major version was bumped`, details };
+  if (verdict.majorBumped)
+    return { name: 'breaking', ok: true, summary: `${counts}: allowed, the major version was bumped`, details };
   return {
     name: 'breaking',
     ok: false,

@@ -7,7 +7,8 @@ import type { CheckResult } from './check-result.js';
 export async function checkGenerated(model: Model, outDir: string): Promise<CheckResult> {
   const files = await emitAll(model);
   const diff = await diffTree(outDir, files);
-  if (isUpToDate(diff)) return { name: 'generated', ok: true, summary: `${outDir}/ is up to date (${files.length} files)`, details: [] };
+  if (isUpToDate(diff))
+    return { name: 'generated', ok: true, summary: `${outDir}/ is up to date (${files.length} files)`, details: [] };
   return {
     name: 'generated',
     ok: false,

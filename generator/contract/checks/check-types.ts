@@ -11,15 +11,25 @@ function tscPath(): string {
 
 export function checkTypes(project: string): Promise<CheckResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [tscPath(), '--noEmit', '--pretty', 'false', '--project', project], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error === null) {
-        resolve({ name: 'types', ok: true, summary: `tsc --noEmit --project ${project}: no errors`, details: [] });
-        return;
-      }
-      const lines = `${stdout}${stderr}`.split('\n').filter((line) => line.trim().length > 0);
-      const errors = lines.filter((line) => /error TS\d+/.test(line)).length;
-      const more = lines.length > SHOWN_LINES ? [`... ${lines.length - SHOWN_LINES} more line(s)`] : [];
-      resolve({ name: 'types', ok: false, summary: `tsc --noEmit --project ${project}: ${errors} error(s)`, details: [...lines.slice(0, SHOWN_LINES), ...more] });
-    });
+    execFile(
+      process.execPath,
+      [tscPath(), '--noEmit', '--pretty', 'false', '--project', project],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error === null) {
+          resolve({ name: 'types', ok: true, summary: `tsc --noEmit --project ${project}: no errors`, details: [] });
+          return;
+        }
+        const lines = `${stdout}${stderr}`.split('\n').filter((line) => line.trim().length > 0);
+        const errors = lines.filter((line) => /error TS\d+/.test(line)).length;
+        const more = lines.length > SHOWN_LINES ? [`... ${lines.length - SHOWN_LINES} more line(s)`] : [];
+        resolve({
+          name: 'types',
+          ok: false,
+          summary: `tsc --noEmit --project ${project}: ${errors} error(s)`,
+          details: [...lines.slice(0, SHOWN_LINES), ...more],
+        });
+      },
+    );
   });
 }

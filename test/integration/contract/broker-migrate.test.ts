@@ -30,7 +30,10 @@ let current: Model;
 async function cli(script: string, ...args: string[]): Promise<{ code: number; output: string }> {
   const env = { ...process.env, RABBITMQ_VHOST: vhost.name, RABBITMQ_URL: vhost.url };
   try {
-    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, script), ...args], { cwd: REPO, env });
+    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, script), ...args], {
+      cwd: REPO,
+      env,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -48,7 +51,9 @@ async function importDefinitions(model: Model): Promise<void> {
 }
 
 async function queueNames(): Promise<string[]> {
-  const queues = (await (await management('GET', `/queues/${encodeURIComponent(vhost.name)}`)).json()) as { name: string }[];
+  const queues = (await (await management('GET', `/queues/${encodeURIComponent(vhost.name)}`)).json()) as {
+    name: string;
+  }[];
   return queues.map((queue) => queue.name).sort();
 }
 
@@ -65,7 +70,10 @@ beforeAll(async () => {
   vhost = await createTestVhost('broker-migrate');
   previous = await modelOf(
     editedSpec((spec) => {
-      spec.operations.consumeUserDeleted['x-queue'] = { ...spec.components['x-queues'].matchingUserEvents, name: MOVED_FROM };
+      spec.operations.consumeUserDeleted['x-queue'] = {
+        ...spec.components['x-queues'].matchingUserEvents,
+        name: MOVED_FROM,
+      };
     }),
   );
   current = await modelOf(readFileSync(join(REPO, 'asyncapi.yaml'), 'utf8'));
@@ -82,7 +90,9 @@ afterAll(async () => {
 // Each case runs the CLIs as processes (tsx start-up is most of the time on a busy machine).
 describe('broker:migrate', { timeout: 180_000 }, () => {
   it('--dry-run lists exactly the bindings and queues the contract dropped, and changes nothing', async () => {
-    const dropped = previous.queues.map((queue) => queue.name).filter((name) => !current.queues.some((queue) => queue.name === name));
+    const dropped = previous.queues
+      .map((queue) => queue.name)
+      .filter((name) => !current.queues.some((queue) => queue.name === name));
     expect(dropped).toContain(MOVED_FROM);
     const before = await queueNames();
     const { code, output } = await migrate('--dry-run');
@@ -95,29 +105,49 @@ describe('broker:migrate', { timeout: 180_000 }, () => {
   });
 
   it('refuses a --move from a queue it does not delete, or into one the contract does not declare', async () => {
-    expect((await migrate('--move', 'matching.user_events=matching.session_events')).output).toContain('"matching.user_events" is not a queue this migration deletes');
-    expect((await migrate('--move', `${MOVED_FROM}=nowhere`)).output).toContain('"nowhere" is not a shared queue of the contract');
+    expect((await migrate('--move', 'matching.user_events=matching.session_events')).output).toContain(
+      '"matching.user_events" is not a queue this migration deletes',
+    );
+    expect((await migrate('--move', `${MOVED_FROM}=nowhere`)).output).toContain(
+      '"nowhere" is not a shared queue of the contract',
+    );
   });
 
   it('removes them, moving what the old consumer queue holds and keeping a queue that still holds a message until it is empty; verify-broker agrees afterwards', async () => {
     const channel = await client.createConfirmChannel();
     const parked = `${MOVED_FROM}.dlq`;
-    channel.sendToQueue(parked, Buffer.from('{"user_id":"8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01"}'), { persistent: true });
+    channel.sendToQueue(parked, Buffer.from('{"user_id":"8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01"}'), {
+      persistent: true,
+    });
     // Waiting in the old consumer queue at deploy time (its copy in matching.user_events is drained below).
     const deleted = '{"user_id":"0c8a3e0e-62b5-4a55-9f4a-4a1b5e3f2d10","timestamp":"2026-11-29T10:15:00Z"}';
-    channel.publish('user.events', 'user.deleted', Buffer.from(deleted), { persistent: true, messageId: 'deleted-1', contentType: 'application/json' });
+    channel.publish('user.events', 'user.deleted', Buffer.from(deleted), {
+      persistent: true,
+      messageId: 'deleted-1',
+      contentType: 'application/json',
+    });
     await channel.waitForConfirms();
-    for (let copy = await channel.get('matching.user_events'); copy !== false; copy = await channel.get('matching.user_events')) channel.ack(copy);
+    for (
+      let copy = await channel.get('matching.user_events');
+      copy !== false;
+      copy = await channel.get('matching.user_events')
+    )
+      channel.ack(copy);
 
     const first = await migrate('--move', `${MOVED_FROM}=matching.user_events`);
     expect(first.code, first.output).toBe(1);
     expect(first.output).toContain(`moved 1 message(s) from ${MOVED_FROM} to matching.user_events`);
     expect(first.output).toContain(`kept    queue ${parked}: it is not empty`);
-    expect(await queueNames()).toEqual([...current.queues.filter((queue) => !queue.perInstance).map((queue) => queue.name), parked].sort());
+    expect(await queueNames()).toEqual(
+      [...current.queues.filter((queue) => !queue.perInstance).map((queue) => queue.name), parked].sort(),
+    );
     const moved = await channel.get('matching.user_events');
     expect(moved && moved.content.toString()).toBe(deleted);
     expect(moved && moved.properties.messageId).toBe('deleted-1');
-    expect(moved && moved.properties.headers).toMatchObject({ 'x-original-exchange': 'user.events', 'x-original-routing-key': 'user.deleted' });
+    expect(moved && moved.properties.headers).toMatchObject({
+      'x-original-exchange': 'user.events',
+      'x-original-routing-key': 'user.deleted',
+    });
     if (moved) channel.ack(moved);
     const message = await channel.get(parked);
     expect(message && message.content.toString()).toContain('8f14e45f');

@@ -21,7 +21,10 @@ let instance: ChannelModel;
 async function verifyBroker(): Promise<{ code: number; output: string }> {
   const env = { ...process.env, RABBITMQ_VHOST: vhost.name };
   try {
-    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'generator/broker/cli.ts')], { cwd: REPO, env });
+    const { stdout, stderr } = await run(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'generator/broker/cli.ts')], {
+      cwd: REPO,
+      env,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -40,7 +43,11 @@ beforeAll(async () => {
   const channel = await instance.createChannel();
   const perInstance = 'collaboration.code_updates.host-1234-ab12';
   await channel.assertQueue(perInstance, { exclusive: true, durable: false, autoDelete: true });
-  await channel.bindQueue(perInstance, 'collaboration.events', 'session.3d6f0a4e-7b1c-4d2e-9f8a-1c2b3d4e5f60.code_updated');
+  await channel.bindQueue(
+    perInstance,
+    'collaboration.events',
+    'session.3d6f0a4e-7b1c-4d2e-9f8a-1c2b3d4e5f60.code_updated',
+  );
   await channel.bindQueue(perInstance, 'collaboration.events', 'session.3d6f0a4e-7b1c-4d2e-9f8a-1c2b3d4e5f60.ended');
   await channel.assertQueue('', { exclusive: true });
 });
@@ -63,12 +70,18 @@ describe('contract:verify-broker', () => {
     await management('PUT', queuePath('matching.user_events.retry.1000ms'), {
       durable: true,
       auto_delete: false,
-      arguments: { 'x-message-ttl': 1500, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'matching.user_events' },
+      arguments: {
+        'x-message-ttl': 1500,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'matching.user_events',
+      },
     });
     const { code, output } = await verifyBroker();
     expect(output).toContain('missing  queue matching.session_events');
     expect(output).toContain('missing  binding collaboration.events -> matching.session_events (session.*.ended)');
-    expect(output).toContain('mismatch queue matching.user_events.retry.1000ms: argument x-message-ttl: contract 1000, broker 1500');
+    expect(output).toContain(
+      'mismatch queue matching.user_events.retry.1000ms: argument x-message-ttl: contract 1000, broker 1500',
+    );
     expect(output).not.toContain('guest');
     expect(code).toBe(1);
   });

@@ -60,7 +60,11 @@ export function ordersDefinition(): ServiceDefinition {
           exclusive: false,
           autoDelete: false,
           perInstance: false,
-          arguments: { 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': ORDERS_QUEUE },
+          arguments: {
+            'x-message-ttl': delayMs,
+            'x-dead-letter-exchange': '',
+            'x-dead-letter-routing-key': ORDERS_QUEUE,
+          },
         })),
         plainDurableQueue(DEAD_LETTER_QUEUE, 'dead-letter'),
       ],
@@ -91,7 +95,10 @@ export function ordersDefinition(): ServiceDefinition {
         validate: validator(orderPlacedSchema),
       },
     ],
-    consumers: [consumer('onOrderPlaced', 'order.{order_id}.placed', ['order_id']), consumer('onOrderCancelled', 'order.cancelled', [])],
+    consumers: [
+      consumer('onOrderPlaced', 'order.{order_id}.placed', ['order_id']),
+      consumer('onOrderCancelled', 'order.cancelled', []),
+    ],
     rpcClients: [],
     rpcServers: [],
   };
@@ -102,8 +109,16 @@ export const quoteRpc: RpcSpec = {
   queue: RPC_QUEUE,
   requestMessage: 'QuoteRequest',
   replyMessage: 'Quote',
-  validateRequest: validator({ type: 'object', required: ['sku'], properties: { sku: { type: 'string', minLength: 1 } } }),
-  validateReply: validator({ type: 'object', required: ['sku', 'price'], properties: { sku: { type: 'string' }, price: { type: 'number' } } }),
+  validateRequest: validator({
+    type: 'object',
+    required: ['sku'],
+    properties: { sku: { type: 'string', minLength: 1 } },
+  }),
+  validateReply: validator({
+    type: 'object',
+    required: ['sku', 'price'],
+    properties: { sku: { type: 'string' }, price: { type: 'number' } },
+  }),
 };
 
 const rpcQueueSpec = plainDurableQueue(RPC_QUEUE, 'rpc');
@@ -121,7 +136,14 @@ export function pricingServerDefinition(): ServiceDefinition {
 
 /** A caller that declares nothing: whether the RPC queue exists is up to the server. */
 export function pricingClientDefinition(rpc: RpcSpec = quoteRpc): ServiceDefinition {
-  return { service: 'checkout', topology: { exchanges: [], queues: [], bindings: [] }, publishers: [], consumers: [], rpcClients: [rpc], rpcServers: [] };
+  return {
+    service: 'checkout',
+    topology: { exchanges: [], queues: [], bindings: [] },
+    publishers: [],
+    consumers: [],
+    rpcClients: [rpc],
+    rpcServers: [],
+  };
 }
 
 export function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {

@@ -43,7 +43,10 @@ it('replaces a connection that the broker closes at the very end of setup', asyn
 });
 
 it('writes the frames of one tick in one system call on the connections it opens', async () => {
-  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), { role: 'test', setup: async () => undefined });
+  const manager = new ConnectionManager(resolveConfig('connection-test', { url: vhost.url }), testLogger(), {
+    role: 'test',
+    setup: async () => undefined,
+  });
   try {
     await manager.start();
     const model = manager.current!;

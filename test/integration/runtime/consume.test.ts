@@ -1,8 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
+import {
+  createTestVhost,
+  getMessages,
+  queueState,
+  waitFor,
+  type BrokerMessage,
+  type TestVhost,
+} from '../../support/broker.js';
 import { connectService, type ConsumeContext, type ServiceConnection } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, EXCHANGE, ORDERS_QUEUE, RETRY_DELAYS_MS, ordersDefinition, retryQueueName, testLogger, type OrderPlaced } from './_fixtures.js';
+import {
+  DEAD_LETTER_QUEUE,
+  EXCHANGE,
+  ORDERS_QUEUE,
+  RETRY_DELAYS_MS,
+  ordersDefinition,
+  retryQueueName,
+  testLogger,
+  type OrderPlaced,
+} from './_fixtures.js';
 
 interface Handled {
   payload: OrderPlaced;
@@ -34,7 +50,10 @@ async function onOrder(payload: OrderPlaced, context: ConsumeContext): Promise<v
 }
 
 async function drainDeadLetters(count: number): Promise<BrokerMessage[]> {
-  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages >= count, { timeoutMs: 10_000, what: `${count} dead letters` });
+  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages >= count, {
+    timeoutMs: 10_000,
+    what: `${count} dead letters`,
+  });
   return getMessages(vhost.name, DEAD_LETTER_QUEUE, count);
 }
 
@@ -57,10 +76,23 @@ afterAll(async () => {
 
 describe('consume', () => {
   it('hands the handler the typed payload and its context, dispatching by routing key', async () => {
-    await bus.publish('orderPlaced', { order_id: 'ctx-1' }, { order_id: 'ctx-1', amount: 5 }, { correlationId: 'corr-ctx-1' });
+    await bus.publish(
+      'orderPlaced',
+      { order_id: 'ctx-1' },
+      { order_id: 'ctx-1', amount: 5 },
+      { correlationId: 'corr-ctx-1' },
+    );
     await waitFor(() => handledFor('ctx-1').length === 1, { timeoutMs: 5_000, what: 'the order to be handled' });
     const { context } = handledFor('ctx-1')[0]!;
-    expect(context).toMatchObject({ exchange: EXCHANGE, routingKey: 'order.ctx-1.placed', queue: ORDERS_QUEUE, params: { order_id: 'ctx-1' }, attempt: 1, redelivered: false, correlationId: 'corr-ctx-1' });
+    expect(context).toMatchObject({
+      exchange: EXCHANGE,
+      routingKey: 'order.ctx-1.placed',
+      queue: ORDERS_QUEUE,
+      params: { order_id: 'ctx-1' },
+      attempt: 1,
+      redelivered: false,
+      correlationId: 'corr-ctx-1',
+    });
     expect(context.messageId).toBeTypeOf('string');
 
     rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from(JSON.stringify({ order_id: 'ctx-2', amount: 0 })));
@@ -105,7 +137,10 @@ describe('consume', () => {
     expect(parkedIn).toEqual(RETRY_DELAYS_MS.map(retryQueueName));
     expect(attempts.every((a) => a.context.routingKey === 'order.flaky.placed')).toBe(true);
     expect(attempts[2]!.context.headers['x-last-error']).toBe('transient failure, 0 to go');
-    await waitFor(async () => (await queueState(vhost.name, ORDERS_QUEUE)).messages === 0, { timeoutMs: 5_000, what: 'the queue to empty' });
+    await waitFor(async () => (await queueState(vhost.name, ORDERS_QUEUE)).messages === 0, {
+      timeoutMs: 5_000,
+      what: 'the queue to empty',
+    });
     expect((await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages).toBe(0);
   });
 
@@ -113,7 +148,10 @@ describe('consume', () => {
     await bus.publish('orderPlaced', { order_id: 'poison' }, { order_id: 'poison', amount: 1 });
     const behind = Array.from({ length: 20 }, (_, i) => `behind-${i}`);
     await Promise.all(behind.map((id) => bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 })));
-    await waitFor(() => behind.every((id) => handledFor(id).length === 1), { timeoutMs: 10_000, what: 'the messages behind the poison one' });
+    await waitFor(() => behind.every((id) => handledFor(id).length === 1), {
+      timeoutMs: 10_000,
+      what: 'the messages behind the poison one',
+    });
 
     const [dead] = await drainDeadLetters(1);
     expect(handledFor('poison').map((h) => h.context.attempt)).toEqual([1, 2, 3]);
@@ -135,17 +173,33 @@ describe('consume', () => {
     valid.forEach((id, i) => {
       rawChannel.publish(EXCHANGE, `order.${id}.placed`, Buffer.from(JSON.stringify({ order_id: id, amount: i })));
       if (i === 10) rawChannel.publish(EXCHANGE, 'order.bad-json.placed', Buffer.from('{"order_id": "bad-json", '));
-      if (i === 20) rawChannel.publish(EXCHANGE, 'order.bad-schema.placed', Buffer.from(JSON.stringify({ order_id: 'bad-schema', amount: 'lots' })));
+      if (i === 20)
+        rawChannel.publish(
+          EXCHANGE,
+          'order.bad-schema.placed',
+          Buffer.from(JSON.stringify({ order_id: 'bad-schema', amount: 'lots' })),
+        );
     });
     rawChannel.sendToQueue(ORDERS_QUEUE, Buffer.from(JSON.stringify({ order_id: 'no-route', amount: 1 })));
-    await waitFor(() => valid.every((id) => handledFor(id).length === 1), { timeoutMs: 10_000, what: 'every valid message' });
+    await waitFor(() => valid.every((id) => handledFor(id).length === 1), {
+      timeoutMs: 10_000,
+      what: 'every valid message',
+    });
 
     const dead = await drainDeadLetters(3);
-    const reasons = Object.fromEntries(dead.map((m) => [m.properties.headers?.['x-original-routing-key'], m.properties.headers]));
-    expect(reasons['order.bad-json.placed']).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'x-attempts': 1 });
+    const reasons = Object.fromEntries(
+      dead.map((m) => [m.properties.headers?.['x-original-routing-key'], m.properties.headers]),
+    );
+    expect(reasons['order.bad-json.placed']).toMatchObject({
+      'x-dead-letter-reason': 'malformed_json',
+      'x-attempts': 1,
+    });
     expect(reasons['order.bad-schema.placed']).toMatchObject({ 'x-dead-letter-reason': 'schema_invalid' });
     expect(String(reasons['order.bad-schema.placed']?.['x-error'])).toMatch(/\/amount must be number/);
-    expect(reasons[ORDERS_QUEUE]).toMatchObject({ 'x-dead-letter-reason': 'unauthorized_origin', 'x-original-exchange': '' });
+    expect(reasons[ORDERS_QUEUE]).toMatchObject({
+      'x-dead-letter-reason': 'unauthorized_origin',
+      'x-original-exchange': '',
+    });
     expect(handled.filter((h) => ['bad-json', 'bad-schema', 'no-route'].includes(h.payload.order_id))).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ let healed = false;
 const handled: { payload: OrderPlaced; context: ConsumeContext }[] = [];
 
 function dlq(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run('npx', ['tsx', 'runtime/cli/dlq.ts', ...args], { env: { ...process.env, RABBITMQ_URL: vhost.url, ...env } });
+  return run('npx', ['tsx', 'runtime/cli/dlq.ts', ...args], {
+    env: { ...process.env, RABBITMQ_URL: vhost.url, ...env },
+  });
 }
 
 beforeAll(async () => {
@@ -30,14 +32,23 @@ beforeAll(async () => {
     if (!healed) throw new Error(`billing is down for ${payload.order_id}`);
     handled.push({ payload, context });
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger() },
+  );
   raw = await connect(vhost.url);
   const channel = await raw.createChannel();
   await channel.assertQueue(AUDIT_QUEUE, { durable: true });
   await channel.bindQueue(AUDIT_QUEUE, EXCHANGE, 'order.*.placed');
   await channel.close();
-  await Promise.all(['d1', 'd2'].map((id) => bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 })));
-  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 2, { timeoutMs: 10_000, what: 'two dead letters' });
+  await Promise.all(
+    ['d1', 'd2'].map((id) => bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 })),
+  );
+  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 2, {
+    timeoutMs: 10_000,
+    what: 'two dead letters',
+  });
 });
 
 afterAll(async () => {
@@ -55,14 +66,28 @@ describe('dlq CLI', () => {
     expect(stdout).toContain('x-error: billing is down for d1');
     expect(stdout).toContain('x-original-routing-key: order.d2.placed');
     expect(stdout).toContain('"order_id":"d1"');
-    await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 2, { timeoutMs: 5_000, what: 'the messages to be back in the queue' });
+    await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 2, {
+      timeoutMs: 5_000,
+      what: 'the messages to be back in the queue',
+    });
   });
 
   it('lists a dead letter whose header table nests too deep to decode (the broker dead-letters as it got), saying its headers were left out', async () => {
     const queue = 'billing.deep-headers.dlq';
     const channel = await raw.createConfirmChannel();
     await channel.assertQueue(queue, { durable: true });
-    await publishWithNestedHeader(raw, channel, { exchange: '', routingKey: queue, content: Buffer.from('{"order_id":"deep"}'), options: { messageId: 'deep-headers' } }, 'x-peer-nesting', OVERFLOWING_DEPTH);
+    await publishWithNestedHeader(
+      raw,
+      channel,
+      {
+        exchange: '',
+        routingKey: queue,
+        content: Buffer.from('{"order_id":"deep"}'),
+        options: { messageId: 'deep-headers' },
+      },
+      'x-peer-nesting',
+      OVERFLOWING_DEPTH,
+    );
     await channel.close();
 
     const { stdout } = await dlq(['list', queue]);
@@ -74,15 +99,23 @@ describe('dlq CLI', () => {
 
   it('connects over amqps with the CA, client certificate and key of RABBITMQ_*_FILE', async () => {
     const { ca, cert, key } = listener.client;
-    const { stdout } = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: ca, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key });
+    const { stdout } = await dlq(['list', DEAD_LETTER_QUEUE], {
+      RABBITMQ_URL: listener.urlFor(vhost.url),
+      RABBITMQ_CA_FILE: ca,
+      RABBITMQ_CERT_FILE: cert,
+      RABBITMQ_KEY_FILE: key,
+    });
     expect(stdout).toContain(`${DEAD_LETTER_QUEUE}: 2 message(s)`);
   });
 
   it('names the masked URL, never the password, when TLS verification fails', async () => {
     const { cert, key } = listener.client;
-    const failure = await dlq(['list', DEAD_LETTER_QUEUE], { RABBITMQ_URL: listener.urlFor(vhost.url), RABBITMQ_CA_FILE: listener.untrustedCa, RABBITMQ_CERT_FILE: cert, RABBITMQ_KEY_FILE: key }).catch(
-      (error: unknown) => error as { code: number; stdout: string; stderr: string },
-    );
+    const failure = await dlq(['list', DEAD_LETTER_QUEUE], {
+      RABBITMQ_URL: listener.urlFor(vhost.url),
+      RABBITMQ_CA_FILE: listener.untrustedCa,
+      RABBITMQ_CERT_FILE: cert,
+      RABBITMQ_KEY_FILE: key,
+    }).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
     expect(failure).toMatchObject({ code: 3 });
     const { stdout, stderr } = failure;
     expect(stderr).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
@@ -101,7 +134,12 @@ describe('dlq CLI', () => {
     await waitFor(() => handled.length === 2, { timeoutMs: 5_000, what: 'the replayed messages to be handled' });
     expect(handled.map((h) => h.payload.order_id).sort()).toEqual(['d1', 'd2']);
     for (const { payload, context } of handled) {
-      expect(context).toMatchObject({ exchange: EXCHANGE, routingKey: `order.${payload.order_id}.placed`, params: { order_id: payload.order_id }, attempt: 1 });
+      expect(context).toMatchObject({
+        exchange: EXCHANGE,
+        routingKey: `order.${payload.order_id}.placed`,
+        params: { order_id: payload.order_id },
+        attempt: 1,
+      });
       expect(context.headers).not.toHaveProperty('x-dead-letter-reason');
       expect(context.headers).not.toHaveProperty('x-last-error');
     }
@@ -109,7 +147,10 @@ describe('dlq CLI', () => {
   });
 
   it('names a queue that does not exist, and nothing else', async () => {
-    const failure = (await dlq(['list', 'no.such.queue']).catch((error: unknown) => error)) as { code: number; stderr: string };
+    const failure = (await dlq(['list', 'no.such.queue']).catch((error: unknown) => error)) as {
+      code: number;
+      stderr: string;
+    };
     expect(failure.code).toBe(1);
     expect(failure.stderr.trim().split('\n')).toEqual([
       'hint: "no.such.queue" is not a dead-letter queue; the dead letters of a consumer queue are in "no.such.queue.dlq"',

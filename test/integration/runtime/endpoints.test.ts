@@ -22,13 +22,17 @@ function listen(onConnection: (socket: Socket) => void): Promise<number> {
     onConnection(socket);
   });
   servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
@@ -36,7 +40,9 @@ async function closedPort(): Promise<number> {
 /** An instance id whose order over `count` nodes is 0, 1, ..., count - 1 (the order is a function of the id). */
 function idInListOrder(count: number): string {
   const inOrder = Array.from({ length: count }, (_, index) => index);
-  const id = Array.from({ length: 500 }, (_, index) => `in-order-${index}`).find((candidate) => shuffledFor(inOrder, candidate).every((node, index) => node === index));
+  const id = Array.from({ length: 500 }, (_, index) => `in-order-${index}`).find((candidate) =>
+    shuffledFor(inOrder, candidate).every((node, index) => node === index),
+  );
   if (id === undefined) throw new Error('no instance id keeps the list order');
   return id;
 }
@@ -46,7 +52,9 @@ const withPort = (url: string, port: number) => url.replace(/@127\.0\.0\.1:\d+\/
 /** The nodes the service's connections (publish and consume) are on, each named once: one node when both are on it. */
 async function connectedNodes(bus: ServiceConnection): Promise<string[]> {
   const gauge = bus.metrics.getSingleMetric('messaging_connected_node');
-  const nodes = gauge ? (await gauge.get()).values.filter((value) => value.value === 1).map((value) => String(value.labels['node'])) : [];
+  const nodes = gauge
+    ? (await gauge.get()).values.filter((value) => value.value === 1).map((value) => String(value.labels['node']))
+    : [];
   return [...new Set(nodes)].sort();
 }
 
@@ -64,7 +72,11 @@ it('skips a node that refuses and one that never answers, and connects to the ne
   const silent = await listen(() => undefined);
   const refusing = await closedPort();
   const url = [withPort(vhost.url, silent), withPort(vhost.url, refusing), vhost.url].join(',');
-  const bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} }, { url, instanceId: idInListOrder(3), logger: testLogger() });
+  const bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} },
+    { url, instanceId: idInListOrder(3), logger: testLogger() },
+  );
   buses.push(bus);
   expect(await connectedNodes(bus)).toEqual(['127.0.0.1:5672']);
 });
@@ -72,7 +84,11 @@ it('skips a node that refuses and one that never answers, and connects to the ne
 it('skips a node that refuses the login (its password is wrong there) and connects to the next that accepts it', async () => {
   const wrongPassword = vhost.url.replace(/:[^:@/]+@/, ':not-the-password@');
   const url = [wrongPassword, vhost.url.replace('@127.0.0.1:', '@localhost:')].join(',');
-  const bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} }, { url, instanceId: idInListOrder(2), logger: testLogger() });
+  const bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} },
+    { url, instanceId: idInListOrder(2), logger: testLogger() },
+  );
   buses.push(bus);
   expect(await connectedNodes(bus)).toEqual(['localhost:5672']);
 });
@@ -88,11 +104,18 @@ it('after a lost connection, moves on to the next node of its order', async () =
     upstream.on('error', end).on('close', end);
   });
   const url = [vhost.url, withPort(vhost.url, proxy)];
-  const bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} }, { url, instanceId: idInListOrder(2), logger: testLogger() });
+  const bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: () => undefined, onOrderCancelled: () => undefined }, rpcServers: {} },
+    { url, instanceId: idInListOrder(2), logger: testLogger() },
+  );
   buses.push(bus);
   expect(await connectedNodes(bus)).toEqual(['127.0.0.1:5672']);
 
   await killConnections(vhost, 'endpoint test: node lost');
-  await waitFor(async () => (await connectedNodes(bus)).join() === `127.0.0.1:${proxy}`, { timeoutMs: 30_000, what: 'the connection to move to the second node' });
+  await waitFor(async () => (await connectedNodes(bus)).join() === `127.0.0.1:${proxy}`, {
+    timeoutMs: 30_000,
+    what: 'the connection to move to the second node',
+  });
   await bus.publish('orderPlaced', { order_id: 'after-failover' }, { order_id: 'after-failover', amount: 1 });
 });

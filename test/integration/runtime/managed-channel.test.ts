@@ -21,7 +21,12 @@ async function openChannels(): Promise<number[]> {
 
 function managedChannel(setup: (channel: Channel) => Promise<void>): ManagedChannel<Channel> {
   // The connection manager is asked only when a usable channel is lost, which these tests never have.
-  return new ManagedChannel({ name: 'test', open: (m) => m.createChannel(), setup }, undefined as unknown as ConnectionManager, testLogger(), 10);
+  return new ManagedChannel(
+    { name: 'test', open: (m) => m.createChannel(), setup },
+    undefined as unknown as ConnectionManager,
+    testLogger(),
+    10,
+  );
 }
 
 beforeAll(async () => {

@@ -29,14 +29,22 @@ function seenFor(orderId: string): Seen[] {
 
 async function onOrder(payload: OrderPlaced, context: ConsumeContext): Promise<void> {
   const deliveries = seenFor(payload.order_id);
-  seen.set(payload.order_id, [...deliveries, { messageId: context.messageId, attempt: context.attempt, redelivered: context.redelivered }]);
-  if (payload.order_id === 'held' && deliveries.length === 0) await new Promise<void>((resolve) => (releaseHeld = resolve));
+  seen.set(payload.order_id, [
+    ...deliveries,
+    { messageId: context.messageId, attempt: context.attempt, redelivered: context.redelivered },
+  ]);
+  if (payload.order_id === 'held' && deliveries.length === 0)
+    await new Promise<void>((resolve) => (releaseHeld = resolve));
   if (failing.has(payload.order_id)) throw new Error('fails for now');
 }
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-message-id');
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger() },
+  );
 });
 
 afterAll(async () => {
@@ -47,17 +55,31 @@ afterAll(async () => {
 
 it('keeps the message id across retries and a replay from the dead-letter queue', async () => {
   failing.add('again');
-  await bus.publish('orderPlaced', { order_id: 'again' }, { order_id: 'again', amount: 1 }, { messageId: 'order-again-1' });
-  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 1, { timeoutMs: 15_000, what: 'the dead letter' });
+  await bus.publish(
+    'orderPlaced',
+    { order_id: 'again' },
+    { order_id: 'again', amount: 1 },
+    { messageId: 'order-again-1' },
+  );
+  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 1, {
+    timeoutMs: 15_000,
+    what: 'the dead letter',
+  });
 
   failing.delete('again');
   const replayer = await connect(vhost.url);
   try {
-    expect(await replay(await replayer.createConfirmChannel(), DEAD_LETTER_QUEUE, 1, vhost.user)).toMatchObject({ replayed: 1, left: 0 });
+    expect(await replay(await replayer.createConfirmChannel(), DEAD_LETTER_QUEUE, 1, vhost.user)).toMatchObject({
+      replayed: 1,
+      left: 0,
+    });
   } finally {
     await replayer.close();
   }
-  await waitFor(() => seenFor('again').length === RETRY_DELAYS_MS.length + 2, { timeoutMs: 10_000, what: 'the replayed delivery' });
+  await waitFor(() => seenFor('again').length === RETRY_DELAYS_MS.length + 2, {
+    timeoutMs: 10_000,
+    what: 'the replayed delivery',
+  });
 
   expect(seenFor('again')).toEqual([
     { messageId: 'order-again-1', attempt: 1, redelivered: false },

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { createTestVhost, getMessages, management, queueNames, waitFor, type TestVhost } from '../../support/broker.js';
 import { connectService, type ServiceConnection } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, EXCHANGE, RETRY_DELAYS_MS, ordersDefinition, retryQueueName, testLogger, type OrderPlaced } from './_fixtures.js';
+import {
+  DEAD_LETTER_QUEUE,
+  EXCHANGE,
+  RETRY_DELAYS_MS,
+  ordersDefinition,
+  retryQueueName,
+  testLogger,
+  type OrderPlaced,
+} from './_fixtures.js';
 
 let vhost: TestVhost;
 let bus: ServiceConnection;
@@ -27,7 +35,11 @@ beforeAll(async () => {
     attempts.set(payload.order_id, attempt);
     if (payload.order_id === 'fails-once' && attempt === 1) throw new Error('first attempt fails');
   };
-  bus = await connectService(ordersDefinition(), { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  bus = await connectService(
+    ordersDefinition(),
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger() },
+  );
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();
 });
@@ -42,10 +54,19 @@ it('declares a deleted dead-letter queue again and dead-letters into it', async 
   await deleteQueue(DEAD_LETTER_QUEUE);
   rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json'), { messageId: 'poison-after-dlq-deleted' });
 
-  await waitFor(async () => (await queueNames(vhost.name)).includes(DEAD_LETTER_QUEUE), { timeoutMs: 10_000, what: 'the dead-letter queue to be declared again' });
+  await waitFor(async () => (await queueNames(vhost.name)).includes(DEAD_LETTER_QUEUE), {
+    timeoutMs: 10_000,
+    what: 'the dead-letter queue to be declared again',
+  });
   let dead: Awaited<ReturnType<typeof getMessages>> = [];
-  await waitFor(async () => (dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1, { timeoutMs: 10_000, what: 'the dead letter' });
-  expect(dead[0]?.properties).toMatchObject({ message_id: 'poison-after-dlq-deleted', headers: { 'x-dead-letter-reason': 'malformed_json' } });
+  await waitFor(async () => (dead = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1)).length === 1, {
+    timeoutMs: 10_000,
+    what: 'the dead letter',
+  });
+  expect(dead[0]?.properties).toMatchObject({
+    message_id: 'poison-after-dlq-deleted',
+    headers: { 'x-dead-letter-reason': 'malformed_json' },
+  });
 });
 
 it('declares a deleted retry queue again, with its delay, and the retry is handled', async () => {
@@ -54,6 +75,8 @@ it('declares a deleted retry queue again, with its delay, and the retry is handl
   await bus.publish('orderPlaced', { order_id: 'fails-once' }, { order_id: 'fails-once', amount: 1 });
 
   await waitFor(() => attempts.get('fails-once') === 2, { timeoutMs: 10_000, what: 'the retried attempt' });
-  const declared = (await (await management('GET', `/queues/${encodeURIComponent(vhost.name)}/${encodeURIComponent(retryQueue)}`)).json()) as { arguments: Record<string, unknown> };
+  const declared = (await (
+    await management('GET', `/queues/${encodeURIComponent(vhost.name)}/${encodeURIComponent(retryQueue)}`)
+  ).json()) as { arguments: Record<string, unknown> };
   expect(declared.arguments).toMatchObject({ 'x-message-ttl': RETRY_DELAYS_MS[0] });
 });

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
 import { connectService, type MessagingEvent, type ServiceConnection } from '../../../runtime/index.js';
-import { EXCHANGE, ORDERS_QUEUE, RPC_QUEUE, ordersDefinition, pricingClientDefinition, pricingServerDefinition, testLogger } from './_fixtures.js';
+import {
+  EXCHANGE,
+  ORDERS_QUEUE,
+  RPC_QUEUE,
+  ordersDefinition,
+  pricingClientDefinition,
+  pricingServerDefinition,
+  testLogger,
+} from './_fixtures.js';
 
 // The observer hook sees every message in the contract's names: what was published, handed to a
 // handler, and what became of it; RPC calls, serves and replies with their outcomes.
@@ -35,22 +43,56 @@ const orderHandlers = {
 describe('the observer hook', () => {
   it('sees a publish, its delivery and its settling, linked by message id, with retries and the dead letter of a failing one', async () => {
     const { events, observer } = recorder();
-    const orders = await connectService(ordersDefinition(), orderHandlers, { url: vhost.url, logger: testLogger(), observer });
+    const orders = await connectService(ordersDefinition(), orderHandlers, {
+      url: vhost.url,
+      logger: testLogger(),
+      observer,
+    });
     opened.push(orders);
 
     await orders.publish('orderPlaced', { order_id: 'o-1' }, { order_id: 'o-1', amount: 5 }, { messageId: 'm-ok' });
-    await orders.publish('orderPlaced', { order_id: 'doomed' }, { order_id: 'doomed', amount: 5 }, { messageId: 'm-doomed' });
-    const settled = (messageId: string) => events.filter((event) => event.kind === 'settle' && event.messageId === messageId);
-    await waitFor(() => settled('m-ok').length === 1 && settled('m-doomed').some((event) => event.outcome === 'handler_failed'), { timeoutMs: 10_000, what: 'both orders settled' });
+    await orders.publish(
+      'orderPlaced',
+      { order_id: 'doomed' },
+      { order_id: 'doomed', amount: 5 },
+      { messageId: 'm-doomed' },
+    );
+    const settled = (messageId: string) =>
+      events.filter((event) => event.kind === 'settle' && event.messageId === messageId);
+    await waitFor(
+      () => settled('m-ok').length === 1 && settled('m-doomed').some((event) => event.outcome === 'handler_failed'),
+      { timeoutMs: 10_000, what: 'both orders settled' },
+    );
 
-    const route = { service: 'orders', operation: 'onOrderPlaced', message: 'OrderPlaced', exchange: EXCHANGE, routingKey: 'order.o-1.placed' };
-    expect(events.filter((event) => event.messageId === 'm-ok').map(({ kind, service, operation, message, exchange, routingKey, queue, outcome }) => ({ kind, service, operation, message, exchange, routingKey, queue, outcome }))).toEqual([
+    const route = {
+      service: 'orders',
+      operation: 'onOrderPlaced',
+      message: 'OrderPlaced',
+      exchange: EXCHANGE,
+      routingKey: 'order.o-1.placed',
+    };
+    expect(
+      events
+        .filter((event) => event.messageId === 'm-ok')
+        .map(({ kind, service, operation, message, exchange, routingKey, queue, outcome }) => ({
+          kind,
+          service,
+          operation,
+          message,
+          exchange,
+          routingKey,
+          queue,
+          outcome,
+        })),
+    ).toEqual([
       { ...route, kind: 'publish', operation: 'orderPlaced', queue: undefined, outcome: undefined },
       { ...route, kind: 'consume', queue: ORDERS_QUEUE, outcome: undefined },
       { ...route, kind: 'settle', queue: ORDERS_QUEUE, outcome: 'ok' },
     ]);
     expect(settled('m-ok')[0]?.durationMs).toEqual(expect.any(Number));
-    expect(events.filter((event) => event.messageId === 'm-doomed').map((event) => [event.kind, event.outcome])).toEqual([
+    expect(
+      events.filter((event) => event.messageId === 'm-doomed').map((event) => [event.kind, event.outcome]),
+    ).toEqual([
       ['publish', undefined],
       ['consume', undefined],
       ['settle', 'retry'],
@@ -69,23 +111,54 @@ describe('the observer hook', () => {
       if (sku === 'gone') throw Object.assign(new Error('no such product'), { code: 'out_of_stock' });
       return { sku, price: 3 };
     };
-    opened.push(await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote } }, { url: vhost.url, logger: testLogger(), observer: server.observer }));
-    const checkout = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger(), observer: client.observer });
+    opened.push(
+      await connectService(
+        pricingServerDefinition(),
+        { consumers: {}, rpcServers: { quotePrice: quote } },
+        { url: vhost.url, logger: testLogger(), observer: server.observer },
+      ),
+    );
+    const checkout = await connectService(
+      pricingClientDefinition(),
+      { consumers: {}, rpcServers: {} },
+      { url: vhost.url, logger: testLogger(), observer: client.observer },
+    );
     opened.push(checkout);
 
     await checkout.call('quotePrice', { sku: 'apple' });
     await expect(checkout.call('quotePrice', { sku: 'gone' })).rejects.toMatchObject({ remoteCode: 'out_of_stock' });
 
-    const rpc = { operation: 'quotePrice', message: 'QuoteRequest', exchange: '', routingKey: RPC_QUEUE, queue: RPC_QUEUE };
-    expect(client.events.map(({ kind, service, operation, message, exchange, routingKey, queue, outcome }) => ({ kind, service, operation, message, exchange, routingKey, queue, outcome }))).toEqual([
+    const rpc = {
+      operation: 'quotePrice',
+      message: 'QuoteRequest',
+      exchange: '',
+      routingKey: RPC_QUEUE,
+      queue: RPC_QUEUE,
+    };
+    expect(
+      client.events.map(({ kind, service, operation, message, exchange, routingKey, queue, outcome }) => ({
+        kind,
+        service,
+        operation,
+        message,
+        exchange,
+        routingKey,
+        queue,
+        outcome,
+      })),
+    ).toEqual([
       { ...rpc, kind: 'call', service: 'checkout', outcome: undefined },
       { ...rpc, kind: 'reply', service: 'checkout', outcome: 'ok' },
       { ...rpc, kind: 'call', service: 'checkout', outcome: undefined },
       { ...rpc, kind: 'reply', service: 'checkout', outcome: 'out_of_stock' },
     ]);
-    expect(client.events.filter((event) => event.kind === 'reply').every((event) => typeof event.durationMs === 'number')).toBe(true);
+    expect(
+      client.events.filter((event) => event.kind === 'reply').every((event) => typeof event.durationMs === 'number'),
+    ).toBe(true);
     await waitFor(() => server.events.length === 4, { timeoutMs: 5_000, what: 'the server to settle both requests' });
-    expect(server.events.map((event) => [event.kind, event.service, event.operation, event.routingKey, event.outcome])).toEqual([
+    expect(
+      server.events.map((event) => [event.kind, event.service, event.operation, event.routingKey, event.outcome]),
+    ).toEqual([
       ['serve', 'pricing', 'quotePrice', RPC_QUEUE, undefined],
       ['settle', 'pricing', 'quotePrice', RPC_QUEUE, 'ok'],
       ['serve', 'pricing', 'quotePrice', RPC_QUEUE, undefined],
@@ -95,7 +168,13 @@ describe('the observer hook', () => {
 
   it('keeps messaging going when the observer throws', async () => {
     const handled: string[] = [];
-    const handlers = { consumers: { onOrderPlaced: (order: unknown) => void handled.push((order as { order_id: string }).order_id), onOrderCancelled: () => undefined }, rpcServers: {} };
+    const handlers = {
+      consumers: {
+        onOrderPlaced: (order: unknown) => void handled.push((order as { order_id: string }).order_id),
+        onOrderCancelled: () => undefined,
+      },
+      rpcServers: {},
+    };
     const orders = await connectService(ordersDefinition(), handlers, {
       url: vhost.url,
       logger: testLogger(),

@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { createTestVhost, getMessages, queueState, waitFor, type BrokerMessage, type TestVhost } from '../../support/broker.js';
+import {
+  createTestVhost,
+  getMessages,
+  queueState,
+  waitFor,
+  type BrokerMessage,
+  type TestVhost,
+} from '../../support/broker.js';
 import { runPython } from '../../interop/python-peer.js';
 import { whileRewriting } from '../../support/wire-tamper.js';
 import {
@@ -18,7 +25,16 @@ import {
   type ConsumeContext,
   type ServiceConnection,
 } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, EXCHANGE, RPC_QUEUE, ordersDefinition, pricingServerDefinition, quoteRpc, testLogger, type OrderPlaced } from './_fixtures.js';
+import {
+  DEAD_LETTER_QUEUE,
+  EXCHANGE,
+  RPC_QUEUE,
+  ordersDefinition,
+  pricingServerDefinition,
+  quoteRpc,
+  testLogger,
+  type OrderPlaced,
+} from './_fixtures.js';
 
 /** Small, so that too-large bodies are cheap to make. */
 const MAX_MESSAGE_BYTES = 100_000;
@@ -41,7 +57,10 @@ const handled: string[] = [];
 let retriedHeaders: Record<string, unknown> | undefined;
 
 async function deadLetters(count: number): Promise<BrokerMessage[]> {
-  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages >= count, { timeoutMs: 15_000, what: `${count} dead letter(s)` });
+  await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages >= count, {
+    timeoutMs: 15_000,
+    what: `${count} dead letter(s)`,
+  });
   return getMessages(vhost.name, DEAD_LETTER_QUEUE, count);
 }
 
@@ -52,10 +71,23 @@ async function publishAndConsume(orderId: string): Promise<void> {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-oversize');
-  const options = { url: vhost.url, logger: testLogger(), maxMessageBytes: MAX_MESSAGE_BYTES, publishTimeoutMs: PUBLISH_TIMEOUT_MS };
+  const options = {
+    url: vhost.url,
+    logger: testLogger(),
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    publishTimeoutMs: PUBLISH_TIMEOUT_MS,
+  };
   pricing = await connectService(
     pricingServerDefinition(),
-    { consumers: {}, rpcServers: { quotePrice: ((request: { sku: string }) => ({ sku: request.sku === 'huge' ? 'x'.repeat(MAX_MESSAGE_BYTES) : request.sku, price: 1 })) as never } },
+    {
+      consumers: {},
+      rpcServers: {
+        quotePrice: ((request: { sku: string }) => ({
+          sku: request.sku === 'huge' ? 'x'.repeat(MAX_MESSAGE_BYTES) : request.sku,
+          price: 1,
+        })) as never,
+      },
+    },
     options,
   );
   const onOrder = (payload: OrderPlaced, context: ConsumeContext): void => {
@@ -64,8 +96,14 @@ beforeAll(async () => {
     handled.push(payload.order_id);
   };
   const definition = ordersDefinition();
-  const consumers = definition.consumers.map((spec) => (spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec));
-  orders = await connectService({ ...definition, consumers, rpcClients: [quoteRpc] }, { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} }, options);
+  const consumers = definition.consumers.map((spec) =>
+    spec.name === 'onOrderPlaced' ? { ...spec, maxMessageBytes: CONTRACT_MAX_MESSAGE_BYTES } : spec,
+  );
+  orders = await connectService(
+    { ...definition, consumers, rpcClients: [quoteRpc] },
+    { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
+    options,
+  );
   raw = await connect(vhost.url);
   rawChannel = await raw.createConfirmChannel();
 });
@@ -99,31 +137,52 @@ describe('a publish that cannot be sent', () => {
 
   it('leaves confirms and returns matched to their sends after a failed encode', async () => {
     const outcomes = await Promise.allSettled([
-      orders.publish('orderPlaced', { order_id: 'too-big-2' }, { order_id: 'too-big-2', amount: 1 }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } }),
+      orders.publish(
+        'orderPlaced',
+        { order_id: 'too-big-2' },
+        { order_id: 'too-big-2', amount: 1 },
+        { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } },
+      ),
       orders.publish('orderShipped', {}, { order_id: 'nobody-listens', amount: 1 }),
       orders.publish('orderPlaced', { order_id: 'routed' }, { order_id: 'routed', amount: 1 }),
-      orders.publish('orderPlaced', { order_id: 'too-big-3' }, { order_id: 'too-big-3', amount: 1 }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } }),
+      orders.publish(
+        'orderPlaced',
+        { order_id: 'too-big-3' },
+        { order_id: 'too-big-3', amount: 1 },
+        { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } },
+      ),
       orders.publish('orderShipped', {}, { order_id: 'nobody-listens', amount: 2 }),
     ]);
-    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? 'confirmed' : (outcome.reason as { code: string }).code))).toEqual([
-      'message_too_large',
-      'unroutable',
-      'confirmed',
-      'message_too_large',
-      'unroutable',
-    ]);
+    expect(
+      outcomes.map((outcome) =>
+        outcome.status === 'fulfilled' ? 'confirmed' : (outcome.reason as { code: string }).code,
+      ),
+    ).toEqual(['message_too_large', 'unroutable', 'confirmed', 'message_too_large', 'unroutable']);
   });
 
   it('fails with MessageEncodeError for a property AMQP cannot carry, alone', async () => {
-    const outcome = orders.publish('orderPlaced', { order_id: 'long-id' }, { order_id: 'long-id', amount: 1 }, { messageId: 'm'.repeat(300) });
+    const outcome = orders.publish(
+      'orderPlaced',
+      { order_id: 'long-id' },
+      { order_id: 'long-id', amount: 1 },
+      { messageId: 'm'.repeat(300) },
+    );
     await expect(outcome).rejects.toBeInstanceOf(MessageEncodeError);
     await expect(outcome).rejects.toThrow(/messageId/);
     await publishAndConsume('after-long-id');
   });
 
   it('fails with MessageTooLargeError for a body over maxMessageBytes, nothing sent', async () => {
-    const outcome = orders.publish('orderPlaced', { order_id: 'huge-body' }, { order_id: 'huge-body', amount: 1, note: 'n'.repeat(MAX_MESSAGE_BYTES) });
-    await expect(outcome).rejects.toMatchObject({ code: 'message_too_large', part: 'body', limitBytes: MAX_MESSAGE_BYTES });
+    const outcome = orders.publish(
+      'orderPlaced',
+      { order_id: 'huge-body' },
+      { order_id: 'huge-body', amount: 1, note: 'n'.repeat(MAX_MESSAGE_BYTES) },
+    );
+    await expect(outcome).rejects.toMatchObject({
+      code: 'message_too_large',
+      part: 'body',
+      limitBytes: MAX_MESSAGE_BYTES,
+    });
     await publishAndConsume('after-huge-body');
     expect(handled).not.toContain('huge-body');
   });
@@ -131,8 +190,13 @@ describe('a publish that cannot be sent', () => {
 
 describe('an RPC too large to send', () => {
   it('fails the call alone with MessageTooLargeError: request headers that would not encode, or a request body over the limit', async () => {
-    await expect(orders.call('quotePrice', { sku: 'a' }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } })).rejects.toMatchObject({ code: 'message_too_large', part: 'headers' });
-    await expect(orders.call('quotePrice', { sku: 's'.repeat(MAX_MESSAGE_BYTES) })).rejects.toMatchObject({ code: 'message_too_large', part: 'body' });
+    await expect(
+      orders.call('quotePrice', { sku: 'a' }, { headers: { big: 'b'.repeat(HEADER_TABLE_LIMIT) } }),
+    ).rejects.toMatchObject({ code: 'message_too_large', part: 'headers' });
+    await expect(orders.call('quotePrice', { sku: 's'.repeat(MAX_MESSAGE_BYTES) })).rejects.toMatchObject({
+      code: 'message_too_large',
+      part: 'body',
+    });
     await expect(orders.call('quotePrice', { sku: 'next' })).resolves.toEqual({ sku: 'next', price: 1 });
   });
 
@@ -147,7 +211,9 @@ describe('an RPC too large to send', () => {
 describe('an RPC request too large to accept', () => {
   it('is answered unparsed with a message_too_large error reply', async () => {
     const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true });
-    const reply = new Promise<ConsumeMessage>((resolve) => void rawChannel.consume(replyQueue, (message) => message && resolve(message), { noAck: true }));
+    const reply = new Promise<ConsumeMessage>(
+      (resolve) => void rawChannel.consume(replyQueue, (message) => message && resolve(message), { noAck: true }),
+    );
     const request = Buffer.from(JSON.stringify({ sku: 's'.repeat(MAX_MESSAGE_BYTES) }));
     rawChannel.sendToQueue(RPC_QUEUE, request, { replyTo: replyQueue, correlationId: 'too-large-request' });
 
@@ -161,10 +227,13 @@ describe('an RPC request too large to accept', () => {
 });
 
 describe('a delivered message too large to republish or to accept', () => {
-  it('dead-letters a non-JSON message whose header table fills what amqplib can encode, the peer\'s largest header trimmed, and publishing goes on', async () => {
+  it("dead-letters a non-JSON message whose header table fills what amqplib can encode, the peer's largest header trimmed, and publishing goes on", async () => {
     // The peer's table is just under amqplib's limit; the dead-letter headers we add push it over.
     const blob = 'p'.repeat(HEADER_TABLE_LIMIT - 200);
-    rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json'), { messageId: 'poison-64k', headers: { 'peer-blob': blob, 'peer-small': 'kept', traceparent: TRACEPARENT } });
+    rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json'), {
+      messageId: 'poison-64k',
+      headers: { 'peer-blob': blob, 'peer-small': 'kept', traceparent: TRACEPARENT },
+    });
 
     const [dead] = await deadLetters(1);
     expect(dead?.body).toBe('not json');
@@ -186,7 +255,8 @@ describe('a delivered message too large to republish or to accept', () => {
     const sizes = { 'peer-a': 80_000, 'peer-b': 30_000, 'peer-c': 20_900 };
     const entries = Object.entries(sizes).map(([name, bytes]) => `${name}=${bytes}`);
     await runPython('publish_headers', [vhost.url, EXCHANGE, 'order.cancelled', 'still not json', ...entries]);
-    const tableBytes = 4 + Object.entries(sizes).reduce((sum, [name, bytes]) => sum + 1 + name.length + 1 + 4 + bytes, 0);
+    const tableBytes =
+      4 + Object.entries(sizes).reduce((sum, [name, bytes]) => sum + 1 + name.length + 1 + 4 + bytes, 0);
     expect(tableBytes).toBeGreaterThan(FRAME_MAX - 200);
     expect(tableBytes).toBeLessThan(FRAME_MAX);
 
@@ -204,10 +274,20 @@ describe('a delivered message too large to republish or to accept', () => {
   it("retries a message whose header table is too large to copy as it is, the peer's largest header trimmed", async () => {
     // As large as amqplib lets the peer send: the few retry headers we add push it over.
     const blob = 'p'.repeat(HEADER_TABLE_LIMIT - 86);
-    rawChannel.publish(EXCHANGE, 'order.retried.placed', Buffer.from(JSON.stringify({ order_id: 'retried', amount: 1 })), { messageId: 'retried', headers: { 'peer-blob': blob, 'peer-small': 'kept' } });
+    rawChannel.publish(
+      EXCHANGE,
+      'order.retried.placed',
+      Buffer.from(JSON.stringify({ order_id: 'retried', amount: 1 })),
+      { messageId: 'retried', headers: { 'peer-blob': blob, 'peer-small': 'kept' } },
+    );
 
     await waitFor(() => handled.includes('retried'), { timeoutMs: 10_000, what: 'the retried attempt' });
-    expect(retriedHeaders).toMatchObject({ 'x-attempt': 2, 'x-last-error': 'first attempt fails', 'x-trimmed-headers': `peer-blob (${1 + 'peer-blob'.length + 1 + 4 + blob.length} bytes)`, 'peer-small': 'kept' });
+    expect(retriedHeaders).toMatchObject({
+      'x-attempt': 2,
+      'x-last-error': 'first attempt fails',
+      'x-trimmed-headers': `peer-blob (${1 + 'peer-blob'.length + 1 + 4 + blob.length} bytes)`,
+      'peer-small': 'kept',
+    });
     expect(retriedHeaders).not.toHaveProperty('peer-blob');
   });
 
@@ -226,7 +306,11 @@ describe('a delivered message too large to republish or to accept', () => {
     const [dead] = await deadLetters(1);
     expect(dead?.properties.message_id).toBe('unencodable');
     const headers = dead?.properties.headers ?? {};
-    expect(headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'peer-small': 'kept', 'x-original-routing-key': 'order.cancelled' });
+    expect(headers).toMatchObject({
+      'x-dead-letter-reason': 'malformed_json',
+      'peer-small': 'kept',
+      'x-original-routing-key': 'order.cancelled',
+    });
     expect(headers).not.toHaveProperty('peer-table');
     expect(headers).not.toHaveProperty('peer-stamp');
     expect(headers['x-trimmed-headers']).toMatch(/peer-table \(cannot be encoded: .*bogus.*\)/);
@@ -239,10 +323,14 @@ describe('a delivered message too large to republish or to accept', () => {
     const marker = 'M'.repeat(200);
     const bytes = Buffer.from(marker);
     const toInvalidUtf8 = (chunk: Buffer): void => {
-      for (let at = chunk.indexOf(bytes); at >= 0; at = chunk.indexOf(bytes, at)) chunk.fill(0xff, at, at + bytes.length);
+      for (let at = chunk.indexOf(bytes); at >= 0; at = chunk.indexOf(bytes, at))
+        chunk.fill(0xff, at, at + bytes.length);
     };
     await whileRewriting(raw, toInvalidUtf8, async () => {
-      rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json, odd id'), { messageId: marker, correlationId: 'odd-id' });
+      rawChannel.publish(EXCHANGE, 'order.cancelled', Buffer.from('not json, odd id'), {
+        messageId: marker,
+        correlationId: 'odd-id',
+      });
       await rawChannel.waitForConfirms();
     });
 
@@ -250,7 +338,10 @@ describe('a delivered message too large to republish or to accept', () => {
     expect(dead?.body).toBe('not json, odd id');
     expect(dead?.properties.correlation_id).toBe('odd-id');
     expect(dead?.properties.message_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'malformed_json', 'x-trimmed-headers': 'messageId (cannot be encoded: 600 bytes, a short string holds 255)' });
+    expect(dead?.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'malformed_json',
+      'x-trimmed-headers': 'messageId (cannot be encoded: 600 bytes, a short string holds 255)',
+    });
     await publishAndConsume('after-odd-message-id');
   });
 
@@ -259,18 +350,26 @@ describe('a delivered message too large to republish or to accept', () => {
     rawChannel.publish(EXCHANGE, 'order.cancelled', body, { messageId: 'too-large' });
 
     const [dead] = await deadLetters(1);
-    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'too_large', 'x-error': `body is ${body.length} bytes, over the limit of ${MAX_MESSAGE_BYTES}` });
+    expect(dead?.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'too_large',
+      'x-error': `body is ${body.length} bytes, over the limit of ${MAX_MESSAGE_BYTES}`,
+    });
     expect(dead?.body).toBe(body.toString());
     expect(handled).not.toContain('too-large');
   });
 
   it("applies the contract's limit for a consumer, below the runtime's", async () => {
-    const body = Buffer.from(JSON.stringify({ order_id: 'over-contract', amount: 1, pad: 'x'.repeat(CONTRACT_MAX_MESSAGE_BYTES) }));
+    const body = Buffer.from(
+      JSON.stringify({ order_id: 'over-contract', amount: 1, pad: 'x'.repeat(CONTRACT_MAX_MESSAGE_BYTES) }),
+    );
     expect(body.length).toBeLessThan(MAX_MESSAGE_BYTES);
     rawChannel.publish(EXCHANGE, 'order.over-contract.placed', body, { messageId: 'over-contract' });
 
     const [dead] = await deadLetters(1);
-    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'too_large', 'x-error': `body is ${body.length} bytes, over the limit of ${CONTRACT_MAX_MESSAGE_BYTES}` });
+    expect(dead?.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'too_large',
+      'x-error': `body is ${body.length} bytes, over the limit of ${CONTRACT_MAX_MESSAGE_BYTES}`,
+    });
     expect(handled).not.toContain('over-contract');
   });
 });

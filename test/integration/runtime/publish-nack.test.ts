@@ -7,7 +7,12 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestVhost, waitFor, type TestVhost } from '../../support/broker.js';
-import { connectService, PublishFailedError, type ServiceConnection, type ServiceDefinition } from '../../../runtime/index.js';
+import {
+  connectService,
+  PublishFailedError,
+  type ServiceConnection,
+  type ServiceDefinition,
+} from '../../../runtime/index.js';
 import { EXCHANGE, ordersDefinition } from './_fixtures.js';
 import { capturingLogger } from '../../support/definitions.js';
 
@@ -30,7 +35,10 @@ beforeAll(async () => {
   raw = await connect(vhost.url);
   channel = await raw.createChannel();
   // Holds one message; the broker nacks every publish beyond it (a classic queue counts exactly; a quorum queue's limit is soft).
-  await channel.assertQueue(FULL_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
+  await channel.assertQueue(FULL_QUEUE, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' },
+  });
   await channel.bindQueue(FULL_QUEUE, EXCHANGE, 'order.*.placed');
 });
 
@@ -40,7 +48,8 @@ afterAll(async () => {
   await vhost?.dispose();
 });
 
-const order = (id: string) => bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 }, { timeoutMs: 30_000 });
+const order = (id: string) =>
+  bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 }, { timeoutMs: 30_000 });
 
 it('sends a nacked message again on a fresh channel, and resolves once the broker takes it', async () => {
   await order('first');
@@ -49,7 +58,10 @@ it('sends a nacked message again on a fresh channel, and resolves once the broke
     () => (settled = 'confirmed'),
     (error: Error) => (settled = error.name),
   );
-  await waitFor(() => logLines.some((line) => line.includes('the broker nacked a publish')), { timeoutMs: 10_000, what: 'the nack and the channel replaced' });
+  await waitFor(() => logLines.some((line) => line.includes('the broker nacked a publish')), {
+    timeoutMs: 10_000,
+    what: 'the nack and the channel replaced',
+  });
   expect(settled).toBeUndefined();
 
   const first = await channel.get(FULL_QUEUE, { noAck: true });
@@ -62,7 +74,9 @@ it('sends a nacked message again on a fresh channel, and resolves once the broke
 
 it('rejects with PublishFailedError, not a timeout, when the broker refuses it until the deadline', async () => {
   await order('fills-it');
-  const error = await bus.publish('orderPlaced', { order_id: 'refused' }, { order_id: 'refused', amount: 1 }, { timeoutMs: 1_500 }).catch((e: unknown) => e);
+  const error = await bus
+    .publish('orderPlaced', { order_id: 'refused' }, { order_id: 'refused', amount: 1 }, { timeoutMs: 1_500 })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(PublishFailedError);
   expect((error as Error).message).toMatch(/refused it \(nack\) until the 1500 ms deadline/);
   await channel.purgeQueue(FULL_QUEUE);
@@ -73,13 +87,29 @@ it('fails alone: the sends beside a message the broker keeps nacking are confirm
   await channel.assertQueue(tap, { durable: true, arguments: { 'x-queue-type': 'classic' } });
   await channel.bindQueue(tap, EXCHANGE, 'order.shipped');
   await order('fills-it-again');
-  const refused = bus.publish('orderPlaced', { order_id: 'refused-again' }, { order_id: 'refused-again', amount: 1 }, { timeoutMs: 3_000 }).catch((e: unknown) => e);
-  const beside = await Promise.allSettled(Array.from({ length: 500 }, (_, index) => bus.publish('orderShipped', {}, { order_id: `c${index}`, amount: 1 }, { timeoutMs: 3_000 })));
+  const refused = bus
+    .publish(
+      'orderPlaced',
+      { order_id: 'refused-again' },
+      { order_id: 'refused-again', amount: 1 },
+      { timeoutMs: 3_000 },
+    )
+    .catch((e: unknown) => e);
+  const beside = await Promise.allSettled(
+    Array.from({ length: 500 }, (_, index) =>
+      bus.publish('orderShipped', {}, { order_id: `c${index}`, amount: 1 }, { timeoutMs: 3_000 }),
+    ),
+  );
 
   expect(beside.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
   expect(await refused).toBeInstanceOf(PublishFailedError);
   const delivered: string[] = [];
-  for (let message = await channel.get(tap, { noAck: true }); message; message = await channel.get(tap, { noAck: true })) delivered.push((JSON.parse(message.content.toString()) as { order_id: string }).order_id);
+  for (
+    let message = await channel.get(tap, { noAck: true });
+    message;
+    message = await channel.get(tap, { noAck: true })
+  )
+    delivered.push((JSON.parse(message.content.toString()) as { order_id: string }).order_id);
   expect(delivered).toHaveLength(500);
   expect(new Set(delivered).size).toBe(500);
   await channel.purgeQueue(FULL_QUEUE);

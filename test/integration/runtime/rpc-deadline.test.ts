@@ -43,7 +43,18 @@ afterAll(async () => {
 it('times out at the deadline counted from the call, however long the call waited for a channel', async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
   // No reconnects happen here, so the connection manager is never asked.
-  const client = new RpcClient('checkout', [quoteRpc], undefined as unknown as ConnectionManager, testLogger(), new Metrics(), TIMEOUT_MS, 10, DEFAULT_MAX_MESSAGE_BYTES, undefined, undefined);
+  const client = new RpcClient(
+    'checkout',
+    [quoteRpc],
+    undefined as unknown as ConnectionManager,
+    testLogger(),
+    new Metrics(),
+    TIMEOUT_MS,
+    10,
+    DEFAULT_MAX_MESSAGE_BYTES,
+    undefined,
+    undefined,
+  );
   let outcome: unknown;
   void client.call('quotePrice', { sku: 'a' }, { timeoutMs: TIMEOUT_MS }).catch((error: unknown) => (outcome = error));
 

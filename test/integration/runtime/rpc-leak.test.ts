@@ -32,13 +32,23 @@ async function quote({ sku }: { sku: string }): Promise<{ sku: string; price: nu
 /** Channels on the caller's publish connection, where its RPC channel and its server probes live. */
 async function callerChannels(): Promise<number[]> {
   const connections = await connectionChannels(vhost);
-  return connections.filter((connection) => connection.connectionName === `checkout@${CALLER_INSTANCE}/publish`).map((connection) => connection.channels);
+  return connections
+    .filter((connection) => connection.connectionName === `checkout@${CALLER_INSTANCE}/publish`)
+    .map((connection) => connection.channels);
 }
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc-leak');
-  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote as never } }, { url: vhost.url, logger: testLogger() });
-  client = await connectService(pricingClientDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: CALLER_INSTANCE });
+  server = await connectService(
+    pricingServerDefinition(),
+    { consumers: {}, rpcServers: { quotePrice: quote as never } },
+    { url: vhost.url, logger: testLogger() },
+  );
+  client = await connectService(
+    pricingClientDefinition(),
+    { consumers: {}, rpcServers: {} },
+    { url: vhost.url, logger: testLogger(), instanceId: CALLER_INSTANCE },
+  );
 });
 
 afterAll(async () => {
@@ -79,7 +89,9 @@ it(`leaves no queue and no channel behind after ${CALLS} calls, timeouts include
   );
   const queuesAfter = await queueNames(vhost.name);
   const channelsAfter = await callerChannels();
-  console.log(`[rpc leak] queues ${queuesBefore.length} -> ${queuesAfter.length}, caller channels ${channelsBefore.join()} -> ${channelsAfter.join()}`);
+  console.log(
+    `[rpc leak] queues ${queuesBefore.length} -> ${queuesAfter.length}, caller channels ${channelsBefore.join()} -> ${channelsAfter.join()}`,
+  );
   expect(queuesAfter).toEqual(queuesBefore);
   expect(channelsAfter).toEqual(channelsBefore);
 });

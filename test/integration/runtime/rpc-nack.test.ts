@@ -25,7 +25,11 @@ let answering = false;
 
 function answer(message: ConsumeMessage): void {
   const { replyTo, correlationId } = message.properties as { replyTo?: string; correlationId?: string };
-  if (replyTo) server.sendToQueue(replyTo, Buffer.from(JSON.stringify({ sku: 'a', price: 42 })), { correlationId, contentType: 'application/json' });
+  if (replyTo)
+    server.sendToQueue(replyTo, Buffer.from(JSON.stringify({ sku: 'a', price: 42 })), {
+      correlationId,
+      contentType: 'application/json',
+    });
   server.ack(message);
 }
 
@@ -40,14 +44,21 @@ beforeAll(async () => {
   raw = await connect(vhost.url);
   server = await raw.createConfirmChannel();
   // Holds one ready message; the broker nacks every publish beyond it.
-  await server.assertQueue(FULL_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
+  await server.assertQueue(FULL_QUEUE, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' },
+  });
   await server.prefetch(1);
   await server.consume(FULL_QUEUE, (message) => {
     if (!message) return;
     if (answering) answer(message);
     else held.push(message);
   });
-  caller = await connectService(pricingClientDefinition({ ...quoteRpc, queue: FULL_QUEUE }), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger });
+  caller = await connectService(
+    pricingClientDefinition({ ...quoteRpc, queue: FULL_QUEUE }),
+    { consumers: {}, rpcServers: {} },
+    { url: vhost.url, logger },
+  );
 });
 
 afterAll(async () => {
@@ -73,7 +84,10 @@ it('sends a nacked request again on a fresh channel, and the call gets its reply
       return error;
     },
   );
-  await waitFor(() => logLines.some((line) => line.includes('the broker refused an RPC quotePrice request (nack)')), { timeoutMs: 10_000, what: 'the request nacked and the channel replaced' });
+  await waitFor(() => logLines.some((line) => line.includes('the broker refused an RPC quotePrice request (nack)')), {
+    timeoutMs: 10_000,
+    what: 'the request nacked and the channel replaced',
+  });
   expect(settled).toBeUndefined();
 
   // The server frees the queue and answers from now on: the request sent again gets in.

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createTestVhost, killConnections, waitFor, type TestVhost } from '../../support/broker.js';
 import { plainDurableQueue } from '../../support/definitions.js';
-import { connectService, NoRpcServerError, type ServiceConnection, type ServiceDefinition } from '../../../runtime/index.js';
+import {
+  connectService,
+  NoRpcServerError,
+  type ServiceConnection,
+  type ServiceDefinition,
+} from '../../../runtime/index.js';
 import { pricingClientDefinition, quoteRpc } from './_fixtures.js';
 
 const IDLE_QUEUE = 'idle.quote';
@@ -26,18 +31,27 @@ const call = (): Promise<unknown> => client.call('quotePrice', { sku: 'a' });
 
 /** Makes the call during the outage as soon as the runtime reports its publish connection (RPC calls go out on it) lost, before it reconnects. */
 function loggerCallingOnLoss() {
-  return pino({ level: 'warn' }, {
-    write(line: string) {
-      if (!callDuringOutage && line.includes('connection lost') && line.includes('/publish"')) {
-        callDuringOutage = new Promise((resolve) => setImmediate(resolve)).then(call).catch((error: unknown) => error);
-      }
+  return pino(
+    { level: 'warn' },
+    {
+      write(line: string) {
+        if (!callDuringOutage && line.includes('connection lost') && line.includes('/publish"')) {
+          callDuringOutage = new Promise((resolve) => setImmediate(resolve))
+            .then(call)
+            .catch((error: unknown) => error);
+        }
+      },
     },
-  });
+  );
 }
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc-reconnect');
-  client = await connectService(callerDefinition(), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: loggerCallingOnLoss(), rpcTimeoutMs: 30_000 });
+  client = await connectService(
+    callerDefinition(),
+    { consumers: {}, rpcServers: {} },
+    { url: vhost.url, logger: loggerCallingOnLoss(), rpcTimeoutMs: 30_000 },
+  );
 });
 
 afterAll(async () => {
@@ -48,7 +62,10 @@ afterAll(async () => {
 it('fails fast with NoRpcServerError during and after a reconnect', async () => {
   await expect(call()).rejects.toBeInstanceOf(NoRpcServerError);
   await killConnections(vhost, 'rpc probe test');
-  await waitFor(() => callDuringOutage !== undefined, { timeoutMs: 10_000, what: 'the runtime to notice the connection loss' });
+  await waitFor(() => callDuringOutage !== undefined, {
+    timeoutMs: 10_000,
+    what: 'the runtime to notice the connection loss',
+  });
   expect(await callDuringOutage).toBeInstanceOf(NoRpcServerError);
   await expect(call()).rejects.toBeInstanceOf(NoRpcServerError);
   await expect(call()).rejects.toBeInstanceOf(NoRpcServerError);

@@ -11,7 +11,15 @@ import {
   type RpcSpec,
   type ServiceConnection,
 } from '../../../runtime/index.js';
-import { RPC_QUEUE, deferred, pricingClientDefinition, pricingServerDefinition, quoteRpc, testLogger, validator } from './_fixtures.js';
+import {
+  RPC_QUEUE,
+  deferred,
+  pricingClientDefinition,
+  pricingServerDefinition,
+  quoteRpc,
+  testLogger,
+  validator,
+} from './_fixtures.js';
 
 const PYTHON_SERVER_QUEUE = 'py.quote';
 const IDLE_QUEUE = 'idle.quote';
@@ -26,7 +34,11 @@ let rawChannel: Channel;
 const releaseSlow = deferred();
 
 function clientFor(rpc: Partial<RpcSpec>): Promise<ServiceConnection> {
-  return connectService(pricingClientDefinition({ ...quoteRpc, ...rpc }), { consumers: {}, rpcServers: {} }, { url: vhost.url, logger: testLogger() });
+  return connectService(
+    pricingClientDefinition({ ...quoteRpc, ...rpc }),
+    { consumers: {}, rpcServers: {} },
+    { url: vhost.url, logger: testLogger() },
+  );
 }
 
 const unknownSku = (sku: string) => Object.assign(new Error(`no price for ${sku}`), { code: 'unknown_sku' });
@@ -51,7 +63,11 @@ function quote(request: { sku: string }): unknown {
 
 beforeAll(async () => {
   vhost = await createTestVhost('runtime-rpc');
-  server = await connectService(pricingServerDefinition(), { consumers: {}, rpcServers: { quotePrice: quote as never } }, { url: vhost.url, logger: testLogger() });
+  server = await connectService(
+    pricingServerDefinition(),
+    { consumers: {}, rpcServers: { quotePrice: quote as never } },
+    { url: vhost.url, logger: testLogger() },
+  );
   client = await clientFor({});
   raw = await connect(vhost.url);
   rawChannel = await raw.createChannel();
@@ -70,8 +86,15 @@ beforeAll(async () => {
   await deepReplies.assertQueue(DEEP_HEADER_SERVER_QUEUE, { durable: true });
   await deepReplies.consume(DEEP_HEADER_SERVER_QUEUE, (message) => {
     if (!message) return;
-    const reply = { exchange: '', routingKey: message.properties.replyTo as string, content: Buffer.from('{"sku": "deep", "price": 1}'), options: { correlationId: message.properties.correlationId as string, contentType: 'application/json' } };
-    void publishWithNestedHeader(raw, deepReplies, reply, 'x-peer-nesting', OVERFLOWING_DEPTH).then(() => deepReplies.ack(message));
+    const reply = {
+      exchange: '',
+      routingKey: message.properties.replyTo as string,
+      content: Buffer.from('{"sku": "deep", "price": 1}'),
+      options: { correlationId: message.properties.correlationId as string, contentType: 'application/json' },
+    };
+    void publishWithNestedHeader(raw, deepReplies, reply, 'x-peer-nesting', OVERFLOWING_DEPTH).then(() =>
+      deepReplies.ack(message),
+    );
   });
 });
 
@@ -114,7 +137,9 @@ describe('RPC', () => {
   it('fails with NoRpcServerError when nobody consumes the RPC queue', async () => {
     const idle = await clientFor({ queue: IDLE_QUEUE });
     try {
-      await expect(idle.call('quotePrice', { sku: 'a' }, { timeoutMs: 30_000 })).rejects.toBeInstanceOf(NoRpcServerError);
+      await expect(idle.call('quotePrice', { sku: 'a' }, { timeoutMs: 30_000 })).rejects.toBeInstanceOf(
+        NoRpcServerError,
+      );
     } finally {
       await idle.close();
     }
@@ -124,17 +149,26 @@ describe('RPC', () => {
     for (const sku of ['broken', 'broken-later']) {
       const error = await client.call('quotePrice', { sku }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RpcRemoteError);
-      expect(error).toMatchObject({ rpc: 'quotePrice', remoteCode: 'unknown_sku', remoteMessage: `no price for ${sku}` });
+      expect(error).toMatchObject({
+        rpc: 'quotePrice',
+        remoteCode: 'unknown_sku',
+        remoteMessage: `no price for ${sku}`,
+      });
     }
   });
 
   it('answers with the error when reading the reply throws, and keeps serving', async () => {
-    await expect(client.call('quotePrice', { sku: 'unreadable-reply' })).rejects.toMatchObject({ remoteCode: 'unknown_sku', remoteMessage: 'no price for unreadable-reply' });
+    await expect(client.call('quotePrice', { sku: 'unreadable-reply' })).rejects.toMatchObject({
+      remoteCode: 'unknown_sku',
+      remoteMessage: 'no price for unreadable-reply',
+    });
     await expect(client.call('quotePrice', { sku: 'after' })).resolves.toEqual({ sku: 'after', price: 5 });
   });
 
   it('reports a server reply that breaks its schema as invalid_reply', async () => {
-    await expect(client.call('quotePrice', { sku: 'bad-reply' })).rejects.toMatchObject({ remoteCode: 'invalid_reply' });
+    await expect(client.call('quotePrice', { sku: 'bad-reply' })).rejects.toMatchObject({
+      remoteCode: 'invalid_reply',
+    });
   });
 
   it('validates the request before sending it', async () => {
@@ -160,18 +194,41 @@ describe('RPC', () => {
     const deepRequests = await raw.createConfirmChannel();
     const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
     const reply = deferred<{ correlationId: unknown; body: unknown }>();
-    await rawChannel.consume(replyQueue, (message) => message && reply.resolve({ correlationId: message.properties.correlationId, body: JSON.parse(message.content.toString()) }), { noAck: true });
-    const request = { exchange: '', routingKey: RPC_QUEUE, content: Buffer.from('{"sku": "deep"}'), options: { correlationId: 'deep-call', replyTo: replyQueue, contentType: 'application/json' } };
+    await rawChannel.consume(
+      replyQueue,
+      (message) =>
+        message &&
+        reply.resolve({
+          correlationId: message.properties.correlationId,
+          body: JSON.parse(message.content.toString()),
+        }),
+      { noAck: true },
+    );
+    const request = {
+      exchange: '',
+      routingKey: RPC_QUEUE,
+      content: Buffer.from('{"sku": "deep"}'),
+      options: { correlationId: 'deep-call', replyTo: replyQueue, contentType: 'application/json' },
+    };
     await publishWithNestedHeader(raw, deepRequests, request, 'x-peer-nesting', OVERFLOWING_DEPTH);
-    await expect(reply.promise).resolves.toEqual({ correlationId: 'deep-call', body: { error: OVERFLOW_REASON, error_code: 'invalid_request' } });
+    await expect(reply.promise).resolves.toEqual({
+      correlationId: 'deep-call',
+      body: { error: OVERFLOW_REASON, error_code: 'invalid_request' },
+    });
     await expect(client.call('quotePrice', { sku: 'after-deep' })).resolves.toEqual({ sku: 'after-deep', price: 10 });
   });
 
   it('fails a call whose reply has a header table nested too deep to decode, and the caller calls on', async () => {
     const caller = await clientFor({ queue: DEEP_HEADER_SERVER_QUEUE });
     try {
-      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
-      await expect(caller.call('quotePrice', { sku: 'b' })).rejects.toMatchObject({ remoteCode: 'malformed_reply', remoteMessage: OVERFLOW_REASON });
+      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({
+        remoteCode: 'malformed_reply',
+        remoteMessage: OVERFLOW_REASON,
+      });
+      await expect(caller.call('quotePrice', { sku: 'b' })).rejects.toMatchObject({
+        remoteCode: 'malformed_reply',
+        remoteMessage: OVERFLOW_REASON,
+      });
     } finally {
       await caller.close();
     }
@@ -180,7 +237,10 @@ describe('RPC', () => {
   it('maps a Python server error reply {"error": ...} to RpcRemoteError', async () => {
     const caller = await clientFor({ queue: PYTHON_SERVER_QUEUE });
     try {
-      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({ remoteCode: 'remote_error', remoteMessage: 'User not found' });
+      await expect(caller.call('quotePrice', { sku: 'a' })).rejects.toMatchObject({
+        remoteCode: 'remote_error',
+        remoteMessage: 'User not found',
+      });
     } finally {
       await caller.close();
     }
@@ -189,8 +249,21 @@ describe('RPC', () => {
   it('answers a Python-style caller that uses its own exclusive reply queue', async () => {
     const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
     const reply = deferred<{ correlationId: unknown; body: unknown }>();
-    await rawChannel.consume(replyQueue, (message) => message && reply.resolve({ correlationId: message.properties.correlationId, body: JSON.parse(message.content.toString()) }), { noAck: true });
-    rawChannel.sendToQueue(RPC_QUEUE, Buffer.from('{"sku": "python"}'), { correlationId: 'py-call-1', replyTo: replyQueue, contentType: 'application/json' });
+    await rawChannel.consume(
+      replyQueue,
+      (message) =>
+        message &&
+        reply.resolve({
+          correlationId: message.properties.correlationId,
+          body: JSON.parse(message.content.toString()),
+        }),
+      { noAck: true },
+    );
+    rawChannel.sendToQueue(RPC_QUEUE, Buffer.from('{"sku": "python"}'), {
+      correlationId: 'py-call-1',
+      replyTo: replyQueue,
+      contentType: 'application/json',
+    });
     await expect(reply.promise).resolves.toEqual({ correlationId: 'py-call-1', body: { sku: 'python', price: 6 } });
   });
 });

@@ -31,8 +31,15 @@ describe('close()', () => {
       { consumers: { onOrderPlaced: handler as never, onOrderCancelled: handler as never }, rpcServers: {} },
       { url: vhost.url, logger: testLogger(), prefetch: PREFETCH },
     );
-    await Promise.all(Array.from({ length: PUBLISHED }, (_, i) => bus.publish('orderPlaced', { order_id: `o${i}` }, { order_id: `o${i}`, amount: i })));
-    await waitFor(() => started.length === PREFETCH, { timeoutMs: 5_000, what: 'a full prefetch window of handlers in flight' });
+    await Promise.all(
+      Array.from({ length: PUBLISHED }, (_, i) =>
+        bus.publish('orderPlaced', { order_id: `o${i}` }, { order_id: `o${i}`, amount: i }),
+      ),
+    );
+    await waitFor(() => started.length === PREFETCH, {
+      timeoutMs: 5_000,
+      what: 'a full prefetch window of handlers in flight',
+    });
 
     const closing = bus.close();
     expect(bus.close()).toBe(closing);
@@ -43,7 +50,12 @@ describe('close()', () => {
     expect(started).toHaveLength(PREFETCH);
     // Every message is either handled (and acked: not back in the queue) or still waiting in the queue.
     expect((await queueState(vhost.name, ORDERS_QUEUE)).messages).toBe(PUBLISHED - PREFETCH);
-    await expect(bus.publish('orderPlaced', { order_id: 'late' }, { order_id: 'late', amount: 1 })).rejects.toBeInstanceOf(ConnectionClosedError);
-    await waitFor(async () => (await listConnections(vhost)).length === 0, { timeoutMs: 5_000, what: 'the connection to close' });
+    await expect(
+      bus.publish('orderPlaced', { order_id: 'late' }, { order_id: 'late', amount: 1 }),
+    ).rejects.toBeInstanceOf(ConnectionClosedError);
+    await waitFor(async () => (await listConnections(vhost)).length === 0, {
+      timeoutMs: 5_000,
+      what: 'the connection to close',
+    });
   });
 });

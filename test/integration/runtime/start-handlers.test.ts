@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type ChannelModel } from 'amqplib';
 import { createTestVhost, getMessages, queueState, waitFor, type TestVhost } from '../../support/broker.js';
 import { ConfigError, openService, type ServiceConnection } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, EXCHANGE, ORDERS_QUEUE, ordersDefinition, testLogger, type OrderPlaced } from './_fixtures.js';
+import {
+  DEAD_LETTER_QUEUE,
+  EXCHANGE,
+  ORDERS_QUEUE,
+  ordersDefinition,
+  testLogger,
+  type OrderPlaced,
+} from './_fixtures.js';
 
 // Start-up in two steps: open connects and declares the topology, consuming waits for start(), so
 // a handler that publishes is made with the connection open returned, and nothing is consumed before.
@@ -22,7 +29,8 @@ beforeEach(async () => {
   await channel.bindQueue(ORDERS_QUEUE, EXCHANGE, 'order.*.placed');
   await channel.assertQueue(SHIPPED_QUEUE, { durable: true });
   await channel.bindQueue(SHIPPED_QUEUE, EXCHANGE, 'order.shipped');
-  for (const order_id of WAITING) channel.publish(EXCHANGE, `order.${order_id}.placed`, Buffer.from(JSON.stringify({ order_id, amount: 1 })));
+  for (const order_id of WAITING)
+    channel.publish(EXCHANGE, `order.${order_id}.placed`, Buffer.from(JSON.stringify({ order_id, amount: 1 })));
   await channel.close();
 });
 
@@ -38,15 +46,24 @@ describe('opening a service, then starting its handlers', () => {
     const connection = await openService(ordersDefinition(), { url: vhost.url, logger: testLogger() });
     bus = connection;
     await connection.publish('orderShipped', {}, { order_id: 'before-start', amount: 1 });
-    await waitFor(async () => (await queueState(vhost.name, SHIPPED_QUEUE)).messages === 1, { timeoutMs: 10_000, what: 'the publish made before start' });
+    await waitFor(async () => (await queueState(vhost.name, SHIPPED_QUEUE)).messages === 1, {
+      timeoutMs: 10_000,
+      what: 'the publish made before start',
+    });
     expect((await queueState(vhost.name, ORDERS_QUEUE)).messages).toBe(WAITING.length);
 
     const ship = (order: unknown) => connection.publish('orderShipped', {}, order);
     await connection.start({ consumers: { onOrderPlaced: ship, onOrderCancelled: ship }, rpcServers: {} });
 
-    await waitFor(async () => (await queueState(vhost.name, SHIPPED_QUEUE)).messages === WAITING.length + 1, { timeoutMs: 10_000, what: 'a shipment per waiting order' });
+    await waitFor(async () => (await queueState(vhost.name, SHIPPED_QUEUE)).messages === WAITING.length + 1, {
+      timeoutMs: 10_000,
+      what: 'a shipment per waiting order',
+    });
     const shipped = await getMessages(vhost.name, SHIPPED_QUEUE, WAITING.length + 1);
-    expect(shipped.map((message) => (JSON.parse(message.body) as OrderPlaced).order_id).sort()).toEqual(['before-start', ...WAITING]);
+    expect(shipped.map((message) => (JSON.parse(message.body) as OrderPlaced).order_id).sort()).toEqual([
+      'before-start',
+      ...WAITING,
+    ]);
     expect((await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages).toBe(0);
   });
 
@@ -54,8 +71,12 @@ describe('opening a service, then starting its handlers', () => {
     const connection = await openService(ordersDefinition(), { url: vhost.url, logger: testLogger() });
     bus = connection;
     const ignore = () => undefined;
-    await expect(connection.start({ consumers: { onOrderPlaced: ignore }, rpcServers: {} })).rejects.toThrow(new ConfigError('no handler for consumer "onOrderCancelled"'));
+    await expect(connection.start({ consumers: { onOrderPlaced: ignore }, rpcServers: {} })).rejects.toThrow(
+      new ConfigError('no handler for consumer "onOrderCancelled"'),
+    );
     await connection.start({ consumers: { onOrderPlaced: ignore, onOrderCancelled: ignore }, rpcServers: {} });
-    await expect(connection.start({ consumers: { onOrderPlaced: ignore, onOrderCancelled: ignore }, rpcServers: {} })).rejects.toBeInstanceOf(ConfigError);
+    await expect(
+      connection.start({ consumers: { onOrderPlaced: ignore, onOrderCancelled: ignore }, rpcServers: {} }),
+    ).rejects.toBeInstanceOf(ConfigError);
   });
 });

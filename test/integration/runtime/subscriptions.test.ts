@@ -5,8 +5,22 @@
  * after the connection is lost.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConfigError, ConnectionClosedError, RoutingKeyError, connectService, type ServiceConnection, type ServiceDefinition } from '../../../runtime/index.js';
-import { createTestVhost, killConnections, listConnections, queueBindings, waitFor, type TestVhost } from '../../support/broker.js';
+import {
+  ConfigError,
+  ConnectionClosedError,
+  RoutingKeyError,
+  connectService,
+  type ServiceConnection,
+  type ServiceDefinition,
+} from '../../../runtime/index.js';
+import {
+  createTestVhost,
+  killConnections,
+  listConnections,
+  queueBindings,
+  waitFor,
+  type TestVhost,
+} from '../../support/broker.js';
 import { testLogger, validator } from './_fixtures.js';
 
 const EXCHANGE = 'chat.events';
@@ -20,11 +34,30 @@ function chatDefinition(): ServiceDefinition {
     service: 'chat',
     topology: {
       exchanges: [{ name: EXCHANGE, type: 'topic', durable: true, autoDelete: false }],
-      queues: [{ name: QUEUE, role: 'consumer', durable: false, exclusive: true, autoDelete: true, perInstance: true, arguments: {} }],
+      queues: [
+        {
+          name: QUEUE,
+          role: 'consumer',
+          durable: false,
+          exclusive: true,
+          autoDelete: true,
+          perInstance: true,
+          arguments: {},
+        },
+      ],
       bindings: [],
     },
     publishers: [
-      { name: 'roomMessage', message: 'RoomMessage', exchange: EXCHANGE, routingKey: 'room.{room_id}.message', parameters: ['room_id'], mandatory: false, persistent: false, validate: message },
+      {
+        name: 'roomMessage',
+        message: 'RoomMessage',
+        exchange: EXCHANGE,
+        routingKey: 'room.{room_id}.message',
+        parameters: ['room_id'],
+        mandatory: false,
+        persistent: false,
+        validate: message,
+      },
     ],
     consumers: [
       {
@@ -53,7 +86,10 @@ beforeAll(async () => {
   vhost = await createTestVhost('runtime-subscriptions');
   chat = await connectService(
     chatDefinition(),
-    { consumers: { roomMessage: ((payload: { text: string }) => void received.push(payload.text)) as never }, rpcServers: {} },
+    {
+      consumers: { roomMessage: ((payload: { text: string }) => void received.push(payload.text)) as never },
+      rpcServers: {},
+    },
     { url: vhost.url, logger: testLogger(), instanceId: INSTANCE },
   );
 });
@@ -74,7 +110,10 @@ async function deliveredOf(rooms: string[]): Promise<string[]> {
   await chat.publish('roomMessage', { room_id: 'marker' }, { text: marker });
   await waitFor(() => received.includes(marker), { timeoutMs: 10_000, what: 'the marker message' });
   await chat.unsubscribe('roomMessage', { room_id: 'marker' });
-  return received.filter((text) => text.endsWith(` ${marker}`)).map((text) => text.split(' ')[0]!).sort();
+  return received
+    .filter((text) => text.endsWith(` ${marker}`))
+    .map((text) => text.split(' ')[0]!)
+    .sort();
 }
 
 it('binds nothing until a room is subscribed, and no wildcard ever', async () => {
@@ -83,7 +122,11 @@ it('binds nothing until a room is subscribed, and no wildcard ever', async () =>
 });
 
 it('counts subscriptions per room: the first binds, the last release unbinds, an extra release does nothing', async () => {
-  await Promise.all([chat.subscribe('roomMessage', { room_id: 'r1' }), chat.subscribe('roomMessage', { room_id: 'r1' }), chat.subscribe('roomMessage', { room_id: 'r2' })]);
+  await Promise.all([
+    chat.subscribe('roomMessage', { room_id: 'r1' }),
+    chat.subscribe('roomMessage', { room_id: 'r1' }),
+    chat.subscribe('roomMessage', { room_id: 'r2' }),
+  ]);
   expect(await bindings()).toEqual(bound('r1', 'r2'));
   expect(await deliveredOf(['r1', 'r2', 'r3'])).toEqual(['r1', 'r2']);
 
@@ -97,7 +140,10 @@ it('counts subscriptions per room: the first binds, the last release unbinds, an
   // The extra release above did not count against a later subscription.
   await chat.subscribe('roomMessage', { room_id: 'r1' });
   expect(await bindings()).toEqual(bound('r1', 'r2'));
-  await Promise.all([chat.unsubscribe('roomMessage', { room_id: 'r1' }), chat.unsubscribe('roomMessage', { room_id: 'r2' })]);
+  await Promise.all([
+    chat.unsubscribe('roomMessage', { room_id: 'r1' }),
+    chat.unsubscribe('roomMessage', { room_id: 'r2' }),
+  ]);
   expect(await bindings()).toEqual([]);
 });
 
@@ -129,21 +175,29 @@ it.each([
 
 it('refuses a consumer that is not per-subscription, naming the ones there are', async () => {
   await expect(chat.subscribe('roomMesage', { room_id: 'r1' })).rejects.toThrow(ConfigError);
-  await expect(chat.unsubscribe('roomMesage', { room_id: 'r1' })).rejects.toThrow(/no per-subscription consumer of that name \(it has roomMessage\)/);
+  await expect(chat.unsubscribe('roomMesage', { room_id: 'r1' })).rejects.toThrow(
+    /no per-subscription consumer of that name \(it has roomMessage\)/,
+  );
 });
 
 it('binds the held rooms again on the new queue after the connection is lost, and only those', async () => {
   await chat.subscribe('roomMessage', { room_id: 'kept' });
   await chat.subscribe('roomMessage', { room_id: 'left' });
   await chat.unsubscribe('roomMessage', { room_id: 'left' });
-  await waitFor(async () => (await listConnections(vhost)).length === 2, { timeoutMs: 15_000, what: 'both connections' });
+  await waitFor(async () => (await listConnections(vhost)).length === 2, {
+    timeoutMs: 15_000,
+    what: 'both connections',
+  });
   const killed = new Set((await listConnections(vhost)).map((connection) => connection.name));
   await killConnections(vhost, 'subscriptions test');
   const reconnected = async () => {
     const now = await listConnections(vhost);
     return now.length === 2 && now.every((connection) => !killed.has(connection.name));
   };
-  await waitFor(async () => (await reconnected()) && (await bindings().catch(() => [])).length > 0, { timeoutMs: 30_000, what: 'the service to reconnect and bind again' });
+  await waitFor(async () => (await reconnected()) && (await bindings().catch(() => [])).length > 0, {
+    timeoutMs: 30_000,
+    what: 'the service to reconnect and bind again',
+  });
   expect(await bindings()).toEqual(bound('kept'));
   expect(await deliveredOf(['kept', 'left'])).toEqual(['kept']);
   const metrics = await chat.metrics.getSingleMetricAsString('messaging_subscriptions_active');
@@ -153,7 +207,11 @@ it('binds the held rooms again on the new queue after the connection is lost, an
 });
 
 it('refuses to subscribe once closed', async () => {
-  const other = await connectService(chatDefinition(), { consumers: { roomMessage: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'closed-one' });
+  const other = await connectService(
+    chatDefinition(),
+    { consumers: { roomMessage: () => undefined }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger(), instanceId: 'closed-one' },
+  );
   await other.close();
   await expect(other.subscribe('roomMessage', { room_id: 'r1' })).rejects.toThrow(ConnectionClosedError);
 });

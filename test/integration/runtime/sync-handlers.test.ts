@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVhost, getMessages, queueState, waitFor, type TestVhost } from '../../support/broker.js';
 import { connectService, type ServiceConnection } from '../../../runtime/index.js';
-import { DEAD_LETTER_QUEUE, ORDERS_QUEUE, RETRY_DELAYS_MS, ordersDefinition, testLogger, type OrderPlaced } from './_fixtures.js';
+import {
+  DEAD_LETTER_QUEUE,
+  ORDERS_QUEUE,
+  RETRY_DELAYS_MS,
+  ordersDefinition,
+  testLogger,
+  type OrderPlaced,
+} from './_fixtures.js';
 
 let vhost: TestVhost;
 let bus: ServiceConnection;
@@ -34,7 +41,10 @@ beforeAll(async () => {
   vhost = await createTestVhost('runtime-sync-handlers');
   bus = await connectService(
     ordersDefinition(),
-    { consumers: { onOrderPlaced: onOrderSynchronously as never, onOrderCancelled: onOrderSynchronously as never }, rpcServers: {} },
+    {
+      consumers: { onOrderPlaced: onOrderSynchronously as never, onOrderCancelled: onOrderSynchronously as never },
+      rpcServers: {},
+    },
     { url: vhost.url, logger: testLogger() },
   );
 });
@@ -49,7 +59,10 @@ describe('synchronous handlers', () => {
     const ids = ['ok-1', 'ok-2', 'ok-3'];
     for (const id of ids) await bus.publish('orderPlaced', { order_id: id }, { order_id: id, amount: 1 });
     await waitFor(() => ids.every((id) => calls.includes(id)), { timeoutMs: 5_000, what: 'three orders handled' });
-    await waitFor(async () => (await queueState(vhost.name, ORDERS_QUEUE)).messages === 0, { timeoutMs: 5_000, what: 'the orders queue to be empty (all acked)' });
+    await waitFor(async () => (await queueState(vhost.name, ORDERS_QUEUE)).messages === 0, {
+      timeoutMs: 5_000,
+      what: 'the orders queue to be empty (all acked)',
+    });
 
     expect(await sample(published)).toBe(3);
     expect(await sample(consumed)).toBe(3);
@@ -64,11 +77,18 @@ describe('synchronous handlers', () => {
   it('retries a synchronous throw after each delay, then dead-letters it with the error', async () => {
     const consumedBefore = await sample(consumed);
     await bus.publish('orderPlaced', { order_id: 'bad-1' }, { order_id: 'bad-1', amount: 1 });
-    await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 1, { timeoutMs: 10_000, what: 'the order to be dead-lettered' });
+    await waitFor(async () => (await queueState(vhost.name, DEAD_LETTER_QUEUE)).messages === 1, {
+      timeoutMs: 10_000,
+      what: 'the order to be dead-lettered',
+    });
 
     expect(calls.filter((id) => id === 'bad-1')).toHaveLength(RETRY_DELAYS_MS.length + 1);
     const [dead] = await getMessages(vhost.name, DEAD_LETTER_QUEUE, 1);
-    expect(dead?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'handler_failed', 'x-error': 'cannot bill bad-1', 'x-attempts': RETRY_DELAYS_MS.length + 1 });
+    expect(dead?.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'handler_failed',
+      'x-error': 'cannot bill bad-1',
+      'x-attempts': RETRY_DELAYS_MS.length + 1,
+    });
     expect(await sample(failed)).toBe(RETRY_DELAYS_MS.length + 1);
     expect(await sample(consumed)).toBe(consumedBefore);
   });

@@ -8,13 +8,18 @@ let vhost: TestVhost;
 let raw: ChannelModel;
 
 /** Declares something as another client would have, on a throwaway channel. */
-async function predeclare(declare: (channel: Awaited<ReturnType<ChannelModel['createChannel']>>) => Promise<unknown>): Promise<void> {
+async function predeclare(
+  declare: (channel: Awaited<ReturnType<ChannelModel['createChannel']>>) => Promise<unknown>,
+): Promise<void> {
   const channel = await raw.createChannel();
   await declare(channel);
   await channel.close();
 }
 
-function connectOrders(definition: ServiceDefinition = ordersDefinition(), onOrder: (payload: OrderPlaced) => void = () => undefined) {
+function connectOrders(
+  definition: ServiceDefinition = ordersDefinition(),
+  onOrder: (payload: OrderPlaced) => void = () => undefined,
+) {
   return connectService(
     definition,
     { consumers: { onOrderPlaced: onOrder as never, onOrderCancelled: onOrder as never }, rpcServers: {} },
@@ -42,7 +47,9 @@ afterAll(async () => {
 describe('topology', () => {
   it('names the queue and the differing setting when the queue exists with other arguments', async () => {
     // The vhost's default queue type is quorum (the contract's), so ours, declared with no type, is quorum.
-    await predeclare((channel) => channel.assertQueue(ORDERS_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic' } }));
+    await predeclare((channel) =>
+      channel.assertQueue(ORDERS_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic' } }),
+    );
     const error = await connectOrders().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyConflictError);
     expect(error).toMatchObject({ objectKind: 'queue', objectName: ORDERS_QUEUE });
@@ -55,7 +62,9 @@ describe('topology', () => {
     const error = await connectOrders().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyConflictError);
     expect(error).toMatchObject({ objectKind: 'exchange', objectName: EXCHANGE });
-    expect((error as TopologyConflictError).differences.join()).toMatch(/type: we declare 'topic', the broker has 'direct'/);
+    expect((error as TopologyConflictError).differences.join()).toMatch(
+      /type: we declare 'topic', the broker has 'direct'/,
+    );
   });
 
   it('shares a consumer queue that a Python service declared plainly, and consumes from it', async () => {
@@ -80,11 +89,34 @@ describe('topology', () => {
     Object.assign(queue, { perInstance: true, exclusive: true, autoDelete: true });
     const a: string[] = [];
     const b: string[] = [];
-    const busA = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => a.push(p.order_id)) as never, onOrderCancelled: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'a' });
-    const busB = await connectService(definition, { consumers: { onOrderPlaced: ((p: OrderPlaced) => b.push(p.order_id)) as never, onOrderCancelled: (() => undefined) }, rpcServers: {} }, { url: vhost.url, logger: testLogger(), instanceId: 'b' });
+    const busA = await connectService(
+      definition,
+      {
+        consumers: {
+          onOrderPlaced: ((p: OrderPlaced) => a.push(p.order_id)) as never,
+          onOrderCancelled: () => undefined,
+        },
+        rpcServers: {},
+      },
+      { url: vhost.url, logger: testLogger(), instanceId: 'a' },
+    );
+    const busB = await connectService(
+      definition,
+      {
+        consumers: {
+          onOrderPlaced: ((p: OrderPlaced) => b.push(p.order_id)) as never,
+          onOrderCancelled: () => undefined,
+        },
+        rpcServers: {},
+      },
+      { url: vhost.url, logger: testLogger(), instanceId: 'b' },
+    );
     try {
       await busA.publish('orderPlaced', { order_id: 'fan' }, { order_id: 'fan', amount: 1 });
-      await waitFor(() => a.includes('fan') && b.includes('fan'), { timeoutMs: 5_000, what: 'both instances to get the message' });
+      await waitFor(() => a.includes('fan') && b.includes('fan'), {
+        timeoutMs: 5_000,
+        what: 'both instances to get the message',
+      });
     } finally {
       await Promise.all([busA.close(), busB.close()]);
     }

@@ -39,16 +39,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await vhost?.dispose();
-  await Promise.all((definitions?.users ?? []).map((each) => localManagement.call('DELETE', `/users/${encodeURIComponent(each.name)}`).catch(() => undefined)));
+  await Promise.all(
+    (definitions?.users ?? []).map((each) =>
+      localManagement.call('DELETE', `/users/${encodeURIComponent(each.name)}`).catch(() => undefined),
+    ),
+  );
 });
 
 describe('definitions.json, imported globally', () => {
   it('creates every service user without a password: nobody can log in as it', async () => {
     for (const { name } of definitions.users) {
-      expect(await localManagement.call('GET', `/users/${encodeURIComponent(name)}`)).toMatchObject({ name, password_hash: '', tags: [] });
+      expect(await localManagement.call('GET', `/users/${encodeURIComponent(name)}`)).toMatchObject({
+        name,
+        password_hash: '',
+        tags: [],
+      });
     }
     const [first] = definitions.users;
-    const refused = await connect(`amqp://${encodeURIComponent(first?.name ?? '')}:@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`).then(
+    const refused = await connect(
+      `amqp://${encodeURIComponent(first?.name ?? '')}:@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
+    ).then(
       async (connection) => {
         await connection.close();
         return false;
@@ -59,16 +69,34 @@ describe('definitions.json, imported globally', () => {
   });
 
   it("sets each user's permissions and topic permissions as written", async () => {
-    const permissions = (await localManagement.call('GET', `/vhosts/${encodeURIComponent(vhost.name)}/permissions`)) as Definitions['permissions'];
+    const permissions = (await localManagement.call(
+      'GET',
+      `/vhosts/${encodeURIComponent(vhost.name)}/permissions`,
+    )) as Definitions['permissions'];
     const ours = permissions.filter((each) => definitions.users.some((user) => user.name === each.user));
     expect(ours.sort((a, b) => (a.user < b.user ? -1 : 1))).toEqual(definitions.permissions);
-    const topic = (await localManagement.call('GET', `/vhosts/${encodeURIComponent(vhost.name)}/topic-permissions`)) as Definitions['topic_permissions'];
+    const topic = (await localManagement.call(
+      'GET',
+      `/vhosts/${encodeURIComponent(vhost.name)}/topic-permissions`,
+    )) as Definitions['topic_permissions'];
     const key = (each: { user: string; exchange: string }) => `${each.user} ${each.exchange}`;
-    expect(topic.map((each) => ({ user: each.user, vhost: each.vhost, exchange: each.exchange, write: each.write, read: each.read })).sort((a, b) => (key(a) < key(b) ? -1 : 1))).toEqual(definitions.topic_permissions);
+    expect(
+      topic
+        .map((each) => ({
+          user: each.user,
+          vhost: each.vhost,
+          exchange: each.exchange,
+          write: each.write,
+          read: each.read,
+        }))
+        .sort((a, b) => (key(a) < key(b) ? -1 : 1)),
+    ).toEqual(definitions.topic_permissions);
   });
 
   it('puts the topology into the vhost its items name', async () => {
-    const queues = (await localManagement.call('GET', `/queues/${encodeURIComponent(vhost.name)}`)) as { name: string }[];
+    const queues = (await localManagement.call('GET', `/queues/${encodeURIComponent(vhost.name)}`)) as {
+      name: string;
+    }[];
     expect(queues.map((queue) => queue.name).sort()).toEqual(definitions.queues.map((queue) => queue.name).sort());
   });
 });

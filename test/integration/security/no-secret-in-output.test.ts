@@ -62,41 +62,91 @@ async function errorOf(run: () => Promise<unknown>): Promise<void> {
 function leakedForms(): string[] {
   return ['user-service', 'question-service', 'matching-service', 'collaboration-service'].flatMap((service) => {
     const password = identities.passwordOf(service);
-    return [password, encodeURIComponent(password), Buffer.from(`${identities.userOf(service)}:${password}`).toString('base64')];
+    return [
+      password,
+      encodeURIComponent(password),
+      Buffer.from(`${identities.userOf(service)}:${password}`).toString('base64'),
+    ];
   });
 }
 
 describe('no password in any output', () => {
   it('runtime: logs, errors and metrics of a run through failures, cut connections and wrong credentials', async () => {
     const sessionEnded = example<SessionEnded>('SessionEnded');
-    const user = await started(generated.userService.connect({
-      url: identities.urlOf('user-service'), logger: capturingLogger(),
-    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: () => { throw new Error('profile store unavailable'); } }));
+    const user = await started(
+      generated.userService.connect({
+        url: identities.urlOf('user-service'),
+        logger: capturingLogger(),
+      }),
+      handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, {
+        userProfileGet: () => {
+          throw new Error('profile store unavailable');
+        },
+      }),
+    );
     let attempts = 0;
-    const matching = await started(generated.matchingService.connect({
-      url: identities.urlOf('matching-service'), logger: capturingLogger(),
-    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
-        sessionEnded: () => { attempts++; throw new Error('always fails'); },
-      }));
-    const collaboration = await started(generated.collaborationService.connect({
-      url: identities.urlOf('collaboration-service'), logger: capturingLogger(),
-    }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition));
+    const matching = await started(
+      generated.matchingService.connect({
+        url: identities.urlOf('matching-service'),
+        logger: capturingLogger(),
+      }),
+      handlersFor<generated.matchingService.MatchingServiceHandlers>(
+        generated.matchingService.matchingServiceDefinition,
+        {
+          sessionEnded: () => {
+            attempts++;
+            throw new Error('always fails');
+          },
+        },
+      ),
+    );
+    const collaboration = await started(
+      generated.collaborationService.connect({
+        url: identities.urlOf('collaboration-service'),
+        logger: capturingLogger(),
+      }),
+      handlersFor<generated.collaborationService.CollaborationServiceHandlers>(
+        generated.collaborationService.collaborationServiceDefinition,
+      ),
+    );
     try {
       await user.publish.userCreated(example<UserCreated>('UserCreated'));
       await errorOf(() => user.publish.userCreated({ ...example<UserCreated>('UserCreated'), email: 'not an email' }));
       await errorOf(() => matching.call.userProfileGet({ user_id: example<UserCreated>('UserCreated').user_id }));
       await errorOf(() => matching.call.questionPick({ difficulty: 'easy', topics: ['arrays'] }));
       await collaboration.publish.sessionEnded(sessionEnded, { session_id: sessionEnded.session_id });
-      await waitFor(() => attempts === 3, { timeoutMs: 10_000, what: 'session.ended to be tried three times, then dead-lettered' });
-      await localManagement.call('DELETE', `/connections/username/${encodeURIComponent(identities.userOf('matching-service'))}`);
-      await waitFor(() => output.some((line) => line.includes('reconnected to broker')), { timeoutMs: 10_000, what: 'matching-service to reconnect' });
+      await waitFor(() => attempts === 3, {
+        timeoutMs: 10_000,
+        what: 'session.ended to be tried three times, then dead-lettered',
+      });
+      await localManagement.call(
+        'DELETE',
+        `/connections/username/${encodeURIComponent(identities.userOf('matching-service'))}`,
+      );
+      await waitFor(() => output.some((line) => line.includes('reconnected to broker')), {
+        timeoutMs: 10_000,
+        what: 'matching-service to reconnect',
+      });
       for (const bus of [user, matching, collaboration]) output.push(await bus.metrics.metrics());
     } finally {
       await Promise.all([user.close(), matching.close(), collaboration.close()]);
     }
-    const wrongPassword = identities.urlOf('question-service').replace(encodeURIComponent(identities.passwordOf('question-service')), encodeURIComponent(identities.passwordOf('user-service')));
-    await errorOf(() => generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500 }));
-    await errorOf(() => generated.questionService.connect({ url: `${identities.urlOf('question-service')}-missing-vhost`, logger: capturingLogger(), connectTimeoutMs: 500 }));
+    const wrongPassword = identities
+      .urlOf('question-service')
+      .replace(
+        encodeURIComponent(identities.passwordOf('question-service')),
+        encodeURIComponent(identities.passwordOf('user-service')),
+      );
+    await errorOf(() =>
+      generated.questionService.connect({ url: wrongPassword, logger: capturingLogger(), connectTimeoutMs: 500 }),
+    );
+    await errorOf(() =>
+      generated.questionService.connect({
+        url: `${identities.urlOf('question-service')}-missing-vhost`,
+        logger: capturingLogger(),
+        connectTimeoutMs: 500,
+      }),
+    );
 
     const text = output.join('\n');
     expect(text).toContain('dead-lettering message');
@@ -108,7 +158,14 @@ describe('no password in any output', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'secrets-question-service-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'services/run.ts', 'question-service'], {
       cwd: ROOT,
-      env: { ...process.env, RABBITMQ_URL: identities.urlOf('question-service'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'trace' },
+      env: {
+        ...process.env,
+        RABBITMQ_URL: identities.urlOf('question-service'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'trace',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
@@ -116,15 +173,24 @@ describe('no password in any output', () => {
     child.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     try {
-      await waitFor(() => lines.join('').includes('"msg":"listening"'), { timeoutMs: 30_000, what: 'question-service to listen' });
+      await waitFor(() => lines.join('').includes('"msg":"listening"'), {
+        timeoutMs: 30_000,
+        what: 'question-service to listen',
+      });
       const port = Number(/"port":(\d+),"msg":"listening"/.exec(lines.join(''))?.[1]);
       for (const path of ['/health', '/metrics']) {
         const response = await fetch(`http://127.0.0.1:${port}${path}`);
         expect(response.status).toBe(200);
         lines.push(await response.text());
       }
-      await localManagement.call('DELETE', `/connections/username/${encodeURIComponent(identities.userOf('question-service'))}`);
-      await waitFor(() => lines.join('').includes('reconnected to broker'), { timeoutMs: 10_000, what: 'question-service to reconnect' });
+      await localManagement.call(
+        'DELETE',
+        `/connections/username/${encodeURIComponent(identities.userOf('question-service'))}`,
+      );
+      await waitFor(() => lines.join('').includes('reconnected to broker'), {
+        timeoutMs: 10_000,
+        what: 'question-service to reconnect',
+      });
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -12,7 +12,14 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as generated from '../../../generated/index.js';
 import type { MatchFound, Question } from '../../../generated/payloads.js';
-import { connectService, type ConsumeContext, type RpcContext, type ServiceConnection, type ServiceDefinition, type UnverifiedOriginPolicy } from '../../../runtime/index.js';
+import {
+  connectService,
+  type ConsumeContext,
+  type RpcContext,
+  type ServiceConnection,
+  type ServiceDefinition,
+  type UnverifiedOriginPolicy,
+} from '../../../runtime/index.js';
 import { contractExample as example } from '../../fixtures/model.js';
 import { getMessages, management, queueState, waitFor, type BrokerMessage } from '../../support/broker.js';
 import { handlersFor, started } from '../../support/handlers.js';
@@ -36,11 +43,22 @@ function matchFound(): MatchFound {
 }
 
 /** Publishes one message as `url`'s user on a confirm channel; resolves once the broker confirmed it. */
-async function publishAs(url: string, exchange: string, routingKey: string, body: unknown, options: Options.Publish): Promise<void> {
+async function publishAs(
+  url: string,
+  exchange: string,
+  routingKey: string,
+  body: unknown,
+  options: Options.Publish,
+): Promise<void> {
   const connection = await connect(url);
   try {
     const channel = await connection.createConfirmChannel();
-    channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { contentType: 'application/json', messageId: randomUUID(), persistent: true, ...options });
+    channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), {
+      contentType: 'application/json',
+      messageId: randomUUID(),
+      persistent: true,
+      ...options,
+    });
     await channel.waitForConfirms();
   } finally {
     await connection.close();
@@ -49,7 +67,10 @@ async function publishAs(url: string, exchange: string, routingKey: string, body
 
 /** Waits for `count` dead letters in `queue` and takes them off it. */
 async function deadLetters(queue: string, count: number): Promise<BrokerMessage[]> {
-  await waitFor(async () => (await queueState(identities.vhost.name, queue)).messages >= count, { timeoutMs: 10_000, what: `${count} dead letter(s) in ${queue}` });
+  await waitFor(async () => (await queueState(identities.vhost.name, queue)).messages >= count, {
+    timeoutMs: 10_000,
+    what: `${count} dead letter(s) in ${queue}`,
+  });
   return getMessages(identities.vhost.name, queue, count);
 }
 
@@ -59,7 +80,11 @@ interface Handled {
 }
 
 /** collaboration-service as its own user, recording each match it handles; `fail` decides whether an attempt throws. */
-async function collaborationService(handled: Handled[], definition: ServiceDefinition = generated.collaborationService.collaborationServiceDefinition, fail: (context: ConsumeContext) => boolean = () => false): Promise<ServiceConnection> {
+async function collaborationService(
+  handled: Handled[],
+  definition: ServiceDefinition = generated.collaborationService.collaborationServiceDefinition,
+  fail: (context: ConsumeContext) => boolean = () => false,
+): Promise<ServiceConnection> {
   return connectService(
     definition,
     {
@@ -77,7 +102,10 @@ async function collaborationService(handled: Handled[], definition: ServiceDefin
 }
 
 async function matchingService(): Promise<generated.matchingService.MatchingServiceBus> {
-  return started(generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger }), handlersFor(generated.matchingService.matchingServiceDefinition));
+  return started(
+    generated.matchingService.connect({ url: identities.urlOf('matching-service'), logger }),
+    handlersFor(generated.matchingService.matchingServiceDefinition),
+  );
 }
 
 describe('a forged origin', () => {
@@ -87,9 +115,17 @@ describe('a forged origin', () => {
     const matching = await matchingService();
     try {
       const forged = matchFound();
-      const spoofed = { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found', 'x-attempt': 2, 'x-original-user-id': identities.userOf('matching-service') };
+      const spoofed = {
+        'x-original-exchange': 'matching.events',
+        'x-original-routing-key': 'match.found',
+        'x-attempt': 2,
+        'x-original-user-id': identities.userOf('matching-service'),
+      };
       // question-service may write to the default exchange: it answers RPCs. Once claiming its own user, once claiming nobody.
-      await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, { headers: spoofed, userId: identities.userOf('question-service') });
+      await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, {
+        headers: spoofed,
+        userId: identities.userOf('question-service'),
+      });
       await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, { headers: spoofed });
       const real = matchFound();
       await matching.publish.matchFound(real);
@@ -97,13 +133,27 @@ describe('a forged origin', () => {
       const dead = await deadLetters(MATCH_DLQ, 2);
       await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the real match.found' });
       expect(handled.map((each) => each.event.session_id)).toEqual([real.session_id]);
-      expect(handled[0]?.context).toMatchObject({ exchange: 'matching.events', routingKey: 'match.found', attempt: 1, origin: { verified: true, service: 'matching-service' } });
+      expect(handled[0]?.context).toMatchObject({
+        exchange: 'matching.events',
+        routingKey: 'match.found',
+        attempt: 1,
+        origin: { verified: true, service: 'matching-service' },
+      });
       for (const letter of dead) {
         expect(JSON.parse(letter.body)).toEqual(forged);
-        expect(letter.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'unauthorized_origin', 'x-original-exchange': '', 'x-original-routing-key': MATCH_QUEUE, 'x-attempts': 1 });
-        expect(String(letter.properties.headers?.['x-error'])).toMatch(/put straight into collaboration\.match_found through the default exchange/);
+        expect(letter.properties.headers).toMatchObject({
+          'x-dead-letter-reason': 'unauthorized_origin',
+          'x-original-exchange': '',
+          'x-original-routing-key': MATCH_QUEUE,
+          'x-attempts': 1,
+        });
+        expect(String(letter.properties.headers?.['x-error'])).toMatch(
+          /put straight into collaboration\.match_found through the default exchange/,
+        );
       }
-      expect(dead.map((letter) => letter.properties.headers?.['x-original-user-id'])).toEqual(expect.arrayContaining([identities.userOf('question-service'), undefined]));
+      expect(dead.map((letter) => letter.properties.headers?.['x-original-user-id'])).toEqual(
+        expect.arrayContaining([identities.userOf('question-service'), undefined]),
+      );
       const metrics = await collaboration.metrics.getSingleMetricAsString('messaging_dead_lettered_total');
       expect(metrics).toMatch(/reason="unauthorized_origin"} 2/);
     } finally {
@@ -116,8 +166,13 @@ describe('a forged origin', () => {
     try {
       const channel: ConfirmChannel = await connection.createConfirmChannel();
       const closed = new Promise<string>((resolve) => channel.on('error', (error: Error) => resolve(error.message)));
-      channel.publish('', MATCH_QUEUE, Buffer.from(JSON.stringify(matchFound())), { userId: identities.userOf('collaboration-service'), headers: { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found' } });
-      expect(await closed).toMatch(/406 \(PRECONDITION-FAILED\).*user_id property set to '.*collaboration-service' but authenticated user was '.*question-service'/);
+      channel.publish('', MATCH_QUEUE, Buffer.from(JSON.stringify(matchFound())), {
+        userId: identities.userOf('collaboration-service'),
+        headers: { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found' },
+      });
+      expect(await closed).toMatch(
+        /406 \(PRECONDITION-FAILED\).*user_id property set to '.*collaboration-service' but authenticated user was '.*question-service'/,
+      );
     } finally {
       await connection.close().catch(() => undefined);
     }
@@ -164,7 +219,12 @@ describe('retries with per-service identities', () => {
     try {
       const spoofed = matchFound();
       // matching-service's own user (a Python peer of it, say) on the real route, setting no user_id but claiming one in the re-entry headers.
-      const headers = { 'x-original-user-id': identities.userOf('matching-service'), 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found', 'x-attempt': 7 };
+      const headers = {
+        'x-original-user-id': identities.userOf('matching-service'),
+        'x-original-exchange': 'matching.events',
+        'x-original-routing-key': 'match.found',
+        'x-attempt': 7,
+      };
       await publishAs(identities.urlOf('matching-service'), 'matching.events', 'match.found', spoofed, { headers });
       await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the second attempt' });
       expect(handled[0]?.event).toEqual(spoofed);
@@ -179,7 +239,12 @@ describe('retries with per-service identities', () => {
 
 function withMatchFoundPolicy(policy: UnverifiedOriginPolicy): ServiceDefinition {
   const definition = generated.collaborationService.collaborationServiceDefinition;
-  return { ...definition, consumers: definition.consumers.map((consumer) => (consumer.name === 'matchFound' ? { ...consumer, unverifiedOrigin: policy } : consumer)) };
+  return {
+    ...definition,
+    consumers: definition.consumers.map((consumer) =>
+      consumer.name === 'matchFound' ? { ...consumer, unverifiedOrigin: policy } : consumer,
+    ),
+  };
 }
 
 describe('an unverified origin (no user_id, or a user that is no service identity) follows the consumer operation policy', () => {
@@ -188,7 +253,9 @@ describe('an unverified origin (no user_id, or a user that is no service identit
     const withoutUserId = matchFound();
     const asSharedUser = matchFound();
     await publishAs(identities.urlOf('matching-service'), 'matching.events', 'match.found', withoutUserId, {});
-    await publishAs(identities.vhost.url, 'matching.events', 'match.found', asSharedUser, { userId: identities.vhost.user });
+    await publishAs(identities.vhost.url, 'matching.events', 'match.found', asSharedUser, {
+      userId: identities.vhost.user,
+    });
     return [withoutUserId, asSharedUser];
   }
 
@@ -199,7 +266,9 @@ describe('an unverified origin (no user_id, or a user that is no service identit
       const sent = await publishUnverified();
       await waitFor(() => handled.length === 2, { timeoutMs: 10_000, what: 'both unverified messages' });
       expect(handled.map((each) => each.event.session_id).sort()).toEqual(sent.map((each) => each.session_id).sort());
-      expect(handled.map((each) => each.context.origin)).toEqual(expect.arrayContaining([{ verified: false }, { verified: false, userId: identities.vhost.user }]));
+      expect(handled.map((each) => each.context.origin)).toEqual(
+        expect.arrayContaining([{ verified: false }, { verified: false, userId: identities.vhost.user }]),
+      );
       const flagged = await collaboration.metrics.getSingleMetricAsString('messaging_unverified_origin_total');
       if (policy === 'flag') expect(flagged).toMatch(/operation="matchFound"} 2/);
       else expect(flagged).not.toMatch(/operation="matchFound"}/);
@@ -219,11 +288,16 @@ describe('an unverified origin (no user_id, or a user that is no service identit
       const dead = await deadLetters(MATCH_DLQ, 2);
       await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the verified match.found' });
       expect(handled.map((each) => each.event.session_id)).toEqual([real.session_id]);
-      expect(dead.map((letter) => letter.properties.headers?.['x-dead-letter-reason'])).toEqual(['unauthorized_origin', 'unauthorized_origin']);
+      expect(dead.map((letter) => letter.properties.headers?.['x-dead-letter-reason'])).toEqual([
+        'unauthorized_origin',
+        'unauthorized_origin',
+      ]);
       expect(dead.map((letter) => String(letter.properties.headers?.['x-error']))).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/unverified origin \(no user_id\) and the contract refuses unverified origins/),
-          expect.stringMatching(new RegExp(`unverified origin \\(user_id "${identities.vhost.user}" is not a service identity\\)`)),
+          expect.stringMatching(
+            new RegExp(`unverified origin \\(user_id "${identities.vhost.user}" is not a service identity\\)`),
+          ),
         ]),
       );
     } finally {
@@ -239,38 +313,69 @@ describe('RPC callers', () => {
     try {
       const channel: Channel = await connection.createChannel();
       const reply = new Promise<{ body: unknown; rpcError: unknown }>((resolve) => {
-        void channel.consume('amq.rabbitmq.reply-to', (message) => {
-          if (message) resolve({ body: JSON.parse(message.content.toString()), rpcError: message.properties.headers?.['x-rpc-error'] });
-        }, { noAck: true });
+        void channel.consume(
+          'amq.rabbitmq.reply-to',
+          (message) => {
+            if (message)
+              resolve({
+                body: JSON.parse(message.content.toString()),
+                rpcError: message.properties.headers?.['x-rpc-error'],
+              });
+          },
+          { noAck: true },
+        );
       });
-      channel.sendToQueue('question.get', Buffer.from(JSON.stringify({ question_id: example<Question>('Question').question_id })), { replyTo: 'amq.rabbitmq.reply-to', correlationId: randomUUID(), userId });
+      channel.sendToQueue(
+        'question.get',
+        Buffer.from(JSON.stringify({ question_id: example<Question>('Question').question_id })),
+        { replyTo: 'amq.rabbitmq.reply-to', correlationId: randomUUID(), userId },
+      );
       return await reply;
     } finally {
       await connection.close();
     }
   }
 
-  it("are served when the contract names them, and refused with unauthorized_origin when not (matching-service calling question.get, which only collaboration-service calls)", async () => {
+  it('are served when the contract names them, and refused with unauthorized_origin when not (matching-service calling question.get, which only collaboration-service calls)', async () => {
     const question = example<Question>('Question');
     const asked: RpcContext[] = [];
-    const questions = await started(generated.questionService.connect({
-      url: identities.urlOf('question-service'),
-      logger,
-    }), handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, {
-        questionGet: (_request, context) => {
-          asked.push(context);
-          return question;
+    const questions = await started(
+      generated.questionService.connect({
+        url: identities.urlOf('question-service'),
+        logger,
+      }),
+      handlersFor<generated.questionService.QuestionServiceHandlers>(
+        generated.questionService.questionServiceDefinition,
+        {
+          questionGet: (_request, context) => {
+            asked.push(context);
+            return question;
+          },
         },
-      }));
-    const collaboration = await started(generated.collaborationService.connect({ url: identities.urlOf('collaboration-service'), logger }), handlersFor(generated.collaborationService.collaborationServiceDefinition));
+      ),
+    );
+    const collaboration = await started(
+      generated.collaborationService.connect({ url: identities.urlOf('collaboration-service'), logger }),
+      handlersFor(generated.collaborationService.collaborationServiceDefinition),
+    );
     try {
-      const refused = await callQuestionGet(identities.urlOf('matching-service'), identities.userOf('matching-service'));
+      const refused = await callQuestionGet(
+        identities.urlOf('matching-service'),
+        identities.userOf('matching-service'),
+      );
       expect(refused.rpcError).toBe(true);
-      expect(refused.body).toMatchObject({ error_code: 'unauthorized_origin', error: expect.stringMatching(/published by matching-service .*only collaboration-service/) });
+      expect(refused.body).toMatchObject({
+        error_code: 'unauthorized_origin',
+        error: expect.stringMatching(/published by matching-service .*only collaboration-service/),
+      });
 
       expect(await collaboration.call.questionGet({ question_id: question.question_id })).toEqual(question);
-      expect(asked.map((context) => context.origin)).toEqual([{ verified: true, service: 'collaboration-service', userId: identities.userOf('collaboration-service') }]);
-      expect(await questions.metrics.getSingleMetricAsString('messaging_unauthorized_origin_total')).toMatch(/operation="questionGet"} 1/);
+      expect(asked.map((context) => context.origin)).toEqual([
+        { verified: true, service: 'collaboration-service', userId: identities.userOf('collaboration-service') },
+      ]);
+      expect(await questions.metrics.getSingleMetricAsString('messaging_unauthorized_origin_total')).toMatch(
+        /operation="questionGet"} 1/,
+      );
     } finally {
       await Promise.all([questions.close(), collaboration.close()]);
     }
@@ -283,8 +388,15 @@ describe('replaying dead letters (npm run dlq -- replay)', () => {
 
   beforeAll(async () => {
     operator.user = `${identities.vhost.name}-operator`;
-    await management('PUT', `/users/${encodeURIComponent(operator.user)}`, { password: operator.password, tags: 'impersonator' });
-    await management('PUT', `/permissions/${encodeURIComponent(identities.vhost.name)}/${encodeURIComponent(operator.user)}`, { configure: '', write: '.*', read: '.*' });
+    await management('PUT', `/users/${encodeURIComponent(operator.user)}`, {
+      password: operator.password,
+      tags: 'impersonator',
+    });
+    await management(
+      'PUT',
+      `/permissions/${encodeURIComponent(identities.vhost.name)}/${encodeURIComponent(operator.user)}`,
+      { configure: '', write: '.*', read: '.*' },
+    );
   });
 
   afterAll(async () => {
@@ -294,7 +406,9 @@ describe('replaying dead letters (npm run dlq -- replay)', () => {
   async function replayAs(user: string, password: string): Promise<{ code: number; stdout: string; stderr: string }> {
     const url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:5672/${encodeURIComponent(identities.vhost.name)}`;
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'runtime/cli/dlq.ts', 'replay', MATCH_DLQ], { env: { ...process.env, RABBITMQ_URL: url } });
+      const { stdout, stderr } = await run('npx', ['tsx', 'runtime/cli/dlq.ts', 'replay', MATCH_DLQ], {
+        env: { ...process.env, RABBITMQ_URL: url },
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -307,7 +421,9 @@ describe('replaying dead letters (npm run dlq -- replay)', () => {
     const handled: Handled[] = [];
     const oneAttempt: ServiceDefinition = {
       ...generated.collaborationService.collaborationServiceDefinition,
-      consumers: generated.collaborationService.collaborationServiceDefinition.consumers.map((consumer) => (consumer.name === 'matchFound' ? { ...consumer, retry: { maxAttempts: 1, delayQueues: [] } } : consumer)),
+      consumers: generated.collaborationService.collaborationServiceDefinition.consumers.map((consumer) =>
+        consumer.name === 'matchFound' ? { ...consumer, retry: { maxAttempts: 1, delayQueues: [] } } : consumer,
+      ),
     };
     const collaboration = await collaborationService(handled, oneAttempt, () => !healed);
     const matching = await matchingService();
@@ -315,25 +431,43 @@ describe('replaying dead letters (npm run dlq -- replay)', () => {
       const real = matchFound();
       await matching.publish.matchFound(real);
       const forged = matchFound();
-      await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, { headers: { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found' } });
-      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, { timeoutMs: 10_000, what: 'two dead letters' });
+      await publishAs(identities.urlOf('question-service'), '', MATCH_QUEUE, forged, {
+        headers: { 'x-original-exchange': 'matching.events', 'x-original-routing-key': 'match.found' },
+      });
+      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, {
+        timeoutMs: 10_000,
+        what: 'two dead letters',
+      });
       healed = true;
 
       // The vhost's own test user has every permission but is not collaboration-service's user.
       const refused = await replayAs(identities.vhost.user, new URL(identities.vhost.url).password);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/PRECONDITION.*user_id property set to '.*collaboration-service'.*tagged "impersonator"/s);
-      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, { timeoutMs: 10_000, what: 'both dead letters to stay' });
+      expect(refused.stderr).toMatch(
+        /PRECONDITION.*user_id property set to '.*collaboration-service'.*tagged "impersonator"/s,
+      );
+      await waitFor(async () => (await queueState(identities.vhost.name, MATCH_DLQ)).messages === 2, {
+        timeoutMs: 10_000,
+        what: 'both dead letters to stay',
+      });
       expect(handled).toEqual([]);
 
       const replayed = await replayAs(operator.user, operator.password);
       expect(replayed.stdout).toContain(`${MATCH_DLQ}: replayed 2, left 0`);
       await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the replayed real match' });
       expect(handled[0]?.event).toEqual(real);
-      expect(handled[0]?.context).toMatchObject({ exchange: 'matching.events', routingKey: 'match.found', attempt: 1, origin: { verified: true, service: 'matching-service' } });
+      expect(handled[0]?.context).toMatchObject({
+        exchange: 'matching.events',
+        routingKey: 'match.found',
+        attempt: 1,
+        origin: { verified: true, service: 'matching-service' },
+      });
       const [again] = await deadLetters(MATCH_DLQ, 1);
       expect(JSON.parse(again?.body ?? '{}')).toEqual(forged);
-      expect(again?.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'unauthorized_origin', 'x-original-exchange': '' });
+      expect(again?.properties.headers).toMatchObject({
+        'x-dead-letter-reason': 'unauthorized_origin',
+        'x-original-exchange': '',
+      });
     } finally {
       await Promise.all([collaboration.close(), matching.close()]);
     }

@@ -52,7 +52,9 @@ describe("matching-service's identity is refused what the contract does not gran
   });
 
   it("consuming from another service's queue", async () => {
-    const reason = await refusalOf('matching-service', (channel) => channel.consume('collaboration.match_found', () => undefined));
+    const reason = await refusalOf('matching-service', (channel) =>
+      channel.consume('collaboration.match_found', () => undefined),
+    );
     expect(reason).toMatch(/403 \(ACCESS-REFUSED\).*access to queue 'collaboration\.match_found'.*refused/);
   });
 
@@ -75,19 +77,32 @@ describe("matching-service's identity is refused what the contract does not gran
   });
 
   it('binding its own queue to every user event (topic permission)', async () => {
-    const reason = await refusalOf('matching-service', (channel) => channel.bindQueue('matching.user_events', 'user.events', '#'));
+    const reason = await refusalOf('matching-service', (channel) =>
+      channel.bindQueue('matching.user_events', 'user.events', '#'),
+    );
     expect(reason).toMatch(/403 \(ACCESS-REFUSED\).*access to topic '#' in exchange 'user\.events'/);
   });
 });
 
 describe("collaboration-service's identity binds its queue one session at a time, never with a wildcard", () => {
-  it.each(['session.*.code_updated', 'session.#', '#', 'session.*.ended'])('binding %s is refused (topic permission)', async (bindingKey) => {
-    const reason = await refusalOf('collaboration-service', async (channel) => {
-      await channel.assertQueue('collaboration.code_updates.probe', { exclusive: true, durable: false, autoDelete: true });
-      await channel.bindQueue('collaboration.code_updates.probe', 'collaboration.events', bindingKey);
-    });
-    expect(reason).toMatch(new RegExp(`403 \\(ACCESS-REFUSED\\).*access to topic '${bindingKey.replace(/[.*#]/g, '\\$&')}' in exchange 'collaboration\\.events'`));
-  });
+  it.each(['session.*.code_updated', 'session.#', '#', 'session.*.ended'])(
+    'binding %s is refused (topic permission)',
+    async (bindingKey) => {
+      const reason = await refusalOf('collaboration-service', async (channel) => {
+        await channel.assertQueue('collaboration.code_updates.probe', {
+          exclusive: true,
+          durable: false,
+          autoDelete: true,
+        });
+        await channel.bindQueue('collaboration.code_updates.probe', 'collaboration.events', bindingKey);
+      });
+      expect(reason).toMatch(
+        new RegExp(
+          `403 \\(ACCESS-REFUSED\\).*access to topic '${bindingKey.replace(/[.*#]/g, '\\$&')}' in exchange 'collaboration\\.events'`,
+        ),
+      );
+    },
+  );
 });
 
 describe('every service with its own identity', () => {
@@ -101,37 +116,77 @@ describe('every service with its own identity', () => {
     const userCreated = example<UserCreated>('UserCreated');
     const sessionEnded = example<SessionEnded>('SessionEnded');
 
-    const user = await started(generated.userService.connect({
-      url: identities.urlOf('user-service'), logger,
-    }), handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, { userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }) }));
-    const questions = await started(generated.questionService.connect({ url: identities.urlOf('question-service'), logger }), handlersFor<generated.questionService.QuestionServiceHandlers>(generated.questionService.questionServiceDefinition, { questionGet: () => question, questionPick: () => question }));
-    const matching = await started(generated.matchingService.connect({
-      url: identities.urlOf('matching-service'), logger,
-    }), handlersFor<generated.matchingService.MatchingServiceHandlers>(generated.matchingService.matchingServiceDefinition, {
-        userCreated: (event) => void usersCreated.push(event),
-        sessionEnded: (event) => {
-          // The first delivery fails: the retry goes through the retry queue (the default exchange).
-          if (sessionEndedFailures++ === 0) throw new Error('first attempt fails on purpose');
-          sessionsEnded.push(event);
+    const user = await started(
+      generated.userService.connect({
+        url: identities.urlOf('user-service'),
+        logger,
+      }),
+      handlersFor<generated.userService.UserServiceHandlers>(generated.userService.userServiceDefinition, {
+        userProfileGet: (request) => ({ user_id: request.user_id, username: 'ada', profile_data: {} }),
+      }),
+    );
+    const questions = await started(
+      generated.questionService.connect({ url: identities.urlOf('question-service'), logger }),
+      handlersFor<generated.questionService.QuestionServiceHandlers>(
+        generated.questionService.questionServiceDefinition,
+        { questionGet: () => question, questionPick: () => question },
+      ),
+    );
+    const matching = await started(
+      generated.matchingService.connect({
+        url: identities.urlOf('matching-service'),
+        logger,
+      }),
+      handlersFor<generated.matchingService.MatchingServiceHandlers>(
+        generated.matchingService.matchingServiceDefinition,
+        {
+          userCreated: (event) => void usersCreated.push(event),
+          sessionEnded: (event) => {
+            // The first delivery fails: the retry goes through the retry queue (the default exchange).
+            if (sessionEndedFailures++ === 0) throw new Error('first attempt fails on purpose');
+            sessionsEnded.push(event);
+          },
         },
-      }));
-    const collaboration = await started(generated.collaborationService.connect({
-      url: identities.urlOf('collaboration-service'), logger,
-    }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void codeUpdates.push(event.code_delta), matchFound: (event) => void matches.push(event) }));
+      ),
+    );
+    const collaboration = await started(
+      generated.collaborationService.connect({
+        url: identities.urlOf('collaboration-service'),
+        logger,
+      }),
+      handlersFor<generated.collaborationService.CollaborationServiceHandlers>(
+        generated.collaborationService.collaborationServiceDefinition,
+        {
+          codeUpdated: (event) => void codeUpdates.push(event.code_delta),
+          matchFound: (event) => void matches.push(event),
+        },
+      ),
+    );
     try {
       await user.publish.userCreated(userCreated);
-      expect(await matching.call.userProfileGet({ user_id: userCreated.user_id })).toEqual({ user_id: userCreated.user_id, username: 'ada', profile_data: {} });
+      expect(await matching.call.userProfileGet({ user_id: userCreated.user_id })).toEqual({
+        user_id: userCreated.user_id,
+        username: 'ada',
+        profile_data: {},
+      });
       const picked = await matching.call.questionPick({ difficulty: 'easy', topics: ['arrays'] });
       expect(picked).toEqual(question);
       await matching.publish.matchFound(example<MatchFound>('MatchFound'));
       expect(await collaboration.call.questionGet({ question_id: question.question_id })).toEqual(question);
       await collaboration.subscribe.codeUpdated({ session_id: sessionEnded.session_id });
-      await collaboration.publish.codeUpdated({ ...example('CodeUpdated'), code_delta: 'x = 1' }, { session_id: sessionEnded.session_id });
+      await collaboration.publish.codeUpdated(
+        { ...example('CodeUpdated'), code_delta: 'x = 1' },
+        { session_id: sessionEnded.session_id },
+      );
       await collaboration.publish.sessionEnded(sessionEnded, { session_id: sessionEnded.session_id });
-      await waitFor(() => usersCreated.length === 1 && matches.length === 1 && codeUpdates.length === 1 && sessionsEnded.length === 1, {
-        timeoutMs: 10_000,
-        what: 'every event to reach its consumer (session.ended after one retry)',
-      });
+      await waitFor(
+        () =>
+          usersCreated.length === 1 && matches.length === 1 && codeUpdates.length === 1 && sessionsEnded.length === 1,
+        {
+          timeoutMs: 10_000,
+          what: 'every event to reach its consumer (session.ended after one retry)',
+        },
+      );
       expect(sessionEndedFailures).toBe(2);
       expect(codeUpdates).toEqual(['x = 1']);
     } finally {

@@ -14,7 +14,11 @@ import { createTestVhost, type TestVhost } from '../../support/broker.js';
 
 const GENERATED = resolve(import.meta.dirname, '../../../generated');
 /** The local broker's administrator (loopback only), as the rest of test support uses it. */
-export const localManagement = new ManagementClient({ baseUrl: 'http://127.0.0.1:15672', user: 'guest', password: 'guest' });
+export const localManagement = new ManagementClient({
+  baseUrl: 'http://127.0.0.1:15672',
+  user: 'guest',
+  password: 'guest',
+});
 
 export interface ProvisionedIdentities {
   vhost: TestVhost;
@@ -29,14 +33,26 @@ export function readGenerated<T>(file: string): T {
   return JSON.parse(readFileSync(resolve(GENERATED, file), 'utf8')) as T;
 }
 
-export async function provisionTestIdentities(label: string, passwords: (service: string) => string = () => randomBytes(16).toString('hex')): Promise<ProvisionedIdentities> {
+export async function provisionTestIdentities(
+  label: string,
+  passwords: (service: string) => string = () => randomBytes(16).toString('hex'),
+): Promise<ProvisionedIdentities> {
   const vhost = await createTestVhost(label);
   const permissions = readGenerated<{ services: ServicePermissions[] }>('permissions.json').services;
   const secrets = Object.fromEntries(permissions.map(({ service }) => [passwordVariable(service), passwords(service)]));
   const userPrefix = `${vhost.name}-`;
-  const plan = provisionPlan({ vhost: vhost.name, permissions, topology: readGenerated<ProvisionInput['topology']>('definitions.json'), userPrefix, passwords: secrets });
+  const plan = provisionPlan({
+    vhost: vhost.name,
+    permissions,
+    topology: readGenerated<ProvisionInput['topology']>('definitions.json'),
+    userPrefix,
+    passwords: secrets,
+  });
   const users = permissions.map(({ service }) => `${userPrefix}${service}`);
-  const removeUsers = () => Promise.all(users.map((user) => localManagement.call('DELETE', `/users/${encodeURIComponent(user)}`).catch(() => undefined)));
+  const removeUsers = () =>
+    Promise.all(
+      users.map((user) => localManagement.call('DELETE', `/users/${encodeURIComponent(user)}`).catch(() => undefined)),
+    );
   try {
     await applyPlan(plan, localManagement, () => undefined);
   } catch (error) {
@@ -50,7 +66,8 @@ export async function provisionTestIdentities(label: string, passwords: (service
     vhost,
     userOf,
     passwordOf,
-    urlOf: (service) => `amqp://${encodeURIComponent(userOf(service))}:${encodeURIComponent(passwordOf(service))}@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
+    urlOf: (service) =>
+      `amqp://${encodeURIComponent(userOf(service))}:${encodeURIComponent(passwordOf(service))}@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
     async dispose() {
       await vhost.dispose();
       await removeUsers();

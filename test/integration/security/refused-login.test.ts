@@ -26,9 +26,14 @@ interface Outcome {
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<Outcome> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'info', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { cwd: REPO, env: { ...process.env, LOG_LEVEL: 'info', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -57,10 +62,19 @@ afterAll(async () => {
 
 describe.each([
   ['a wrong password', wrongPassword, /refused the login of user "[^"]+": wrong user name or password/],
-  ['a vhost that does not exist', missingVhost, /refused to open vhost "no-such-vhost" for user "[^"]+": the vhost does not exist or the user has no permissions on it/],
+  [
+    'a vhost that does not exist',
+    missingVhost,
+    /refused to open vhost "no-such-vhost" for user "[^"]+": the vhost does not exist or the user has no permissions on it/,
+  ],
 ])('%s', (_name, url, refusal) => {
   it('stops a service at start-up with one log line saying so', async () => {
-    const { code, output } = await run('services/question-service/main.ts', [], { RABBITMQ_URL: url(), PORT: '0', DATA_DIR: dataDir, INSTANCE_ID: 'refused' });
+    const { code, output } = await run('services/question-service/main.ts', [], {
+      RABBITMQ_URL: url(),
+      PORT: '0',
+      DATA_DIR: dataDir,
+      INSTANCE_ID: 'refused',
+    });
     const fatal = output
       .trim()
       .split('\n')
@@ -88,8 +102,14 @@ describe.each([
 
 describe('the management API CLIs', () => {
   it('contract:verify-broker reports a refused management login', async () => {
-    const outcome = await run('generator/broker/cli.ts', [], { RABBITMQ_VHOST: vhost.name, RABBITMQ_MANAGEMENT_PASSWORD: SECRET });
-    expectOneReadableRefusal(outcome, /the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/);
+    const outcome = await run('generator/broker/cli.ts', [], {
+      RABBITMQ_VHOST: vhost.name,
+      RABBITMQ_MANAGEMENT_PASSWORD: SECRET,
+    });
+    expectOneReadableRefusal(
+      outcome,
+      /the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/,
+    );
     expect(outcome.code).toBe(3);
   }, 60_000);
 
@@ -100,13 +120,21 @@ describe('the management API CLIs', () => {
   }, 60_000);
 
   it('broker:provision reports a refused admin login', async () => {
-    const passwords = Object.fromEntries(['USER', 'MATCHING', 'QUESTION', 'COLLABORATION'].map((service) => [`PEERPREP_${service}_SERVICE_PASSWORD`, 'unused']));
+    const passwords = Object.fromEntries(
+      ['USER', 'MATCHING', 'QUESTION', 'COLLABORATION'].map((service) => [
+        `PEERPREP_${service}_SERVICE_PASSWORD`,
+        'unused',
+      ]),
+    );
     const outcome = await run('provision/cli.ts', ['--vhost', vhost.name], {
       RABBITMQ_MANAGEMENT_URL: 'http://127.0.0.1:15672',
       RABBITMQ_ADMIN_USER: 'guest',
       RABBITMQ_ADMIN_PASSWORD: SECRET,
       ...passwords,
     });
-    expectOneReadableRefusal(outcome, /broker:provision: the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/);
+    expectOneReadableRefusal(
+      outcome,
+      /broker:provision: the management API at http:\/\/127\.0\.0\.1:15672 refused user "guest": wrong user name or password/,
+    );
   }, 60_000);
 });

@@ -67,7 +67,11 @@ export async function startTlsListener(): Promise<TlsListener> {
 }
 
 export async function isListening(port: number): Promise<boolean> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'eval', `[P || {listener, _, _, _, _, P, _} <- rabbit_networking:active_listeners(), P =:= ${port}].`]);
+  const { stdout } = await run('rabbitmqctl', [
+    '-q',
+    'eval',
+    `[P || {listener, _, _, _, _, P, _} <- rabbit_networking:active_listeners(), P =:= ${port}].`,
+  ]);
   return stdout.includes(String(port));
 }
 
@@ -77,13 +81,54 @@ async function rabbitmqEval(expression: string): Promise<void> {
 }
 
 async function makeCa(base: string, commonName: string): Promise<void> {
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${commonName}`, '-keyout', `${base}.key`, '-out', `${base}.pem`]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${commonName}`,
+    '-keyout',
+    `${base}.key`,
+    '-out',
+    `${base}.pem`,
+  ]);
 }
 
 async function issue(ca: string, base: string, commonName: string, extension: string): Promise<void> {
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-keyout', `${base}.key`, '-out', `${base}.csr`]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    `/CN=${commonName}`,
+    '-keyout',
+    `${base}.key`,
+    '-out',
+    `${base}.csr`,
+  ]);
   await writeFile(`${base}.ext`, `${extension}\n`);
-  await run('openssl', ['x509', '-req', '-days', '1', '-in', `${base}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-extfile', `${base}.ext`, '-out', `${base}.pem`]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-days',
+    '1',
+    '-in',
+    `${base}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-extfile',
+    `${base}.ext`,
+    '-out',
+    `${base}.pem`,
+  ]);
 }
 
 function sparePort(): Promise<number> {
@@ -92,7 +137,9 @@ function sparePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

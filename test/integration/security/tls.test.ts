@@ -31,17 +31,29 @@ afterAll(async () => {
   if (port !== undefined) expect(await isListening(port)).toBe(false);
 });
 
-const codeUpdated = peerPrepModel.messages.find((message) => message.name === 'CodeUpdated')?.examples[0]?.payload as CodeUpdated;
+const codeUpdated = peerPrepModel.messages.find((message) => message.name === 'CodeUpdated')?.examples[0]
+  ?.payload as CodeUpdated;
 
 describe('amqps', () => {
   it('connects with CA, client certificate and key from the environment, then publishes and consumes', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { RABBITMQ_CA_FILE: listener.client.ca, RABBITMQ_CERT_FILE: listener.client.cert, RABBITMQ_KEY_FILE: listener.client.key });
+    Object.assign(process.env, {
+      RABBITMQ_CA_FILE: listener.client.ca,
+      RABBITMQ_CERT_FILE: listener.client.cert,
+      RABBITMQ_KEY_FILE: listener.client.key,
+    });
     const received: CodeUpdated[] = [];
     try {
-      const bus = await started(generated.collaborationService.connect({
-        url: listener.urlFor(vhost.url), logger,
-      }), handlersFor<generated.collaborationService.CollaborationServiceHandlers>(generated.collaborationService.collaborationServiceDefinition, { codeUpdated: (event) => void received.push(event) }));
+      const bus = await started(
+        generated.collaborationService.connect({
+          url: listener.urlFor(vhost.url),
+          logger,
+        }),
+        handlersFor<generated.collaborationService.CollaborationServiceHandlers>(
+          generated.collaborationService.collaborationServiceDefinition,
+          { codeUpdated: (event) => void received.push(event) },
+        ),
+      );
       try {
         await bus.subscribe.codeUpdated({ session_id: codeUpdated.session_id });
         await bus.publish.codeUpdated(codeUpdated, { session_id: codeUpdated.session_id });
@@ -59,21 +71,31 @@ describe('amqps', () => {
     const error = await generated.collaborationService
       .connect({
         // A client that retried a failed verification would still be retrying when the test times out.
-        url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 600_000,
-        tls: { ca: await readPem(listener.untrustedCa), cert: await readPem(listener.client.cert), key: await readPem(listener.client.key) },
+        url: listener.urlFor(vhost.url),
+        logger,
+        connectTimeoutMs: 600_000,
+        tls: {
+          ca: await readPem(listener.untrustedCa),
+          cert: await readPem(listener.client.cert),
+          key: await readPem(listener.client.key),
+        },
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TlsVerificationError);
     const message = (error as Error).message;
     expect(message).toContain(`TLS connection to amqps://${vhost.user}:***@localhost:${listener.port}/`);
-    expect(message).toMatch(/ failed: (unable to verify the first certificate|self-signed certificate in certificate chain) \(/);
+    expect(message).toMatch(
+      / failed: (unable to verify the first certificate|self-signed certificate in certificate chain) \(/,
+    );
     expect(message).not.toContain(new URL(vhost.url).password);
   });
 
   it('is refused by a broker that verifies clients when it presents no certificate', async () => {
     const error = await generated.collaborationService
       .connect({
-        url: listener.urlFor(vhost.url), logger, connectTimeoutMs: 20_000,
+        url: listener.urlFor(vhost.url),
+        logger,
+        connectTimeoutMs: 20_000,
         tls: { ca: await readPem(listener.client.ca) },
       })
       .catch((caught: unknown) => caught);

@@ -3,14 +3,31 @@ import { describe, expect, it } from 'vitest';
 import type { GridResult } from '../../../bench/grid.js';
 import { renderMarkdown, type BenchReport } from '../../../bench/report.js';
 
-const codegen = [{ spec: 'asyncapi.yaml', channels: 14, files: 11, coldTotalMs: 2000, median: { loadMs: 800, emitMs: 150, writeMs: 8, totalMs: 960 }, runs: 3 }];
+const codegen = [
+  {
+    spec: 'asyncapi.yaml',
+    channels: 14,
+    files: 11,
+    coldTotalMs: 2000,
+    median: { loadMs: 800, emitMs: 150, writeMs: 8, totalMs: 960 },
+    runs: 3,
+  },
+];
 
 function report(overrides: Partial<BenchReport>): BenchReport {
   return {
     date: '2026-12-03T14:00:00.000Z',
     mode: 'full',
     durationSeconds: 40,
-    machine: { cpus: 2, cpu: 'test cpu', memoryGb: 8, node: 'v24.22.3', loadAverage1m: 0.1, loadAverage1mAtStart: 0.1, rabbitmq: 'not used' },
+    machine: {
+      cpus: 2,
+      cpu: 'test cpu',
+      memoryGb: 8,
+      node: 'v24.22.3',
+      loadAverage1m: 0.1,
+      loadAverage1mAtStart: 0.1,
+      rabbitmq: 'not used',
+    },
     settings: { rounds: 3 },
     scenarios: [],
     grids: [],
@@ -27,13 +44,21 @@ describe('renderMarkdown, the toolchain', () => {
   it('reports codegen, the watch loop, the docs build and npm ci', () => {
     const markdown = renderMarkdown(report({}));
     expect(markdown).toContain('| asyncapi.yaml | 14 | 11 | 800 | 150 | 8 | 960 | 2000 |');
-    expect(markdown).toContain('median of 5 saves of each kind): save to regenerated and type-checked 1100 ms, save to the spec\'s diagnostics 220 ms; first cycle (generate, cold full type check) 9000 ms.');
+    expect(markdown).toContain(
+      "median of 5 saves of each kind): save to regenerated and type-checked 1100 ms, save to the spec's diagnostics 220 ms; first cycle (generate, cold full type check) 9000 ms.",
+    );
     expect(markdown).toContain('Docs build (`npm run docs`, one run): 8000 ms.');
     expect(markdown).toContain("`npm ci` (one run in a scratch directory, from npm's local cache): 30000 ms.");
   });
 
   it('says why a measure did not run', () => {
-    const markdown = renderMarkdown(report({ codegen: [], watchLoop: { status: 'skipped', note: 'not run with --quick' }, npmCi: { status: 'failed', note: '`npm ci` exited 1: ERESOLVE' } }));
+    const markdown = renderMarkdown(
+      report({
+        codegen: [],
+        watchLoop: { status: 'skipped', note: 'not run with --quick' },
+        npmCi: { status: 'failed', note: '`npm ci` exited 1: ERESOLVE' },
+      }),
+    );
     expect(markdown).toContain('Watch loop: skipped (not run with --quick).');
     expect(markdown).toContain('`npm ci`: failed (`npm ci` exited 1: ERESOLVE).');
     expect(markdown).not.toContain('| codegen |');
@@ -58,17 +83,37 @@ const grid: GridResult = {
     { key: 'confirmedPerSec', label: 'confirmed edits/s', better: 'higher' },
   ],
   cells: [
-    { id: '2-wildcard', labels: ['2', 'wildcard'], samples: [], median: { deliveriesPerEdit: 2, confirmedPerSec: 10234.4 } },
-    { id: '2-per-session', labels: ['2', 'per-session'], samples: [], median: { deliveriesPerEdit: 1, confirmedPerSec: 15001 } },
+    {
+      id: '2-wildcard',
+      labels: ['2', 'wildcard'],
+      samples: [],
+      median: { deliveriesPerEdit: 2, confirmedPerSec: 10234.4 },
+    },
+    {
+      id: '2-per-session',
+      labels: ['2', 'per-session'],
+      samples: [],
+      median: { deliveriesPerEdit: 1, confirmedPerSec: 15001 },
+    },
   ],
-  comparisons: [{ description: '2 instances: per-session / wildcard', cell: '2-per-session', against: '2-wildcard', metric: 'confirmedPerSec', value: 1.4657 }],
+  comparisons: [
+    {
+      description: '2 instances: per-session / wildcard',
+      cell: '2-per-session',
+      against: '2-wildcard',
+      metric: 'confirmedPerSec',
+      value: 1.4657,
+    },
+  ],
   checks: [{ description: "the broker's count equals the instances'", passed: false, detail: '10 routed, 9 received' }],
 };
 
 describe('renderMarkdown, a grid', () => {
   it('shows each cell with its labels and medians, the comparisons as ratios and the checks', () => {
     const markdown = renderMarkdown(report({ grids: [grid] }));
-    expect(markdown).toContain('**Fan-out per instance as instances grow** (`fanout-scaling`): 200 sessions. Medians over the rounds.');
+    expect(markdown).toContain(
+      '**Fan-out per instance as instances grow** (`fanout-scaling`): 200 sessions. Medians over the rounds.',
+    );
     expect(markdown).toContain('| instances | binding | deliveries per edit | confirmed edits/s |');
     expect(markdown).toContain('| 2 | wildcard | 2.00 | 10,234 |');
     expect(markdown).toContain('| 2 | per-session | 1.00 | 15,001 |');

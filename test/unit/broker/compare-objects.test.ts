@@ -11,11 +11,22 @@ const instanceQueue = `${perInstance[0]}.host-1-abcd`;
 /** The broker as the runtime leaves it: shared queues as declared, one instance of each per-instance queue. */
 function agreeingBroker(): BrokerObjects {
   const shared = contract.queues.filter((queue) => !perInstance.includes(queue.name));
-  const instances = contract.queues.filter((queue) => perInstance.includes(queue.name)).map((queue) => ({ ...queue, name: `${queue.name}.host-1-abcd` }));
+  const instances = contract.queues
+    .filter((queue) => perInstance.includes(queue.name))
+    .map((queue) => ({ ...queue, name: `${queue.name}.host-1-abcd` }));
   return {
-    exchanges: [...contract.exchanges, { name: 'amq.topic', type: 'topic', durable: true, autoDelete: false, arguments: {} }],
-    queues: [...shared, ...instances, { name: 'amq.gen-Xy1', durable: false, autoDelete: true, exclusive: true, arguments: {} }],
-    bindings: contract.bindings.map((binding) => (perInstance.includes(binding.queue) ? { ...binding, queue: `${binding.queue}.host-1-abcd` } : binding)),
+    exchanges: [
+      ...contract.exchanges,
+      { name: 'amq.topic', type: 'topic', durable: true, autoDelete: false, arguments: {} },
+    ],
+    queues: [
+      ...shared,
+      ...instances,
+      { name: 'amq.gen-Xy1', durable: false, autoDelete: true, exclusive: true, arguments: {} },
+    ],
+    bindings: contract.bindings.map((binding) =>
+      perInstance.includes(binding.queue) ? { ...binding, queue: `${binding.queue}.host-1-abcd` } : binding,
+    ),
   };
 }
 
@@ -31,9 +42,18 @@ const cases: [string, (broker: BrokerObjects) => void, Discrepancy[]][] = [
   [
     'an exchange of another type',
     (broker) => {
-      broker.exchanges = broker.exchanges.map((exchange) => (exchange.name === 'user.events' ? { ...exchange, type: 'direct' } : exchange));
+      broker.exchanges = broker.exchanges.map((exchange) =>
+        exchange.name === 'user.events' ? { ...exchange, type: 'direct' } : exchange,
+      );
     },
-    [{ problem: 'mismatch', object: 'exchange', name: 'exchange user.events', detail: 'type: contract "topic", broker "direct"' }],
+    [
+      {
+        problem: 'mismatch',
+        object: 'exchange',
+        name: 'exchange user.events',
+        detail: 'type: contract "topic", broker "direct"',
+      },
+    ],
   ],
   [
     'a queue nobody declared',
@@ -45,9 +65,18 @@ const cases: [string, (broker: BrokerObjects) => void, Discrepancy[]][] = [
   [
     'a quorum queue declared classic',
     (broker) => {
-      broker.queues = broker.queues.map((queue) => (queue.name === 'collaboration.match_found' ? { ...queue, arguments: {} } : queue));
+      broker.queues = broker.queues.map((queue) =>
+        queue.name === 'collaboration.match_found' ? { ...queue, arguments: {} } : queue,
+      );
     },
-    [{ problem: 'mismatch', object: 'queue', name: 'queue collaboration.match_found', detail: 'argument x-queue-type: contract "quorum", broker absent' }],
+    [
+      {
+        problem: 'mismatch',
+        object: 'queue',
+        name: 'queue collaboration.match_found',
+        detail: 'argument x-queue-type: contract "quorum", broker absent',
+      },
+    ],
   ],
   [
     'an extra binding, and a binding missing',
@@ -71,8 +100,16 @@ const cases: [string, (broker: BrokerObjects) => void, Discrepancy[]][] = [
       );
     },
     [
-      { problem: 'extra', object: 'binding', name: `binding collaboration.events -> ${instanceQueue} (session.*.code_updated)` },
-      { problem: 'extra', object: 'binding', name: 'binding collaboration.events -> matching.user_events (session.s1.code_updated)' },
+      {
+        problem: 'extra',
+        object: 'binding',
+        name: `binding collaboration.events -> ${instanceQueue} (session.*.code_updated)`,
+      },
+      {
+        problem: 'extra',
+        object: 'binding',
+        name: 'binding collaboration.events -> matching.user_events (session.s1.code_updated)',
+      },
     ],
   ],
   [

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { BrokerObjects } from '../../../generator/broker/broker-objects.js';
 import { planMigration } from '../../../generator/broker/migration-plan.js';
 
-const queue = (name: string, exclusive = false) => ({ name, durable: !exclusive, autoDelete: exclusive, exclusive, arguments: {} });
+const queue = (name: string, exclusive = false) => ({
+  name,
+  durable: !exclusive,
+  autoDelete: exclusive,
+  exclusive,
+  arguments: {},
+});
 const exchange = (name: string) => ({ name, type: 'topic', durable: true, autoDelete: false, arguments: {} });
 
 const contract: BrokerObjects = {
@@ -17,7 +23,13 @@ const contract: BrokerObjects = {
 
 const broker: BrokerObjects = {
   exchanges: [exchange(''), exchange('amq.topic'), exchange('user.events'), exchange('users.old')],
-  queues: [queue('matching.user_events'), queue('matching.user_deletions'), queue('collaboration.code_updates.host-1', true), queue('old.instance.host-2', true), queue('amq.gen-xyz', true)],
+  queues: [
+    queue('matching.user_events'),
+    queue('matching.user_deletions'),
+    queue('collaboration.code_updates.host-1', true),
+    queue('old.instance.host-2', true),
+    queue('amq.gen-xyz', true),
+  ],
   bindings: [
     { exchange: 'user.events', queue: 'matching.user_events', routingKey: 'user.created' },
     { exchange: 'user.events', queue: 'matching.user_events', routingKey: 'user.deleted' },
@@ -31,7 +43,10 @@ describe('planMigration', () => {
   const plan = planMigration(contract, broker, ['collaboration.code_updates']);
 
   it('unbinds every binding the contract does not declare, and nothing the broker owns or an instance needs', () => {
-    expect(plan.unbind.map((binding) => `${binding.queue} ${binding.routingKey}`)).toEqual(['matching.user_events user.deleted', 'matching.user_deletions user.deleted']);
+    expect(plan.unbind.map((binding) => `${binding.queue} ${binding.routingKey}`)).toEqual([
+      'matching.user_events user.deleted',
+      'matching.user_deletions user.deleted',
+    ]);
   });
 
   it('deletes shared queues the contract does not declare; leaves exclusive queues and exchanges, saying why', () => {
@@ -43,7 +58,16 @@ describe('planMigration', () => {
   });
 
   it('plans nothing for a broker that matches the contract', () => {
-    const matching = planMigration(contract, { ...broker, queues: broker.queues.slice(0, 1), bindings: broker.bindings.slice(0, 1), exchanges: broker.exchanges.slice(0, 3) }, ['collaboration.code_updates']);
+    const matching = planMigration(
+      contract,
+      {
+        ...broker,
+        queues: broker.queues.slice(0, 1),
+        bindings: broker.bindings.slice(0, 1),
+        exchanges: broker.exchanges.slice(0, 3),
+      },
+      ['collaboration.code_updates'],
+    );
     expect(matching).toEqual({ unbind: [], deleteQueues: [], leave: [] });
   });
 });

@@ -5,9 +5,23 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeChange } from '../../../generator/contract/checks/check-breaking.js';
-import { classifyChanges, isMajorBump, isMajorRegression, judgeCompatibility } from '../../../generator/contract/classify.js';
+import {
+  classifyChanges,
+  isMajorBump,
+  isMajorRegression,
+  judgeCompatibility,
+} from '../../../generator/contract/classify.js';
 import type { Model } from '../../../generator/model/types.js';
-import { addRequiredField, bumpMajor, editedSpec, example, modelOf, removeField, schema, type Spec } from './spec-edits.js';
+import {
+  addRequiredField,
+  bumpMajor,
+  editedSpec,
+  example,
+  modelOf,
+  removeField,
+  schema,
+  type Spec,
+} from './spec-edits.js';
 
 interface Row {
   name: string;
@@ -342,7 +356,10 @@ const rows: Row[] = [
   {
     name: 'consumer moved to another queue while its old queue stays',
     edit: (spec) => {
-      spec.operations.consumeUserDeleted['x-queue'] = { ...spec.components['x-queues'].matchingUserEvents, name: 'matching.user_deletions' };
+      spec.operations.consumeUserDeleted['x-queue'] = {
+        ...spec.components['x-queues'].matchingUserEvents,
+        name: 'matching.user_deletions',
+      };
     },
     kind: 'consumer-moved',
     breaking: true,
@@ -405,7 +422,11 @@ const rows: Row[] = [
     name: 'fan-out queue bound per subscription while another service publishes with mandatory routing',
     base: (spec) => {
       delete spec.components['x-queues'].collaborationSessionFeed.bindings;
-      spec.operations.publishCodeUpdatedFromMatching = { action: 'send', 'x-service': 'matching-service', channel: { $ref: '#/channels/codeUpdated' } };
+      spec.operations.publishCodeUpdatedFromMatching = {
+        action: 'send',
+        'x-service': 'matching-service',
+        channel: { $ref: '#/channels/codeUpdated' },
+      };
     },
     edit: (spec) => {
       spec.components['x-queues'].collaborationSessionFeed.bindings = 'per-subscription';
@@ -417,9 +438,21 @@ const rows: Row[] = [
   {
     name: 'new message and operation',
     edit: (spec) => {
-      spec.components.messages.UserLoggedIn = { ...spec.components.messages.UserDeleted, name: 'UserLoggedIn', title: 'User logged in' };
-      spec.channels.userLoggedIn = { ...spec.channels.userDeleted, address: 'user.logged_in', messages: { userLoggedIn: { $ref: '#/components/messages/UserLoggedIn' } } };
-      spec.operations.publishUserLoggedIn = { action: 'send', 'x-service': 'user-service', channel: { $ref: '#/channels/userLoggedIn' } };
+      spec.components.messages.UserLoggedIn = {
+        ...spec.components.messages.UserDeleted,
+        name: 'UserLoggedIn',
+        title: 'User logged in',
+      };
+      spec.channels.userLoggedIn = {
+        ...spec.channels.userDeleted,
+        address: 'user.logged_in',
+        messages: { userLoggedIn: { $ref: '#/components/messages/UserLoggedIn' } },
+      };
+      spec.operations.publishUserLoggedIn = {
+        action: 'send',
+        'x-service': 'user-service',
+        channel: { $ref: '#/channels/userLoggedIn' },
+      };
     },
     kind: 'routing-key-added',
     breaking: false,
@@ -506,16 +539,23 @@ describe('classifyChanges', () => {
       }),
     );
     const changes = classifyChanges(before, after);
-    const found = changes.find((change) => change.kind === row.kind && (row.pointer === undefined || change.pointer === row.pointer));
+    const found = changes.find(
+      (change) => change.kind === row.kind && (row.pointer === undefined || change.pointer === row.pointer),
+    );
     expect(found, JSON.stringify(changes, null, 2)).toBeDefined();
     expect(found?.breaking).toBe(row.breaking);
     expect(found?.why).toContain(row.why);
     expect(found?.pointer).toMatch(/^\//);
     if (row.what !== undefined) expect(found?.what).toContain(row.what);
     if (row.consequence !== undefined) expect(found?.consequences?.join('\n')).toContain(row.consequence);
-    if (row.breakingCount !== undefined) expect(changes.filter((change) => change.breaking), JSON.stringify(changes, null, 2)).toHaveLength(row.breakingCount);
+    if (row.breakingCount !== undefined)
+      expect(
+        changes.filter((change) => change.breaking),
+        JSON.stringify(changes, null, 2),
+      ).toHaveLength(row.breakingCount);
     if (!row.breaking) expect(changes.filter((change) => change.breaking)).toEqual([]);
-    for (const change of changes) expect(`${change.what} ${change.why} ${(change.consequences ?? []).join(' ')}`).not.toMatch(/undefined|\\\\/);
+    for (const change of changes)
+      expect(`${change.what} ${change.why} ${(change.consequences ?? []).join(' ')}`).not.toMatch(/undefined|\\\\/);
   });
 });
 
@@ -529,8 +569,13 @@ describe('a change to a named schema', () => {
     const changes = classifyChanges(base, after).filter((change) => change.kind === 'enum-value-removed');
     // Question is the reply of two RPCs (questionGet, questionPick): once for each
     const users = ['MatchFound', 'MatchRequested', 'Question', 'Question', 'QuestionPickRequest'];
-    expect(changes.map((change) => change.what.match(/\((\w+)\)/)?.[1]).sort(), JSON.stringify(changes, null, 2)).toEqual(users);
-    expect(changes.find((change) => change.what.includes('(MatchFound)'))?.pointer).toBe('/components/messages/MatchFound/payload/properties/question/properties/difficulty');
+    expect(
+      changes.map((change) => change.what.match(/\((\w+)\)/)?.[1]).sort(),
+      JSON.stringify(changes, null, 2),
+    ).toEqual(users);
+    expect(changes.find((change) => change.what.includes('(MatchFound)'))?.pointer).toBe(
+      '/components/messages/MatchFound/payload/properties/question/properties/difficulty',
+    );
     // Each judged in its own flow: a narrower reply breaks no caller; narrower events and requests break their senders.
     const breaking = changes.filter((change) => change.breaking).map((change) => change.what.match(/\((\w+)\)/)?.[1]);
     expect(breaking.sort()).toEqual(['MatchFound', 'MatchRequested', 'QuestionPickRequest']);

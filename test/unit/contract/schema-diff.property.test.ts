@@ -34,7 +34,18 @@ const SAMPLES = 60;
 
 const NAMES = ['a', 'b', 'c'] as const;
 const PATTERNS = ['^[ab]*$', '^a', 'c$', '^\\d+$'];
-const STRINGS = ['', 'a', 'ab', 'abc', 'ccc', 'c', '12', 'x y', '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01', 'ada@example.com'];
+const STRINGS = [
+  '',
+  'a',
+  'ab',
+  'abc',
+  'ccc',
+  'c',
+  '12',
+  'x y',
+  '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01',
+  'ada@example.com',
+];
 const FORMATS = ['uuid', 'email'];
 const SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'null'] as const;
 
@@ -60,11 +71,22 @@ const scalarSchema: fc.Arbitrary<JsonSchema> = fc.oneof(
     multipleOf: fc.constantFrom(2, 3),
     enum: fc.uniqueArray(fc.constantFrom(1, 2, 4, 7), { minLength: 1, maxLength: 3 }),
   }).chain((keywords) => fc.constantFrom('integer', 'number').map((type) => ({ type, ...keywords }))),
-  fc.constantFrom<JsonSchema>({ type: 'boolean' }, { type: 'null' }, { type: ['string', 'null'] }, {}, { enum: ['a', 1, null] }),
+  fc.constantFrom<JsonSchema>(
+    { type: 'boolean' },
+    { type: 'null' },
+    { type: ['string', 'null'] },
+    {},
+    { enum: ['a', 1, null] },
+  ),
 );
 
 const arraySchema = (items: fc.Arbitrary<JsonSchema>): fc.Arbitrary<JsonSchema> =>
-  some({ items, minItems: fc.integer({ min: 0, max: 2 }), maxItems: fc.integer({ min: 1, max: 3 }), uniqueItems: fc.constant(true) }).map((schema) => ({ type: 'array', ...schema }));
+  some({
+    items,
+    minItems: fc.integer({ min: 0, max: 2 }),
+    maxItems: fc.integer({ min: 1, max: 3 }),
+    uniqueItems: fc.constant(true),
+  }).map((schema) => ({ type: 'array', ...schema }));
 
 const objectSchema = (property: fc.Arbitrary<JsonSchema>): fc.Arbitrary<JsonSchema> =>
   fc
@@ -91,7 +113,21 @@ function subschemas(schema: JsonSchema): JsonSchema[] {
   return [schema, ...[...properties, ...items].flatMap(subschemas)];
 }
 
-type Keyword = 'type' | 'enum' | 'format' | 'pattern' | 'minLength' | 'maxLength' | 'minimum' | 'maximum' | 'multipleOf' | 'minItems' | 'maxItems' | 'uniqueItems' | 'minProperties' | 'not';
+type Keyword =
+  | 'type'
+  | 'enum'
+  | 'format'
+  | 'pattern'
+  | 'minLength'
+  | 'maxLength'
+  | 'minimum'
+  | 'maximum'
+  | 'multipleOf'
+  | 'minItems'
+  | 'maxItems'
+  | 'uniqueItems'
+  | 'minProperties'
+  | 'not';
 
 /** The keywords that constrain a value of the schema's type, so that an edit of one matters. */
 function applicableKeywords(schema: JsonSchema): readonly Keyword[] {
@@ -131,56 +167,52 @@ const keywordValue: Record<Keyword, fc.Arbitrary<unknown>> = {
 /** One edit, applied in place to one schema object of the payload schema. */
 type Edit = (target: JsonSchema) => void;
 
-const editArbitrary: fc.Arbitrary<{ at: number; apply: Edit }> = fc.tuple(
-  fc.nat(),
-  fc.oneof(
-    // A property added (or replaced) or removed.
-    fc.tuple(fc.constantFrom(...NAMES), fc.oneof(scalarSchema, arraySchema(scalarSchema), objectSchema(scalarSchema)), fc.boolean()).map(
-      ([name, replacement, remove]): Edit =>
-        (target) => {
+const editArbitrary: fc.Arbitrary<{ at: number; apply: Edit }> = fc
+  .tuple(
+    fc.nat(),
+    fc.oneof(
+      // A property added (or replaced) or removed.
+      fc
+        .tuple(
+          fc.constantFrom(...NAMES),
+          fc.oneof(scalarSchema, arraySchema(scalarSchema), objectSchema(scalarSchema)),
+          fc.boolean(),
+        )
+        .map(([name, replacement, remove]): Edit => (target) => {
           const properties = (target['properties'] ?? {}) as Record<string, JsonSchema>;
           if (remove) {
             delete properties[name];
             target['required'] = ((target['required'] ?? []) as string[]).filter((each) => each !== name);
           } else properties[name] = replacement;
           if (target['type'] === 'object' || Object.keys(properties).length > 0) target['properties'] = properties;
-        },
+        }),
+      // Made required or optional.
+      fc.constantFrom(...NAMES).map((name): Edit => (target) => {
+        const required = (target['required'] ?? []) as string[];
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `in` needs an object, not `{}`
+        if (!(name in ((target['properties'] ?? {}) as object))) return;
+        target['required'] = required.includes(name) ? required.filter((each) => each !== name) : [...required, name];
+      }),
+      // Closed or opened.
+      fc.constant<Edit>((target) => {
+        if (target['additionalProperties'] === false) delete target['additionalProperties'];
+        else target['additionalProperties'] = false;
+      }),
+      // `items` appearing, disappearing or replaced.
+      fc.option(leafSchema, { freq: 2 }).map((items): Edit => (target) => {
+        if (items === null) delete target['items'];
+        else target['items'] = items;
+      }),
+      // A keyword that applies to the schema's type appearing, disappearing or changing.
+      fc.tuple(fc.nat(), fc.record(keywordValue), fc.boolean()).map(([pick, values, remove]): Edit => (target) => {
+        const keywords = applicableKeywords(target);
+        const keyword = keywords[pick % keywords.length] as Keyword;
+        if (remove) delete target[keyword];
+        else target[keyword] = values[keyword];
+      }),
     ),
-    // Made required or optional.
-    fc.constantFrom(...NAMES).map(
-      (name): Edit =>
-        (target) => {
-          const required = (target['required'] ?? []) as string[];
-          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `in` needs an object, not `{}`
-          if (!(name in ((target['properties'] ?? {}) as object))) return;
-          target['required'] = required.includes(name) ? required.filter((each) => each !== name) : [...required, name];
-        },
-    ),
-    // Closed or opened.
-    fc.constant<Edit>((target) => {
-      if (target['additionalProperties'] === false) delete target['additionalProperties'];
-      else target['additionalProperties'] = false;
-    }),
-    // `items` appearing, disappearing or replaced.
-    fc.option(leafSchema, { freq: 2 }).map(
-      (items): Edit =>
-        (target) => {
-          if (items === null) delete target['items'];
-          else target['items'] = items;
-        },
-    ),
-    // A keyword that applies to the schema's type appearing, disappearing or changing.
-    fc.tuple(fc.nat(), fc.record(keywordValue), fc.boolean()).map(
-      ([pick, values, remove]): Edit =>
-        (target) => {
-          const keywords = applicableKeywords(target);
-          const keyword = keywords[pick % keywords.length] as Keyword;
-          if (remove) delete target[keyword];
-          else target[keyword] = values[keyword];
-        },
-    ),
-  ),
-).map(([at, apply]) => ({ at, apply }));
+  )
+  .map(([at, apply]) => ({ at, apply }));
 
 /** A schema and the same after the edits, either way round: every edit that adds something is also drawn as its removal. */
 const schemaPair: fc.Arbitrary<[JsonSchema, JsonSchema]> = fc
@@ -216,18 +248,31 @@ function valueNear(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
     if (type === 'null') near.push(fc.constant(null));
     if (type === 'array' && depth < 3) {
       const items = typeof schema['items'] === 'object' ? (schema['items'] as JsonSchema) : {};
-      near.push(fc.array(fc.oneof({ weight: 4, arbitrary: valueNear(items, depth + 1) }, { weight: 1, arbitrary: anyValue }), { maxLength: 4 }));
+      near.push(
+        fc.array(fc.oneof({ weight: 4, arbitrary: valueNear(items, depth + 1) }, { weight: 1, arbitrary: anyValue }), {
+          maxLength: 4,
+        }),
+      );
     }
     if (type === 'object' && depth < 3) {
       const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
-      const record = Object.fromEntries(Object.entries(properties).map(([name, inner]) => [name, valueNear(inner, depth + 1)]));
+      const record = Object.fromEntries(
+        Object.entries(properties).map(([name, inner]) => [name, valueNear(inner, depth + 1)]),
+      );
       const extras = fc.dictionary(fc.constantFrom(...NAMES, 'x'), anyValue, { maxKeys: 2 });
       near.push(
-        fc.tuple(fc.record(record, { requiredKeys: (schema['required'] ?? []) as string[] }), fc.option(extras, { freq: 3 })).map(([declared, extra]) => ({ ...extra, ...declared })),
+        fc
+          .tuple(
+            fc.record(record, { requiredKeys: (schema['required'] ?? []) as string[] }),
+            fc.option(extras, { freq: 3 }),
+          )
+          .map(([declared, extra]) => ({ ...extra, ...declared })),
       );
     }
   }
-  return near.length === 0 ? anyValue : fc.oneof({ weight: 5, arbitrary: fc.oneof(...near) }, { weight: 1, arbitrary: anyValue });
+  return near.length === 0
+    ? anyValue
+    : fc.oneof({ weight: 5, arbitrary: fc.oneof(...near) }, { weight: 1, arbitrary: anyValue });
 }
 
 interface Validators {
@@ -240,7 +285,11 @@ function validators(schema: JsonSchema): Validators {
 }
 
 const cases = schemaPair.chain(([base, current]) =>
-  fc.tuple(fc.constant(base), fc.constant(current), fc.array(fc.oneof(valueNear(base), valueNear(current)), { minLength: SAMPLES, maxLength: SAMPLES })),
+  fc.tuple(
+    fc.constant(base),
+    fc.constant(current),
+    fc.array(fc.oneof(valueNear(base), valueNear(current)), { minLength: SAMPLES, maxLength: SAMPLES }),
+  ),
 );
 
 describe('diffSchemas against validation of sampled payloads', () => {
@@ -256,8 +305,16 @@ describe('diffSchemas against validation of sampled payloads', () => {
           const loosened = after.sender(copy(payload)) && !before.receiver(copy(payload));
           const tightened = before.sender(copy(payload)) && !after.receiver(copy(payload));
           if (loosened || tightened) counterexamplesSeen += 1;
-          if (loosened) expect(changes.some((change) => change.loosens), `loosened by ${JSON.stringify(payload)}: ${JSON.stringify(changes)}`).toBe(true);
-          if (tightened) expect(changes.some((change) => change.tightens), `tightened by ${JSON.stringify(payload)}: ${JSON.stringify(changes)}`).toBe(true);
+          if (loosened)
+            expect(
+              changes.some((change) => change.loosens),
+              `loosened by ${JSON.stringify(payload)}: ${JSON.stringify(changes)}`,
+            ).toBe(true);
+          if (tightened)
+            expect(
+              changes.some((change) => change.tightens),
+              `tightened by ${JSON.stringify(payload)}: ${JSON.stringify(changes)}`,
+            ).toBe(true);
         }
       }),
       { seed: SEED, numRuns: RUNS },

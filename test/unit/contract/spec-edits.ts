@@ -20,7 +20,10 @@ export function editedSpec(edit: (spec: Spec) => void): string {
 
 export async function modelOf(text: string): Promise<Model> {
   const loaded = await loadModelFromText(text, SPEC_PATH);
-  if ('diagnostics' in loaded) throw new Error(`edited spec does not load:\n${loaded.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n')}`);
+  if ('diagnostics' in loaded)
+    throw new Error(
+      `edited spec does not load:\n${loaded.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n')}`,
+    );
   return loaded.model;
 }
 

@@ -23,7 +23,14 @@ const files = emitSite(peerPrepModel, {
       date: '2026-11-29',
       subject: 'display_name <required>',
       version: '2.0.0',
-      changes: [change, { ...change, kind: 'consumer-moved', consequences: ['binding user.events -> matching.user_events (user.deleted) is no longer in the contract'] }],
+      changes: [
+        change,
+        {
+          ...change,
+          kind: 'consumer-moved',
+          consequences: ['binding user.events -> matching.user_events (user.deleted) is no longer in the contract'],
+        },
+      ],
     },
     { commit: 'def5678', date: '2026-11-28', subject: 'contract', version: '1.0.0', note: 'The contract as added.' },
   ],
@@ -33,13 +40,19 @@ const page = (path: string) => files.find((file) => file.path === path)?.content
 describe('emitSite', () => {
   it('emits the overview, topology, history and one page per service', () => {
     expect(files.map((file) => file.path).sort()).toEqual(
-      ['history.html', 'index.html', 'topology.html', ...peerPrepModel.services.map((service) => `services/${service.name}.html`)].sort(),
+      [
+        'history.html',
+        'index.html',
+        'topology.html',
+        ...peerPrepModel.services.map((service) => `services/${service.name}.html`),
+      ].sort(),
     );
   });
 
   it('lists every operation and message on the overview', () => {
     for (const service of peerPrepModel.services) {
-      for (const use of [...service.publishes, ...service.consumes, ...service.serves, ...service.calls]) expect(page('index.html')).toContain(use.operationId);
+      for (const use of [...service.publishes, ...service.consumes, ...service.serves, ...service.calls])
+        expect(page('index.html')).toContain(use.operationId);
     }
     for (const message of peerPrepModel.messages) expect(page('index.html')).toContain(`id="message-${message.name}"`);
   });
@@ -58,7 +71,9 @@ describe('emitSite', () => {
     expect(page('history.html')).toContain('display_name &lt;required&gt;');
     expect(page('history.html')).toContain('<td class="breaking">breaking</td>');
     expect(page('history.html')).toContain('The contract as added.');
-    expect(page('history.html')).toContain('<li>binding user.events -&gt; matching.user_events (user.deleted) is no longer in the contract</li>');
+    expect(page('history.html')).toContain(
+      '<li>binding user.events -&gt; matching.user_events (user.deleted) is no longer in the contract</li>',
+    );
   });
 });
 
@@ -75,8 +90,13 @@ describe('html', () => {
   });
 
   it('service pages name what a developer types beside the operation ids', () => {
-    const page = emitSite(peerPrepModel, { topologySvg: '<svg></svg>', history: [] }).find((file) => file.path === 'services/matching-service.html')?.content ?? '';
-    expect(page).toContain('In code: <code>bus.publish.matchFound(payload)</code>. Operation <code>publishMatchFound</code>');
+    const page =
+      emitSite(peerPrepModel, { topologySvg: '<svg></svg>', history: [] }).find(
+        (file) => file.path === 'services/matching-service.html',
+      )?.content ?? '';
+    expect(page).toContain(
+      'In code: <code>bus.publish.matchFound(payload)</code>. Operation <code>publishMatchFound</code>',
+    );
     expect(page).toContain('In code: handler <code>userCreated</code>. Operation <code>consumeUserCreated</code>');
     expect(page).toContain('In code: <code>await bus.call.userProfileGet(request)</code>');
   });
@@ -97,7 +117,9 @@ describe('topologyDot', () => {
   it('draws bindings with their patterns, consumers, RPC servers and callers', () => {
     expect(dot).toContain('"exchange:user.events" -> "queue:matching.user_events" [label="user.created"]');
     expect(dot).toContain('"queue:matching.user_events" -> "service:matching-service" [label="consumes"]');
-    expect(dot).toContain('"service:matching-service" -> "queue:user.profile.get" [label="calls user.profile.get", style="dashed"]');
+    expect(dot).toContain(
+      '"service:matching-service" -> "queue:user.profile.get" [label="calls user.profile.get", style="dashed"]',
+    );
     expect(dot).toContain('"queue:user.profile.get" -> "service:user-service" [label="serves", style="dashed"]');
   });
 
@@ -115,7 +137,18 @@ describe('topologyDot', () => {
     ['minutes, no dead-letter queue', [30_000, 120_000], false, 'retries 30s, 2min, then dropped'],
     ['no retry', [], true, 'no retry, then DLQ'],
   ] as const)('retry summary: %s', (_name, delaysMs, deadLetter, want) => {
-    const queue = { name: 'q', role: 'consumer', retry: { maxAttempts: delaysMs.length + 1, initialDelayMs: 0, multiplier: 2, maxDelayMs: 0, delaysMs: [...delaysMs] }, ...(deadLetter ? { deadLetterQueue: 'q.dlq' } : {}) };
+    const queue = {
+      name: 'q',
+      role: 'consumer',
+      retry: {
+        maxAttempts: delaysMs.length + 1,
+        initialDelayMs: 0,
+        multiplier: 2,
+        maxDelayMs: 0,
+        delaysMs: [...delaysMs],
+      },
+      ...(deadLetter ? { deadLetterQueue: 'q.dlq' } : {}),
+    };
     expect(retrySummary(queue as unknown as Queue)).toBe(want);
   });
 });
@@ -123,12 +156,19 @@ describe('topologyDot', () => {
 describe('topology page', () => {
   it('lists each queue followed by its retry queues in delay order, then its dead-letter queue', () => {
     const retryFirst = { ...peerPrepModel, queues: [...peerPrepModel.queues].reverse() };
-    const topology = emitSite(retryFirst, { topologySvg: '<svg></svg>', history: [] }).find((file) => file.path === 'topology.html')?.content ?? '';
+    const topology =
+      emitSite(retryFirst, { topologySvg: '<svg></svg>', history: [] }).find((file) => file.path === 'topology.html')
+        ?.content ?? '';
     const rows = [...topology.matchAll(/<tr id="queue-([^"]+)"/g)].map((match) => match[1]);
     const at = (name: string) => rows.indexOf(name);
     expect(at('matching_user_events')).toBeGreaterThanOrEqual(0);
-    expect([at('matching_user_events'), at('matching_user_events_retry_1000ms'), at('matching_user_events_retry_2000ms'), at('matching_user_events_retry_4000ms'), at('matching_user_events_retry_8000ms'), at('matching_user_events_dlq')]).toEqual(
-      Array.from({ length: 6 }, (_, i) => at('matching_user_events') + i),
-    );
+    expect([
+      at('matching_user_events'),
+      at('matching_user_events_retry_1000ms'),
+      at('matching_user_events_retry_2000ms'),
+      at('matching_user_events_retry_4000ms'),
+      at('matching_user_events_retry_8000ms'),
+      at('matching_user_events_dlq'),
+    ]).toEqual(Array.from({ length: 6 }, (_, i) => at('matching_user_events') + i));
   });
 });

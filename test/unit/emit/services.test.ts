@@ -39,26 +39,53 @@ describe('emitServices', () => {
   it.each([
     // service, handlers, publishers, calls
     ['user-service', ['userProfileGet'], ['userCreated', 'userDeleted', 'userUpdated'], []],
-    ['matching-service', ['sessionEnded', 'userCreated', 'userDeleted', 'userUpdated'], ['matchCancelled', 'matchFound', 'matchRequested'], ['questionPick', 'userProfileGet']],
+    [
+      'matching-service',
+      ['sessionEnded', 'userCreated', 'userDeleted', 'userUpdated'],
+      ['matchCancelled', 'matchFound', 'matchRequested'],
+      ['questionPick', 'userProfileGet'],
+    ],
     ['question-service', ['questionGet', 'questionPick'], [], []],
-    ['collaboration-service', ['codeUpdated', 'matchFound', 'sessionEnded'], ['codeUpdated', 'sessionEnded', 'sessionStarted'], ['questionGet']],
+    [
+      'collaboration-service',
+      ['codeUpdated', 'matchFound', 'sessionEnded'],
+      ['codeUpdated', 'sessionEnded', 'sessionStarted'],
+      ['questionGet'],
+    ],
   ])('%s exposes exactly the operations it owns', (name, handlers, publishers, calls) => {
     const content = facade(name);
     const type = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
     expect(methods(content, `${type}Handlers`)).toEqual(handlers);
     expect(methods(content, `${type}Publishers`)).toEqual(publishers);
     expect(methods(content, `${type}Calls`)).toEqual(calls);
-    expect(methods(content, `${type}Subscriptions`)).toEqual(name === 'collaboration-service' ? ['codeUpdated', 'sessionEnded'] : []);
+    expect(methods(content, `${type}Subscriptions`)).toEqual(
+      name === 'collaboration-service' ? ['codeUpdated', 'sessionEnded'] : [],
+    );
   });
 
   it.each([
     ['matching-service', 'matchFound(payload: MatchFound, options?: PublishOptions): Promise<void>;'],
-    ['collaboration-service', 'codeUpdated(payload: CodeUpdated, params: { session_id: string }, options?: PublishOptions): Promise<void>;'],
-    ['collaboration-service', 'codeUpdated(event: CodeUpdated, context: ConsumeContext<{ session_id: string }>): Promise<void> | void;'],
-    ['matching-service', 'userCreated(event: UserCreated, context: ConsumeContext<Record<string, never>>): Promise<void> | void;'],
+    [
+      'collaboration-service',
+      'codeUpdated(payload: CodeUpdated, params: { session_id: string }, options?: PublishOptions): Promise<void>;',
+    ],
+    [
+      'collaboration-service',
+      'codeUpdated(event: CodeUpdated, context: ConsumeContext<{ session_id: string }>): Promise<void> | void;',
+    ],
+    [
+      'matching-service',
+      'userCreated(event: UserCreated, context: ConsumeContext<Record<string, never>>): Promise<void> | void;',
+    ],
     ['matching-service', 'userProfileGet(request: UserProfileRequest, options?: CallOptions): Promise<UserProfile>;'],
-    ['user-service', 'userProfileGet(request: UserProfileRequest, context: RpcContext): Promise<UserProfile> | UserProfile;'],
-    ['matching-service', 'export interface MatchingServiceApi {\n  handlers: MatchingServiceHandlers;\n  publish: MatchingServicePublishers;\n  call: MatchingServiceCalls;\n}'],
+    [
+      'user-service',
+      'userProfileGet(request: UserProfileRequest, context: RpcContext): Promise<UserProfile> | UserProfile;',
+    ],
+    [
+      'matching-service',
+      'export interface MatchingServiceApi {\n  handlers: MatchingServiceHandlers;\n  publish: MatchingServicePublishers;\n  call: MatchingServiceCalls;\n}',
+    ],
     ['question-service', 'export interface QuestionServiceApi {\n  handlers: QuestionServiceHandlers;\n}'],
     ['matching-service', 'export interface MatchingServiceBus extends ServiceBus<MatchingServiceApi> {'],
     ['matching-service', 'export const matchingServiceDefinition: TypedServiceDefinition<MatchingServiceApi> = {'],
@@ -80,8 +107,12 @@ describe('emitServices', () => {
   it('imports the runtime, payload types and validators by relative path', () => {
     const content = facade('user-service');
     expect(content).toContain("from '../../runtime/index.js';");
-    expect(content).toContain("import type { UserCreated, UserDeleted, UserProfile, UserProfileRequest, UserUpdated } from '../payloads.js';");
-    expect(content).toContain("import { validateReceivedUserProfileRequest, validateUserCreated, validateUserDeleted, validateUserProfile, validateUserUpdated } from '../validators.js';");
+    expect(content).toContain(
+      "import type { UserCreated, UserDeleted, UserProfile, UserProfileRequest, UserUpdated } from '../payloads.js';",
+    );
+    expect(content).toContain(
+      "import { validateReceivedUserProfileRequest, validateUserCreated, validateUserDeleted, validateUserProfile, validateUserUpdated } from '../validators.js';",
+    );
   });
 
   it('documents every method from the contract: description, exchange, routing key, queue', () => {
@@ -92,15 +123,19 @@ describe('emitServices', () => {
     );
     expect(content).toContain('Announced for observers; no service consumes it yet');
     expect(content).toContain('An unroutable message is not an error.');
-    expect(content).toContain('Calls RPC queue `user.profile.get` through the default exchange: request `UserProfileRequest`, reply `UserProfile`.');
+    expect(content).toContain(
+      'Calls RPC queue `user.profile.get` through the default exchange: request `UserProfileRequest`, reply `UserProfile`.',
+    );
     expect(facade('collaboration-service')).toContain(
-      "from queue `collaboration.code_updates` (one per instance). A failed message is not retried: it is logged and dropped.",
+      'from queue `collaboration.code_updates` (one per instance). A failed message is not retried: it is logged and dropped.',
     );
   });
 
   it('makes each facade its interfaces, its definition and one line: no cast, no function, no forwarding code', () => {
     for (const [path, content] of facades) {
-      const name = path.replace(/^services\/(.*)\.ts$/, '$1').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+      const name = path
+        .replace(/^services\/(.*)\.ts$/, '$1')
+        .replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
       const code = content.replace(/\/\*\*[\s\S]*?\*\//g, '');
       expect(code).toContain(`export const connect = serviceFacade(${name}Definition);`);
       expect(code).not.toMatch(/\bas\s|=>|\bfunction\b|\bconnectService\b/);
@@ -120,8 +155,16 @@ describe('emitServices', () => {
 
 describe('serviceDefinition', () => {
   it.each([
-    ['matching-service', 'userCreated', { maxAttempts: 5, retryQueues: 4, deadLetterQueue: 'matching.user_events.dlq' }],
-    ['matching-service', 'sessionEnded', { maxAttempts: 3, retryQueues: 2, deadLetterQueue: 'matching.session_events.dlq' }],
+    [
+      'matching-service',
+      'userCreated',
+      { maxAttempts: 5, retryQueues: 4, deadLetterQueue: 'matching.user_events.dlq' },
+    ],
+    [
+      'matching-service',
+      'sessionEnded',
+      { maxAttempts: 3, retryQueues: 2, deadLetterQueue: 'matching.session_events.dlq' },
+    ],
     ['collaboration-service', 'codeUpdated', { maxAttempts: 1, retryQueues: 0, deadLetterQueue: undefined }],
   ])('%s consumer %s: retry and dead-lettering from its queue', (name, consumer, want) => {
     const spec = serviceDefinition(peerPrepModel, service(name)).consumers.find((each) => each.name === consumer);
@@ -131,16 +174,23 @@ describe('serviceDefinition', () => {
   });
 
   it('pairs each retry queue with its delay, in attempt order', () => {
-    const spec = serviceDefinition(peerPrepModel, service('matching-service')).consumers.find((each) => each.name === 'sessionEnded');
+    const spec = serviceDefinition(peerPrepModel, service('matching-service')).consumers.find(
+      (each) => each.name === 'sessionEnded',
+    );
     expect(spec?.retry.delayQueues).toEqual([
       { queue: 'matching.session_events.retry.1000ms', delayMs: 1000 },
       { queue: 'matching.session_events.retry.2000ms', delayMs: 2000 },
     ]);
   });
 
-  it('names every service, each consumer its channel\'s publishers and each served RPC its callers, with their unverified-origin policies', () => {
+  it("names every service, each consumer its channel's publishers and each served RPC its callers, with their unverified-origin policies", () => {
     const matching = serviceDefinition(peerPrepModel, service('matching-service'));
-    expect(matching.services).toEqual(['collaboration-service', 'matching-service', 'question-service', 'user-service']);
+    expect(matching.services).toEqual([
+      'collaboration-service',
+      'matching-service',
+      'question-service',
+      'user-service',
+    ]);
     expect(matching.consumers.map((each) => [each.name, each.publishers, each.unverifiedOrigin])).toEqual([
       ['sessionEnded', ['collaboration-service'], 'accept'],
       ['userCreated', ['user-service'], 'accept'],
@@ -148,8 +198,17 @@ describe('serviceDefinition', () => {
       ['userUpdated', ['user-service'], 'accept'],
     ]);
     expect(matching.rpcClients.map((each) => each.callers)).toEqual([undefined, undefined]);
-    const strict: Service = { ...service('question-service'), serves: service('question-service').serves.map((use) => ({ ...use, unverifiedOrigin: 'refuse' as const })) };
-    expect(serviceDefinition(peerPrepModel, strict).rpcServers.map((each) => [each.name, each.callers, each.unverifiedOrigin])).toEqual([
+    const strict: Service = {
+      ...service('question-service'),
+      serves: service('question-service').serves.map((use) => ({ ...use, unverifiedOrigin: 'refuse' as const })),
+    };
+    expect(
+      serviceDefinition(peerPrepModel, strict).rpcServers.map((each) => [
+        each.name,
+        each.callers,
+        each.unverifiedOrigin,
+      ]),
+    ).toEqual([
       ['questionGet', ['collaboration-service'], 'refuse'],
       ['questionPick', ['matching-service'], 'refuse'],
     ]);
@@ -157,8 +216,14 @@ describe('serviceDefinition', () => {
 
   it('validates what a service sends strictly and what it receives as a tolerant reader', () => {
     const user = serviceDefinition(peerPrepModel, service('user-service'));
-    expect(user.publishers.map((publisher) => publisher.validate.text)).toEqual(['validateUserCreated', 'validateUserDeleted', 'validateUserUpdated']);
-    expect(user.rpcServers.map((rpc) => [rpc.validateRequest.text, rpc.validateReply.text])).toEqual([['validateReceivedUserProfileRequest', 'validateUserProfile']]);
+    expect(user.publishers.map((publisher) => publisher.validate.text)).toEqual([
+      'validateUserCreated',
+      'validateUserDeleted',
+      'validateUserUpdated',
+    ]);
+    expect(user.rpcServers.map((rpc) => [rpc.validateRequest.text, rpc.validateReply.text])).toEqual([
+      ['validateReceivedUserProfileRequest', 'validateUserProfile'],
+    ]);
     const matching = serviceDefinition(peerPrepModel, service('matching-service'));
     expect(matching.consumers.map((consumer) => consumer.validate.text)).toContain('validateReceivedUserCreated');
     expect(matching.rpcClients.find((rpc) => rpc.name === 'userProfileGet')).toMatchObject({

@@ -43,9 +43,16 @@ describe('emitValidators', () => {
 
   it('declares two Validators per message, strict for senders and tolerant for receivers, each a type guard of its payload type', () => {
     expect(declarations).toContain("import type { Validator } from '../runtime/definition.js';");
-    expect(declarations).toContain("import type { CodeUpdated, MatchCancelled, MatchFound, ");
-    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator<(\w+)>;$/gm)].map((match) => `${match[1]}: ${match[2]}`);
-    expect(declared).toEqual(peerPrepModel.messages.flatMap((message) => [`validate${message.typeName}: ${message.typeName}`, `validateReceived${message.typeName}: ${message.typeName}`]));
+    expect(declarations).toContain('import type { CodeUpdated, MatchCancelled, MatchFound, ');
+    const declared = [...declarations.matchAll(/^export declare const (\w+): Validator<(\w+)>;$/gm)].map(
+      (match) => `${match[1]}: ${match[2]}`,
+    );
+    expect(declared).toEqual(
+      peerPrepModel.messages.flatMap((message) => [
+        `validate${message.typeName}: ${message.typeName}`,
+        `validateReceived${message.typeName}: ${message.typeName}`,
+      ]),
+    );
   });
 
   it('is ESM standalone code with its own require, and compiles no schema at start-up', () => {
@@ -62,15 +69,21 @@ describe('emitValidators', () => {
     expect(emitValidators(peerPrepModel)).toEqual(files);
   });
 
-  it.each(peerPrepModel.messages.flatMap((message) => message.examples.map((example) => [message.typeName, example.name, example.payload] as const)))(
-    '%s accepts its example %s',
-    (typeName, _example, payload) => {
-      const validate = validator(`validate${typeName}`);
-      expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
-    },
-  );
+  it.each(
+    peerPrepModel.messages.flatMap((message) =>
+      message.examples.map((example) => [message.typeName, example.name, example.payload] as const),
+    ),
+  )('%s accepts its example %s', (typeName, _example, payload) => {
+    const validate = validator(`validate${typeName}`);
+    expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
+  });
 
-  const user = { user_id: '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01', username: 'ada', email: 'ada@example.com', timestamp: '2026-11-29T10:15:00Z' };
+  const user = {
+    user_id: '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01',
+    username: 'ada',
+    email: 'ada@example.com',
+    timestamp: '2026-11-29T10:15:00Z',
+  };
   it.each([
     ['an unknown field', 'UserCreated', { ...user, usr_id: 'x' }, 'additionalProperties'],
     ['a missing field', 'UserCreated', { ...user, email: undefined }, 'required'],
@@ -100,20 +113,48 @@ describe('emitValidators', () => {
 
     it('names the field a shared schema rejects, as in the message', () => {
       const validate = validator('validateMatchRequested');
-      const request = { request_id: user.user_id, user_id: user.user_id, difficulty: 'trivial', topics: ['arrays'], requested_at: user.timestamp };
+      const request = {
+        request_id: user.user_id,
+        user_id: user.user_id,
+        difficulty: 'trivial',
+        topics: ['arrays'],
+        requested_at: user.timestamp,
+      };
       expect(validate(request)).toBe(false);
       expect(validate.errors?.map((error) => [error.instancePath, error.keyword])).toEqual([['/difficulty', 'enum']]);
     });
 
     it('tolerates unknown properties inside a closed named schema only in the tolerant reader', async () => {
-      const inner: JsonSchema = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } };
-      const payload: JsonSchema = { type: 'object', additionalProperties: false, required: ['inner'], properties: { inner: componentRef('Inner') } };
+      const inner: JsonSchema = {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: { id: { type: 'string' } },
+      };
+      const payload: JsonSchema = {
+        type: 'object',
+        additionalProperties: false,
+        required: ['inner'],
+        properties: { inner: componentRef('Inner') },
+      };
       const model: Model = {
         ...peerPrepModel,
         schemas: [{ name: 'Inner', schema: inner }],
-        messages: [{ name: 'Outer', typeName: 'Outer', contentType: 'application/json', examples: [], payload, schema: inlineComponents(payload, [{ name: 'Inner', schema: inner }]) }],
+        messages: [
+          {
+            name: 'Outer',
+            typeName: 'Outer',
+            contentType: 'application/json',
+            examples: [],
+            payload,
+            schema: inlineComponents(payload, [{ name: 'Inner', schema: inner }]),
+          },
+        ],
       };
-      const emitted = await load('nested.js', emitValidators(model).find((file) => file.path === 'validators.js')?.content ?? '');
+      const emitted = await load(
+        'nested.js',
+        emitValidators(model).find((file) => file.path === 'validators.js')?.content ?? '',
+      );
       const value = { inner: { id: 'a', extra: 1 } };
       expect(emitted['validateOuter']?.(value)).toBe(false);
       expect(emitted['validateOuter']?.errors?.map((error) => error.instancePath)).toEqual(['/inner']);

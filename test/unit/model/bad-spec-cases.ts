@@ -166,7 +166,8 @@ components:
 export function patch(...edits: [from: string, to: string][]): string {
   return edits.reduce((text, [from, to]) => {
     const occurrences = text.split(from).length - 1;
-    if (occurrences !== 1) throw new Error(`patch: expected one occurrence of ${JSON.stringify(from)}, found ${occurrences}`);
+    if (occurrences !== 1)
+      throw new Error(`patch: expected one occurrence of ${JSON.stringify(from)}, found ${occurrences}`);
     return text.replace(from, to);
   }, BASE_SPEC);
 }
@@ -200,7 +201,10 @@ export async function expectDiagnostic(given: string, want: Want): Promise<Diagn
   expect(diagnostic.line, shown).toBe(markedLines[0]);
   if (want.column !== undefined) expect(diagnostic.column, shown).toBe(want.column);
   if (want.hint !== undefined) expect(diagnostic.hint ?? '').toContain(want.hint);
-  const others = result.diagnostics.filter((d) => d !== diagnostic).map((d) => d.code).sort();
+  const others = result.diagnostics
+    .filter((d) => d !== diagnostic)
+    .map((d) => d.code)
+    .sort();
   expect(others, shown).toEqual([...(want.alsoCodes ?? [])].sort());
   return diagnostic;
 }

@@ -34,7 +34,9 @@ describe('named schemas of asyncapi.yaml', () => {
   it('are the model schemas, each once, sorted by name, as in the emitters fixture', () => {
     const names = model.schemas.map((schema) => schema.name);
     expect(names).toEqual([...new Set(names)].sort());
-    expect(names).toEqual(expect.arrayContaining(['Difficulty', 'MatchedQuestion', 'Question', 'Timestamp', 'Topics', 'UserId']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Difficulty', 'MatchedQuestion', 'Question', 'Timestamp', 'Topics', 'UserId']),
+    );
     expect(names).toEqual(peerPrepModel.schemas.map((schema) => schema.name));
   });
 
@@ -43,7 +45,9 @@ describe('named schemas of asyncapi.yaml', () => {
     const matchFound = componentOf(model, 'MatchFound') as { properties: Record<string, unknown> };
     expect(matchFound.properties['question']).toEqual(componentRef('MatchedQuestion'));
     expect(matchFound.properties['occurred_at']).toEqual(componentRef('Timestamp'));
-    expect(componentOf(model, 'MatchedQuestion')).toMatchObject({ properties: { difficulty: componentRef('Difficulty'), topics: componentRef('Topics') } });
+    expect(componentOf(model, 'MatchedQuestion')).toMatchObject({
+      properties: { difficulty: componentRef('Difficulty'), topics: componentRef('Topics') },
+    });
     expect(componentOf(model, 'Difficulty')).toEqual({ type: 'string', enum: ['easy', 'medium', 'hard'] });
   });
 
@@ -61,6 +65,10 @@ describe('named schemas of a small spec', () => {
     expect(model.schemas.map((schema) => schema.name)).toEqual(['Thing']);
     expect(messageOf(model, 'ThingCreated').payload).toEqual(componentRef('Thing'));
     expect(messageOf(model, 'Thing').payload).toEqual(componentRef('Thing'));
-    expect(messageOf(model, 'ThingMoved').payload).toEqual({ type: 'object', required: ['thing_id'], properties: { thing_id: { type: 'string' } } });
+    expect(messageOf(model, 'ThingMoved').payload).toEqual({
+      type: 'object',
+      required: ['thing_id'],
+      properties: { thing_id: { type: 'string' } },
+    });
   });
 });

@@ -23,7 +23,8 @@ import { peerPrepModel } from '../../fixtures/model.js';
 let model: Model;
 beforeAll(async () => {
   const result = await loadModel('asyncapi.yaml');
-  if ('diagnostics' in result) throw new Error(`asyncapi.yaml does not load:\n${JSON.stringify(result.diagnostics, null, 2)}`);
+  if ('diagnostics' in result)
+    throw new Error(`asyncapi.yaml does not load:\n${JSON.stringify(result.diagnostics, null, 2)}`);
   model = result.model;
 });
 
@@ -87,14 +88,20 @@ const roles: Role[] = ['publishes', 'consumes', 'calls', 'serves'];
 const pythonSharedExchanges = ['collaboration.events', 'matching.events', 'user.events'];
 
 const cases: [name: string, actual: () => unknown, want: unknown][] = [
-  ['the services of x-services, sorted by name', () => model.services.map((s) => s.name), Object.keys(contract['x-services']).sort()],
+  [
+    'the services of x-services, sorted by name',
+    () => model.services.map((s) => s.name),
+    Object.keys(contract['x-services']).sort(),
+  ],
   [
     "the exchanges are those of the event channels' bindings",
     () => model.exchanges.map((exchange) => exchange.name),
     [
       ...new Set(
         Object.values(contract.channels).flatMap(({ bindings }) =>
-          bindings?.amqp?.is === 'routingKey' && bindings.amqp.exchange !== undefined ? [dereference(bindings.amqp.exchange).name] : [],
+          bindings?.amqp?.is === 'routingKey' && bindings.amqp.exchange !== undefined
+            ? [dereference(bindings.amqp.exchange).name]
+            : [],
         ),
       ),
     ].sort(),
@@ -107,14 +114,27 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
   [
     'matching.user_events is bound three times to user.events',
     () => model.bindings.filter((b) => b.queue === 'matching.user_events'),
-    ['user.created', 'user.deleted', 'user.updated'].map((pattern) => ({ exchange: 'user.events', queue: 'matching.user_events', pattern })),
+    ['user.created', 'user.deleted', 'user.updated'].map((pattern) => ({
+      exchange: 'user.events',
+      queue: 'matching.user_events',
+      pattern,
+    })),
   ],
   [
     'matching.user_events retries at 1, 2, 4 and 8 s, then dead-letters',
-    () => [queue('matching.user_events').retry?.delaysMs, queue('matching.user_events').retryQueues, queue('matching.user_events').deadLetterQueue],
+    () => [
+      queue('matching.user_events').retry?.delaysMs,
+      queue('matching.user_events').retryQueues,
+      queue('matching.user_events').deadLetterQueue,
+    ],
     [
       [1000, 2000, 4000, 8000],
-      ['matching.user_events.retry.1000ms', 'matching.user_events.retry.2000ms', 'matching.user_events.retry.4000ms', 'matching.user_events.retry.8000ms'],
+      [
+        'matching.user_events.retry.1000ms',
+        'matching.user_events.retry.2000ms',
+        'matching.user_events.retry.4000ms',
+        'matching.user_events.retry.8000ms',
+      ],
       'matching.user_events.dlq',
     ],
   ],
@@ -151,8 +171,16 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
       owner: 'matching-service',
     },
   ],
-  ['the dead-letter queue has no argument but its type', () => [queue('matching.user_events.dlq').role, queue('matching.user_events.dlq').arguments], ['dead-letter', { 'x-queue-type': 'quorum' }]],
-  ['collaboration.match_found is a quorum queue', () => queue('collaboration.match_found').arguments, { 'x-queue-type': 'quorum' }],
+  [
+    'the dead-letter queue has no argument but its type',
+    () => [queue('matching.user_events.dlq').role, queue('matching.user_events.dlq').arguments],
+    ['dead-letter', { 'x-queue-type': 'quorum' }],
+  ],
+  [
+    'collaboration.match_found is a quorum queue',
+    () => queue('collaboration.match_found').arguments,
+    { 'x-queue-type': 'quorum' },
+  ],
   [
     'collaboration.code_updates is per instance, without retry or dead-letter queue',
     () => {
@@ -163,11 +191,14 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
   ],
   [
     'collaboration.code_updates is bound per subscription: the topology has no wildcard binding for it',
-    () => [queue('collaboration.code_updates').perSubscription, model.bindings.filter((binding) => binding.queue === 'collaboration.code_updates')],
+    () => [
+      queue('collaboration.code_updates').perSubscription,
+      model.bindings.filter((binding) => binding.queue === 'collaboration.code_updates'),
+    ],
     [true, []],
   ],
   [
-    'RPC queues are the served channels\' queues, owned by the serving service',
+    "RPC queues are the served channels' queues, owned by the serving service",
     () => model.queues.filter((q) => q.role === 'rpc').map((q) => [q.name, q.owner]),
     Object.values(contract.operations)
       .filter((operation) => roleOf(operation) === 'serves')
@@ -176,7 +207,13 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
   ],
   [
     'RPC queues are durable quorum queues',
-    () => model.queues.filter((q) => q.role === 'rpc' && !(q.durable && q.queueType === 'quorum' && q.arguments['x-queue-type'] === 'quorum')).map((q) => q.name),
+    () =>
+      model.queues
+        .filter(
+          (q) =>
+            q.role === 'rpc' && !(q.durable && q.queueType === 'quorum' && q.arguments['x-queue-type'] === 'quorum'),
+        )
+        .map((q) => q.name),
     [],
   ],
   [
@@ -192,7 +229,17 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
       message: 'CodeUpdated',
     },
   ],
-  ['user.profile.get RPC', () => model.rpcs.find((r) => r.id === 'userProfileGet'), { id: 'userProfileGet', description: "Look up a user's public profile.", queue: 'user.profile.get', requestMessage: 'UserProfileRequest', replyMessage: 'UserProfile' }],
+  [
+    'user.profile.get RPC',
+    () => model.rpcs.find((r) => r.id === 'userProfileGet'),
+    {
+      id: 'userProfileGet',
+      description: "Look up a user's public profile.",
+      queue: 'user.profile.get',
+      requestMessage: 'UserProfileRequest',
+      replyMessage: 'UserProfile',
+    },
+  ],
   ...Object.keys(contract['x-services']).map((name): [string, () => unknown, unknown] => [
     `${name} publishes, consumes, calls and serves exactly the channels of its operations`,
     () => Object.fromEntries(roles.map((role) => [role, sorted(methods(service(name)[role]))])),
@@ -201,7 +248,11 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
   [
     'publish options: code edits are transient, observer-only events are not mandatory',
     () => service('collaboration-service').publishes.map((p) => [p.methodName, p.mandatory, p.persistent]),
-    [['codeUpdated', true, false], ['sessionEnded', true, true], ['sessionStarted', false, true]],
+    [
+      ['codeUpdated', true, false],
+      ['sessionEnded', true, true],
+      ['sessionStarted', false, true],
+    ],
   ],
   [
     'message schemas have $refs inlined and no x-parser-* keys',
@@ -224,9 +275,11 @@ const cases: [name: string, actual: () => unknown, want: unknown][] = [
   ['no x-parser-* key anywhere in the model', () => JSON.stringify(model).includes('x-parser-'), false],
   // The emitters' unit tests run on a hand-built model: each thing in it must be what the builder
   // really makes. The contract may hold more (a guide's new event): the fixture need not follow.
-  ...(['exchanges', 'queues', 'bindings', 'channels', 'rpcs'] as const).map(
-    (key): [string, () => unknown, unknown] => [`the emitters' fixture model's ${key} are the builder's`, () => model[key], expect.arrayContaining<unknown>(peerPrepModel[key])],
-  ),
+  ...(['exchanges', 'queues', 'bindings', 'channels', 'rpcs'] as const).map((key): [string, () => unknown, unknown] => [
+    `the emitters' fixture model's ${key} are the builder's`,
+    () => model[key],
+    expect.arrayContaining<unknown>(peerPrepModel[key]),
+  ]),
   ...peerPrepModel.services.map((fixture): [string, () => unknown, unknown] => [
     `the emitters' fixture model's ${fixture.name} is the builder's`,
     () => service(fixture.name),

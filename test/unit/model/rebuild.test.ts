@@ -24,7 +24,14 @@ describe('loading edited versions of a spec in one process', () => {
   });
 
   it('checks examples against the edited payload schema, also when the schema keeps its $id', async () => {
-    const withId = (type: string) => SPEC.replace('payload:\n        type: object', `payload:\n        $id: urn:synthetic:message0\n        type: object`).replace(VALUE_SCHEMA, `value:\n            type: ${type}${type === 'integer' ? '\n            minimum: 0' : ''}`);
+    const withId = (type: string) =>
+      SPEC.replace(
+        'payload:\n        type: object',
+        `payload:\n        $id: urn:synthetic:message0\n        type: object`,
+      ).replace(
+        VALUE_SCHEMA,
+        `value:\n            type: ${type}${type === 'integer' ? '\n            minimum: 0' : ''}`,
+      );
     expect(await codes(withId('integer'))).toEqual([]);
     expect(await codes(withId('string'))).toContain('example-mismatch');
     expect(await codes(withId('strin'))).toContain('asyncapi-schema');

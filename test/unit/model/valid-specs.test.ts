@@ -17,9 +17,17 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     'minimal: one event, one publisher, one consumer',
     () => loadModel(fixture('minimal')),
     (model) => {
-      expect(model.services.map((s) => [s.name, s.publishes.length, s.consumes.length])).toEqual([['greeter-service', 1, 0], ['listener-service', 0, 1]]);
-      expect(model.queues.map((q) => [q.name, q.role])).toEqual([['listener.greetings', 'consumer'], ['listener.greetings.dlq', 'dead-letter']]);
-      expect(model.bindings).toEqual([{ exchange: 'greetings', queue: 'listener.greetings', pattern: 'greeting.sent' }]);
+      expect(model.services.map((s) => [s.name, s.publishes.length, s.consumes.length])).toEqual([
+        ['greeter-service', 1, 0],
+        ['listener-service', 0, 1],
+      ]);
+      expect(model.queues.map((q) => [q.name, q.role])).toEqual([
+        ['listener.greetings', 'consumer'],
+        ['listener.greetings.dlq', 'dead-letter'],
+      ]);
+      expect(model.bindings).toEqual([
+        { exchange: 'greetings', queue: 'listener.greetings', pattern: 'greeting.sent' },
+      ]);
     },
   ],
   [
@@ -30,7 +38,10 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
       expect(joined?.parameters.map((p) => p.name)).toEqual(['org_id', 'room_id', 'member_id']);
       expect(joined?.pattern).toBe('org.*.room.*.member.*.joined');
       // 500 ms, then 1500 ms capped at 1000 ms.
-      expect(model.queues.find((q) => q.name === 'audit.room_events')?.retryQueues).toEqual(['audit.room_events.retry.500ms', 'audit.room_events.retry.1000ms']);
+      expect(model.queues.find((q) => q.name === 'audit.room_events')?.retryQueues).toEqual([
+        'audit.room_events.retry.500ms',
+        'audit.room_events.retry.1000ms',
+      ]);
     },
   ],
   [
@@ -38,8 +49,14 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     () => loadModel(fixture('rpc-only')),
     (model) => {
       expect(model.exchanges).toEqual([]);
-      expect(model.rpcs.map((r) => [r.id, r.queue, r.requestMessage, r.replyMessage])).toEqual([['timeNow', 'clock.now', 'TimeRequest', 'Time'], ['timeZones', 'clock.zones', 'ZonesRequest', 'Zones']]);
-      expect(model.services.map((s) => [s.name, s.calls.length, s.serves.length])).toEqual([['caller-service', 2, 0], ['clock-service', 0, 2]]);
+      expect(model.rpcs.map((r) => [r.id, r.queue, r.requestMessage, r.replyMessage])).toEqual([
+        ['timeNow', 'clock.now', 'TimeRequest', 'Time'],
+        ['timeZones', 'clock.zones', 'ZonesRequest', 'Zones'],
+      ]);
+      expect(model.services.map((s) => [s.name, s.calls.length, s.serves.length])).toEqual([
+        ['caller-service', 2, 0],
+        ['clock-service', 0, 2],
+      ]);
     },
   ],
   [
@@ -47,11 +64,28 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     () => loadModel(fixture('quorum-dlq')),
     (model) => {
       const billing = model.queues.find((q) => q.name === 'billing.orders');
-      expect([billing?.arguments, billing?.prefetch, billing?.retry?.delaysMs, billing?.deadLetterQueue, billing?.maxMessageBytes]).toEqual([{ 'x-queue-type': 'quorum' }, 20, [2000, 4000, 5000], 'billing.orders.dlq', 1048576]);
+      expect([
+        billing?.arguments,
+        billing?.prefetch,
+        billing?.retry?.delaysMs,
+        billing?.deadLetterQueue,
+        billing?.maxMessageBytes,
+      ]).toEqual([{ 'x-queue-type': 'quorum' }, 20, [2000, 4000, 5000], 'billing.orders.dlq', 1048576]);
       const cancellations = model.queues.find((q) => q.name === 'billing.cancellations');
-      expect([cancellations?.deadLetterQueue, cancellations?.retry, cancellations?.maxMessageBytes]).toEqual([undefined, undefined, undefined]);
+      expect([cancellations?.deadLetterQueue, cancellations?.retry, cancellations?.maxMessageBytes]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
       expect(model.queues.find((q) => q.name === 'dashboard.orders')?.perInstance).toBe(true);
-      expect(model.services.find((s) => s.name === 'order-service')?.publishes.map((p) => [p.methodName, p.mandatory, p.persistent])).toEqual([['orderCancelled', false, false], ['orderPlaced', true, true]]);
+      expect(
+        model.services
+          .find((s) => s.name === 'order-service')
+          ?.publishes.map((p) => [p.methodName, p.mandatory, p.persistent]),
+      ).toEqual([
+        ['orderCancelled', false, false],
+        ['orderPlaced', true, true],
+      ]);
     },
   ],
   [
@@ -59,28 +93,52 @@ const cases: [name: string, load: () => Promise<LoadResult>, want: (model: Model
     () => loadModelFromText(makeSyntheticSpec(50), 'synthetic.yaml'),
     (model) => {
       expect([model.channels.length, model.rpcs.length, model.services.length]).toEqual([45, 5, 10]);
-      expect(model.queues.filter((q) => q.role === 'consumer').map((q) => q.name)).toEqual(['consumer-0.events', 'consumer-1.events', 'consumer-2.events', 'consumer-3.events', 'consumer-4.events']);
+      expect(model.queues.filter((q) => q.role === 'consumer').map((q) => q.name)).toEqual([
+        'consumer-0.events',
+        'consumer-1.events',
+        'consumer-2.events',
+        'consumer-3.events',
+        'consumer-4.events',
+      ]);
     },
   ],
   [
     'the bad-spec base is valid, so each bad case fails for its own reason only',
     () => loadModelFromText(BASE_SPEC, 'spec.yaml'),
-    (model) => expect(model.queues.map((q) => q.name)).toEqual(['sub.things', 'sub.things.dlq', 'sub.things.retry.100ms', 'sub.things.retry.200ms', 'thing.get']),
+    (model) =>
+      expect(model.queues.map((q) => q.name)).toEqual([
+        'sub.things',
+        'sub.things.dlq',
+        'sub.things.retry.100ms',
+        'sub.things.retry.200ms',
+        'thing.get',
+      ]),
   ],
   [
     'x-unverified-origin: each receive operation carries its policy, accept when unstated',
     () =>
       loadModelFromText(
         patch(
-          [`  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n`, `  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n    x-unverified-origin: refuse\n`],
-          [`  serveThingGet:\n    action: receive\n    x-service: pub-service\n`, `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-unverified-origin: flag\n`],
+          [
+            `  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n`,
+            `  consumeThingMoved:\n    action: receive\n    x-service: sub-service\n    x-unverified-origin: refuse\n`,
+          ],
+          [
+            `  serveThingGet:\n    action: receive\n    x-service: pub-service\n`,
+            `  serveThingGet:\n    action: receive\n    x-service: pub-service\n    x-unverified-origin: flag\n`,
+          ],
         ),
         'spec.yaml',
       ),
     (model) => {
       const sub = model.services.find((s) => s.name === 'sub-service');
-      expect(sub?.consumes.map((c) => [c.methodName, c.unverifiedOrigin])).toEqual([['thingCreated', 'accept'], ['thingMoved', 'refuse']]);
-      expect(model.services.find((s) => s.name === 'pub-service')?.serves.map((r) => [r.methodName, r.unverifiedOrigin])).toEqual([['thingGet', 'flag']]);
+      expect(sub?.consumes.map((c) => [c.methodName, c.unverifiedOrigin])).toEqual([
+        ['thingCreated', 'accept'],
+        ['thingMoved', 'refuse'],
+      ]);
+      expect(
+        model.services.find((s) => s.name === 'pub-service')?.serves.map((r) => [r.methodName, r.unverifiedOrigin]),
+      ).toEqual([['thingGet', 'flag']]);
     },
   ],
 ];
@@ -99,7 +157,10 @@ describe('valid specs build their model', () => {
 describe('loadModel', () => {
   it('reports every problem it can find, not just the first, in file order', async () => {
     const given = patch(
-      ['    x-service: pub-service\n    channel:\n      $ref: \'#/channels/thingCreated\'', '    x-servce: pub-service\n    channel:\n      $ref: \'#/channels/thingCreated\''],
+      [
+        "    x-service: pub-service\n    channel:\n      $ref: '#/channels/thingCreated'",
+        "    x-servce: pub-service\n    channel:\n      $ref: '#/channels/thingCreated'",
+      ],
       ['            count: 2', '            count: -1'],
       ['      name: sub.things\n', '      name: sub.things\n      prefech: 5\n'],
     );
@@ -113,6 +174,8 @@ describe('loadModel', () => {
 
   it('reports a missing file as a diagnostic instead of throwing', async () => {
     const result = await loadModel('test/fixtures/specs/does-not-exist.yaml');
-    expect('diagnostics' in result && result.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unreadable-file', 1, 1]]);
+    expect('diagnostics' in result && result.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ['unreadable-file', 1, 1],
+    ]);
   });
 });

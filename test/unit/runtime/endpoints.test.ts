@@ -39,7 +39,9 @@ describe('a list of broker URLs', () => {
   });
 
   it('refuses an empty entry (a stray comma, or an unencoded comma in a password)', () => {
-    expect(configError(`${NODES[0]},`).message).toBe('the url option entry 2 of 2 is empty (a stray comma, or a comma in a password: write it %2C)');
+    expect(configError(`${NODES[0]},`).message).toBe(
+      'the url option entry 2 of 2 is empty (a stray comma, or a comma in a password: write it %2C)',
+    );
     expect(configError([]).message).toBe('the url option names no broker');
   });
 
@@ -47,9 +49,14 @@ describe('a list of broker URLs', () => {
     const head = 'Head9';
     const tail = 'Tail9';
     const splitPassword = `${head},${tail}`;
-    for (const url of [`amqp://u:${splitPassword}@rmq-1:5672/v`, `amqp://u:${splitPassword}@rmq-1:5672/v,${NODES[1]}`]) {
+    for (const url of [
+      `amqp://u:${splitPassword}@rmq-1:5672/v`,
+      `amqp://u:${splitPassword}@rmq-1:5672/v,${NODES[1]}`,
+    ]) {
       const error = configError(url);
-      expect(error.message).toMatch(/^the url option entry 2 of \d is not a URL: it does not start with a scheme \(amqp:\/\/ or amqps:\/\/\)/);
+      expect(error.message).toMatch(
+        /^the url option entry 2 of \d is not a URL: it does not start with a scheme \(amqp:\/\/ or amqps:\/\/\)/,
+      );
       expect(error.message).toContain('%2C');
       expect(error.message).not.toContain(head);
       expect(error.message).not.toContain(tail);
@@ -83,7 +90,12 @@ describe('the order an instance tries the nodes in', () => {
 });
 
 describe('EndpointRotation', () => {
-  const endpoints: Endpoint[] = ['a:1', 'b:2', 'c:3'].map((node) => ({ url: `amqp://${node}`, displayUrl: `amqp://${node}`, node, socketOptions: {} }));
+  const endpoints: Endpoint[] = ['a:1', 'b:2', 'c:3'].map((node) => ({
+    url: `amqp://${node}`,
+    displayUrl: `amqp://${node}`,
+    node,
+    socketOptions: {},
+  }));
 
   async function connectVia(rotation: EndpointRotation, down: Set<string>): Promise<string> {
     const { endpoint } = await rotation.connect(async (candidate) => {
@@ -101,13 +113,17 @@ describe('EndpointRotation', () => {
     expect(await connectVia(rotation, new Set())).toBe(first);
     rotation.markLost();
     expect(await connectVia(rotation, new Set([second as string]))).toBe(third);
-    expect((await registry.getSingleMetricAsString('messaging_connected_node')).split('\n').filter((line) => !line.startsWith('#'))).toEqual([
-      `messaging_connected_node{connection="svc@i",node="${third}"} 1`,
-    ]);
+    expect(
+      (await registry.getSingleMetricAsString('messaging_connected_node'))
+        .split('\n')
+        .filter((line) => !line.startsWith('#')),
+    ).toEqual([`messaging_connected_node{connection="svc@i",node="${third}"} 1`]);
   });
 
-  it('rejects with every node\'s reason when none answers', async () => {
+  it("rejects with every node's reason when none answers", async () => {
     const rotation = new EndpointRotation(endpoints, 'i', 'svc@i', new Registry());
-    await expect(connectVia(rotation, new Set(['a:1', 'b:2', 'c:3']))).rejects.toThrow(/^no broker node answered: .:\d \(.:\d refused\); .:\d \(.:\d refused\); .:\d \(.:\d refused\)$/);
+    await expect(connectVia(rotation, new Set(['a:1', 'b:2', 'c:3']))).rejects.toThrow(
+      /^no broker node answered: .:\d \(.:\d refused\); .:\d \(.:\d refused\); .:\d \(.:\d refused\)$/,
+    );
   });
 });

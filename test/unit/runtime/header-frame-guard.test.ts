@@ -9,14 +9,28 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ChannelModel } from 'amqplib';
 import { ConfigError } from '../../../runtime/errors.js';
-import { MAX_HEADER_DEPTH, SUPPORTED_AMQPLIB, guardFrameReader, guardHeaderFrames, nestsDeeperThan, undecodableHeaders, type FrameReader } from '../../../runtime/header-frame-guard.js';
+import {
+  MAX_HEADER_DEPTH,
+  SUPPORTED_AMQPLIB,
+  guardFrameReader,
+  guardHeaderFrames,
+  nestsDeeperThan,
+  undecodableHeaders,
+  type FrameReader,
+} from '../../../runtime/header-frame-guard.js';
 import { OVERFLOWING_DEPTH, OVERFLOW_REASON, nestedTableBytes, retagAsTable } from '../../support/deep-header.js';
 
 const require = createRequire(import.meta.url);
 const amqplibLib = join(dirname(require.resolve('amqplib')), 'lib');
-const { Connection } = require(join(amqplibLib, 'connection.js')) as { Connection: new (stream: PassThrough) => FrameReader };
-const { encodeProperties } = require(join(amqplibLib, 'defs.js')) as { encodeProperties: (id: number, channel: number, size: number, fields: object) => Buffer };
-const { makeBodyFrame } = require(join(amqplibLib, 'frame.js')) as { makeBodyFrame: (channel: number, payload: Buffer) => Buffer };
+const { Connection } = require(join(amqplibLib, 'connection.js')) as {
+  Connection: new (stream: PassThrough) => FrameReader;
+};
+const { encodeProperties } = require(join(amqplibLib, 'defs.js')) as {
+  encodeProperties: (id: number, channel: number, size: number, fields: object) => Buffer;
+};
+const { makeBodyFrame } = require(join(amqplibLib, 'frame.js')) as {
+  makeBodyFrame: (channel: number, payload: Buffer) => Buffer;
+};
 
 const BASIC_PROPERTIES = 60;
 const CHANNEL = 1;
@@ -42,7 +56,11 @@ function connection(guarded: boolean): { reader: FrameReader; socket: PassThroug
   return { reader, socket };
 }
 
-type Frame = { channel: number; fields: { headers: Record<string, unknown>; messageId?: string; contentType?: string }; content?: Buffer };
+type Frame = {
+  channel: number;
+  fields: { headers: Record<string, unknown>; messageId?: string; contentType?: string };
+  content?: Buffer;
+};
 
 describe('the header frame guard', () => {
   it('is needed: amqplib alone cannot decode the frame', () => {

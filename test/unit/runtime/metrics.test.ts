@@ -38,8 +38,12 @@ describe('Metrics', () => {
     expect(text).toContain('messaging_consumed_total{service="matching",operation="userCreated"} 2');
     expect(text).toContain('messaging_consumed_total{service="matching",operation="userDeleted"} 0');
     expect(text).toContain('messaging_handler_failures_total{service="matching",operation="userDeleted"} 1');
-    expect(text).toContain('messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="ok"} 2');
-    expect(text).toContain('messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="RPC_TIMEOUT"} 1');
+    expect(text).toContain(
+      'messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="ok"} 2',
+    );
+    expect(text).toContain(
+      'messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="RPC_TIMEOUT"} 1',
+    );
   });
 
   it('shares one family per registry between services, and resets with the registry', async () => {
@@ -57,7 +61,11 @@ describe('Metrics', () => {
 
   it('refuses a registry where a different metric already has one of its names', () => {
     const registry = new Registry();
-    new Counter({ name: 'messaging_consumed_total', help: 'the application counts this itself', registers: [registry] });
+    new Counter({
+      name: 'messaging_consumed_total',
+      help: 'the application counts this itself',
+      registers: [registry],
+    });
     expect(() => new Metrics(registry)).toThrow(/messaging_consumed_total has already been registered/);
   });
 });

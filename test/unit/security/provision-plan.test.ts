@@ -8,7 +8,9 @@ import { peerPrepModel } from '../../fixtures/model.js';
 
 const permissions = servicePermissions(peerPrepModel);
 const services = permissions.map((each) => each.service);
-const topology = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../generated/definitions.json'), 'utf8')) as ProvisionInput['topology'];
+const topology = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../../generated/definitions.json'), 'utf8'),
+) as ProvisionInput['topology'];
 const SECRET = 'S3cret-not-to-print';
 
 function input(overrides: Partial<ProvisionInput> = {}): ProvisionInput {
@@ -20,7 +22,9 @@ describe('provisionPlan', () => {
   it('creates the vhost, imports the topology, then sets up one user per service', () => {
     const { steps, missingPasswords } = provisionPlan(input());
     expect(missingPasswords).toEqual([]);
-    const calls = steps.map((step) => (step.kind === 'call' ? `${step.method} ${step.path}` : `${step.kind} ${step.user}`));
+    const calls = steps.map((step) =>
+      step.kind === 'call' ? `${step.method} ${step.path}` : `${step.kind} ${step.user}`,
+    );
     expect(calls.slice(0, 6)).toEqual([
       'PUT /vhosts/peer%2Fprep',
       'POST /definitions/peer%2Fprep',
@@ -32,7 +36,7 @@ describe('provisionPlan', () => {
     expect(calls.filter((call) => call.startsWith('PUT /users/'))).toHaveLength(services.length);
   });
 
-  it('creates the vhost with the contract\'s default queue type, so plain (Python) declarations share the quorum queues', () => {
+  it("creates the vhost with the contract's default queue type, so plain (Python) declarations share the quorum queues", () => {
     const vhostStep = provisionPlan(input()).steps[0];
     expect(vhostStep?.kind === 'call' && vhostStep.body).toEqual({ defaultqueuetype: 'quorum' });
     expect(vhostStep?.summary).toBe('vhost "peer/prep": create if missing, default queue type quorum');
@@ -40,7 +44,11 @@ describe('provisionPlan', () => {
 
   it('imports only the topology (a vhost-scoped import), not the passwordless users', () => {
     const importStep = provisionPlan(input()).steps[1];
-    expect(importStep?.kind === 'call' && Object.keys(importStep.body as object)).toEqual(['exchanges', 'queues', 'bindings']);
+    expect(importStep?.kind === 'call' && Object.keys(importStep.body as object)).toEqual([
+      'exchanges',
+      'queues',
+      'bindings',
+    ]);
   });
 
   it('names users with the prefix and gives each its password, which no summary shows', () => {
@@ -48,12 +56,20 @@ describe('provisionPlan', () => {
     const userStep = steps.find((step) => step.kind === 'call' && step.path === '/users/staging-matching-service');
     expect(userStep?.kind === 'call' && userStep.body).toEqual({ password: `${SECRET}-matching-service`, tags: '' });
     expect(steps.map((step) => step.summary).join('\n')).not.toContain(SECRET);
-    expect(userStep?.summary).toBe('user "staging-matching-service": create or update, no tags, password from PEERPREP_MATCHING_SERVICE_PASSWORD');
+    expect(userStep?.summary).toBe(
+      'user "staging-matching-service": create or update, no tags, password from PEERPREP_MATCHING_SERVICE_PASSWORD',
+    );
   });
 
   it('lists missing passwords by variable name', () => {
-    const { missingPasswords } = provisionPlan(input({ passwords: { PEERPREP_USER_SERVICE_PASSWORD: 'x', PEERPREP_QUESTION_SERVICE_PASSWORD: '' } }));
-    expect(missingPasswords).toEqual(['PEERPREP_COLLABORATION_SERVICE_PASSWORD', 'PEERPREP_MATCHING_SERVICE_PASSWORD', 'PEERPREP_QUESTION_SERVICE_PASSWORD']);
+    const { missingPasswords } = provisionPlan(
+      input({ passwords: { PEERPREP_USER_SERVICE_PASSWORD: 'x', PEERPREP_QUESTION_SERVICE_PASSWORD: '' } }),
+    );
+    expect(missingPasswords).toEqual([
+      'PEERPREP_COLLABORATION_SERVICE_PASSWORD',
+      'PEERPREP_MATCHING_SERVICE_PASSWORD',
+      'PEERPREP_QUESTION_SERVICE_PASSWORD',
+    ]);
   });
 
   it('needs no passwords for a dry run', () => {
@@ -70,8 +86,16 @@ describe('secrets', () => {
   });
 
   it.each([
-    ['JSON by service', '{"user-service": "a b", "matching-service": "c"}', { PEERPREP_USER_SERVICE_PASSWORD: 'a b', PEERPREP_MATCHING_SERVICE_PASSWORD: 'c' }],
-    ['env lines', '# comment\nPEERPREP_USER_SERVICE_PASSWORD=p=q\nexport PEERPREP_MATCHING_SERVICE_PASSWORD="quoted"\n\n', { PEERPREP_USER_SERVICE_PASSWORD: 'p=q', PEERPREP_MATCHING_SERVICE_PASSWORD: 'quoted' }],
+    [
+      'JSON by service',
+      '{"user-service": "a b", "matching-service": "c"}',
+      { PEERPREP_USER_SERVICE_PASSWORD: 'a b', PEERPREP_MATCHING_SERVICE_PASSWORD: 'c' },
+    ],
+    [
+      'env lines',
+      '# comment\nPEERPREP_USER_SERVICE_PASSWORD=p=q\nexport PEERPREP_MATCHING_SERVICE_PASSWORD="quoted"\n\n',
+      { PEERPREP_USER_SERVICE_PASSWORD: 'p=q', PEERPREP_MATCHING_SERVICE_PASSWORD: 'quoted' },
+    ],
   ])('reads %s', (_name, text, want) => {
     expect(parseSecrets(text, 'secrets', services)).toEqual(want);
   });

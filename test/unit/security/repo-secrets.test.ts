@@ -20,7 +20,8 @@ const THIS_FILE = relative(ROOT, import.meta.filename);
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^/\s:@'"`]+):([^/\s@'"`]+)@/gi;
 const PLACEHOLDER_PASSWORD = /^(\*+|\$\{[^}]*\}|<[^>]*>|\{[^}]*\}|%s)$/;
 /** `user:password` is the generic example in help texts; the old real default `admin:password` is not a placeholder. */
-const isPlaceholder = (match: RegExpMatchArray) => PLACEHOLDER_PASSWORD.test(match[2] ?? '') || (match[1] === 'user' && match[2] === 'password');
+const isPlaceholder = (match: RegExpMatchArray) =>
+  PLACEHOLDER_PASSWORD.test(match[2] ?? '') || (match[1] === 'user' && match[2] === 'password');
 const PRIVATE_KEY = new RegExp(['-----BEGIN', '[A-Z ]*PRIVATE KEY-----'].join(' ?'));
 const SECRET_FILE = /(^|\/)(\.env(\.(?!example$)[^/]*)?|[^/]*\.(key|pem|p12|pfx)|[^/]*secrets?[^/]*\.(json|env))$/i;
 const SHIPPED_CODE = /^(runtime|generated|services|provision)\//;
@@ -28,10 +29,14 @@ const FALLBACK_CREDENTIAL = /['"`]guest['"`]|guest:guest|admin:password/;
 
 /** Files allowed a literal credential URL, and why. */
 const CREDENTIAL_URL_EXCEPTIONS: Record<string, string> = {
-  'test/interop/python/peerprep_client.py': "reproduces the PeerPrep Python client as deployed, including its built-in default URL (the interop tests never use it)",
+  'test/interop/python/peerprep_client.py':
+    'reproduces the PeerPrep Python client as deployed, including its built-in default URL (the interop tests never use it)',
 };
 
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((file) => file !== '' && file !== THIS_FILE && !file.startsWith('node_modules/'));
 
@@ -44,13 +49,23 @@ function text(file: string): string {
   }
 }
 
-function findings(pattern: RegExp, select: (file: string) => boolean, accept: (match: RegExpMatchArray) => boolean = () => false): string[] {
+function findings(
+  pattern: RegExp,
+  select: (file: string) => boolean,
+  accept: (match: RegExpMatchArray) => boolean = () => false,
+): string[] {
   return files.filter(select).flatMap((file) =>
     text(file)
       .split('\n')
-      .flatMap((line, index) => [...line.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))]
-        .filter((match) => !accept(match))
-        .map((match) => `${file}:${index + 1}: ${match[0]}`)),
+      .flatMap((line, index) =>
+        [
+          ...line.matchAll(
+            new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
+          ),
+        ]
+          .filter((match) => !accept(match))
+          .map((match) => `${file}:${index + 1}: ${match[0]}`),
+      ),
   );
 }
 
@@ -90,8 +105,15 @@ describe('no credential in the repository', () => {
   });
 
   it.each([
-    ['.env', true], ['config/.env.production', true], ['.env.example', false], ['certs/server.key', true], ['ca.pem', true], ['deploy/secrets.json', true],
-    ['runtime/config.ts', false], ['docs/security.md', false], ['generated/permissions.json', false],
+    ['.env', true],
+    ['config/.env.production', true],
+    ['.env.example', false],
+    ['certs/server.key', true],
+    ['ca.pem', true],
+    ['deploy/secrets.json', true],
+    ['runtime/config.ts', false],
+    ['docs/security.md', false],
+    ['generated/permissions.json', false],
   ])('rule 3 treats %s as a secret file: %s', (file, secret) => {
     expect(SECRET_FILE.test(file)).toBe(secret);
   });

@@ -18,12 +18,26 @@ const amqp = new URL('amqp://localhost:5672/');
 
 describe('tlsSocketOptions', () => {
   it('verifies the broker by default, with its host name', () => {
-    expect(tlsSocketOptions(amqps, undefined, {})).toEqual({ servername: 'rabbitmq.peerprep.internal', rejectUnauthorized: true });
+    expect(tlsSocketOptions(amqps, undefined, {})).toEqual({
+      servername: 'rabbitmq.peerprep.internal',
+      rejectUnauthorized: true,
+    });
   });
 
   it('reads CA, client certificate and key from the files the environment names', () => {
-    const options = tlsSocketOptions(amqps, undefined, { RABBITMQ_CA_FILE: caFile, RABBITMQ_CERT_FILE: certFile, RABBITMQ_KEY_FILE: keyFile, RABBITMQ_KEY_PASSPHRASE: 'pp' });
-    expect([String(options.ca), String(options.cert), String(options.key), options.passphrase, options.rejectUnauthorized]).toEqual(['CA PEM', 'CERT PEM', 'KEY PEM', 'pp', true]);
+    const options = tlsSocketOptions(amqps, undefined, {
+      RABBITMQ_CA_FILE: caFile,
+      RABBITMQ_CERT_FILE: certFile,
+      RABBITMQ_KEY_FILE: keyFile,
+      RABBITMQ_KEY_PASSPHRASE: 'pp',
+    });
+    expect([
+      String(options.ca),
+      String(options.cert),
+      String(options.key),
+      options.passphrase,
+      options.rejectUnauthorized,
+    ]).toEqual(['CA PEM', 'CERT PEM', 'KEY PEM', 'pp', true]);
   });
 
   it('lets options win over the environment', () => {
@@ -33,17 +47,33 @@ describe('tlsSocketOptions', () => {
 
   it.each([
     ['TLS options with amqp://', () => tlsSocketOptions(amqp, { ca: 'x' }, {}), /URL does not use amqps/],
-    ['TLS variables with amqp://', () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: caFile }), /RABBITMQ_CA_FILE set but the URL does not use amqps/],
-    ['TLS variables with amqp://, before reading the files they name', () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: join(dir, 'missing.pem') }), /RABBITMQ_CA_FILE set but the URL does not use amqps/],
-    ['an unreadable file', () => tlsSocketOptions(amqps, undefined, { RABBITMQ_KEY_FILE: join(dir, 'missing.pem') }), /RABBITMQ_KEY_FILE=.*missing\.pem cannot be read: ENOENT/],
+    [
+      'TLS variables with amqp://',
+      () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: caFile }),
+      /RABBITMQ_CA_FILE set but the URL does not use amqps/,
+    ],
+    [
+      'TLS variables with amqp://, before reading the files they name',
+      () => tlsSocketOptions(amqp, undefined, { RABBITMQ_CA_FILE: join(dir, 'missing.pem') }),
+      /RABBITMQ_CA_FILE set but the URL does not use amqps/,
+    ],
+    [
+      'an unreadable file',
+      () => tlsSocketOptions(amqps, undefined, { RABBITMQ_KEY_FILE: join(dir, 'missing.pem') }),
+      /RABBITMQ_KEY_FILE=.*missing\.pem cannot be read: ENOENT/,
+    ],
   ])('refuses %s with a ConfigError', (_name, run, message) => {
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(message);
   });
 
   it('never puts the passphrase in an error', () => {
-    expect(() => tlsSocketOptions(amqp, undefined, { RABBITMQ_KEY_PASSPHRASE: 'pass-phrase-123' })).toThrow(/RABBITMQ_KEY_PASSPHRASE set/);
-    expect(() => tlsSocketOptions(amqp, undefined, { RABBITMQ_KEY_PASSPHRASE: 'pass-phrase-123' })).not.toThrow(/pass-phrase-123/);
+    expect(() => tlsSocketOptions(amqp, undefined, { RABBITMQ_KEY_PASSPHRASE: 'pass-phrase-123' })).toThrow(
+      /RABBITMQ_KEY_PASSPHRASE set/,
+    );
+    expect(() => tlsSocketOptions(amqp, undefined, { RABBITMQ_KEY_PASSPHRASE: 'pass-phrase-123' })).not.toThrow(
+      /pass-phrase-123/,
+    );
   });
 });
 

@@ -56,13 +56,25 @@ describe('docker-compose.yml', () => {
 
   it('gives every service all three nodes, in the vhost the provisioning step creates, as its own broker user', () => {
     const withUrl = services.filter(([, service]) => service.environment?.['RABBITMQ_URL'] !== undefined);
-    expect(withUrl.map(([name]) => name)).toEqual(['user-service', 'question-service', 'matching-service', 'collaboration-service-1', 'collaboration-service-2']);
+    expect(withUrl.map(([name]) => name)).toEqual([
+      'user-service',
+      'question-service',
+      'matching-service',
+      'collaboration-service-1',
+      'collaboration-service-2',
+    ]);
     expect(provisionVhost).toBeDefined();
     for (const [name, service] of withUrl) {
       const serviceName = service.command?.[0] ?? '?';
       const config = resolveConfig(serviceName, { url: interpolate(service.environment!['RABBITMQ_URL']!) });
-      expect(config.endpoints.map((endpoint) => endpoint.node), name).toEqual(['rabbitmq:5672', 'rabbitmq-2:5672', 'rabbitmq-3:5672']);
-      expect(config.endpoints.map((endpoint) => decodeURIComponent(new URL(endpoint.url).pathname.slice(1))), name).toEqual([provisionVhost, provisionVhost, provisionVhost]);
+      expect(
+        config.endpoints.map((endpoint) => endpoint.node),
+        name,
+      ).toEqual(['rabbitmq:5672', 'rabbitmq-2:5672', 'rabbitmq-3:5672']);
+      expect(
+        config.endpoints.map((endpoint) => decodeURIComponent(new URL(endpoint.url).pathname.slice(1))),
+        name,
+      ).toEqual([provisionVhost, provisionVhost, provisionVhost]);
       expect(config.user, name).toBe(serviceName);
     }
   });
@@ -79,7 +91,9 @@ describe('docker-compose.yml', () => {
       expect(node.environment?.['RABBITMQ_ERLANG_COOKIE'], name).toBe(node1.environment?.['RABBITMQ_ERLANG_COOKIE']);
       const [config] = node.configs ?? [];
       expect(config?.target, name).toMatch(/^\/etc\/rabbitmq\/conf\.d\/.+\.conf$/);
-      expect(compose.configs[config?.source ?? '']?.content, name).toContain(`cluster_formation.classic_config.nodes.1 = rabbit@${node1.hostname}`);
+      expect(compose.configs[config?.source ?? '']?.content, name).toContain(
+        `cluster_formation.classic_config.nodes.1 = rabbit@${node1.hostname}`,
+      );
     }
   });
 
@@ -87,9 +101,15 @@ describe('docker-compose.yml', () => {
     const profiledNames = new Set(services.filter(([, service]) => inProfile(service)).map(([name]) => name));
     const requiredProfiled = services
       .filter(([, service]) => !inProfile(service))
-      .flatMap(([name, service]) => Object.entries(service.depends_on ?? {}).filter(([dependency, how]) => profiledNames.has(dependency) && how.required !== false).map(([dependency]) => `${name} -> ${dependency}`));
+      .flatMap(([name, service]) =>
+        Object.entries(service.depends_on ?? {})
+          .filter(([dependency, how]) => profiledNames.has(dependency) && how.required !== false)
+          .map(([dependency]) => `${name} -> ${dependency}`),
+      );
     expect(requiredProfiled).toEqual([]);
-    const provisionWaitsFor = Object.entries(compose.services['provision']?.depends_on ?? {}).filter(([, how]) => how.condition === 'service_healthy').map(([dependency]) => dependency);
+    const provisionWaitsFor = Object.entries(compose.services['provision']?.depends_on ?? {})
+      .filter(([, how]) => how.condition === 'service_healthy')
+      .map(([dependency]) => dependency);
     expect(provisionWaitsFor).toEqual(['rabbitmq', 'rabbitmq-2', 'rabbitmq-3']);
   });
 });

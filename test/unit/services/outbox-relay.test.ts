@@ -23,7 +23,11 @@ describe('OutboxRelay', () => {
   it('publishes every entry in order and removes each once published', async () => {
     const { outbox } = outboxWith(['ada', 'grace', 'alan']);
     const published: unknown[] = [];
-    const relay = new OutboxRelay(outbox, async (entry: OutboxEntry) => void published.push(entry.payload), pino({ level: 'silent' }));
+    const relay = new OutboxRelay(
+      outbox,
+      async (entry: OutboxEntry) => void published.push(entry.payload),
+      pino({ level: 'silent' }),
+    );
     await drained(relay, outbox);
     expect(published).toEqual([{ username: 'ada' }, { username: 'grace' }, { username: 'alan' }]);
   });
@@ -33,7 +37,15 @@ describe('OutboxRelay', () => {
     const published: unknown[] = [];
     const publish = async (entry: OutboxEntry) => {
       if ((entry.payload as { username: string }).username === 'x') {
-        throw new ValidationError('UserCreated', [{ instancePath: '/username', schemaPath: '#/properties/username/minLength', keyword: 'minLength', message: 'must NOT have fewer than 3 characters', params: {} }]);
+        throw new ValidationError('UserCreated', [
+          {
+            instancePath: '/username',
+            schemaPath: '#/properties/username/minLength',
+            keyword: 'minLength',
+            message: 'must NOT have fewer than 3 characters',
+            params: {},
+          },
+        ]);
       }
       published.push(entry.payload);
     };
@@ -41,21 +53,31 @@ describe('OutboxRelay', () => {
     await drained(relay, outbox);
     expect(published).toEqual([{ username: 'ada' }, { username: 'alan' }]);
     const rejected = db.prepare('SELECT event, payload, reason FROM outbox_rejected').all();
-    expect(rejected).toEqual([{ event: 'userCreated', payload: '{"username":"x"}', reason: 'UserCreated is invalid: /username must NOT have fewer than 3 characters' }]);
+    expect(rejected).toEqual([
+      {
+        event: 'userCreated',
+        payload: '{"username":"x"}',
+        reason: 'UserCreated is invalid: /username must NOT have fewer than 3 characters',
+      },
+    ]);
   });
 
   it('sets aside an entry too large to send, and publishes the ones behind it', async () => {
     const { outbox, db } = outboxWith(['ada', 'huge', 'alan']);
     const published: unknown[] = [];
     const publish = async (entry: OutboxEntry) => {
-      if ((entry.payload as { username: string }).username === 'huge') throw new MessageTooLargeError('publish to "user.events" / "user.created"', 'headers', 70_000, 65_536);
+      if ((entry.payload as { username: string }).username === 'huge')
+        throw new MessageTooLargeError('publish to "user.events" / "user.created"', 'headers', 70_000, 65_536);
       published.push(entry.payload);
     };
     const relay = new OutboxRelay(outbox, publish, pino({ level: 'silent' }));
     await drained(relay, outbox);
     expect(published).toEqual([{ username: 'ada' }, { username: 'alan' }]);
     expect(db.prepare('SELECT reason FROM outbox_rejected').all()).toEqual([
-      { reason: 'publish to "user.events" / "user.created": the message\'s headers encode to 70000 bytes, 4464 over the limit of 65536' },
+      {
+        reason:
+          'publish to "user.events" / "user.created": the message\'s headers encode to 70000 bytes, 4464 over the limit of 65536',
+      },
     ]);
   });
 });

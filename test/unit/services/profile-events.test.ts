@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { applyUserEvent, eventTime, type ProfileRecord, type UserEvent } from '../../../services/matching-service/profile-events.js';
+import {
+  applyUserEvent,
+  eventTime,
+  type ProfileRecord,
+  type UserEvent,
+} from '../../../services/matching-service/profile-events.js';
 
 const ID = '8f14e45f-ceea-467f-9a3a-6b1f2c1d9e01';
-const created = (timestamp: string, username = 'ada'): UserEvent => ({ user_id: ID, username, email: `${username}@example.com`, timestamp });
+const created = (timestamp: string, username = 'ada'): UserEvent => ({
+  user_id: ID,
+  username,
+  email: `${username}@example.com`,
+  timestamp,
+});
 const deleted = (timestamp: string): UserEvent => ({ user_id: ID, timestamp });
-const live = (time: string, username = 'ada'): ProfileRecord => ({ user_id: ID, username, email: `${username}@example.com`, deleted: false, version: Date.parse(time) });
-const tombstone = (time: string): ProfileRecord => ({ user_id: ID, username: null, email: null, deleted: true, version: Date.parse(time) });
+const live = (time: string, username = 'ada'): ProfileRecord => ({
+  user_id: ID,
+  username,
+  email: `${username}@example.com`,
+  deleted: false,
+  version: Date.parse(time),
+});
+const tombstone = (time: string): ProfileRecord => ({
+  user_id: ID,
+  username: null,
+  email: null,
+  deleted: true,
+  version: Date.parse(time),
+});
 
 const T1 = '2026-11-29T10:00:00.000Z';
 const T2 = '2026-11-29T10:05:00.000Z';

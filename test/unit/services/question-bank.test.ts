@@ -4,15 +4,34 @@ import { filterQuestions, pickQuestion } from '../../../services/question-servic
 import { DEFAULT_SEED, loadQuestions } from '../../../services/question-service/seed.js';
 import { validateQuestion } from '../../../generated/validators.js';
 
-const q = (id: string, difficulty: Question['difficulty'], topics: Question['topics']): Question => ({ question_id: id, title: id, difficulty, topics, description: '' });
-const BANK = [q('two-sum', 'medium', ['arrays', 'hashing']), q('anagrams', 'medium', ['strings', 'hashing', 'sorting']), q('islands', 'hard', ['graphs']), q('intervals', 'medium', ['arrays'])];
+const q = (id: string, difficulty: Question['difficulty'], topics: Question['topics']): Question => ({
+  question_id: id,
+  title: id,
+  difficulty,
+  topics,
+  description: '',
+});
+const BANK = [
+  q('two-sum', 'medium', ['arrays', 'hashing']),
+  q('anagrams', 'medium', ['strings', 'hashing', 'sorting']),
+  q('islands', 'hard', ['graphs']),
+  q('intervals', 'medium', ['arrays']),
+];
 
 describe('pickQuestion', () => {
   it.each<[string, QuestionPickRequest, string[]]>([
-    ['the one question with the most shared topics', { difficulty: 'medium', topics: ['arrays', 'hashing'] }, ['two-sum']],
+    [
+      'the one question with the most shared topics',
+      { difficulty: 'medium', topics: ['arrays', 'hashing'] },
+      ['two-sum'],
+    ],
     ['any of those sharing equally many', { difficulty: 'medium', topics: ['hashing'] }, ['two-sum', 'anagrams']],
     ['only the requested difficulty', { difficulty: 'hard', topics: ['graphs', 'arrays'] }, ['islands']],
-    ['never an excluded one', { difficulty: 'medium', topics: ['arrays', 'hashing'], exclude_question_ids: ['two-sum'] }, ['anagrams', 'intervals']],
+    [
+      'never an excluded one',
+      { difficulty: 'medium', topics: ['arrays', 'hashing'], exclude_question_ids: ['two-sum'] },
+      ['anagrams', 'intervals'],
+    ],
   ])('%s', (_name, request, allowed) => {
     // 0 and 0.999 take the first and the last of the best candidates.
     for (const random of [0, 0.999]) {

@@ -15,7 +15,11 @@ function open(dir = mkdtempSync(join(tmpdir(), 'sqlite-test-'))): { db: Db; dir:
   return { db, dir };
 }
 
-const bodies = (db: Db): unknown[] => db.prepare('SELECT body FROM notes ORDER BY id').all().map((row) => row.body);
+const bodies = (db: Db): unknown[] =>
+  db
+    .prepare('SELECT body FROM notes ORDER BY id')
+    .all()
+    .map((row) => row.body);
 
 afterEach(() => {
   for (const db of dbs.splice(0)) if (db.isOpen) db.close();
@@ -41,7 +45,9 @@ describe('openDatabase', () => {
 describe('Db.transaction', () => {
   it('commits what the function wrote and returns its result', () => {
     const { db } = open();
-    const insert = db.transaction((id: string, body: string) => db.prepare('INSERT INTO notes VALUES (?, ?)').run(id, body).changes);
+    const insert = db.transaction(
+      (id: string, body: string) => db.prepare('INSERT INTO notes VALUES (?, ?)').run(id, body).changes,
+    );
     expect(insert('1', 'kept')).toBe(1);
     expect(db.isTransaction).toBe(false);
     expect(bodies(db)).toEqual(['kept']);
@@ -63,10 +69,12 @@ describe('Db.transaction', () => {
     const insert = (id: string, body: string) => db.prepare('INSERT INTO notes VALUES (?, ?)').run(id, body);
     db.transaction(() => {
       insert('1', 'outer');
-      expect(db.transaction(() => {
-        insert('2', 'inner');
-        throw new Error('inner failed');
-      })).toThrow('inner failed');
+      expect(
+        db.transaction(() => {
+          insert('2', 'inner');
+          throw new Error('inner failed');
+        }),
+      ).toThrow('inner failed');
       db.transaction(() => insert('3', 'inner kept'))();
     })();
     expect(bodies(db)).toEqual(['outer', 'inner kept']);

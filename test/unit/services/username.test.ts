@@ -9,7 +9,11 @@ describe('normaliseUsername', () => {
     ['ASCII keeps its case; the key is lower case', 'QA-Valid', { name: 'QA-Valid', key: 'qa-valid' }],
     ['a decomposed accent is stored precomposed (NFC)', 'Zoe\u0301', { name: 'Zo\u00e9', key: 'zo\u00e9' }],
     ['sharp s folds to ss', 'Straße', { name: 'Straße', key: 'strasse' }],
-    ['fullwidth letters are their ASCII selves in the key, not in the name', '\uff21\uff44\uff41', { name: '\uff21\uff44\uff41', key: 'ada' }],
+    [
+      'fullwidth letters are their ASCII selves in the key, not in the name',
+      '\uff21\uff44\uff41',
+      { name: '\uff21\uff44\uff41', key: 'ada' },
+    ],
     ['a ligature is its letters in the key', '\ufb01sh', { name: '\ufb01sh', key: 'fish' }],
     ['Greek final sigma and capital sigma fold together', 'ΟΔΥΣΣΕΥΣ', { name: 'ΟΔΥΣΣΕΥΣ', key: 'οδυσσευς' }],
     ['a space inside is kept', 'ada lovelace', { name: 'ada lovelace', key: 'ada lovelace' }],
@@ -58,7 +62,9 @@ describe('prepareUsersTable', () => {
       { username: 'Ada', username_key: 'ada' },
       { username: 'grace', username_key: 'grace' },
     ]);
-    expect(() => db.prepare("INSERT INTO users VALUES ('u9', 'ADA', 'x@example.com', '{}', 't', 't', 'ada')").run()).toThrow(/UNIQUE constraint failed: users\.username_key/);
+    expect(() =>
+      db.prepare("INSERT INTO users VALUES ('u9', 'ADA', 'x@example.com', '{}', 't', 't', 'ada')").run(),
+    ).toThrow(/UNIQUE constraint failed: users\.username_key/);
     prepareUsersTable(db); // and again, at the next start: nothing to do
   });
 
