@@ -24,6 +24,7 @@ import { countdown, inWindow, secondsSince } from '../support/timing.js';
 import { eventProperties } from '../support/wire-properties.js';
 import type { Metric, Sample } from '../scenario.js';
 import { PUBLISH_WINDOW, USER_CREATED, USER_EVENTS_QUEUE, publishWithConfirms } from './publish.js';
+import { rawConsumeUserEvents } from './consume.js';
 
 const PREFETCH = 100;
 /** Labels the benchmark's vhost on the cluster (`test-bench-cluster-<random>`). */
@@ -59,15 +60,7 @@ async function rawPublishAndConsume(url: string, total: number): Promise<Sample>
   const consumer = await connect(url, { noDelay: true });
   const publisher = await connect(url, { noDelay: true });
   try {
-    const channel = await consumer.createChannel();
-    await channel.prefetch(PREFETCH);
-    const handled = countdown(total, LIMIT_MS, 'raw consume');
-    await channel.consume(USER_EVENTS_QUEUE, (message) => {
-      if (!message) return;
-      JSON.parse(message.content.toString('utf8'));
-      channel.ack(message);
-      handled.tick();
-    });
+    const handled = await rawConsumeUserEvents(consumer, PREFETCH, total);
     const confirmChannel = await publisher.createConfirmChannel();
     const properties = eventProperties('raw-like', USER_CREATED);
     return await timed(

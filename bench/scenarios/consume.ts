@@ -9,13 +9,13 @@
  * the consumer by routing key, validates the payload against the contract and acks after the
  * handler resolved.
  */
-import { connect } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import * as matchingService from '../../generated/services/matching-service.js';
 import { handlersFor, started } from '../../test/support/handlers.js';
 import type { BenchBroker } from '../support/broker.js';
 import { facadeOptions } from '../support/facade-options.js';
 import { userCreated } from '../support/payloads.js';
-import { countdown } from '../support/timing.js';
+import { countdown, type Countdown } from '../support/timing.js';
 import { eventProperties } from '../support/wire-properties.js';
 import { THROUGHPUT, type Scenario, type Variant } from '../scenario.js';
 import { acmConsume, rascalConsume } from './peers.js';
@@ -24,21 +24,31 @@ import { PUBLISH_WINDOW, USER_CREATED, USER_EVENTS_QUEUE, publishWithConfirms } 
 /** Generous: a run that takes longer than this has stalled. */
 const LIMIT_MS = 5 * 60_000;
 
+/** Raw amqplib as an expert consumes `matching.user_events`: parse the JSON, ack each message; counts down `total`. */
+export async function rawConsumeUserEvents(
+  connection: ChannelModel,
+  prefetch: number,
+  total: number,
+): Promise<Countdown> {
+  const channel = await connection.createChannel();
+  await channel.prefetch(prefetch);
+  const handled = countdown(total, LIMIT_MS, 'raw consume');
+  await channel.consume(USER_EVENTS_QUEUE, (message) => {
+    if (!message) return;
+    JSON.parse(message.content.toString('utf8'));
+    channel.ack(message);
+    handled.tick();
+  });
+  return handled;
+}
+
 function rawConsume(url: string, prefetch: number, total: number): Variant {
   return {
     id: 'raw',
     async run() {
       const connection = await connect(url, { noDelay: true });
       try {
-        const channel = await connection.createChannel();
-        await channel.prefetch(prefetch);
-        const handled = countdown(total, LIMIT_MS, 'raw consume');
-        await channel.consume(USER_EVENTS_QUEUE, (message) => {
-          if (!message) return;
-          JSON.parse(message.content.toString('utf8'));
-          channel.ack(message);
-          handled.tick();
-        });
+        const handled = await rawConsumeUserEvents(connection, prefetch, total);
         return { msgPerSec: total / (await handled.finished) };
       } finally {
         await connection.close();

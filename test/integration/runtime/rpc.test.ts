@@ -192,18 +192,7 @@ describe('RPC', () => {
 
   it('answers a request whose header table nests too deep to decode with an invalid_request error reply, and keeps serving', async () => {
     const deepRequests = await raw.createConfirmChannel();
-    const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
-    const reply = deferred<{ correlationId: unknown; body: unknown }>();
-    await rawChannel.consume(
-      replyQueue,
-      (message) =>
-        message &&
-        reply.resolve({
-          correlationId: message.properties.correlationId,
-          body: JSON.parse(message.content.toString()),
-        }),
-      { noAck: true },
-    );
+    const { replyQueue, reply } = await ownReplyQueue();
     const request = {
       exchange: '',
       routingKey: RPC_QUEUE,
@@ -211,7 +200,7 @@ describe('RPC', () => {
       options: { correlationId: 'deep-call', replyTo: replyQueue, contentType: 'application/json' },
     };
     await publishWithNestedHeader(raw, deepRequests, request, 'x-peer-nesting', OVERFLOWING_DEPTH);
-    await expect(reply.promise).resolves.toEqual({
+    await expect(reply).resolves.toEqual({
       correlationId: 'deep-call',
       body: { error: OVERFLOW_REASON, error_code: 'invalid_request' },
     });
@@ -247,23 +236,32 @@ describe('RPC', () => {
   });
 
   it('answers a Python-style caller that uses its own exclusive reply queue', async () => {
-    const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
-    const reply = deferred<{ correlationId: unknown; body: unknown }>();
-    await rawChannel.consume(
-      replyQueue,
-      (message) =>
-        message &&
-        reply.resolve({
-          correlationId: message.properties.correlationId,
-          body: JSON.parse(message.content.toString()),
-        }),
-      { noAck: true },
-    );
+    const { replyQueue, reply } = await ownReplyQueue();
     rawChannel.sendToQueue(RPC_QUEUE, Buffer.from('{"sku": "python"}'), {
       correlationId: 'py-call-1',
       replyTo: replyQueue,
       contentType: 'application/json',
     });
-    await expect(reply.promise).resolves.toEqual({ correlationId: 'py-call-1', body: { sku: 'python', price: 6 } });
+    await expect(reply).resolves.toEqual({ correlationId: 'py-call-1', body: { sku: 'python', price: 6 } });
   });
 });
+
+/** A Python-style caller's own exclusive reply queue, and the first reply that arrives on it. */
+async function ownReplyQueue(): Promise<{
+  replyQueue: string;
+  reply: Promise<{ correlationId: unknown; body: unknown }>;
+}> {
+  const { queue: replyQueue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
+  const reply = deferred<{ correlationId: unknown; body: unknown }>();
+  await rawChannel.consume(
+    replyQueue,
+    (message) =>
+      message &&
+      reply.resolve({
+        correlationId: message.properties.correlationId,
+        body: JSON.parse(message.content.toString()),
+      }),
+    { noAck: true },
+  );
+  return { replyQueue, reply: reply.promise };
+}
