@@ -174,7 +174,11 @@ export const openService: OpenService = async (definition, options = {}) => {
       await started.slot.attach(model);
     } catch (error) {
       // Lost while attaching: the replacement connection's setup attaches them.
-      if (consuming.current === model) throw error;
+      if (consuming.current !== model) return;
+      // Nothing consumes and nothing was handled (the channel closed with the failure): start() may be called again.
+      inbound = undefined;
+      await started.slot.close();
+      throw error;
     }
   }
 
