@@ -169,7 +169,10 @@ export interface ServiceConnection {
    * `*` or `#` is refused (`RoutingKeyError`): it would bind to more than its own key.
    */
   subscribe(consumer: string, params: RoutingParams): Promise<void>;
-  /** Releases one `subscribe` of `params`; the last one unbinds. Releasing what is not held does nothing. */
+  /**
+   * Releases one `subscribe` of `params` (the oldest, even one still binding); the last one
+   * unbinds. Releasing what is not held does nothing; a `subscribe` that failed holds nothing.
+   */
   unsubscribe(consumer: string, params: RoutingParams): Promise<void>;
   /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
   close(): Promise<void>;
