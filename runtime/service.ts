@@ -192,6 +192,7 @@ export const openService: OpenService = async (definition, options = {}) => {
     start,
     subscribe: (name, params) => subscriptions.subscribe(name, params),
     unsubscribe: (name, params) => subscriptions.unsubscribe(name, params),
+    onResubscribed: (name, listener) => subscriptions.onResubscribed(name, listener),
     close: () => (closing ??= close()),
     metrics: metrics.registry,
     instanceId: config.instanceId,
@@ -205,7 +206,7 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
-    // Bound before consuming starts on the new queue, and before subscribe may use the new connection.
+    // Bound before consuming starts on the new queue (its listeners told), and before subscribe may use the new connection.
     await subscriptions.bindAll(model);
     declaredOn = model;
     if (inbound) await inbound.slot.attach(model);

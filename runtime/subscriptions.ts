@@ -7,7 +7,8 @@
  * even one whose `subscribe` is still binding; a `subscribe` that fails drops its own hold if it
  * is still there, so nothing is released twice. The queue is exclusive, so its bindings die with
  * the consume connection: `bindAll` re-applies every live subscription on each new connection (a
- * reconnect, a failover to another node) before consuming resumes there.
+ * reconnect, a failover to another node) before consuming resumes there, then tells the
+ * `onResubscribed` listeners: what was published while there was no queue never reached it.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
@@ -31,6 +32,7 @@ interface Subscription {
   target: Subscribable;
   /** The routing key bound: the template filled with the subscribed parameter values. */
   routingKey: string;
+  params: RoutingParams;
   /** One per `subscribe` not yet released (nor failed), oldest first. */
   holds: Hold[];
   /** The connection the binding exists on; undefined while it is not bound. */
@@ -38,6 +40,9 @@ interface Subscription {
   /** The broker work for this routing key, one step after the other. */
   settled: Promise<void>;
 }
+
+/** Told the parameters of every subscription held, once they are bound on a new queue. */
+export type ResubscribedListener = (held: RoutingParams[]) => void;
 
 /** One `subscribe` call's claim on a routing key: an identity, so that releasing and failing never both count it. */
 type Hold = object;
@@ -57,6 +62,7 @@ export class SubscriptionManager {
   readonly slot: ManagedChannel<Channel>;
   private readonly targets: Map<string, Subscribable>;
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly resubscribed = new Map<string, ResubscribedListener[]>();
   /** Routing keys held, per consumer (bound, or being bound). */
   private readonly active: Gauge<'service' | 'operation'>;
   private closed = false;
@@ -91,7 +97,7 @@ export class SubscriptionManager {
     const key = `${name}\u0000${routingKey}`;
     let subscription = this.subscriptions.get(key);
     if (subscription === undefined) {
-      subscription = { target, routingKey, holds: [], boundOn: undefined, settled: Promise.resolve() };
+      subscription = { target, routingKey, params, holds: [], boundOn: undefined, settled: Promise.resolve() };
       this.subscriptions.set(key, subscription);
       this.active.inc({ service: this.deps.service, operation: name });
     }
@@ -132,6 +138,28 @@ export class SubscriptionManager {
       await channel.close().catch(() => undefined);
     }
     this.deps.logger.info({ subscriptions: held.length }, 're-bound the subscriptions on the new connection');
+    for (const [name, listeners] of this.resubscribed) {
+      const params = held.filter((subscription) => subscription.target.spec.name === name).map((s) => s.params);
+      if (params.length > 0) for (const listener of listeners) this.tell(name, listener, params);
+    }
+  }
+
+  /** Calls `listener` each time the consumer's queue is new and its held subscriptions are bound on it, before it is consumed. */
+  onResubscribed(name: string, listener: ResubscribedListener): void {
+    this.target(name, 'listen to the re-subscriptions of');
+    this.resubscribed.set(name, [...(this.resubscribed.get(name) ?? []), listener]);
+  }
+
+  /** A listener's throw is logged: consuming resumes on the new queue whatever it does. */
+  private tell(name: string, listener: ResubscribedListener, params: RoutingParams[]): void {
+    try {
+      listener(params);
+    } catch (error) {
+      this.deps.logger.error(
+        { consumer: name, err: describeError(error) },
+        'an onResubscribed listener threw; consuming resumes',
+      );
+    }
   }
 
   /** Subscribe and unsubscribe fail from now on; the bindings go with the exclusive queue when the connection closes. */

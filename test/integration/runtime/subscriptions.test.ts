@@ -10,6 +10,7 @@ import {
   ConnectionClosedError,
   RoutingKeyError,
   connectService,
+  type RoutingParams,
   type ServiceConnection,
   type ServiceDefinition,
 } from '../../../runtime/index.js';
@@ -181,7 +182,12 @@ it('refuses a consumer that is not per-subscription, naming the ones there are',
   );
 });
 
-it('binds the held rooms again on the new queue after the connection is lost, and only those', async () => {
+it('binds the held rooms again on the new queue after the connection is lost, and only those, and tells the listeners which', async () => {
+  const resubscribed: RoutingParams[][] = [];
+  chat.onResubscribed('roomMessage', (held) => resubscribed.push(held));
+  expect(() => chat.onResubscribed('roomMesage', () => undefined)).toThrow(
+    /cannot listen to the re-subscriptions of "roomMesage": chat has no per-subscription consumer of that name/,
+  );
   await chat.subscribe('roomMessage', { room_id: 'kept' });
   await chat.subscribe('roomMessage', { room_id: 'left' });
   await chat.unsubscribe('roomMessage', { room_id: 'left' });
@@ -200,6 +206,7 @@ it('binds the held rooms again on the new queue after the connection is lost, an
     what: 'the service to reconnect and bind again',
   });
   expect(await bindings()).toEqual(bound('kept'));
+  expect(resubscribed).toEqual([[{ room_id: 'kept' }]]);
   expect(await deliveredOf(['kept', 'left'])).toEqual(['kept']);
   const metrics = await chat.metrics.getSingleMetricAsString('messaging_subscriptions_active');
   expect(metrics).toContain('messaging_subscriptions_active{service="chat",operation="roomMessage"} 1');
