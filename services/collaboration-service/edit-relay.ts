@@ -21,11 +21,13 @@ export class EditRelay {
 
   /** An edit the broker delivered: to each socket of the session not sent it yet; returns to how many. */
   live(sessionId: string, edit: Edit): number {
+    const members = this.rooms.members(sessionId);
+    if (members.size === 0) return 0;
     // Not stored: its publish failed after all; nothing else can send it, so nothing is counted.
     const position = this.sessions.positionOf(edit.edit_id);
     const text = frameText(edit);
     let sent = 0;
-    for (const [client, cursor] of this.rooms.members(sessionId)) {
+    for (const [client, cursor] of members) {
       if (position !== undefined && !cursor.admit(position)) continue;
       client.send(text);
       sent += 1;
