@@ -31,6 +31,7 @@ const ROUNDS = 4;
 const KILL_AFTER_ROUND = 2;
 const EDITS_PER_ROUND = 5;
 const CHURN_QUEUE = 'collaboration.code_updates.collaboration-2';
+const CHURN_CONNECTION = 'collaboration-service@collaboration-2/consume';
 
 let vhost: TestVhost;
 let cluster: Cluster;
@@ -143,6 +144,27 @@ async function queueOwner(queue: string): Promise<string | undefined> {
   return ((await response?.json()) as { owner_pid_details?: { name?: string } } | undefined)?.owner_pid_details?.name;
 }
 
+/**
+ * Kills collaboration-2's consume connection (its queue goes with it) and keeps it from
+ * reconnecting, with a vhost connection limit, while `work` runs; returns the killed connection's name.
+ */
+async function whileCollaboration2Unbound(work: () => Promise<void>): Promise<string> {
+  const killed = await connectionOf(CHURN_CONNECTION);
+  await setConnectionLimit((await listConnections(vhost)).length - 1);
+  try {
+    await killNamedConnection(vhost, CHURN_CONNECTION, 'fan-out churn test');
+    await poll(
+      async () => ((await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true),
+      'the killed connection to close',
+    );
+    expect(await queueOwner(CHURN_QUEUE)).toBeUndefined();
+    await work();
+  } finally {
+    await setConnectionLimit(undefined);
+  }
+  return killed;
+}
+
 /** The vhost's `max-connections`; undefined lifts it. */
 async function setConnectionLimit(limit: number | undefined): Promise<void> {
   const path = `/vhost-limits/${encodeURIComponent(vhost.name)}/max-connections`;
@@ -165,18 +187,9 @@ it('loses no edit for a connected participant while sockets come and go and the 
     await Promise.all(churned.map((each, index) => each.round(index % 2 === 0)));
     expect(await queueBindings(vhost.name, CHURN_QUEUE)).toEqual(feeds(sessions));
     if (round + 1 === KILL_AFTER_ROUND) {
-      const killed = await connectionOf('collaboration-service@collaboration-2/consume');
-      // No new connection in the vhost until the edits below are out: collaboration-2 cannot reconnect before.
-      await setConnectionLimit((await listConnections(vhost)).length - 1);
-      await killNamedConnection(vhost, 'collaboration-service@collaboration-2/consume', 'fan-out churn test');
-      await poll(
-        async () =>
-          (await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true,
-        'the killed connection to close',
+      const killed = await whileCollaboration2Unbound(() =>
+        Promise.all(churned.map((each) => each.editWhileUnbound())).then(() => undefined),
       );
-      expect(await queueOwner(CHURN_QUEUE)).toBeUndefined();
-      await Promise.all(churned.map((each) => each.editWhileUnbound()));
-      await setConnectionLimit(undefined);
       await poll(
         async () =>
           (await queueOwner(CHURN_QUEUE)) !== killed &&
@@ -212,3 +225,19 @@ it('loses no edit for a connected participant while sockets come and go and the 
     expect(await queueBindings(vhost.name, queue)).toEqual([]);
   }
 }, 180_000);
+
+it('tells a participant connected across the kill that its session ended meanwhile', async () => {
+  const [session] = await openSessions(broker, 1);
+  const editor = await join('collaboration-1', session!, session!.users[0]);
+  const churner = await join('collaboration-2', session!, session!.users[1]);
+  await whileCollaboration2Unbound(async () => {
+    const ended = await fetch(cluster.instance('collaboration-1').url(`/sessions/${session!.id}/end`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: session!.users[0] }),
+    });
+    expect(ended.status).toBe(200);
+    await editor.next('session_ended');
+  });
+  expect(await churner.next('session_ended')).toEqual({ type: 'session_ended', reason: 'completed' });
+}, 60_000);
