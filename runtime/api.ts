@@ -161,7 +161,11 @@ export type MessagingObserver = (event: MessagingEvent) => void;
 export interface ServiceConnection {
   publish(publisher: string, params: RoutingParams, payload: unknown, options?: PublishOptions): Promise<void>;
   call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
-  /** Starts consuming with these handlers: every consumer and RPC server of the definition needs one. Once only, unless it rejects: a failed start handled nothing and left no consumer, and can be called again. */
+  /**
+   * Starts consuming with these handlers: every consumer and RPC server of the definition needs one.
+   * Once only, unless it rejects: a failed start handled nothing and left no consumer, and can be
+   * called again.
+   */
   start(handlers: ServiceHandlers): Promise<void>;
   /**
    * Binds a per-subscription consumer's queue to the routing key of `params` (counted: the first
@@ -221,7 +225,8 @@ export type ServiceBus<Api extends ServiceApi> = Pick<ServiceConnection, 'close'
     ? {
         /**
          * Starts consuming: from now on messages reach these handlers (one per consumer and per
-         * served RPC; the type requires them all). Resolves once every consumer is running. Once only, unless it rejects (then nothing was consumed: call it again once the cause is fixed).
+         * served RPC; the type requires them all). Resolves once every consumer is running. Once
+         * only, unless it rejects (then nothing was consumed: call it again once the cause is fixed).
          */
         start(handlers: Handlers): Promise<void>;
       }
