@@ -161,7 +161,11 @@ export type MessagingObserver = (event: MessagingEvent) => void;
 export interface ServiceConnection {
   publish(publisher: string, params: RoutingParams, payload: unknown, options?: PublishOptions): Promise<void>;
   call(rpc: string, request: unknown, options?: CallOptions): Promise<unknown>;
-  /** Starts consuming with these handlers: every consumer and RPC server of the definition needs one. Once only. */
+  /**
+   * Starts consuming with these handlers: every consumer and RPC server of the definition needs one.
+   * Once only, unless it rejects: a failed start handled nothing and left no consumer, and can be
+   * called again.
+   */
   start(handlers: ServiceHandlers): Promise<void>;
   /**
    * Binds a per-subscription consumer's queue to the routing key of `params` (counted: the first
@@ -169,13 +173,29 @@ export interface ServiceConnection {
    * `*` or `#` is refused (`RoutingKeyError`): it would bind to more than its own key.
    */
   subscribe(consumer: string, params: RoutingParams): Promise<void>;
-  /** Releases one `subscribe` of `params`; the last one unbinds. Releasing what is not held does nothing. */
+  /**
+   * Releases one `subscribe` of `params` (the oldest, even one still binding); the last one
+   * unbinds. Releasing what is not held does nothing; a `subscribe` that failed holds nothing.
+   */
   unsubscribe(consumer: string, params: RoutingParams): Promise<void>;
+  /**
+   * Calls `listener` with the parameters of every subscription of a per-subscription consumer held
+   * when its queue is new (the consume connection was lost, the queue with it): they are bound on
+   * the new queue, and it is not consumed yet. What was published to them while there was no queue
+   * never reaches it; a listener catches up from wherever the service keeps it. Synchronous:
+   * consuming waits for it, and a throw is logged.
+   */
+  onResubscribed(consumer: string, listener: (held: RoutingParams[]) => void): void;
   /** Stop consuming, finish in-flight handlers, wait for confirms, close. Idempotent. */
   close(): Promise<void>;
   readonly metrics: Registry;
   readonly instanceId: string;
 }
+
+/** Registers a listener of a per-subscription consumer's re-subscriptions, typed by its parameters. */
+export type ResubscribedListenerOf<Subscribe> = Subscribe extends (params: infer Params) => unknown
+  ? (listener: (held: Params[]) => void) => void
+  : never;
 
 /** Implemented by `openService` in `service.ts`: connects, declares the topology; consuming waits for `start`. */
 export type OpenService = (definition: ServiceDefinition, options?: ConnectOptions) => Promise<ServiceConnection>;
@@ -194,13 +214,19 @@ export type ServiceBus<Api extends ServiceApi> = Pick<ServiceConnection, 'close'
         readonly subscribe: Subscriptions;
         /** Release one subscription; the last release of a value unbinds it. */
         readonly unsubscribe: Subscriptions;
+        /**
+         * Told every value held once they are bound on a new queue (after a lost connection),
+         * before it is consumed: what was published to them meanwhile never reaches this instance.
+         */
+        readonly onResubscribed: { readonly [K in keyof Subscriptions]: ResubscribedListenerOf<Subscriptions[K]> };
       }
     : unknown) &
   (Api extends { handlers: infer Handlers }
     ? {
         /**
          * Starts consuming: from now on messages reach these handlers (one per consumer and per
-         * served RPC; the type requires them all). Resolves once every consumer is running. Once only.
+         * served RPC; the type requires them all). Resolves once every consumer is running. Once
+         * only, unless it rejects (then nothing was consumed: call it again once the cause is fixed).
          */
         start(handlers: Handlers): Promise<void>;
       }

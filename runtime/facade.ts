@@ -49,10 +49,20 @@ function typedBus(definition: ServiceDefinition, connection: ServiceConnection):
     Object.fromEntries(
       subscribed.map((spec) => [spec.name, (params: RoutingParams) => connection[act](spec.name, params)]),
     );
+  const onResubscribed = Object.fromEntries(
+    subscribed.map((spec) => [
+      spec.name,
+      (listener: (held: RoutingParams[]) => void) => connection.onResubscribed(spec.name, listener),
+    ]),
+  );
   return {
     ...(definition.publishers.length > 0 && { publish }),
     ...(definition.rpcClients.length > 0 && { call }),
-    ...(subscribed.length > 0 && { subscribe: subscriptions('subscribe'), unsubscribe: subscriptions('unsubscribe') }),
+    ...(subscribed.length > 0 && {
+      subscribe: subscriptions('subscribe'),
+      unsubscribe: subscriptions('unsubscribe'),
+      onResubscribed,
+    }),
     // Async: a bad handler object rejects the returned promise like every other start-up failure, never throws past it.
     start: async (handlers: object) => connection.start(runtimeHandlers(definition, handlers)),
     close: () => connection.close(),

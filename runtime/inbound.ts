@@ -64,16 +64,22 @@ export class InboundChannel {
   private async startConsumers(channel: Channel): Promise<void> {
     channel.once('close', () => this.closedChannels.add(channel));
     if (this.stopping) return;
+    // Deliveries wait until every consumer runs: a set-up that fails (a queue missing) has handled nothing, and the broker requeues what it sent.
+    let early: [InboundQueue, ConsumeMessage | null][] | undefined = [];
     const tags: string[] = [];
     for (const inbound of this.queues) {
       // Without `global`, RabbitMQ applies prefetch to each consumer started after it.
       await channel.prefetch(inbound.prefetch);
-      const { consumerTag } = await channel.consume(inbound.queue, (message) =>
-        this.onMessage(channel, inbound, message),
-      );
+      const { consumerTag } = await channel.consume(inbound.queue, (message) => {
+        if (early) early.push([inbound, message]);
+        else this.onMessage(channel, inbound, message);
+      });
       tags.push(consumerTag);
     }
     this.consumerTags = tags;
+    const waiting = early;
+    early = undefined;
+    for (const [inbound, message] of waiting) this.onMessage(channel, inbound, message);
   }
 
   private onMessage(channel: Channel, inbound: InboundQueue, message: ConsumeMessage | null): void {

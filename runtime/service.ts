@@ -174,7 +174,11 @@ export const openService: OpenService = async (definition, options = {}) => {
       await started.slot.attach(model);
     } catch (error) {
       // Lost while attaching: the replacement connection's setup attaches them.
-      if (consuming.current === model) throw error;
+      if (consuming.current !== model) return;
+      // Nothing consumes and nothing was handled (the channel closed with the failure): start() may be called again.
+      inbound = undefined;
+      await started.slot.close();
+      throw error;
     }
   }
 
@@ -188,6 +192,7 @@ export const openService: OpenService = async (definition, options = {}) => {
     start,
     subscribe: (name, params) => subscriptions.subscribe(name, params),
     unsubscribe: (name, params) => subscriptions.unsubscribe(name, params),
+    onResubscribed: (name, listener) => subscriptions.onResubscribed(name, listener),
     close: () => (closing ??= close()),
     metrics: metrics.registry,
     instanceId: config.instanceId,
@@ -201,7 +206,7 @@ export const openService: OpenService = async (definition, options = {}) => {
 
   async function setupConsuming(model: ChannelModel): Promise<void> {
     await declareTopology(model, definition.topology, names);
-    // Bound before consuming starts on the new queue, and before subscribe may use the new connection.
+    // Bound before consuming starts on the new queue (its listeners told), and before subscribe may use the new connection.
     await subscriptions.bindAll(model);
     declaredOn = model;
     if (inbound) await inbound.slot.attach(model);

@@ -1,11 +1,14 @@
 /**
  * Per-subscription bindings (`x-queue bindings: per-subscription`): a consumer whose per-instance
  * queue is bound to one routing key per parameter value the service subscribed to, rather than to
- * the channel's wildcard pattern. Subscriptions are counted per consumer and routing key: the first
- * `subscribe` binds, the last matching `unsubscribe` unbinds, and an `unsubscribe` with nothing to
- * release does nothing. The queue is exclusive, so its bindings die with the consume connection:
- * `bindAll` re-applies every live subscription on each new connection (a reconnect, a failover to
- * another node) before consuming resumes there.
+ * the channel's wildcard pattern. Subscriptions are counted per consumer and routing key, one hold
+ * per `subscribe` call: the first binds, the last matching `unsubscribe` unbinds, and an
+ * `unsubscribe` with nothing to release does nothing. An `unsubscribe` releases the oldest hold,
+ * even one whose `subscribe` is still binding; a `subscribe` that fails drops its own hold if it
+ * is still there, so nothing is released twice. The queue is exclusive, so its bindings die with
+ * the consume connection: `bindAll` re-applies every live subscription on each new connection (a
+ * reconnect, a failover to another node) before consuming resumes there, then tells the
+ * `onResubscribed` listeners: what was published while there was no queue never reached it.
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
@@ -29,12 +32,20 @@ interface Subscription {
   target: Subscribable;
   /** The routing key bound: the template filled with the subscribed parameter values. */
   routingKey: string;
-  holders: number;
+  params: RoutingParams;
+  /** One per `subscribe` not yet released (nor failed), oldest first. */
+  holds: Hold[];
   /** The connection the binding exists on; undefined while it is not bound. */
   boundOn: ChannelModel | undefined;
   /** The broker work for this routing key, one step after the other. */
   settled: Promise<void>;
 }
+
+/** Told the parameters of every subscription held, once they are bound on a new queue. */
+export type ResubscribedListener = (held: RoutingParams[]) => void;
+
+/** One `subscribe` call's claim on a routing key: an identity, so that releasing and failing never both count it. */
+type Hold = object;
 
 export interface SubscriptionDeps {
   service: string;
@@ -51,6 +62,7 @@ export class SubscriptionManager {
   readonly slot: ManagedChannel<Channel>;
   private readonly targets: Map<string, Subscribable>;
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly resubscribed = new Map<string, ResubscribedListener[]>();
   /** Routing keys held, per consumer (bound, or being bound). */
   private readonly active: Gauge<'service' | 'operation'>;
   private closed = false;
@@ -85,16 +97,18 @@ export class SubscriptionManager {
     const key = `${name}\u0000${routingKey}`;
     let subscription = this.subscriptions.get(key);
     if (subscription === undefined) {
-      subscription = { target, routingKey, holders: 0, boundOn: undefined, settled: Promise.resolve() };
+      subscription = { target, routingKey, params, holds: [], boundOn: undefined, settled: Promise.resolve() };
       this.subscriptions.set(key, subscription);
       this.active.inc({ service: this.deps.service, operation: name });
     }
-    subscription.holders += 1;
+    const hold: Hold = {};
+    subscription.holds.push(hold);
     try {
-      await this.settle(key, subscription);
+      await this.settle(key, subscription, hold);
     } catch (error) {
-      // The binding could not be made: this holder is not counted, so nothing is re-bound for it later.
-      subscription.holders -= 1;
+      // The binding could not be made: this hold is not counted (unless an unsubscribe released it already), so nothing is re-bound for it later.
+      const index = subscription.holds.indexOf(hold);
+      if (index !== -1) subscription.holds.splice(index, 1);
       if (subscription.boundOn === undefined) this.forget(key, subscription);
       throw error;
     }
@@ -105,14 +119,13 @@ export class SubscriptionManager {
     const target = this.target(name, 'unsubscribe');
     const key = `${name}\u0000${target.routingKey.fill(params)}`;
     const subscription = this.subscriptions.get(key);
-    if (subscription === undefined || subscription.holders === 0) return;
-    subscription.holders -= 1;
-    if (subscription.holders === 0) await this.settle(key, subscription);
+    if (subscription === undefined || subscription.holds.shift() === undefined) return;
+    if (subscription.holds.length === 0) await this.settle(key, subscription, undefined);
   }
 
   /** Binds every subscription held on a fresh connection, before its consumers start. */
   async bindAll(model: ChannelModel): Promise<void> {
-    const held = [...this.subscriptions.values()].filter((subscription) => subscription.holders > 0);
+    const held = [...this.subscriptions.values()].filter((subscription) => subscription.holds.length > 0);
     if (held.length === 0) return;
     const channel = await model.createChannel();
     channel.on('error', () => undefined);
@@ -125,6 +138,28 @@ export class SubscriptionManager {
       await channel.close().catch(() => undefined);
     }
     this.deps.logger.info({ subscriptions: held.length }, 're-bound the subscriptions on the new connection');
+    for (const [name, listeners] of this.resubscribed) {
+      const params = held.filter((subscription) => subscription.target.spec.name === name).map((s) => s.params);
+      if (params.length > 0) for (const listener of listeners) this.tell(name, listener, params);
+    }
+  }
+
+  /** Calls `listener` each time the consumer's queue is new and its held subscriptions are bound on it, before it is consumed. */
+  onResubscribed(name: string, listener: ResubscribedListener): void {
+    this.target(name, 'listen to the re-subscriptions of');
+    this.resubscribed.set(name, [...(this.resubscribed.get(name) ?? []), listener]);
+  }
+
+  /** A listener's throw is logged: consuming resumes on the new queue whatever it does. */
+  private tell(name: string, listener: ResubscribedListener, params: RoutingParams[]): void {
+    try {
+      listener(params);
+    } catch (error) {
+      this.deps.logger.error(
+        { consumer: name, err: describeError(error) },
+        'an onResubscribed listener threw; consuming resumes',
+      );
+    }
   }
 
   /** Subscribe and unsubscribe fail from now on; the bindings go with the exclusive queue when the connection closes. */
@@ -144,17 +179,22 @@ export class SubscriptionManager {
     return target;
   }
 
-  /** Queues one step that makes the broker match the subscription's holders, after the steps before it. */
-  private settle(key: string, subscription: Subscription): Promise<void> {
-    const step = subscription.settled.then(() => this.reconcile(key, subscription));
+  /**
+   * Queues one step after the steps before it: for the `hold` of a subscribe still held, the
+   * binding is made unless it exists; for any other step, the binding is removed once nothing holds it.
+   */
+  private settle(key: string, subscription: Subscription, hold: Hold | undefined): Promise<void> {
+    const step = subscription.settled.then(() => this.reconcile(key, subscription, hold));
     subscription.settled = step.catch(() => undefined);
     return step;
   }
 
-  private async reconcile(key: string, subscription: Subscription): Promise<void> {
+  private async reconcile(key: string, subscription: Subscription, hold: Hold | undefined): Promise<void> {
     const { target, routingKey } = subscription;
     for (;;) {
-      const wanted = subscription.holders > 0;
+      const wanted = hold !== undefined && subscription.holds.includes(hold);
+      // Released while queued, but held by others: their own steps bind it if it is not bound.
+      if (!wanted && subscription.holds.length > 0) return;
       if (!wanted && subscription.boundOn === undefined) return this.forget(key, subscription);
       const operation = `${wanted ? 'subscribe' : 'unsubscribe'} ${target.spec.name}`;
       let channel: Channel;
@@ -192,7 +232,7 @@ export class SubscriptionManager {
   }
 
   private forget(key: string, subscription: Subscription): void {
-    if (this.subscriptions.get(key) !== subscription || subscription.holders > 0) return;
+    if (this.subscriptions.get(key) !== subscription || subscription.holds.length > 0) return;
     this.subscriptions.delete(key);
     this.active.dec({ service: this.deps.service, operation: subscription.target.spec.name });
   }

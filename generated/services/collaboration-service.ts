@@ -81,7 +81,7 @@ export interface CollaborationServiceSubscriptions {
   /**
    * A participant edited the session's code. Real time, not persisted.
    *
-   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.code_updated`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.
+   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.code_updated`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect, and then `bus.onResubscribed.codeUpdated` is told the values held (what was published meanwhile did not reach the instance).
    *
    * @param params Routing-key parameters (`session_id`: The collaboration session's id (a uuid).).
    */
@@ -89,7 +89,7 @@ export interface CollaborationServiceSubscriptions {
   /**
    * A collaboration session was closed.
    *
-   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.ended`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.
+   * Binds (`subscribe`) or releases (`unsubscribe`) this instance's queue `collaboration.code_updates` for one routing key of exchange `collaboration.events`, routing key `session.{session_id}.ended`. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect, and then `bus.onResubscribed.sessionEnded` is told the values held (what was published meanwhile did not reach the instance).
    *
    * @param params Routing-key parameters (`session_id`: The collaboration session's id (a uuid).).
    */

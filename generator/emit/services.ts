@@ -127,7 +127,7 @@ function rpcServerHandler(index: ModelIndex, use: RpcUse): OptionalKind<MethodSi
 
 function subscriptionMethod(subscription: Subscription): OptionalKind<MethodSignatureStructure> {
   const { channel } = subscription;
-  const bound = `Binds (\`subscribe\`) or releases (\`unsubscribe\`) this instance's queue ${code(subscription.queue)} for one routing key of ${routingDoc(channel)}. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect.`;
+  const bound = `Binds (\`subscribe\`) or releases (\`unsubscribe\`) this instance's queue ${code(subscription.queue)} for one routing key of ${routingDoc(channel)}. Counted per key: the first subscription binds, the last release unbinds; re-bound after a reconnect, and then \`bus.onResubscribed.${subscription.methodName}\` is told the values held (what was published meanwhile did not reach the instance).`;
   return {
     name: subscription.methodName,
     docs: [paragraphs(channel.description, bound, paramsDoc(channel))],

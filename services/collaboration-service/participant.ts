@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { describeError } from '../../runtime/index.js';
+import { EditCursor } from './edit-cursor.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
 import type { LocalClient, SessionRooms } from './rooms.js';
@@ -100,12 +101,10 @@ export function serveParticipant(
         client.sendFrame({ type: 'session_ended', reason: current.end_reason ?? 'completed' });
         return socket.close(1000, 'session ended');
       }
-      rooms.join(session.session_id, client);
-      client.sendFrame({
-        type: 'joined',
-        session: current,
-        ...sessions.latestEdits(session.session_id, HISTORY_BYTES),
-      });
+      const { edits, omitted_edits, through } = sessions.latestEdits(session.session_id, HISTORY_BYTES);
+      // What `joined` carries is sent: the broker's copy of any of it is not relayed again.
+      rooms.join(session.session_id, client, new EditCursor(through));
+      client.sendFrame({ type: 'joined', session: current, edits, omitted_edits });
       socket.resume();
     },
     (error: unknown) => {

@@ -5,8 +5,8 @@
  * server -> client: `joined` (the session, and its edits so far from the store: the newest that fit
  * in 2 MiB, `omitted_edits` older ones left out), `code_updated` (an
  * edit by anyone in the session, the sender included, once it went through RabbitMQ), `error` (a
- * frame that was refused; nothing was published), `session_ended`. An edit made while a participant
- * joins may come both in `joined.edits` and as `code_updated`: the same `edit_id` says so.
+ * frame that was refused; nothing was published), `session_ended`. Each edit reaches a socket once:
+ * in `joined.edits` or as `code_updated` (edit-cursor.ts).
  */
 import type { Edit, Session } from './sessions.js';
 

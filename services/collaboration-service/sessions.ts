@@ -65,6 +65,12 @@ export interface Edit {
   timestamp: string;
 }
 
+/** Where an edit is in its session's store order: its `seq`, and the `seq` of the session's edit before it (0 for the first). */
+export interface EditPosition {
+  seq: number;
+  prev: number;
+}
+
 type SessionRow = Omit<Session, 'question' | 'user_ids'> & { question: string; user_ids: string };
 
 export class SessionStore {
@@ -139,28 +145,65 @@ export class SessionStore {
   }
 
   /**
-   * The newest edits whose JSON fits in `budgetBytes`, oldest first, and how many older ones are
-   * left out. Read newest first and no further: node:sqlite blocks the event loop while it reads,
-   * and a session may hold a great many small edits.
+   * The newest edits whose JSON fits in `budgetBytes`, oldest first, how many older ones are left
+   * out, and the `seq` of the newest (`through`, 0 without edits). Read newest first and no further:
+   * node:sqlite blocks the event loop while it reads, and a session may hold a great many small edits.
    */
-  latestEdits(sessionId: string, budgetBytes: number): { edits: Edit[]; omitted_edits: number } {
+  latestEdits(sessionId: string, budgetBytes: number): { edits: Edit[]; omitted_edits: number; through: number } {
     const newestFirst: Edit[] = [];
     let bytes = 0;
+    let through = 0;
     const rows = this.db
       .prepare('SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? ORDER BY seq DESC')
       .iterate(sessionId);
     for (const row of rows as Iterable<Edit & { seq: number }>) {
       const { seq, ...edit } = row;
+      through ||= seq;
       bytes += storedBytes(edit);
       if (bytes > budgetBytes) {
         const { omitted } = this.db
           .prepare('SELECT COUNT(*) AS omitted FROM edits WHERE session_id = ? AND seq <= ?')
           .get(sessionId, seq) as { omitted: number };
-        return { edits: newestFirst.reverse(), omitted_edits: omitted };
+        return { edits: newestFirst.reverse(), omitted_edits: omitted, through };
       }
       newestFirst.push(edit);
     }
-    return { edits: newestFirst.reverse(), omitted_edits: 0 };
+    return { edits: newestFirst.reverse(), omitted_edits: 0, through };
+  }
+
+  /** The edit's place in its session's store order; undefined if it is not stored (its publish failed). */
+  positionOf(editId: string): EditPosition | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT e.seq AS seq, (SELECT MAX(p.seq) FROM edits p WHERE p.session_id = e.session_id AND p.seq < e.seq) AS prev FROM edits e WHERE e.edit_id = ?',
+      )
+      .get(editId) as { seq: number; prev: number | null } | undefined;
+    return row && { seq: row.seq, prev: row.prev ?? 0 };
+  }
+
+  /**
+   * The session's edits after `seq` in store order, with their `seq`, while their JSON fits in
+   * `budgetBytes`; `complete` is false if more were left out.
+   */
+  editsAfter(
+    sessionId: string,
+    seq: number,
+    budgetBytes: number,
+  ): { edits: (Edit & { seq: number })[]; complete: boolean } {
+    const edits: (Edit & { seq: number })[] = [];
+    let bytes = 0;
+    const rows = this.db
+      .prepare(
+        'SELECT seq, edit_id, user_id, code_delta, timestamp FROM edits WHERE session_id = ? AND seq > ? ORDER BY seq',
+      )
+      .iterate(sessionId, seq);
+    for (const row of rows as Iterable<Edit & { seq: number }>) {
+      const { seq: _, ...edit } = row;
+      bytes += storedBytes(edit);
+      if (bytes > budgetBytes) return { edits, complete: false };
+      edits.push(row);
+    }
+    return { edits, complete: true };
   }
 
   /** Undoes `end` when its announcement could not be published. */

@@ -1,13 +1,14 @@
 /**
  * Per-session subscriptions under churn: on collaboration-2, sockets of a session join and leave
  * while the session's other participant, on collaboration-1, keeps editing; halfway through,
- * collaboration-2's consume connection is killed through the management API. In even sessions each
- * new socket joins before the previous one leaves (the session stays bound), in odd ones after it
- * left (unbound, then bound again). A connected participant misses no edit: the editor receives all
- * of its own, and each churning socket every edit sent after it joined (after the re-bind, for one
- * connected across the kill: edits published while the instance had no queue cannot reach it).
- * collaboration-2's queue holds exactly one binding per hosted session and feed, and none once the
- * last socket left.
+ * collaboration-2's consume connection is killed through the management API, and kept from
+ * reconnecting (a vhost connection limit) while each editor sends a round of edits, published while
+ * collaboration-2 has no queue. In even sessions each new socket joins before the previous one
+ * leaves (the session stays bound), in odd ones after it left (unbound, then bound again). A
+ * connected participant misses no edit and gets none twice, in the order sent: the editor receives
+ * all of its own, and each churning socket every edit sent after it joined, those of the outage
+ * too (caught up from the store once collaboration-2 is bound again). collaboration-2's queue holds
+ * exactly one binding per hosted session and feed, and none once the last socket left.
  */
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -30,6 +31,7 @@ const ROUNDS = 4;
 const KILL_AFTER_ROUND = 2;
 const EDITS_PER_ROUND = 5;
 const CHURN_QUEUE = 'collaboration.code_updates.collaboration-2';
+const CHURN_CONNECTION = 'collaboration-service@collaboration-2/consume';
 
 let vhost: TestVhost;
 let cluster: Cluster;
@@ -93,9 +95,13 @@ class ChurnedSession {
       expect(Number((await this.editor.next('code_updated')).code_delta)).toBe(edit);
   }
 
-  /** After a re-bind: the connected socket must receive everything sent from now on. */
-  rebound(): void {
-    if (this.churner) this.churner.mustFrom = this.sent;
+  /** Edits sent while the churning socket's instance has no queue: the editor receives them from its own. */
+  async editWhileUnbound(): Promise<void> {
+    const first = this.sent;
+    for (let edit = 0; edit < EDITS_PER_ROUND; edit++)
+      this.editor.send({ type: 'edit', code_delta: String(this.sent++) });
+    for (let edit = first; edit < this.sent; edit++)
+      expect(Number((await this.editor.next('code_updated')).code_delta)).toBe(edit);
   }
 
   async end(): Promise<void> {
@@ -138,6 +144,33 @@ async function queueOwner(queue: string): Promise<string | undefined> {
   return ((await response?.json()) as { owner_pid_details?: { name?: string } } | undefined)?.owner_pid_details?.name;
 }
 
+/**
+ * Kills collaboration-2's consume connection (its queue goes with it) and keeps it from
+ * reconnecting, with a vhost connection limit, while `work` runs; returns the killed connection's name.
+ */
+async function whileCollaboration2Unbound(work: () => Promise<void>): Promise<string> {
+  const killed = await connectionOf(CHURN_CONNECTION);
+  await setConnectionLimit((await listConnections(vhost)).length - 1);
+  try {
+    await killNamedConnection(vhost, CHURN_CONNECTION, 'fan-out churn test');
+    await poll(
+      async () => ((await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true),
+      'the killed connection to close',
+    );
+    expect(await queueOwner(CHURN_QUEUE)).toBeUndefined();
+    await work();
+  } finally {
+    await setConnectionLimit(undefined);
+  }
+  return killed;
+}
+
+/** The vhost's `max-connections`; undefined lifts it. */
+async function setConnectionLimit(limit: number | undefined): Promise<void> {
+  const path = `/vhost-limits/${encodeURIComponent(vhost.name)}/max-connections`;
+  await (limit === undefined ? management('DELETE', path) : management('PUT', path, { value: limit }));
+}
+
 const feeds = (sessions: OpenSession[]) =>
   sessions
     .flatMap((session) => [
@@ -154,12 +187,8 @@ it('loses no edit for a connected participant while sockets come and go and the 
     await Promise.all(churned.map((each, index) => each.round(index % 2 === 0)));
     expect(await queueBindings(vhost.name, CHURN_QUEUE)).toEqual(feeds(sessions));
     if (round + 1 === KILL_AFTER_ROUND) {
-      const killed = await connectionOf('collaboration-service@collaboration-2/consume');
-      await killNamedConnection(vhost, 'collaboration-service@collaboration-2/consume', 'fan-out churn test');
-      await poll(
-        async () =>
-          (await listConnections(vhost)).some((connection) => connection.name === killed) ? undefined : true,
-        'the killed connection to close',
+      const killed = await whileCollaboration2Unbound(() =>
+        Promise.all(churned.map((each) => each.editWhileUnbound())).then(() => undefined),
       );
       await poll(
         async () =>
@@ -169,7 +198,6 @@ it('loses no edit for a connected participant while sockets come and go and the 
             : undefined,
         'collaboration-2 to declare its queue again and bind its sessions',
       );
-      for (const each of churned) each.rebound();
       expect(await queueBindings(vhost.name, CHURN_QUEUE)).toEqual(feeds(sessions));
     }
   }
@@ -183,6 +211,8 @@ it('loses no edit for a connected participant while sockets come and go and the 
         { length: Math.max(0, last - churner.mustFrom + 1) },
         (_, index) => churner.mustFrom + index,
       );
+      // Earlier edits may come too (stored after the socket's `joined` was read), but each once, in order.
+      expect(churner.received).toEqual([...new Set(churner.received)].sort((a, b) => a - b));
       expect(churner.received.filter((edit) => edit >= churner.mustFrom)).toEqual(expected);
     }
   }
@@ -195,3 +225,19 @@ it('loses no edit for a connected participant while sockets come and go and the 
     expect(await queueBindings(vhost.name, queue)).toEqual([]);
   }
 }, 180_000);
+
+it('tells a participant connected across the kill that its session ended meanwhile', async () => {
+  const [session] = await openSessions(broker, 1);
+  const editor = await join('collaboration-1', session!, session!.users[0]);
+  const churner = await join('collaboration-2', session!, session!.users[1]);
+  await whileCollaboration2Unbound(async () => {
+    const ended = await fetch(cluster.instance('collaboration-1').url(`/sessions/${session!.id}/end`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: session!.users[0] }),
+    });
+    expect(ended.status).toBe(200);
+    await editor.next('session_ended');
+  });
+  expect(await churner.next('session_ended')).toEqual({ type: 'session_ended', reason: 'completed' });
+}, 60_000);

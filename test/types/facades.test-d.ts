@@ -152,4 +152,11 @@ export async function subscribing(): Promise<void> {
   await matching.subscribe.sessionEnded({ session_id });
   // @ts-expect-error Property 'unsubscribe' does not exist on type 'UserServiceBus'
   await user.unsubscribe;
+  collaboration.onResubscribed.codeUpdated((held) => held.map(({ session_id: id }) => id.toUpperCase()));
+  // @ts-expect-error Property 'room_id' does not exist on type '{ session_id: string; }'
+  collaboration.onResubscribed.sessionEnded((held) => held.map(({ room_id }) => room_id));
+  // @ts-expect-error Property 'matchFound' does not exist on type
+  collaboration.onResubscribed.matchFound(() => undefined);
+  // @ts-expect-error Property 'onResubscribed' does not exist on type 'MatchingServiceBus'
+  matching.onResubscribed.sessionEnded(() => undefined);
 }

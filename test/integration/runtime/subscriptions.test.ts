@@ -10,6 +10,7 @@ import {
   ConnectionClosedError,
   RoutingKeyError,
   connectService,
+  type RoutingParams,
   type ServiceConnection,
   type ServiceDefinition,
 } from '../../../runtime/index.js';
@@ -17,6 +18,7 @@ import {
   createTestVhost,
   killConnections,
   listConnections,
+  management,
   queueBindings,
   waitFor,
   type TestVhost,
@@ -29,11 +31,11 @@ const INSTANCE = 'subscriptions-test';
 const ON_BROKER = `${QUEUE}.${INSTANCE}`;
 const message = validator({ type: 'object', required: ['text'], properties: { text: { type: 'string' } } });
 
-function chatDefinition(): ServiceDefinition {
+function chatDefinition(exchange = EXCHANGE): ServiceDefinition {
   return {
     service: 'chat',
     topology: {
-      exchanges: [{ name: EXCHANGE, type: 'topic', durable: true, autoDelete: false }],
+      exchanges: [{ name: exchange, type: 'topic', durable: true, autoDelete: false }],
       queues: [
         {
           name: QUEUE,
@@ -51,7 +53,7 @@ function chatDefinition(): ServiceDefinition {
       {
         name: 'roomMessage',
         message: 'RoomMessage',
-        exchange: EXCHANGE,
+        exchange,
         routingKey: 'room.{room_id}.message',
         parameters: ['room_id'],
         mandatory: false,
@@ -63,7 +65,7 @@ function chatDefinition(): ServiceDefinition {
       {
         name: 'roomMessage',
         message: 'RoomMessage',
-        exchange: EXCHANGE,
+        exchange,
         routingKey: 'room.{room_id}.message',
         parameters: ['room_id'],
         queue: QUEUE,
@@ -180,7 +182,12 @@ it('refuses a consumer that is not per-subscription, naming the ones there are',
   );
 });
 
-it('binds the held rooms again on the new queue after the connection is lost, and only those', async () => {
+it('binds the held rooms again on the new queue after the connection is lost, and only those, and tells the listeners which', async () => {
+  const resubscribed: RoutingParams[][] = [];
+  chat.onResubscribed('roomMessage', (held) => resubscribed.push(held));
+  expect(() => chat.onResubscribed('roomMesage', () => undefined)).toThrow(
+    /cannot listen to the re-subscriptions of "roomMesage": chat has no per-subscription consumer of that name/,
+  );
   await chat.subscribe('roomMessage', { room_id: 'kept' });
   await chat.subscribe('roomMessage', { room_id: 'left' });
   await chat.unsubscribe('roomMessage', { room_id: 'left' });
@@ -199,6 +206,7 @@ it('binds the held rooms again on the new queue after the connection is lost, an
     what: 'the service to reconnect and bind again',
   });
   expect(await bindings()).toEqual(bound('kept'));
+  expect(resubscribed).toEqual([[{ room_id: 'kept' }]]);
   expect(await deliveredOf(['kept', 'left'])).toEqual(['kept']);
   const metrics = await chat.metrics.getSingleMetricAsString('messaging_subscriptions_active');
   expect(metrics).toContain('messaging_subscriptions_active{service="chat",operation="roomMessage"} 1');
@@ -224,4 +232,45 @@ it('refuses a value that makes the routing key longer than 255 bytes, naming it,
   await chat.subscribe('roomMessage', { room_id: 'after-long' });
   expect(await bindings()).toContain(`${EXCHANGE} room.after-long.message`);
   await chat.unsubscribe('roomMessage', { room_id: 'after-long' });
+});
+
+it('counts exactly when an unsubscribe releases a subscribe that then fails: a later subscribe resolves only once bound', async () => {
+  const exchange = 'chat.deleted';
+  const exchangePath = `/exchanges/${encodeURIComponent(vhost.name)}/${exchange}`;
+  const refused = await connectService(
+    chatDefinition(exchange),
+    { consumers: { roomMessage: () => undefined }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger(), instanceId: 'refused' },
+  );
+  const refusedBindings = () => queueBindings(vhost.name, `${QUEUE}.refused`);
+  const active = () => refused.metrics.getSingleMetricAsString('messaging_subscriptions_active');
+  const room = { room_id: 'r1' };
+  try {
+    await management('DELETE', exchangePath);
+    // The refusal closes the subscription channel: the next subscribe waits for it to reopen, and is released meanwhile.
+    await expect(refused.subscribe('roomMessage', { room_id: 'r0' })).rejects.toMatchObject({ code: 404 });
+    const subscribing = refused.subscribe('roomMessage', room);
+    await new Promise(setImmediate);
+    const [first, release, second] = await Promise.allSettled([
+      subscribing,
+      refused.unsubscribe('roomMessage', room),
+      refused.subscribe('roomMessage', room),
+    ]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { code: 404 } });
+    expect(release.status).toBe('fulfilled');
+    // The first subscribe's failure did not also drop the second one's hold: the second tried to bind, and was refused too.
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 404 } });
+    expect(await refusedBindings()).toEqual([]);
+    expect(await active()).toContain('operation="roomMessage"} 0');
+
+    await management('PUT', exchangePath, { type: 'topic', durable: true });
+    await refused.subscribe('roomMessage', room);
+    expect(await refusedBindings()).toEqual([`${exchange} room.r1.message`]);
+    expect(await active()).toContain('operation="roomMessage"} 1');
+    await refused.unsubscribe('roomMessage', room);
+    expect(await refusedBindings()).toEqual([]);
+    expect(await active()).toContain('operation="roomMessage"} 0');
+  } finally {
+    await refused.close();
+  }
 });

@@ -102,7 +102,43 @@ describe('a session’s stored edits', () => {
     const sessionId = openSession();
     const edits = [editOf(1), editOf(2), editOf(3)];
     for (const edit of edits) store.appendEdit(sessionId, edit);
-    expect(store.latestEdits(sessionId, HISTORY_BYTES)).toEqual({ edits, omitted_edits: 0 });
+    const { through } = store.latestEdits(sessionId, HISTORY_BYTES);
+    expect(store.latestEdits(sessionId, HISTORY_BYTES)).toEqual({ edits, omitted_edits: 0, through });
+    expect(store.positionOf(edits[2]!.edit_id)?.seq).toBe(through);
+  });
+
+  it('knows each edit’s place in its session’s store order, with other sessions’ edits in between', () => {
+    const sessionId = openSession();
+    const other = openSession();
+    const [first, second] = [editOf(1), editOf(1)];
+    store.appendEdit(sessionId, first);
+    store.appendEdit(other, editOf(1));
+    store.appendEdit(sessionId, second);
+    const firstAt = store.positionOf(first.edit_id)!;
+    const secondAt = store.positionOf(second.edit_id)!;
+    expect(firstAt.prev).toBe(0);
+    expect(secondAt.prev).toBe(firstAt.seq);
+    expect(secondAt.seq).toBe(firstAt.seq + 2);
+    expect(store.positionOf(randomUUID())).toBeUndefined();
+    expect(store.latestEdits(openSession(), HISTORY_BYTES).through).toBe(0);
+  });
+
+  it('reads the edits after a place in store order, within a budget, saying whether that was all', () => {
+    const sessionId = openSession();
+    const edits = Array.from({ length: 5 }, () => editOf(10));
+    for (const edit of edits) store.appendEdit(sessionId, edit);
+    const after = store.positionOf(edits[1]!.edit_id)!.seq;
+    const all = store.editsAfter(sessionId, after, HISTORY_BYTES);
+    expect(all.complete).toBe(true);
+    expect(all.edits.map(({ seq: _, ...edit }) => edit)).toEqual(edits.slice(2));
+    expect(all.edits.map(({ seq }) => seq)).toEqual(
+      edits.slice(2).map(({ edit_id }) => store.positionOf(edit_id)!.seq),
+    );
+    const oneEdit = Buffer.byteLength(JSON.stringify(edits[0]));
+    expect(store.editsAfter(sessionId, after, 2 * oneEdit)).toMatchObject({
+      complete: false,
+      edits: all.edits.slice(0, 2),
+    });
   });
 
   it('a join carries the newest edits of a long session within the budget, oldest first, and says how many older ones it left out', () => {
