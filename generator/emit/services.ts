@@ -10,7 +10,7 @@ import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscrip
 import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
-import { camelCase, pascalCase, propertyName, receivedValidatorName, validatorName } from './names.js';
+import { camelCase, pascalCase, propertyName, quote, receivedValidatorName, validatorName } from './names.js';
 import {
   ModelIndex,
   receivedMessageNames,
@@ -26,6 +26,7 @@ interface FacadeNames {
   publishers: string;
   calls: string;
   subscriptions: string;
+  specs: string;
   api: string;
   bus: string;
   definition: string;
@@ -38,6 +39,7 @@ function facadeNames(service: Service): FacadeNames {
     publishers: `${type}Publishers`,
     calls: `${type}Calls`,
     subscriptions: `${type}Subscriptions`,
+    specs: `${type}Specs`,
     api: `${type}Api`,
     bus: `${type}Bus`,
     definition: `${camelCase(service.name)}Definition`,
@@ -161,6 +163,36 @@ function interfaceDeclaration(
   return { kind: StructureKind.Interface, name, isExported: true, docs: [doc], methods };
 }
 
+/** A tuple type, one element a line: `[]` when empty. */
+function tupleType(elements: string[]): string {
+  return elements.length === 0 ? '[]' : `[\n${elements.map((element) => `    ${element},\n`).join('')}  ]`;
+}
+
+/**
+ * The type of each spec of the definition, written out in the definition's order (see
+ * `serviceDefinition`) from the same operations as the interfaces, so that the compiler checks the
+ * literal spec by spec instead of deriving these types from the methods' signatures.
+ */
+function specsDeclaration(index: ModelIndex, service: Service, names: FacadeNames): string {
+  const typeName = (message: string) => index.message(message).typeName;
+  const rpcSpec = (use: RpcUse) =>
+    `RpcSpec<${quote(use.methodName)}, ${typeName(use.rpc.requestMessage)}, ${typeName(use.rpc.replyMessage)}>`;
+  const groups = {
+    publishers: service.publishes.map(
+      (publication) => `PublisherSpec<${quote(publication.methodName)}, ${typeName(publication.channel.message)}>`,
+    ),
+    consumers: service.consumes.map(
+      (subscription) => `ConsumerSpec<${quote(subscription.methodName)}, ${typeName(subscription.channel.message)}>`,
+    ),
+    rpcClients: service.calls.map(rpcSpec),
+    rpcServers: service.serves.map(rpcSpec),
+  };
+  const properties = Object.entries(groups).map(([group, specs]) => `  ${group}: ${tupleType(specs)};\n`);
+  return `${jsDoc(`The specs of ${service.name}'s definition, one per method of its interfaces: each is named after its method and its validators are type guards of that method's payloads.`)}
+export interface ${names.specs} {
+${properties.join('')}}`;
+}
+
 function hasHandlers(service: Service): boolean {
   return service.consumes.length > 0 || service.serves.length > 0;
 }
@@ -169,8 +201,11 @@ function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure
   const types = [
     service.calls.length > 0 ? 'CallOptions' : undefined,
     service.consumes.length > 0 ? 'ConsumeContext' : undefined,
+    service.consumes.length > 0 ? 'ConsumerSpec' : undefined,
     service.publishes.length > 0 ? 'PublishOptions' : undefined,
+    service.publishes.length > 0 ? 'PublisherSpec' : undefined,
     service.serves.length > 0 ? 'RpcContext' : undefined,
+    service.calls.length > 0 || service.serves.length > 0 ? 'RpcSpec' : undefined,
     'ServiceBus',
     'TypedServiceDefinition',
   ].filter((name) => name !== undefined);
@@ -263,13 +298,17 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
     );
     apiProperties.push({ name: 'subscribe', type: names.subscriptions });
   }
+  apiProperties.push({ name: 'specs', type: names.specs });
   const starts = hasHandlers(service) ? '; `bus.start(handlers)` starts consuming' : '';
   statements.push(
+    specsDeclaration(index, service, names),
     {
       kind: StructureKind.Interface,
       name: names.api,
       isExported: true,
-      docs: [`${service.name}'s operations in the contract: what it implements, publishes and calls.`],
+      docs: [
+        `${service.name}'s operations in the contract: what it implements, publishes and calls, and its definition's specs.`,
+      ],
       properties: apiProperties,
     },
     {
