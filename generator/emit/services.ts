@@ -17,6 +17,7 @@ import {
   sentMessageNames,
   serviceDefinition,
   serviceMessageNames,
+  type EmittedDefinition,
 } from './service-definition.js';
 import { printSourceFile } from './typescript.js';
 
@@ -169,26 +170,22 @@ function tupleType(elements: string[]): string {
 }
 
 /**
- * The type of each spec of the definition, written out in the definition's order (see
- * `serviceDefinition`) from the same operations as the interfaces, so that the compiler checks the
- * literal spec by spec instead of deriving these types from the methods' signatures.
+ * The type of each spec of the definition, in its order and from its names and messages, so that
+ * the compiler checks the literal spec by spec instead of deriving these types from the methods'
+ * signatures (the interfaces are written from the same operations).
  */
-function specsDeclaration(index: ModelIndex, service: Service, names: FacadeNames): string {
+function specsDeclaration(index: ModelIndex, definition: EmittedDefinition, names: FacadeNames): string {
   const typeName = (message: string) => index.message(message).typeName;
-  const rpcSpec = (use: RpcUse) =>
-    `RpcSpec<${quote(use.methodName)}, ${typeName(use.rpc.requestMessage)}, ${typeName(use.rpc.replyMessage)}>`;
+  const rpcSpec = (spec: { name: string; requestMessage: string; replyMessage: string }) =>
+    `RpcSpec<${quote(spec.name)}, ${typeName(spec.requestMessage)}, ${typeName(spec.replyMessage)}>`;
   const groups = {
-    publishers: service.publishes.map(
-      (publication) => `PublisherSpec<${quote(publication.methodName)}, ${typeName(publication.channel.message)}>`,
-    ),
-    consumers: service.consumes.map(
-      (subscription) => `ConsumerSpec<${quote(subscription.methodName)}, ${typeName(subscription.channel.message)}>`,
-    ),
-    rpcClients: service.calls.map(rpcSpec),
-    rpcServers: service.serves.map(rpcSpec),
+    publishers: definition.publishers.map((spec) => `PublisherSpec<${quote(spec.name)}, ${typeName(spec.message)}>`),
+    consumers: definition.consumers.map((spec) => `ConsumerSpec<${quote(spec.name)}, ${typeName(spec.message)}>`),
+    rpcClients: definition.rpcClients.map(rpcSpec),
+    rpcServers: definition.rpcServers.map(rpcSpec),
   };
   const properties = Object.entries(groups).map(([group, specs]) => `  ${group}: ${tupleType(specs)};\n`);
-  return `${jsDoc(`The specs of ${service.name}'s definition, one per method of its interfaces: each is named after its method and its validators are type guards of that method's payloads.`)}
+  return `${jsDoc(`The specs of ${definition.service}'s definition, one per method of its interfaces: each is named after its method and its validators are type guards of that method's payloads.`)}
 export interface ${names.specs} {
 ${properties.join('')}}`;
 }
@@ -299,9 +296,10 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
     apiProperties.push({ name: 'subscribe', type: names.subscriptions });
   }
   apiProperties.push({ name: 'specs', type: names.specs });
+  const definition = serviceDefinition(model, service);
   const starts = hasHandlers(service) ? '; `bus.start(handlers)` starts consuming' : '';
   statements.push(
-    specsDeclaration(index, service, names),
+    specsDeclaration(index, definition, names),
     {
       kind: StructureKind.Interface,
       name: names.api,
@@ -319,7 +317,7 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       extends: [`ServiceBus<${names.api}>`],
     },
     `${jsDoc(`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`)}
-export const ${names.definition}: TypedServiceDefinition<${names.api}> = ${printLiteral(serviceDefinition(model, service))};`,
+export const ${names.definition}: TypedServiceDefinition<${names.api}> = ${printLiteral(definition)};`,
     `${jsDoc(`Connects ${service.name} to the broker and declares its topology${starts}.`)}
 export const connect = serviceFacade(${names.definition});`,
   );
