@@ -135,46 +135,8 @@ export interface RpcSpec<Name extends string = string, Request = unknown, Reply 
   unverifiedOrigin?: UnverifiedOriginPolicy;
 }
 
-/**
- * A service's typed operations, as its generated facade declares them in interfaces: the handlers
- * it implements (one method per consumer and per served RPC), what it publishes, what it calls.
- * A service that does not publish (call, handle) leaves that key out.
- */
-export interface ServiceApi {
-  handlers?: object;
-  publish?: object;
-  call?: object;
-  subscribe?: object;
-}
-
-type FirstParameter<Method> = Method extends (first: infer First, ...rest: never[]) => unknown ? First : never;
-type Reply<Method> = Method extends (...args: never[]) => infer Result ? Awaited<Result> : never;
-// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- a group the service does not have: no methods
-type Methods<Group> = Group extends object ? Group : Record<never, never>;
-
-/**
- * One spec per method, named after it, its validators type guards of the method's payload types:
- * a definition whose validator checks another message than its method takes does not compile.
- */
-type PublisherSpecs<Group> = {
-  [Name in keyof Methods<Group> & string]: PublisherSpec<Name, FirstParameter<Methods<Group>[Name]>>;
-}[keyof Methods<Group> & string];
-type ConsumerSpecs<Group> = {
-  [Name in keyof Methods<Group> & string]: ConsumerSpec<Name, FirstParameter<Methods<Group>[Name]>>;
-}[keyof Methods<Group> & string];
-type RpcSpecs<Group> = {
-  [Name in keyof Methods<Group> & string]: RpcSpec<
-    Name,
-    FirstParameter<Methods<Group>[Name]>,
-    Reply<Methods<Group>[Name]>
-  >;
-}[keyof Methods<Group> & string];
-
-export interface ServiceDefinition {
-  service: string;
-  /** Every service of the contract: a `user_id` of `<prefix><service>` proves that service sent a message. Omitted: none is recognised. */
-  services?: string[];
-  topology: Topology;
+/** The specs of a service's definition: what it publishes, consumes, calls and serves. */
+export interface ServiceSpecs {
   publishers: PublisherSpec[];
   consumers: ConsumerSpec[];
   /** RPCs this service calls. */
@@ -183,10 +145,37 @@ export interface ServiceDefinition {
   rpcServers: RpcSpec[];
 }
 
-/** A generated facade's definition: each spec named after a method of `Api`, its validators type guards of that method's payloads. */
+/**
+ * A service's typed operations, as its generated facade declares them: the interfaces of the
+ * handlers it implements (one method per consumer and per served RPC), what it publishes, calls
+ * and subscribes to (a group the service does not have is left out), and `specs`, the type of each
+ * spec of its definition: a tuple per group, one spec per method in the definition's order, named
+ * after the method, its validators type guards of the method's payload types. The generator
+ * writes `specs` from the same operations as the interfaces; deriving it from their signatures in
+ * conditional types made the type check of a large contract several times slower.
+ */
+export interface ServiceApi {
+  handlers?: object;
+  publish?: object;
+  call?: object;
+  subscribe?: object;
+  specs: ServiceSpecs;
+}
+
+export interface ServiceDefinition extends ServiceSpecs {
+  service: string;
+  /** Every service of the contract: a `user_id` of `<prefix><service>` proves that service sent a message. Omitted: none is recognised. */
+  services?: string[];
+  topology: Topology;
+}
+
+/**
+ * A generated facade's definition, its specs typed by `Api['specs']`: a spec with another name, a
+ * validator of another message, or a spec too many or too few does not compile.
+ */
 export interface TypedServiceDefinition<Api extends ServiceApi> extends ServiceDefinition {
-  publishers: PublisherSpecs<Api['publish']>[];
-  consumers: ConsumerSpecs<Api['handlers']>[];
-  rpcClients: RpcSpecs<Api['call']>[];
-  rpcServers: RpcSpecs<Api['handlers']>[];
+  publishers: Api['specs']['publishers'];
+  consumers: Api['specs']['consumers'];
+  rpcClients: Api['specs']['rpcClients'];
+  rpcServers: Api['specs']['rpcServers'];
 }

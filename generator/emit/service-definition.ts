@@ -158,11 +158,10 @@ function pickedTopology(model: Model, service: Service): Code {
   return new Code(`pickTopology(topology, { exchanges: ${names(exchanges)}, queues: ${names(queues)} })`);
 }
 
+export type EmittedDefinition = Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code };
+
 /** The `ServiceDefinition` a service's facade hands to `serviceFacade`; its topology is picked from `topology.ts`. */
-export function serviceDefinition(
-  model: Model,
-  service: Service,
-): Omit<Emitted<ServiceDefinition>, 'topology'> & { topology: Code } {
+export function serviceDefinition(model: Model, service: Service): EmittedDefinition {
   const index = new ModelIndex(model);
   return {
     service: service.name,

@@ -10,13 +10,14 @@ import type { EventChannel, Model, Publication, Queue, RpcUse, Service, Subscrip
 import { code, jsDoc, paragraphs } from './docs.js';
 import type { GeneratedFile } from './generated-file.js';
 import { printLiteral } from './literal.js';
-import { camelCase, pascalCase, propertyName, receivedValidatorName, validatorName } from './names.js';
+import { camelCase, pascalCase, propertyName, quote, receivedValidatorName, validatorName } from './names.js';
 import {
   ModelIndex,
   receivedMessageNames,
   sentMessageNames,
   serviceDefinition,
   serviceMessageNames,
+  type EmittedDefinition,
 } from './service-definition.js';
 import { printSourceFile } from './typescript.js';
 
@@ -26,6 +27,7 @@ interface FacadeNames {
   publishers: string;
   calls: string;
   subscriptions: string;
+  specs: string;
   api: string;
   bus: string;
   definition: string;
@@ -38,6 +40,7 @@ function facadeNames(service: Service): FacadeNames {
     publishers: `${type}Publishers`,
     calls: `${type}Calls`,
     subscriptions: `${type}Subscriptions`,
+    specs: `${type}Specs`,
     api: `${type}Api`,
     bus: `${type}Bus`,
     definition: `${camelCase(service.name)}Definition`,
@@ -161,6 +164,32 @@ function interfaceDeclaration(
   return { kind: StructureKind.Interface, name, isExported: true, docs: [doc], methods };
 }
 
+/** A tuple type, one element a line: `[]` when empty. */
+function tupleType(elements: string[]): string {
+  return elements.length === 0 ? '[]' : `[\n${elements.map((element) => `    ${element},\n`).join('')}  ]`;
+}
+
+/**
+ * The type of each spec of the definition, in its order and from its names and messages, so that
+ * the compiler checks the literal spec by spec instead of deriving these types from the methods'
+ * signatures (the interfaces are written from the same operations).
+ */
+function specsDeclaration(index: ModelIndex, definition: EmittedDefinition, names: FacadeNames): string {
+  const typeName = (message: string) => index.message(message).typeName;
+  const rpcSpec = (spec: { name: string; requestMessage: string; replyMessage: string }) =>
+    `RpcSpec<${quote(spec.name)}, ${typeName(spec.requestMessage)}, ${typeName(spec.replyMessage)}>`;
+  const groups = {
+    publishers: definition.publishers.map((spec) => `PublisherSpec<${quote(spec.name)}, ${typeName(spec.message)}>`),
+    consumers: definition.consumers.map((spec) => `ConsumerSpec<${quote(spec.name)}, ${typeName(spec.message)}>`),
+    rpcClients: definition.rpcClients.map(rpcSpec),
+    rpcServers: definition.rpcServers.map(rpcSpec),
+  };
+  const properties = Object.entries(groups).map(([group, specs]) => `  ${group}: ${tupleType(specs)};\n`);
+  return `${jsDoc(`The specs of ${definition.service}'s definition, one per method of its interfaces: each is named after its method and its validators are type guards of that method's payloads.`)}
+export interface ${names.specs} {
+${properties.join('')}}`;
+}
+
 function hasHandlers(service: Service): boolean {
   return service.consumes.length > 0 || service.serves.length > 0;
 }
@@ -169,8 +198,11 @@ function runtimeImports(service: Service): OptionalKind<ImportSpecifierStructure
   const types = [
     service.calls.length > 0 ? 'CallOptions' : undefined,
     service.consumes.length > 0 ? 'ConsumeContext' : undefined,
+    service.consumes.length > 0 ? 'ConsumerSpec' : undefined,
     service.publishes.length > 0 ? 'PublishOptions' : undefined,
+    service.publishes.length > 0 ? 'PublisherSpec' : undefined,
     service.serves.length > 0 ? 'RpcContext' : undefined,
+    service.calls.length > 0 || service.serves.length > 0 ? 'RpcSpec' : undefined,
     'ServiceBus',
     'TypedServiceDefinition',
   ].filter((name) => name !== undefined);
@@ -263,13 +295,18 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
     );
     apiProperties.push({ name: 'subscribe', type: names.subscriptions });
   }
+  apiProperties.push({ name: 'specs', type: names.specs });
+  const definition = serviceDefinition(model, service);
   const starts = hasHandlers(service) ? '; `bus.start(handlers)` starts consuming' : '';
   statements.push(
+    specsDeclaration(index, definition, names),
     {
       kind: StructureKind.Interface,
       name: names.api,
       isExported: true,
-      docs: [`${service.name}'s operations in the contract: what it implements, publishes and calls.`],
+      docs: [
+        `${service.name}'s operations in the contract: what it implements, publishes and calls, and its definition's specs.`,
+      ],
       properties: apiProperties,
     },
     {
@@ -280,7 +317,7 @@ function facadeStatements(model: Model, service: Service): (StatementStructures 
       extends: [`ServiceBus<${names.api}>`],
     },
     `${jsDoc(`Everything the runtime needs to know about ${service.name}: its topology, publishers, consumers and RPCs.`)}
-export const ${names.definition}: TypedServiceDefinition<${names.api}> = ${printLiteral(serviceDefinition(model, service))};`,
+export const ${names.definition}: TypedServiceDefinition<${names.api}> = ${printLiteral(definition)};`,
     `${jsDoc(`Connects ${service.name} to the broker and declares its topology${starts}.`)}
 export const connect = serviceFacade(${names.definition});`,
   );

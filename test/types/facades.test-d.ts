@@ -19,11 +19,7 @@ import {
 import type { QuestionServiceBus } from '../../generated/services/question-service.js';
 import type { UserServiceBus } from '../../generated/services/user-service.js';
 import type { CodeUpdated, UserCreated, UserProfile } from '../../generated/payloads.js';
-import {
-  validateMatchRequested,
-  validateReceivedUserProfile,
-  validateUserCreated,
-} from '../../generated/validators.js';
+import { validateReceivedUserProfile, validateUserCreated } from '../../generated/validators.js';
 import type { TypedServiceDefinition } from '../../runtime/index.js';
 
 declare const user: UserServiceBus;
@@ -118,24 +114,29 @@ export async function starting(): Promise<void> {
   });
 }
 
-// The definition is typed by the facade's interfaces: a spec names one of their methods, its validator checks that method's payload.
-const [matchFound, ...otherPublishers] = matchingServiceDefinition.publishers;
-const [questionPick, userProfileGet] = matchingServiceDefinition.rpcClients;
+// The definition is typed by the facade's specs, one per method in order: a spec names its method, its validator checks that method's payload.
+const [firstPublisher, ...otherPublishers] = matchingServiceDefinition.publishers;
+const [questionPick, ...otherCalls] = matchingServiceDefinition.rpcClients;
 export const validDefinition: TypedServiceDefinition<MatchingServiceApi> = { ...matchingServiceDefinition };
 export const wrongPayload: TypedServiceDefinition<MatchingServiceApi> = {
   ...matchingServiceDefinition,
-  // @ts-expect-error Type predicate 'data is UserCreated' is not assignable to 'data is MatchFound'
-  publishers: [{ ...matchFound!, validate: validateUserCreated }, ...otherPublishers],
+  // @ts-expect-error Type predicate 'data is UserCreated' is not assignable to
+  publishers: [{ ...firstPublisher, validate: validateUserCreated }, ...otherPublishers],
 };
 export const wrongName: TypedServiceDefinition<MatchingServiceApi> = {
   ...matchingServiceDefinition,
   // @ts-expect-error Type '"userCreated"' is not assignable to type
-  publishers: [{ ...matchFound!, name: 'userCreated', validate: validateMatchRequested }],
+  publishers: [{ ...firstPublisher, name: 'userCreated' }, ...otherPublishers],
 };
 export const wrongReply: TypedServiceDefinition<MatchingServiceApi> = {
   ...matchingServiceDefinition,
   // @ts-expect-error Type 'Validator<UserProfile>' is not assignable to type 'Validator<Question>'
-  rpcClients: [{ ...questionPick!, validateReply: validateReceivedUserProfile }, userProfileGet!],
+  rpcClients: [{ ...questionPick, validateReply: validateReceivedUserProfile }, ...otherCalls],
+};
+export const missingSpec: TypedServiceDefinition<MatchingServiceApi> = {
+  ...matchingServiceDefinition,
+  // @ts-expect-error but target requires
+  publishers: otherPublishers,
 };
 
 export async function subscribing(): Promise<void> {

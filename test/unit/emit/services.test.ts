@@ -84,9 +84,17 @@ describe('emitServices', () => {
     ],
     [
       'matching-service',
-      'export interface MatchingServiceApi {\n  handlers: MatchingServiceHandlers;\n  publish: MatchingServicePublishers;\n  call: MatchingServiceCalls;\n}',
+      'export interface MatchingServiceApi {\n  handlers: MatchingServiceHandlers;\n  publish: MatchingServicePublishers;\n  call: MatchingServiceCalls;\n  specs: MatchingServiceSpecs;\n}',
     ],
-    ['question-service', 'export interface QuestionServiceApi {\n  handlers: QuestionServiceHandlers;\n}'],
+    [
+      'question-service',
+      'export interface QuestionServiceApi {\n  handlers: QuestionServiceHandlers;\n  specs: QuestionServiceSpecs;\n}',
+    ],
+    [
+      'matching-service',
+      "  rpcClients: [\n    RpcSpec<'questionPick', QuestionPickRequest, Question>,\n    RpcSpec<'userProfileGet', UserProfileRequest, UserProfile>,\n  ];\n  rpcServers: [];\n",
+    ],
+    ['question-service', '  publishers: [];\n  consumers: [];\n'],
     ['matching-service', 'export interface MatchingServiceBus extends ServiceBus<MatchingServiceApi> {'],
     ['matching-service', 'export const matchingServiceDefinition: TypedServiceDefinition<MatchingServiceApi> = {'],
     ['collaboration-service', 'codeUpdated(params: { session_id: string }): Promise<void>;'],
@@ -147,7 +155,9 @@ describe('emitServices', () => {
     expect(facade('user-service')).toContain('`bus.start(handlers)` starts consuming');
     const publisherOnly: Service = { ...service('user-service'), serves: [] };
     const [file] = emitServices({ ...peerPrepModel, services: [publisherOnly] });
-    expect(file?.content).toContain('export interface UserServiceApi {\n  publish: UserServicePublishers;\n}');
+    expect(file?.content).toContain(
+      'export interface UserServiceApi {\n  publish: UserServicePublishers;\n  specs: UserServiceSpecs;\n}',
+    );
     expect(file?.content).not.toContain('Handlers');
     expect(file?.content).not.toContain('bus.start');
   });
