@@ -6,6 +6,7 @@ import { entriesOf, isObject } from '../model/json.js';
 import { withoutFollowOnErrors } from './follow-on-errors.js';
 import { explainSchemaError } from './schema-error-hint.js';
 import { shareSpectralAjvInstances } from './share-spectral-ajv.js';
+import { resolveRefsUnfrozen } from './unfrozen-ref-resolution.js';
 import type { YamlSource } from './yaml-source.js';
 
 // Parsing cost is mostly the parser's own set-up of its rules: share one instance.
@@ -26,6 +27,7 @@ export interface AsyncApiParse {
 export async function parseAsyncApi(text: string, file: string): Promise<AsyncApiParse> {
   if (sharedParser === undefined) {
     shareSpectralAjvInstances();
+    resolveRefsUnfrozen();
     sharedParser = new Parser();
   }
   const absolutePath = resolve(file);
