@@ -145,9 +145,9 @@ function codegenTable(report: BenchReport): string[] {
   ];
 }
 
-/** The watch loop, the docs build and `npm ci`, one line each. */
+/** The watch loop, the docs build, its rebuild under `--serve` and `npm ci`, one line each. */
 function toolchainLines(report: BenchReport): string[] {
-  const { watchLoop, docs, npmCi } = report;
+  const { watchLoop, docs, docsServe, npmCi } = report;
   const notMeasured = (what: string, outcome: NotMeasured) => `${what}: ${outcome.status} (${outcome.note}).`;
   return [
     watchLoop.status === 'measured'
@@ -158,6 +158,11 @@ function toolchainLines(report: BenchReport): string[] {
     docs.status === 'measured'
       ? `Docs build (\`npm run docs\`, one run): ${docs.ms} ms.`
       : notMeasured('Docs build', docs),
+    '',
+    docsServe.status === 'measured'
+      ? `Docs rebuild (\`npm run docs -- --serve\`, median of ${docsServe.saves} saves): save to our pages rebuilt ` +
+        `${docsServe.pagesMs} ms, save to the official reference rebuilt too ${docsServe.referenceMs} ms; first full build ${docsServe.buildMs} ms.`
+      : notMeasured('Docs rebuild under `--serve`', docsServe),
     '',
     npmCi.status === 'measured'
       ? `\`npm ci\` (one run in a scratch directory, from npm's local cache): ${npmCi.ms} ms.`

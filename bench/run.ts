@@ -7,7 +7,8 @@
  * several rounds, each variant in a process of its own (isolation/isolate.ts); then the grids
  * (grid.ts: fan-out per instance as instances grow; replication on the local cluster only with
  * `--only cluster-replication`, which starts the cluster if it is not up and stops it after); then
- * the toolchain: codegen, the `--watch` loop, the docs build and `npm ci` (scenarios/toolchain.ts).
+ * the toolchain: codegen, the `--watch` loop, the docs build, its rebuild under `--serve` and `npm ci`
+ * (scenarios/toolchain.ts).
  * `--only` takes a messaging scenario's id, a grid's or a toolchain measure's. Writes `latest.json`
  * and `latest.md` into bench/results (or `--out`). Not a test.
  */
@@ -22,7 +23,7 @@ import { fanoutScalingGrid } from './scenarios/fanout-scaling.js';
 import { fanoutScalingSizes, messagingScenarios, SIZES, type Mode } from './scenarios/index.js';
 import { PUBLISH_WINDOW } from './scenarios/publish.js';
 import { RPC_CONCURRENCY } from './scenarios/rpc.js';
-import { isToolchainMeasure, measureToolchain, WATCH_LOOP_EDITS } from './scenarios/toolchain.js';
+import { DOCS_SERVE_SAVES, isToolchainMeasure, measureToolchain, WATCH_LOOP_EDITS } from './scenarios/toolchain.js';
 import { isolated } from './isolation/isolate.js';
 import { openBenchBroker, type BenchBroker } from './support/broker.js';
 import { withLocalCluster } from './support/cluster.js';
@@ -122,6 +123,7 @@ const report: BenchReport = {
     eventBytes: EVENT_BYTES,
     codegenRuns: sizes.codegenRuns,
     watchLoopEdits: WATCH_LOOP_EDITS,
+    docsServeSaves: DOCS_SERVE_SAVES,
   },
   scenarios: results,
   grids,

@@ -1,24 +1,28 @@
 /**
- * The developer's side, measured beside the messaging: codegen, the `--watch` loop, the docs build
- * and `npm ci`. `--quick` keeps codegen only (the others take tens of seconds each); `--only <id>`
+ * The developer's side, measured beside the messaging: codegen, the `--watch` loop, the docs build,
+ * the docs rebuild under `--serve` and `npm ci`. `--quick` keeps codegen only (the others take tens of seconds each); `--only <id>`
  * runs one of them alone, in either mode.
  */
 import { measureCodegen, type CodegenResult } from './codegen.js';
+import { measureDocsServe, type DocsServeResult } from './docs-serve.js';
 import { measureDocsBuild, type DocsResult } from './docs.js';
 import type { Mode } from './index.js';
 import { measureNpmCi, type NpmCiResult } from './npm-ci.js';
 import type { NotMeasured, Outcome } from './outcome.js';
 import { measureWatchLoop, type WatchLoopResult } from './watch-loop.js';
 
-export const TOOLCHAIN_MEASURES = ['codegen', 'watch-loop', 'docs', 'npm-ci'] as const;
+export const TOOLCHAIN_MEASURES = ['codegen', 'watch-loop', 'docs', 'docs-serve', 'npm-ci'] as const;
 export type ToolchainMeasure = (typeof TOOLCHAIN_MEASURES)[number];
 /** Saves of each kind (regenerating, and breaking the spec) the watch loop is timed over. */
 export const WATCH_LOOP_EDITS = 5;
+/** Saves of the spec the docs rebuild under `--serve` is timed over. */
+export const DOCS_SERVE_SAVES = 5;
 
 export interface ToolchainResults {
   codegen: CodegenResult[];
   watchLoop: Outcome<WatchLoopResult>;
   docs: DocsResult;
+  docsServe: Outcome<DocsServeResult>;
   npmCi: NpmCiResult;
 }
 
@@ -46,6 +50,10 @@ export async function measureToolchain(
     ...(await measureWatchLoop(WATCH_LOOP_EDITS)),
   };
   const docs = skipped('docs') ?? (await measureDocsBuild());
+  const docsServe = skipped('docs-serve') ?? {
+    status: 'measured' as const,
+    ...(await measureDocsServe(DOCS_SERVE_SAVES)),
+  };
   const npmCi = skipped('npm-ci') ?? (await measureNpmCi());
-  return { codegen, watchLoop, docs, npmCi };
+  return { codegen, watchLoop, docs, docsServe, npmCi };
 }

@@ -6,34 +6,47 @@ import { entriesOf, isObject } from '../model/json.js';
 import { withoutFollowOnErrors } from './follow-on-errors.js';
 import { explainSchemaError } from './schema-error-hint.js';
 import { shareSpectralAjvInstances } from './share-spectral-ajv.js';
+import { resolveRefsUnfrozen } from './unfrozen-ref-resolution.js';
 import type { YamlSource } from './yaml-source.js';
 
 // Parsing cost is mostly the parser's own set-up of its rules: share one instance.
 let sharedParser: Parser | undefined;
 
-/**
- * Validates the document against AsyncAPI 3.0 and resolves its `$ref`s. `document` is the
- * resolved document as plain data (`undefined` when it has errors).
- */
-export async function parseAsyncApi(
-  text: string,
-  file: string,
-  source: YamlSource,
-): Promise<{ document?: unknown; diagnostics: Diagnostic[] }> {
+export interface AsyncApiParse {
+  /** The resolved document as plain data (`undefined` when it has errors). */
+  document?: unknown;
+  /** The document as the parser read it, `$ref`s untouched. */
+  data: unknown;
+  /** The parser's YAML reader found the text malformed: its errors are a cascade, not worth reporting. */
+  malformedYaml: boolean;
+  errors: ParserDiagnostic[];
+  absolutePath: string;
+}
+
+/** Validates the document against AsyncAPI 3.0 and resolves its `$ref`s. */
+export async function parseAsyncApi(text: string, file: string): Promise<AsyncApiParse> {
   if (sharedParser === undefined) {
     shareSpectralAjvInstances();
+    resolveRefsUnfrozen();
     sharedParser = new Parser();
   }
-  const absolute = resolve(file);
-  const { document, diagnostics } = await sharedParser.parse(text, { source: absolute });
-  const errors = withoutFollowOnErrors(
-    diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error),
-    source.data,
+  const absolutePath = resolve(file);
+  const { document, diagnostics, extras } = await sharedParser.parse(text, { source: absolutePath });
+  const read = extras?.document;
+  return {
+    ...(document === undefined ? {} : { document: document.json() }),
+    data: read?.data,
+    malformedYaml: read === undefined || read.diagnostics.length > 0,
+    errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error),
+    absolutePath,
+  };
+}
+
+/** The parse's errors as our diagnostics, root causes only. */
+export function parserDiagnostics(parse: AsyncApiParse, file: string, source: YamlSource): Diagnostic[] {
+  return withoutFollowOnErrors(parse.errors, source.data).map((d) =>
+    toDiagnostic(d, d.source === undefined || d.source === parse.absolutePath ? file : d.source, source),
   );
-  const mapped = errors.map((d) =>
-    toDiagnostic(d, d.source === undefined || d.source === absolute ? file : d.source, source),
-  );
-  return document === undefined ? { diagnostics: mapped } : { document: document.json(), diagnostics: mapped };
 }
 
 function toDiagnostic(d: ParserDiagnostic, file: string, source: YamlSource): Diagnostic {

@@ -6,11 +6,11 @@ import { SpecError, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { buildModel } from '../model/build.js';
 import { withoutMissingKeysMisspelt, type SpecProblem } from '../model/problem.js';
 import type { Model } from '../model/types.js';
-import { parseAsyncApi } from './asyncapi-parser.js';
+import { parseAsyncApi, parserDiagnostics } from './asyncapi-parser.js';
 import { checkExtensionPlacement } from './extension-placement.js';
 import type { Locator } from './locator.js';
 import { readSpecFile } from './read-spec-file.js';
-import { parseYamlSource } from './yaml-source.js';
+import { lazyYamlSource, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export type LoadResult = { model: Model } | { diagnostics: Diagnostic[] };
 
@@ -21,18 +21,22 @@ export async function loadModel(specPath: string): Promise<LoadResult> {
 
 /** Like `loadModel`, for a spec held in memory; `file` names it in diagnostics and resolves relative `$ref`s. */
 export async function loadModelFromText(text: string, file: string): Promise<LoadResult> {
-  const yaml = parseYamlSource(text, file);
-  if ('diagnostics' in yaml) return yaml;
-  const { source } = yaml;
+  const parsed = await parseAsyncApi(text, file);
+  // Our own YAML reading, slower, only when needed: the parser turns one syntax error into a cascade.
+  let source: YamlSource;
+  if (parsed.malformedYaml) {
+    const yaml = parseYamlSource(text, file);
+    if ('diagnostics' in yaml) return yaml;
+    source = yaml.source;
+  } else source = lazyYamlSource(text, parsed.data);
   const placement = checkExtensionPlacement(source.data);
-  const parsed = await parseAsyncApi(text, file, source);
   const built = parsed.document === undefined ? undefined : buildModel(parsed.document);
   const problems = withoutMissingKeysMisspelt([
     ...placement,
     ...(built !== undefined && 'problems' in built ? built.problems : []),
   ]);
   const diagnostics = [
-    ...parsed.diagnostics,
+    ...parserDiagnostics(parsed, file, source),
     ...problems.map((problem) => locateProblem(problem, file, source.locate)),
   ];
   if (diagnostics.length > 0 || built === undefined || !('model' in built))

@@ -28,6 +28,24 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
   return { source: { data: document.toJS({ maxAliasCount: -1 }), locate: createLocator(document, lineCounter) } };
 }
 
+/**
+ * For a text another reader has already parsed without a flaw: its data, and a locator that parses
+ * the text again only when a diagnostic needs a position (a valid spec never does).
+ */
+export function lazyYamlSource(text: string, data: unknown): YamlSource {
+  let locate: Locator | undefined;
+  return {
+    data,
+    locate: (path) => {
+      if (locate === undefined) {
+        const lineCounter = new LineCounter();
+        locate = createLocator(parseDocument(text, { lineCounter }), lineCounter);
+      }
+      return locate(path);
+    },
+  };
+}
+
 function yamlDiagnostic(
   error: YAMLError,
   at: { line: number; col: number },

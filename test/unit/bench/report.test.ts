@@ -35,19 +35,23 @@ function report(overrides: Partial<BenchReport>): BenchReport {
     codegen,
     watchLoop: { status: 'measured', coldMs: 9000, regenerateMs: 1100, specErrorMs: 220, edits: 5 },
     docs: { status: 'measured', ms: 8000 },
+    docsServe: { status: 'measured', buildMs: 30000, pagesMs: 600, referenceMs: 4200, saves: 5 },
     npmCi: { status: 'measured', ms: 30000 },
     ...overrides,
   };
 }
 
 describe('renderMarkdown, the toolchain', () => {
-  it('reports codegen, the watch loop, the docs build and npm ci', () => {
+  it('reports codegen, the watch loop, the docs build, its rebuild under --serve and npm ci', () => {
     const markdown = renderMarkdown(report({}));
     expect(markdown).toContain('| asyncapi.yaml | 14 | 11 | 800 | 150 | 8 | 960 | 2000 |');
     expect(markdown).toContain(
       "median of 5 saves of each kind): save to regenerated and type-checked 1100 ms, save to the spec's diagnostics 220 ms; first cycle (generate, cold full type check) 9000 ms.",
     );
     expect(markdown).toContain('Docs build (`npm run docs`, one run): 8000 ms.');
+    expect(markdown).toContain(
+      'Docs rebuild (`npm run docs -- --serve`, median of 5 saves): save to our pages rebuilt 600 ms, save to the official reference rebuilt too 4200 ms; first full build 30000 ms.',
+    );
     expect(markdown).toContain("`npm ci` (one run in a scratch directory, from npm's local cache): 30000 ms.");
   });
 
@@ -56,10 +60,12 @@ describe('renderMarkdown, the toolchain', () => {
       report({
         codegen: [],
         watchLoop: { status: 'skipped', note: 'not run with --quick' },
+        docsServe: { status: 'skipped', note: 'not run with --quick' },
         npmCi: { status: 'failed', note: '`npm ci` exited 1: ERESOLVE' },
       }),
     );
     expect(markdown).toContain('Watch loop: skipped (not run with --quick).');
+    expect(markdown).toContain('Docs rebuild under `--serve`: skipped (not run with --quick).');
     expect(markdown).toContain('`npm ci`: failed (`npm ci` exited 1: ERESOLVE).');
     expect(markdown).not.toContain('| codegen |');
   });
