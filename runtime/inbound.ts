@@ -1,14 +1,16 @@
 /**
  * The channel all of a service's queues are consumed on (event consumers and RPC servers), on the
  * service's consume connection, which never publishes: a resource alarm does not stop it. It
- * starts every consumer on each new channel, counts deliveries in flight, and turns acks of a
- * delivery whose channel has since died into no-ops (the broker redelivers those).
+ * starts every consumer on each new channel, counts deliveries in flight, acks a turn's deliveries
+ * together (coalesced-acks.ts), and turns acks of a delivery whose channel has since died into
+ * no-ops (the broker redelivers those).
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { ConnectionManager } from './connection.js';
 import { ManagedChannel } from './managed-channel.js';
 import { InFlight } from './in-flight.js';
+import { ChannelAcks } from './coalesced-acks.js';
 import { describeError } from './errors.js';
 
 export interface Delivery {
@@ -64,6 +66,7 @@ export class InboundChannel {
   private async startConsumers(channel: Channel): Promise<void> {
     channel.once('close', () => this.closedChannels.add(channel));
     if (this.stopping) return;
+    const acks = new ChannelAcks(channel, () => this.closedChannels.has(channel));
     // Deliveries wait until every consumer runs: a set-up that fails (a queue missing) has handled nothing, and the broker requeues what it sent.
     let early: [InboundQueue, ConsumeMessage | null][] | undefined = [];
     const tags: string[] = [];
@@ -72,25 +75,26 @@ export class InboundChannel {
       await channel.prefetch(inbound.prefetch);
       const { consumerTag } = await channel.consume(inbound.queue, (message) => {
         if (early) early.push([inbound, message]);
-        else this.onMessage(channel, inbound, message);
+        else this.onMessage(acks, inbound, message);
       });
       tags.push(consumerTag);
     }
     this.consumerTags = tags;
     const waiting = early;
     early = undefined;
-    for (const [inbound, message] of waiting) this.onMessage(channel, inbound, message);
+    for (const [inbound, message] of waiting) this.onMessage(acks, inbound, message);
   }
 
-  private onMessage(channel: Channel, inbound: InboundQueue, message: ConsumeMessage | null): void {
+  private onMessage(acks: ChannelAcks, inbound: InboundQueue, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled the consumer (queue deleted or failed over): rebuild from scratch.
       this.connection.recycle(`consumer of ${inbound.queue} cancelled by the broker`);
       return;
     }
+    acks.delivered(message);
     let handling: Promise<void> | undefined;
     try {
-      handling = inbound.handle(message, new ChannelDelivery(channel, message, this.closedChannels));
+      handling = inbound.handle(message, new ChannelDelivery(acks, message));
     } catch (error) {
       this.onUnexpectedError(inbound, error);
       return;
@@ -114,16 +118,15 @@ export class InboundChannel {
 /** Acks and nacks on the channel the message came in on; no-ops once that channel has closed. */
 class ChannelDelivery implements Delivery {
   constructor(
-    private readonly channel: Channel,
+    private readonly acks: ChannelAcks,
     private readonly message: ConsumeMessage,
-    private readonly closedChannels: WeakSet<Channel>,
   ) {}
 
   ack(): void {
-    if (!this.closedChannels.has(this.channel)) this.channel.ack(this.message);
+    this.acks.ack(this.message);
   }
 
   nack(requeue: boolean): void {
-    if (!this.closedChannels.has(this.channel)) this.channel.nack(this.message, false, requeue);
+    this.acks.nack(this.message, requeue);
   }
 }
