@@ -131,7 +131,7 @@ export type MessagingEventKind = 'publish' | 'consume' | 'settle' | 'call' | 'se
 export interface MessagingEvent {
   kind: MessagingEventKind;
   service: string;
-  /** The operation's name in the facade (`matchFound`, `questionGet`); for a delivery no consumer matched, its queue. */
+  /** The operation's name in the facade (`matchFound`, `questionGet`); for a delivery no consumer matched, its queue's first consumer. */
   operation: string;
   /** The contract's message: the event, or the RPC's request. */
   message: string;
@@ -144,13 +144,13 @@ export interface MessagingEvent {
   messageId?: string;
   correlationId?: string;
   /**
-   * `settle`: `ok` (acked, or answered), `retry` (parked for a later attempt), or why it was
-   * dead-lettered, dropped or answered with an error (`handler_failed`, `schema_invalid`, an RPC
-   * error code, ...). `reply`: `ok` or the code the call failed with (for a remote error, the
-   * server's code).
+   * `settle`: `ok` (acked, or answered), `retry` (parked for a later attempt), `requeue` (handed
+   * back to the broker: the retry or dead letter could not be sent), or why it was dead-lettered,
+   * dropped or answered with an error (`handler_failed`, `schema_invalid`, an RPC error code, ...).
+   * `reply`: `ok` or the code the call failed with (for a remote error, the server's code).
    */
   outcome?: string;
-  /** `settle`: how long the handler took; `reply`: the call as the caller saw it. */
+  /** `settle`: how long the handler took (absent if none ran); `reply`: the call as the caller saw it. */
   durationMs?: number;
 }
 

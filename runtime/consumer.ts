@@ -15,7 +15,7 @@ import type { ConsumeContext, EventHandler, RoutingParams } from './api.js';
 import type { ConsumerSpec } from './definition.js';
 import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher.js';
 import type { Delivery, InboundQueue } from './inbound.js';
-import type { Metrics, OperationMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import type { QueueNames } from './topology.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { isTraceHeader, runInScope, scopeOf } from './message-scope.js';
@@ -32,13 +32,13 @@ import { undecodableHeaders } from './header-frame-guard.js';
 import { sleep } from './backoff.js';
 import { describeUser, type OriginJudge, type Provenance as Origin } from './origin.js';
 import { ConfigError, UnroutableError, describeError, formatViolations } from './errors.js';
-import type { Observe } from './observer.js';
+import type { Observers, OperationObserver } from './observer.js';
 
 interface Route {
   spec: ConsumerSpec;
   routingKey: RoutingKeyTemplate;
   handler: EventHandler;
-  metrics: OperationMetrics;
+  observer: OperationObserver;
 }
 
 export interface ConsumerDeps {
@@ -46,6 +46,7 @@ export interface ConsumerDeps {
   names: QueueNames;
   prefetchOverride: number | undefined;
   sender: ConfirmPublisher;
+  /** For judged origins; the per-message metrics are among the observers. */
   metrics: Metrics;
   logger: Logger;
   publishTimeoutMs: number;
@@ -54,7 +55,7 @@ export interface ConsumerDeps {
   /** Declares a queue of the topology again (by its name on the broker); false if it is not in the topology. */
   restoreQueue(queue: string): Promise<boolean>;
   origins: OriginJudge;
-  observe: Observe;
+  observers: Observers;
 }
 
 /** Pause before handing a message back to the broker when we could not republish it, so a broker in trouble is not hammered. */
@@ -65,18 +66,21 @@ export function eventConsumerQueues(
   handlers: Record<string, EventHandler>,
   deps: ConsumerDeps,
 ): InboundQueue[] {
-  const byQueue = new Map<string, Route[]>();
+  const byQueue = new Map<string, [Route, ...Route[]]>();
   for (const spec of specs) {
     const handler = handlers[spec.name];
     if (!handler) throw new ConfigError(`no handler for consumer "${spec.name}"`);
-    const routes = byQueue.get(spec.queue) ?? [];
-    routes.push({
-      spec,
-      routingKey: compileRoutingKey(spec.routingKey),
-      handler,
-      metrics: deps.metrics.forOperation(deps.service, spec.name),
+    const observer = deps.observers({
+      service: deps.service,
+      operation: spec.name,
+      message: spec.message,
+      queue: deps.names.resolve(spec.queue),
+      role: 'consumer',
     });
-    byQueue.set(spec.queue, routes);
+    const route: Route = { spec, routingKey: compileRoutingKey(spec.routingKey), handler, observer };
+    const routes = byQueue.get(spec.queue);
+    if (routes) routes.push(route);
+    else byQueue.set(spec.queue, [route]);
   }
   return [...byQueue].map(([baseQueue, routes]) => new EventQueue(deps.names.resolve(baseQueue), routes, deps));
 }
@@ -86,7 +90,8 @@ class EventQueue implements InboundQueue {
 
   constructor(
     readonly queue: string,
-    private readonly routes: Route[],
+    /** The first also stands for a delivery none of them matches. */
+    private readonly routes: [Route, ...Route[]],
     private readonly deps: ConsumerDeps,
   ) {
     this.prefetch = deps.prefetchOverride ?? Math.max(...routes.map((r) => r.spec.prefetch));
@@ -101,7 +106,7 @@ class EventQueue implements InboundQueue {
       return this.refuse(
         message,
         delivery,
-        this.routes[0]?.spec,
+        this.routes[0],
         origin,
         `put straight into ${this.queue} through the default exchange (${describeUser(origin.userId)}); only this consumer's own retry path may do that`,
       );
@@ -111,7 +116,7 @@ class EventQueue implements InboundQueue {
       return this.deadLetter(
         message,
         delivery,
-        this.routes[0]?.spec,
+        this.routes[0],
         origin,
         'no_handler',
         `no consumer of ${this.queue} handles routing key "${origin.routingKey}" from exchange "${origin.exchange}"`,
@@ -124,7 +129,7 @@ class EventQueue implements InboundQueue {
       return this.refuse(
         message,
         delivery,
-        spec,
+        route,
         origin,
         `${spec.message} on ${origin.exchange} "${origin.routingKey}" ${verdict.reason}`,
       );
@@ -136,13 +141,13 @@ class EventQueue implements InboundQueue {
       );
     }
     const headersDropped = undecodableHeaders(message.properties);
-    if (headersDropped) return this.deadLetter(message, delivery, spec, origin, 'undecodable_headers', headersDropped);
+    if (headersDropped) return this.deadLetter(message, delivery, route, origin, 'undecodable_headers', headersDropped);
     const maxMessageBytes = spec.maxMessageBytes ?? this.deps.maxMessageBytes;
     if (message.content.length > maxMessageBytes) {
       return this.deadLetter(
         message,
         delivery,
-        spec,
+        route,
         origin,
         'too_large',
         `body is ${message.content.length} bytes, over the limit of ${maxMessageBytes}`,
@@ -155,7 +160,7 @@ class EventQueue implements InboundQueue {
       return this.deadLetter(
         message,
         delivery,
-        spec,
+        route,
         origin,
         'malformed_json',
         `body is not JSON: ${describeError(error)}`,
@@ -165,7 +170,7 @@ class EventQueue implements InboundQueue {
       return this.deadLetter(
         message,
         delivery,
-        spec,
+        route,
         origin,
         'schema_invalid',
         `${spec.message} is invalid: ${formatViolations(spec.validate.errors ?? [])}`,
@@ -184,7 +189,7 @@ class EventQueue implements InboundQueue {
       headers,
       origin: verdict.origin,
     };
-    this.deps.observe?.({ kind: 'consume', ...this.observed(spec.name, spec.message, message, origin) });
+    route.observer.consume(origin, message.properties);
     const startedAt = performance.now();
     return settle(
       () => runInScope(scopeOf(context.correlationId, headers), () => route.handler(payload, context)),
@@ -196,12 +201,12 @@ class EventQueue implements InboundQueue {
   private refuse(
     message: ConsumeMessage,
     delivery: Delivery,
-    spec: ConsumerSpec | undefined,
+    route: Route,
     origin: Origin,
     reason: string,
   ): Promise<void> {
-    this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, spec?.name ?? this.queue).inc();
-    return this.deadLetter(message, delivery, spec, origin, 'unauthorized_origin', reason);
+    this.deps.metrics.unauthorizedOrigin.labels(this.deps.service, route.spec.name).inc();
+    return this.deadLetter(message, delivery, route, origin, 'unauthorized_origin', reason);
   }
 
   private handlerSucceeded(
@@ -211,10 +216,9 @@ class EventQueue implements InboundQueue {
     origin: Origin,
     delivery: Delivery,
   ): undefined {
-    route.metrics.handlerTook(startedAt);
+    const durationMs = performance.now() - startedAt;
     delivery.ack();
-    route.metrics.consumed.inc();
-    this.settled(route.spec, message, origin, 'ok', startedAt);
+    route.observer.settle(origin, message.properties, 'ok', durationMs);
     return undefined;
   }
 
@@ -226,42 +230,7 @@ class EventQueue implements InboundQueue {
     origin: Origin,
     error: unknown,
   ): Promise<void> {
-    route.metrics.handlerTook(startedAt);
-    route.metrics.failed.inc();
-    return this.onHandlerFailure(message, delivery, route.spec, origin, error, startedAt);
-  }
-
-  /** The contract's names of a delivery, for the observer. */
-  private observed(operation: string, messageName: string, message: ConsumeMessage, origin: Origin) {
-    const { messageId, correlationId } = message.properties;
-    return {
-      service: this.deps.service,
-      operation,
-      message: messageName,
-      exchange: origin.exchange,
-      routingKey: origin.routingKey,
-      queue: this.queue,
-      messageId,
-      correlationId,
-    };
-  }
-
-  /** Tells the observer what became of a delivery; `startedAt` when a handler ran. */
-  private settled(
-    spec: ConsumerSpec | undefined,
-    message: ConsumeMessage,
-    origin: Origin,
-    outcome: string,
-    startedAt?: number,
-  ): void {
-    if (!this.deps.observe) return;
-    const observed = this.observed(spec?.name ?? this.queue, spec?.message ?? '', message, origin);
-    this.deps.observe({
-      kind: 'settle',
-      ...observed,
-      outcome,
-      ...(startedAt !== undefined && { durationMs: performance.now() - startedAt }),
-    });
+    return this.onHandlerFailure(message, delivery, route, origin, error, performance.now() - startedAt);
   }
 
   private match(origin: Origin): { route: Route; params: RoutingParams } | undefined {
@@ -276,15 +245,16 @@ class EventQueue implements InboundQueue {
   private async onHandlerFailure(
     message: ConsumeMessage,
     delivery: Delivery,
-    spec: ConsumerSpec,
+    route: Route,
     origin: Origin,
     error: unknown,
-    startedAt: number,
+    handlerMs: number,
   ): Promise<void> {
+    const { spec } = route;
     const reason = describeError(error);
     const delay = spec.retry.delayQueues[origin.attempt - 1];
     if (origin.attempt >= spec.retry.maxAttempts || !delay) {
-      return this.deadLetter(message, delivery, spec, origin, 'handler_failed', reason, startedAt);
+      return this.deadLetter(message, delivery, route, origin, 'handler_failed', reason, handlerMs);
     }
     this.deps.logger.warn(
       { consumer: spec.name, attempt: origin.attempt, retryInMs: delay.delayMs, err: reason },
@@ -300,31 +270,26 @@ class EventQueue implements InboundQueue {
       },
       origin,
     );
-    if (sent) {
-      this.deps.metrics.retried.labels(this.deps.service, spec.name).inc();
-      this.settled(spec, message, origin, 'retry', startedAt);
-    }
+    route.observer.settle(origin, message.properties, sent ? 'retry' : 'requeue', handlerMs);
   }
 
   private async deadLetter(
     message: ConsumeMessage,
     delivery: Delivery,
-    spec: ConsumerSpec | undefined,
+    route: Route,
     origin: Origin,
     reason: DeadLetterReason,
     error: string,
-    startedAt?: number,
+    handlerMs?: number,
   ): Promise<void> {
-    const operation = spec?.name ?? this.queue;
-    const deadLetterQueue = spec?.deadLetterQueue;
+    const { deadLetterQueue } = route.spec;
     if (!deadLetterQueue) {
       this.deps.logger.error(
         { queue: this.queue, reason, err: error, messageId: message.properties.messageId },
         'message cannot be processed and this queue has no dead-letter queue: dropped',
       );
       delivery.ack();
-      this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
-      this.settled(spec, message, origin, reason, startedAt);
+      route.observer.settle(origin, message.properties, reason, handlerMs);
       return;
     }
     this.deps.logger.warn(
@@ -347,10 +312,7 @@ class EventQueue implements InboundQueue {
       [Header.deadLetteredAt]: new Date().toISOString(),
     };
     const sent = await this.republish(message, delivery, this.deps.names.resolve(deadLetterQueue), headers, origin);
-    if (sent) {
-      this.deps.metrics.deadLettered.labels(this.deps.service, operation, reason).inc();
-      this.settled(spec, message, origin, reason, startedAt);
-    }
+    route.observer.settle(origin, message.properties, sent ? reason : 'requeue', handlerMs);
   }
 
   /**

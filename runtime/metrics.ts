@@ -1,12 +1,12 @@
 /**
  * The runtime's Prometheus metrics. The per-message ones (published, consumed, handler failures,
- * handler and RPC durations) are bound instruments (bound-instruments.ts): recording costs a few
- * additions. The rare ones (retries, dead letters, judged origins, blocked connections) are
- * prom-client's own. Several services may share one registry, so each metric is registered once
+ * handler and RPC durations) are bound instruments (bound-instruments.ts), recorded by each
+ * operation's `MetricsObserver` (metrics-observer.ts): recording costs a few additions. The rare
+ * ones (retries, dead letters, judged origins, blocked connections) are prom-client's own. Several services may share one registry, so each metric is registered once
  * per registry and reused after that.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { BoundCounter, BoundHistogram, CounterFamily, HistogramFamily, registeredFamily } from './bound-instruments.js';
+import { CounterFamily, HistogramFamily, registeredFamily } from './bound-instruments.js';
 
 export class Metrics {
   readonly published: CounterFamily;
@@ -74,11 +74,6 @@ export class Metrics {
       });
   }
 
-  /** The instruments of one operation with its labels bound once, for the per-message paths. */
-  forOperation(service: string, operation: string): OperationMetrics {
-    return new OperationMetrics(this, service, operation);
-  }
-
   private counter<Extra extends string>(
     name: string,
     help: string,
@@ -88,41 +83,4 @@ export class Metrics {
     if (existing instanceof Counter) return existing;
     return new Counter({ name, help, labelNames: ['service', 'operation', ...extra], registers: [this.registry] });
   }
-}
-
-export class OperationMetrics {
-  readonly consumed: BoundCounter;
-  readonly failed: BoundCounter;
-  private readonly handlerSeconds: BoundHistogram;
-  private readonly rpcSecondsByOutcome = new Map<string, BoundHistogram>();
-
-  constructor(
-    private readonly metrics: Metrics,
-    private readonly service: string,
-    private readonly operation: string,
-  ) {
-    const labels = { service, operation };
-    this.consumed = metrics.consumed.labels(labels);
-    this.failed = metrics.failed.labels(labels);
-    this.handlerSeconds = metrics.handlerSeconds.labels(labels);
-  }
-
-  /** Records a handler's duration; `startedAt` is the `performance.now()` reading when it began. */
-  handlerTook(startedAt: number): void {
-    this.handlerSeconds.observe(secondsSince(startedAt));
-  }
-
-  /** Records an RPC call's latency as the caller saw it, by outcome (`ok` or an error code). */
-  callTook(startedAt: number, outcome: string): void {
-    let child = this.rpcSecondsByOutcome.get(outcome);
-    if (!child) {
-      child = this.metrics.rpcSeconds.labels({ service: this.service, operation: this.operation, outcome });
-      this.rpcSecondsByOutcome.set(outcome, child);
-    }
-    child.observe(secondsSince(startedAt));
-  }
-}
-
-function secondsSince(startedAt: number): number {
-  return (performance.now() - startedAt) / 1000;
 }

@@ -3,18 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { PublishOptions, RoutingParams } from './api.js';
 import type { PublisherSpec } from './definition.js';
 import { destination, type ConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
-import type { Metrics } from './metrics.js';
 import { compileRoutingKey, type RoutingKeyTemplate } from './routing-key.js';
 import { currentScope } from './message-scope.js';
 import { MessageTooLargeError, UnknownOperationError } from './errors.js';
 import { assertValid } from './validation.js';
-import type { Observe } from './observer.js';
+import type { Observers, OperationObserver } from './observer.js';
 
 interface Route {
   spec: PublisherSpec;
   routingKey: RoutingKeyTemplate;
-  /** Counts one confirmed publish; made once so that a publish allocates no callback for it. */
-  countPublished: () => void;
+  observer: OperationObserver;
+  /** Tells the observer of one confirmed publish; made once so that a publish allocates no callback for it. */
+  confirmed: () => void;
 }
 
 const NO_OPTIONS: PublishOptions = Object.freeze({});
@@ -23,22 +23,27 @@ export class EventPublisher {
   private readonly routes = new Map<string, Route>();
 
   constructor(
-    private readonly service: string,
+    service: string,
     specs: PublisherSpec[],
     private readonly sender: ConfirmPublisher,
-    metrics: Metrics,
     private readonly defaultTimeoutMs: number,
     private readonly maxMessageBytes: number,
     /** This process's broker user, stamped as `user_id` so consumers can tell the publisher. */
     private readonly userId: string | undefined,
-    private readonly observe: Observe,
+    observers: Observers,
   ) {
     for (const spec of specs) {
-      const published = metrics.published.labels({ service, operation: spec.name });
-      const countPublished = (): void => {
-        published.inc(); // not returned: a publish resolves with nothing
+      const observer = observers({
+        service,
+        operation: spec.name,
+        message: spec.message,
+        queue: undefined,
+        role: 'publisher',
+      });
+      const confirmed = (): void => {
+        observer.confirmed(); // not returned: a publish resolves with nothing
       };
-      this.routes.set(spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), countPublished });
+      this.routes.set(spec.name, { spec, routingKey: compileRoutingKey(spec.routingKey), observer, confirmed });
     }
   }
 
@@ -52,21 +57,8 @@ export class EventPublisher {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.observe) {
-      const { spec } = route;
-      const { messageId, correlationId } = message.properties;
-      this.observe({
-        kind: 'publish',
-        service: this.service,
-        operation: spec.name,
-        message: spec.message,
-        exchange: message.exchange,
-        routingKey: message.routingKey,
-        messageId,
-        correlationId,
-      });
-    }
-    return this.sender.send(message, options.timeoutMs ?? this.defaultTimeoutMs).then(route.countPublished);
+    route.observer.publish(message);
+    return this.sender.send(message, options.timeoutMs ?? this.defaultTimeoutMs).then(route.confirmed);
   }
 }
 

@@ -21,7 +21,6 @@ import type { Logger } from 'pino';
 import type { CallOptions } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { ConnectionManager } from './connection.js';
-import type { Metrics, OperationMetrics } from './metrics.js';
 import { ManagedChannel } from './managed-channel.js';
 import { Deadlines, Expiring } from './deadlines.js';
 import { currentScope } from './message-scope.js';
@@ -31,7 +30,6 @@ import { undecodableHeaders } from './header-frame-guard.js';
 import {
   ConnectionLostError,
   MessageTooLargeError,
-  MessagingError,
   NoRpcServerError,
   RpcRemoteError,
   RpcTimeoutError,
@@ -40,7 +38,7 @@ import {
   describeError,
 } from './errors.js';
 import { assertValid } from './validation.js';
-import { outcomeOf, type Observe } from './observer.js';
+import type { Observers, OperationObserver } from './observer.js';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 /** amqplib's error for a publish the broker nacked (others, such as 'channel closed', mean the channel is gone). */
@@ -64,9 +62,8 @@ class PendingCall extends Expiring {
 
 export class RpcClient {
   readonly slot: ManagedChannel<ConfirmChannel>;
-  private readonly service: string;
   private readonly specs: Map<string, RpcSpec>;
-  private readonly operationMetrics: Map<string, OperationMetrics>;
+  private readonly observers: Map<string, OperationObserver>;
   private readonly pending = new Map<string, PendingCall>();
   private readonly deadlines = new Deadlines<PendingCall>((call) => {
     this.pending.delete(call.correlationId);
@@ -86,17 +83,26 @@ export class RpcClient {
     specs: RpcSpec[],
     connection: ConnectionManager,
     private readonly logger: Logger,
-    metrics: Metrics,
     private readonly defaultTimeoutMs: number,
     waiterLimit: number,
     private readonly maxMessageBytes: number,
     /** This process's broker user, stamped as `user_id` on every request so servers can tell the caller. */
     private readonly userId: string | undefined,
-    private readonly observe: Observe,
+    observers: Observers,
   ) {
-    this.service = service;
     this.specs = new Map(specs.map((spec) => [spec.name, spec]));
-    this.operationMetrics = new Map(specs.map((spec) => [spec.name, metrics.forOperation(service, spec.name)]));
+    this.observers = new Map(
+      specs.map((spec) => [
+        spec.name,
+        observers({
+          service,
+          operation: spec.name,
+          message: spec.requestMessage,
+          queue: spec.queue,
+          role: 'rpc-client',
+        }),
+      ]),
+    );
     this.slot = new ManagedChannel(
       {
         name: 'rpc-client',
@@ -123,42 +129,22 @@ export class RpcClient {
     }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const startedAt = performance.now();
-    const metrics = this.operationMetrics.get(name) as OperationMetrics;
-    const { observe } = this;
-    observe?.({ kind: 'call', ...this.observed(spec) });
+    const observer = this.observers.get(name) as OperationObserver;
+    observer.call();
     const channel = this.slot.channel;
     const reply = channel
       ? this.send(channel, spec, request, options, timeoutMs, startedAt, timeoutMs)
       : this.sendOnNextChannel(spec, request, options, timeoutMs, startedAt);
     return reply.then(
       (body) => {
-        metrics.callTook(startedAt, 'ok');
-        observe?.({ kind: 'reply', ...this.observed(spec), outcome: 'ok', durationMs: performance.now() - startedAt });
+        observer.reply(performance.now() - startedAt);
         return body;
       },
       (error: unknown) => {
-        metrics.callTook(startedAt, error instanceof MessagingError ? error.code : 'error');
-        observe?.({
-          kind: 'reply',
-          ...this.observed(spec),
-          outcome: outcomeOf(error),
-          durationMs: performance.now() - startedAt,
-        });
+        observer.reply(performance.now() - startedAt, error);
         throw error;
       },
     );
-  }
-
-  /** The contract's names of a call, for the observer: requests go through the default exchange to the RPC's queue. */
-  private observed(spec: RpcSpec) {
-    return {
-      service: this.service,
-      operation: spec.name,
-      message: spec.requestMessage,
-      exchange: '',
-      routingKey: spec.queue,
-      queue: spec.queue,
-    };
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { MessageOrigin, RpcContext, RpcHandler } from './api.js';
 import type { RpcSpec } from './definition.js';
 import type { Delivery, InboundQueue } from './inbound.js';
-import type { Metrics, OperationMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import type { ConnectionManager } from './connection.js';
 import { ManagedChannel } from './managed-channel.js';
 import { runInScope, scopeOf } from './message-scope.js';
@@ -23,19 +23,20 @@ import { Header } from './headers.js';
 import { undecodableHeaders } from './header-frame-guard.js';
 import { describeUser, type OriginJudge } from './origin.js';
 import { ConfigError, MessageTooLargeError, MessagingError, describeError, formatViolations } from './errors.js';
-import type { Observe } from './observer.js';
+import type { Observers, OperationObserver, Route } from './observer.js';
 
 export interface RpcServerDeps {
   service: string;
   origins: OriginJudge;
   prefetchOverride: number | undefined;
+  /** For judged origins; the per-message metrics are among the observers. */
   metrics: Metrics;
   logger: Logger;
   maxMessageBytes: number;
   replies: RpcReplyChannel;
   /** How long a reply may wait for the publish connection before its request is handed back to the broker. */
   replyTimeoutMs: number;
-  observe: Observe;
+  observers: Observers;
 }
 
 /** The channel RPC replies are sent on, on the publish connection. */
@@ -79,7 +80,9 @@ export function rpcServerQueues(
 class RpcQueue implements InboundQueue {
   readonly queue: string;
   readonly prefetch: number;
-  private readonly metrics: OperationMetrics;
+  private readonly observer: OperationObserver;
+  /** Requests come through the default exchange, routed by the queue's name. */
+  private readonly route: Route;
 
   constructor(
     private readonly spec: RpcSpec,
@@ -88,7 +91,14 @@ class RpcQueue implements InboundQueue {
   ) {
     this.queue = spec.queue;
     this.prefetch = deps.prefetchOverride ?? DEFAULT_RPC_PREFETCH;
-    this.metrics = deps.metrics.forOperation(deps.service, spec.name);
+    this.route = { exchange: '', routingKey: spec.queue };
+    this.observer = deps.observers({
+      service: deps.service,
+      operation: spec.name,
+      message: spec.requestMessage,
+      queue: spec.queue,
+      role: 'rpc-server',
+    });
   }
 
   /** Synchronous when the handler is: a handler that returns its reply (no promise) is answered without a promise chain. */
@@ -97,7 +107,7 @@ class RpcQueue implements InboundQueue {
     return settle(
       () => {
         const { request, context } = this.requestOf(message);
-        this.deps.observe?.({ kind: 'serve', ...this.observed(message) });
+        this.observer.serve(message.properties);
         return runInScope(scopeOf(context.correlationId, context.headers), () => this.handler(request, context));
       },
       (reply) => this.answered(message, delivery, startedAt, reply),
@@ -195,7 +205,6 @@ class RpcQueue implements InboundQueue {
         ),
       );
     }
-    this.metrics.consumed.inc();
     return this.respond(message, delivery, startedAt, reply, 'ok');
   }
 
@@ -205,24 +214,8 @@ class RpcQueue implements InboundQueue {
     startedAt: number,
     error: unknown,
   ): Promise<void> | undefined {
-    this.metrics.failed.inc();
     const body = this.errorBody(error);
     return this.respond(message, delivery, startedAt, body, body.error_code);
-  }
-
-  /** The contract's names of a request, for the observer. */
-  private observed(message: ConsumeMessage) {
-    const { messageId, correlationId } = message.properties;
-    return {
-      service: this.deps.service,
-      operation: this.spec.name,
-      message: this.spec.requestMessage,
-      exchange: '',
-      routingKey: this.queue,
-      queue: this.queue,
-      messageId,
-      correlationId,
-    };
   }
 
   /**
@@ -237,13 +230,7 @@ class RpcQueue implements InboundQueue {
     body: unknown,
     outcome: string,
   ): Promise<void> | undefined {
-    this.metrics.handlerTook(startedAt);
-    this.deps.observe?.({
-      kind: 'settle',
-      ...this.observed(message),
-      outcome,
-      durationMs: performance.now() - startedAt,
-    });
+    this.observer.settle(this.route, message.properties, outcome, performance.now() - startedAt);
     const failed = outcome !== 'ok';
     const { replyTo, correlationId } = message.properties;
     if (typeof replyTo !== 'string' || replyTo === '') {

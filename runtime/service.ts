@@ -27,7 +27,8 @@ import { RpcReplyChannel, rpcServerQueues } from './rpc-server.js';
 import { RpcClient } from './rpc-client.js';
 import { OriginJudge, identityOfUser } from './origin.js';
 import { ConfigError, ConnectionClosedError } from './errors.js';
-import { guardedObserver } from './observer.js';
+import { composedObservers } from './observer.js';
+import { MetricsObserver } from './metrics-observer.js';
 import { SubscriptionManager } from './subscriptions.js';
 
 export const openService: OpenService = async (definition, options = {}) => {
@@ -35,7 +36,7 @@ export const openService: OpenService = async (definition, options = {}) => {
   const config = resolveConfig(service, options);
   const logger = createLogger(service, config.instanceId, options.logger);
   const metrics = new Metrics(options.registry);
-  const observe = guardedObserver(options.observer, logger);
+  const observers = composedObservers((operation) => new MetricsObserver(metrics, operation), options.observer, logger);
   const names = new QueueNames(definition.topology, config.instanceId);
   const origins = new OriginJudge(identityOfUser(config.user, service), definition.services ?? []);
   if (origins.identity.servicePrefix === undefined) {
@@ -70,23 +71,21 @@ export const openService: OpenService = async (definition, options = {}) => {
     service,
     definition.publishers,
     sender,
-    metrics,
     config.publishTimeoutMs,
     config.maxMessageBytes,
     origins.identity.user,
-    observe,
+    observers,
   );
   const rpcClient = new RpcClient(
     service,
     definition.rpcClients,
     publishing,
     logger,
-    metrics,
     config.rpcTimeoutMs,
     config.outageBufferLimit,
     config.maxMessageBytes,
     origins.identity.user,
-    observe,
+    observers,
   );
   const replies = new RpcReplyChannel(publishing, logger, config.outageBufferLimit);
   const subscriptions = new SubscriptionManager(definition.consumers, {
@@ -137,7 +136,7 @@ export const openService: OpenService = async (definition, options = {}) => {
           publishTimeoutMs: config.publishTimeoutMs,
           maxMessageBytes: config.maxMessageBytes,
           origins,
-          observe,
+          observers,
           restoreQueue: async (queue) => {
             // The publish channel's connection: the one the republish that found the queue missing went out on.
             const model = sender.slot.model;
@@ -153,7 +152,7 @@ export const openService: OpenService = async (definition, options = {}) => {
           maxMessageBytes: config.maxMessageBytes,
           replies,
           replyTimeoutMs: config.publishTimeoutMs,
-          observe,
+          observers,
         }),
       ],
       consuming,

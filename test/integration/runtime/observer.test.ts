@@ -25,6 +25,18 @@ afterEach(async () => {
   await vhost?.dispose();
 });
 
+/** The value of one sample line in the Prometheus text, e.g. `messaging_consumed_total{service="orders",operation="onOrderPlaced"}`. */
+async function sample(connection: ServiceConnection, series: string): Promise<number> {
+  const text = await connection.metrics.metrics();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+/** How many seconds the events' `durationMs` add up to, in the order they came. */
+function secondsIn(events: MessagingEvent[]): number {
+  return events.reduce((sum, event) => sum + (event.durationMs ?? 0) / 1000, 0);
+}
+
 function recorder(): { events: MessagingEvent[]; observer: (event: MessagingEvent) => void } {
   const events: MessagingEvent[] = [];
   return { events, observer: (event) => void events.push(event) };
@@ -164,6 +176,72 @@ describe('the observer hook', () => {
       ['serve', 'pricing', 'quotePrice', RPC_QUEUE, undefined],
       ['settle', 'pricing', 'quotePrice', RPC_QUEUE, 'out_of_stock'],
     ]);
+  });
+
+  it("tells the metrics what it tells the observer: every count and the handler time on /metrics are the events' own", async () => {
+    const { events, observer } = recorder();
+    const orders = await connectService(ordersDefinition(), orderHandlers, {
+      url: vhost.url,
+      logger: testLogger(),
+      observer,
+    });
+    opened.push(orders);
+    await orders.publish('orderPlaced', { order_id: 'o-1' }, { order_id: 'o-1', amount: 5 });
+    await orders.publish('orderPlaced', { order_id: 'doomed' }, { order_id: 'doomed', amount: 5 });
+    const settles = () => events.filter((event) => event.kind === 'settle');
+    await waitFor(() => settles().some((event) => event.outcome === 'handler_failed'), {
+      timeoutMs: 10_000,
+      what: 'the doomed order dead-lettered',
+    });
+
+    const consumer = 'service="orders",operation="onOrderPlaced"';
+    const handled = settles().filter((event) => event.durationMs !== undefined);
+    const failed = handled.filter((event) => event.outcome !== 'ok');
+    expect({
+      published: await sample(orders, 'messaging_published_total{service="orders",operation="orderPlaced"}'),
+      consumed: await sample(orders, `messaging_consumed_total{${consumer}}`),
+      failed: await sample(orders, `messaging_handler_failures_total{${consumer}}`),
+      retried: await sample(orders, `messaging_retried_total{${consumer}}`),
+      deadLettered: await sample(orders, `messaging_dead_lettered_total{${consumer},reason="handler_failed"}`),
+      timed: await sample(orders, `messaging_handler_duration_seconds_count{${consumer}}`),
+    }).toEqual({
+      published: events.filter((event) => event.kind === 'publish').length,
+      consumed: handled.length - failed.length,
+      failed: failed.length,
+      retried: failed.filter((event) => event.outcome === 'retry').length,
+      deadLettered: failed.filter((event) => event.outcome === 'handler_failed').length,
+      timed: handled.length,
+    });
+    expect(failed.length).toBe(3);
+    // The very durations the observer was told, not the metrics' own timing.
+    expect(await sample(orders, `messaging_handler_duration_seconds_sum{${consumer}}`)).toBeCloseTo(
+      secondsIn(handled),
+      12,
+    );
+  });
+
+  it('tells the metrics of an RPC what it tells the observer: the calls timed are the replies, with their durations', async () => {
+    const client = recorder();
+    opened.push(
+      await connectService(
+        pricingServerDefinition(),
+        { consumers: {}, rpcServers: { quotePrice: (request: unknown) => ({ ...(request as object), price: 3 }) } },
+        { url: vhost.url, logger: testLogger() },
+      ),
+    );
+    const checkout = await connectService(
+      pricingClientDefinition(),
+      { consumers: {}, rpcServers: {} },
+      { url: vhost.url, logger: testLogger(), observer: client.observer },
+    );
+    opened.push(checkout);
+    await checkout.call('quotePrice', { sku: 'apple' });
+    await checkout.call('quotePrice', { sku: 'pear' });
+
+    const series = 'messaging_rpc_duration_seconds_%s{service="checkout",operation="quotePrice",outcome="ok"}';
+    const replies = client.events.filter((event) => event.kind === 'reply');
+    expect(await sample(checkout, series.replace('%s', 'count'))).toBe(replies.length);
+    expect(await sample(checkout, series.replace('%s', 'sum'))).toBeCloseTo(secondsIn(replies), 12);
   });
 
   it('keeps messaging going when the observer throws', async () => {

@@ -10,6 +10,7 @@ import { testLogger } from '../../support/definitions.js';
 import { RpcTimeoutError } from '../../../runtime/index.js';
 import { RpcClient } from '../../../runtime/rpc-client.js';
 import { Metrics } from '../../../runtime/metrics.js';
+import { MetricsObserver } from '../../../runtime/metrics-observer.js';
 import type { ConnectionManager } from '../../../runtime/connection.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../runtime/config.js';
 import { RPC_QUEUE, deferred, quoteRpc } from './_fixtures.js';
@@ -48,12 +49,11 @@ it('times out at the deadline counted from the call, however long the call waite
     [quoteRpc],
     undefined as unknown as ConnectionManager,
     testLogger(),
-    new Metrics(),
     TIMEOUT_MS,
     10,
     DEFAULT_MAX_MESSAGE_BYTES,
     undefined,
-    undefined,
+    (operation) => new MetricsObserver(new Metrics(), operation),
   );
   let outcome: unknown;
   void client.call('quotePrice', { sku: 'a' }, { timeoutMs: TIMEOUT_MS }).catch((error: unknown) => (outcome = error));

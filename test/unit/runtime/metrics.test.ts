@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, Registry } from 'prom-client';
 import { Metrics } from '../../../runtime/metrics.js';
+import { MetricsObserver } from '../../../runtime/metrics-observer.js';
+import { RpcTimeoutError } from '../../../runtime/errors.js';
+import type { ObservedOperation } from '../../../runtime/observer.js';
+
+const route = { exchange: 'matching', routingKey: 'user.created' };
+const ids = { messageId: 'm-1' };
+
+function observerOf(metrics: Metrics, service: string, operation: string, role: ObservedOperation['role']) {
+  return new MetricsObserver(metrics, { service, operation, message: 'Message', queue: 'queue', role });
+}
 
 describe('Metrics', () => {
   it('exposes handler durations as a Prometheus histogram: cumulative buckets, +Inf, sum and count', async () => {
     const metrics = new Metrics();
-    const operation = metrics.forOperation('matching', 'userCreated');
-    const now = performance.now();
-    operation.handlerTook(now - 0.5); // 0.5 ms: in the 1 ms bucket
-    operation.handlerTook(now - 20); // 20 ms: in the 50 ms bucket
-    operation.handlerTook(now - 9_000); // 9 s: above every bound
+    const operation = observerOf(metrics, 'matching', 'userCreated', 'consumer');
+    operation.settle(route, ids, 'ok', 0.5); // 0.5 ms: in the 1 ms bucket
+    operation.settle(route, ids, 'ok', 20); // 20 ms: in the 50 ms bucket
+    operation.settle(route, ids, 'ok', 9_000); // 9 s: above every bound
     const text = await metrics.registry.metrics();
     const labels = 'service="matching",operation="userCreated"';
     expect(text).toContain(`messaging_handler_duration_seconds_bucket{le="0.001",${labels}} 1`);
@@ -25,31 +34,34 @@ describe('Metrics', () => {
 
   it('counts per operation and RPC latency per outcome, each label set apart', async () => {
     const metrics = new Metrics();
-    const created = metrics.forOperation('matching', 'userCreated');
-    const deleted = metrics.forOperation('matching', 'userDeleted');
-    created.consumed.inc();
-    created.consumed.inc();
-    deleted.failed.inc();
-    const call = metrics.forOperation('matching', 'userProfileGet');
-    call.callTook(performance.now(), 'ok');
-    call.callTook(performance.now(), 'RPC_TIMEOUT');
-    call.callTook(performance.now(), 'ok');
+    const created = observerOf(metrics, 'matching', 'userCreated', 'consumer');
+    const deleted = observerOf(metrics, 'matching', 'userDeleted', 'consumer');
+    created.settle(route, ids, 'ok', 1);
+    created.settle(route, ids, 'ok', 1);
+    deleted.settle(route, ids, 'retry', 1);
+    const call = observerOf(metrics, 'matching', 'userProfileGet', 'rpc-client');
+    call.reply(1);
+    call.reply(1, new RpcTimeoutError('userProfileGet', 1));
+    call.reply(1);
     const text = await metrics.registry.metrics();
     expect(text).toContain('messaging_consumed_total{service="matching",operation="userCreated"} 2');
     expect(text).toContain('messaging_consumed_total{service="matching",operation="userDeleted"} 0');
     expect(text).toContain('messaging_handler_failures_total{service="matching",operation="userDeleted"} 1');
+    expect(text).toContain('messaging_retried_total{service="matching",operation="userDeleted"} 1');
     expect(text).toContain(
       'messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="ok"} 2',
     );
     expect(text).toContain(
-      'messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="RPC_TIMEOUT"} 1',
+      'messaging_rpc_duration_seconds_count{service="matching",operation="userProfileGet",outcome="rpc_timeout"} 1',
     );
   });
 
   it('shares one family per registry between services, and resets with the registry', async () => {
     const registry = new Registry();
-    new Metrics(registry).forOperation('user', 'a').consumed.inc();
-    new Metrics(registry).forOperation('matching', 'b').consumed.inc(2);
+    observerOf(new Metrics(registry), 'user', 'a', 'rpc-server').settle(route, ids, 'ok', 1);
+    const b = observerOf(new Metrics(registry), 'matching', 'b', 'consumer');
+    b.settle(route, ids, 'ok', 1);
+    b.settle(route, ids, 'ok', 1);
     let text = await registry.metrics();
     expect(text.match(/# TYPE messaging_consumed_total counter/g)).toHaveLength(1);
     expect(text).toContain('messaging_consumed_total{service="user",operation="a"} 1');
