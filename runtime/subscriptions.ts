@@ -109,7 +109,8 @@ export class SubscriptionManager {
       // The binding could not be made: this hold is not counted (unless an unsubscribe released it already), so nothing is re-bound for it later.
       const index = subscription.holds.indexOf(hold);
       if (index !== -1) subscription.holds.splice(index, 1);
-      if (subscription.boundOn === undefined) this.forget(key, subscription);
+      // Released as by an unsubscribe: a binding made on a connection now gone (or by a re-bind meanwhile) is dropped, not left counted or bound.
+      if (subscription.holds.length === 0) void this.settle(key, subscription, undefined).catch(() => undefined);
       throw error;
     }
   }

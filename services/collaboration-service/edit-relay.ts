@@ -48,6 +48,8 @@ export class EditRelay {
   private catchUpClient(sessionId: string, client: LocalClient, cursor: EditCursor): number {
     const { edits, complete } = this.sessions.editsAfter(sessionId, cursor.floor, HISTORY_BYTES);
     if (!complete) {
+      // Let go now, not once its closing handshake ends (30 s for a peer that never answers): each edit meanwhile would read the store again for it.
+      this.rooms.leave(sessionId, client);
       client.close(TRY_AGAIN_LATER, 'missed more edits than a catch-up sends: join again');
       return 0;
     }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ConfigError,
   ConnectionClosedError,
+  ConnectionUnavailableError,
   RoutingKeyError,
   connectService,
   type RoutingParams,
@@ -17,6 +18,7 @@ import {
 import {
   createTestVhost,
   killConnections,
+  killNamedConnection,
   listConnections,
   management,
   queueBindings,
@@ -274,3 +276,47 @@ it('counts exactly when an unsubscribe releases a subscribe that then fails: a l
     await refused.close();
   }
 });
+
+it('counts no subscription once a release and a subscribe of one room both time out while the connection is down', async () => {
+  const outage = await connectService(
+    chatDefinition(),
+    { consumers: { roomMessage: () => undefined }, rpcServers: {} },
+    { url: vhost.url, logger: testLogger(), instanceId: 'outage', publishTimeoutMs: 500 },
+  );
+  const active = () => outage.metrics.getSingleMetricAsString('messaging_subscriptions_active');
+  const limit = `/vhost-limits/${encodeURIComponent(vhost.name)}/max-connections`;
+  const room = { room_id: 'r1' };
+  try {
+    await outage.subscribe('roomMessage', room);
+    const before = await listConnections(vhost);
+    // One connection fewer than now: the killed consume connection cannot come back until the limit is lifted.
+    await management('PUT', limit, { value: before.length - 1 });
+    try {
+      await killNamedConnection(vhost, 'chat@outage/consume', 'subscriptions outage test');
+      await waitFor(async () => (await listConnections(vhost)).length < before.length, {
+        timeoutMs: 15_000,
+        what: 'the consume connection to close',
+      });
+      const [release, again] = await Promise.allSettled([
+        outage.unsubscribe('roomMessage', room),
+        outage.subscribe('roomMessage', room),
+      ]);
+      expect(release.status).toBe('fulfilled');
+      expect(again).toMatchObject({ status: 'rejected', reason: expect.any(ConnectionUnavailableError) });
+    } finally {
+      await management('DELETE', limit);
+    }
+    // Nothing holds the room: once the connection is back, nothing is bound and nothing counted.
+    await waitFor(async () => (await listConnections(vhost)).length === before.length, {
+      timeoutMs: 30_000,
+      what: 'the consume connection to come back',
+    });
+    await waitFor(async () => (await active()).includes('operation="roomMessage"} 0'), {
+      timeoutMs: 15_000,
+      what: `no subscription counted (${await active()})`,
+    });
+    expect(await queueBindings(vhost.name, `${QUEUE}.outage`)).toEqual([]);
+  } finally {
+    await outage.close();
+  }
+}, 60_000);
