@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CollaborationServiceBus } from '../../generated/services/collaboration-service.js';
+import { PublishTimeoutError } from '../../runtime/index.js';
 import { conflict, forbidden, HttpError } from '../common/errors.js';
 import type { SessionRooms } from './rooms.js';
 import type { EndReason, MatchFound, Session, SessionStore } from './sessions.js';
@@ -33,7 +34,10 @@ export class SessionLifecycle {
     );
   }
 
-  /** Stored before it is published, so that a participant who joins in between finds it in the store (and may see it live too: `edit_id` tells). */
+  /**
+   * Stored before it is published, so that a participant who joins in between finds it in the store (and may see it live
+   * too: `edit_id` tells). Removed again if the publish failed, unless it timed out (it may have been delivered).
+   */
   async edit(sessionId: string, userId: string, codeDelta: string): Promise<void> {
     const session = this.sessions.require(sessionId);
     if (session.ended_at) throw new HttpError(410, `session ${sessionId} has ended`);
@@ -46,7 +50,9 @@ export class SessionLifecycle {
         { messageId: edit.edit_id },
       );
     } catch (error) {
-      this.sessions.removeEdit(sessionId, edit);
+      // A publish that timed out may still have been delivered: some participants may have the edit, so it stays, and
+      // the others get it from the store (when their instance catches up past the gap, or when they join again).
+      if (!(error instanceof PublishTimeoutError)) this.sessions.removeEdit(sessionId, edit);
       throw error;
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import { describeError } from '../../runtime/index.js';
+import { describeError, PublishTimeoutError } from '../../runtime/index.js';
 import { EditCursor } from './edit-cursor.js';
 import type { SessionLifecycle } from './lifecycle.js';
 import { parseClientFrame, type ServerFrame } from './protocol.js';
@@ -76,7 +76,7 @@ export function serveParticipant(
       .edit(session.session_id, userId, parsed.frame.code_delta)
       .catch((error: unknown) => {
         log.warn({ err: describeError(error) }, 'an edit could not be published');
-        client.sendFrame({ type: 'error', message: `the edit was not relayed: ${describeError(error)}` });
+        client.sendFrame({ type: 'error', message: editFailure(error) });
       })
       .finally(() => {
         if (editsInFlight-- === MAX_EDITS_IN_FLIGHT) socket.resume();
@@ -133,4 +133,11 @@ function boundedClient(socket: WebSocket, log: Logger): BoundedClient {
     sendFrame: (frame) => send(JSON.stringify(frame)),
     close: (code, reason) => socket.close(code, reason),
   };
+}
+
+/** What the editor is told of an edit whose publish failed: whether it is part of the session (do not send it again) or not. */
+function editFailure(error: unknown): string {
+  if (error instanceof PublishTimeoutError)
+    return `the edit is kept, but its relay was not confirmed in time (other participants may get it late; do not send it again): ${describeError(error)}`;
+  return `the edit was not relayed: ${describeError(error)}`;
 }
