@@ -8,7 +8,7 @@
  *   invisible characters, and unpaired surrogates, are then a 400 naming the character.
  * - A JSON body must be UTF-8: bytes that are not are a 400, not silently replaced with U+FFFD.
  */
-import { Ajv, type Options, type SchemaValidateFunction } from 'ajv';
+import { Ajv, type Options, type SchemaObject, type SchemaValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { HttpError } from './errors.js';
@@ -24,7 +24,7 @@ export function validateRequests(app: FastifyInstance): void {
   const json = createAjv({ ...BASE_OPTIONS, coerceTypes: false });
   const text = createAjv({ ...BASE_OPTIONS, coerceTypes: 'array' });
   const compile: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-    (httpPart === 'body' ? json : text).compile(schema as object);
+    (httpPart === 'body' ? json : text).compile(schema as SchemaObject);
   app.setValidatorCompiler(compile);
 
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
