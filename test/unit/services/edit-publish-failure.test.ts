@@ -3,51 +3,24 @@
  * when the publish timed out (the broker may have delivered it to some participants, and the store is
  * how the others get it).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollaborationServiceBus } from '../../../generated/services/collaboration-service.js';
 import { PublishFailedError, PublishTimeoutError } from '../../../runtime/index.js';
-import { openDatabase, type Db } from '../../../services/common/sqlite.js';
 import { SessionLifecycle } from '../../../services/collaboration-service/lifecycle.js';
 import { SessionRooms } from '../../../services/collaboration-service/rooms.js';
-import { SESSIONS_SCHEMA, SessionStore } from '../../../services/collaboration-service/sessions.js';
-
-const question = {
-  question_id: randomUUID(),
-  title: 'Two Sum',
-  difficulty: 'easy' as const,
-  topics: ['arrays'] as [string],
-  description: '.',
-};
+import { openSession, scratchSessionStore, type ScratchSessionStore } from '../../support/session-store.js';
 
 describe('an edit whose publish fails', () => {
-  let dir: string;
-  let db: Db;
-  let store: SessionStore;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'edit-publish-failure-'));
-    db = openDatabase(dir, 'collaboration.db', SESSIONS_SCHEMA);
-    store = new SessionStore(db);
-  });
-
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let scratch: ScratchSessionStore;
+  beforeEach(() => (scratch = scratchSessionStore()));
+  afterEach(() => scratch.remove());
 
   /** A lifecycle whose every code_updated publish fails with `error` (the broker's answer is what is under test, not the broker). */
   const editFailingWith = async (error: Error) => {
     const bus = { publish: { codeUpdated: () => Promise.reject(error) } } as unknown as CollaborationServiceBus;
+    const { store } = scratch;
     const lifecycle = new SessionLifecycle(bus, store, new SessionRooms());
-    const { session_id, user_ids } = store.open({
-      session_id: randomUUID(),
-      question,
-      user_ids: [randomUUID(), randomUUID()],
-    });
+    const { session_id, user_ids } = openSession(store);
     await expect(lifecycle.edit(session_id, user_ids[0], 'x = 1')).rejects.toBe(error);
     return store.latestEdits(session_id, Number.POSITIVE_INFINITY).edits.map((edit) => edit.code_delta);
   };

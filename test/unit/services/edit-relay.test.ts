@@ -3,55 +3,21 @@
  * let go at once: what its session goes on publishing is neither written to it nor read from the
  * store again for it while its closing handshake runs (a peer that never answers it holds it 30 s).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../services/common/sqlite.js';
 import { EditCursor } from '../../../services/collaboration-service/edit-cursor.js';
 import { EditRelay } from '../../../services/collaboration-service/edit-relay.js';
 import { HISTORY_BYTES } from '../../../services/collaboration-service/participant.js';
 import { MAX_CODE_DELTA } from '../../../services/collaboration-service/protocol.js';
 import { SessionRooms } from '../../../services/collaboration-service/rooms.js';
-import { SESSIONS_SCHEMA, SessionStore, type Edit } from '../../../services/collaboration-service/sessions.js';
+import { editOf, openSession, scratchSessionStore, type ScratchSessionStore } from '../../support/session-store.js';
 
-let dir: string;
-let db: Db;
-let store: SessionStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'edit-relay-'));
-  db = openDatabase(dir, 'collaboration.db', SESSIONS_SCHEMA);
-  db.exec('PRAGMA synchronous = OFF');
-  store = new SessionStore(db);
-});
-
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const editOf = (size: number): Edit => ({
-  edit_id: randomUUID(),
-  user_id: randomUUID(),
-  code_delta: 'x'.repeat(size),
-  timestamp: new Date().toISOString(),
-});
+let scratch: ScratchSessionStore;
+beforeEach(() => (scratch = scratchSessionStore()));
+afterEach(() => scratch.remove());
 
 it('lets go of a socket it closed for missing too much: nothing more is sent to it, nor caught up for it', () => {
-  const question = {
-    question_id: randomUUID(),
-    title: 'T',
-    difficulty: 'easy' as const,
-    topics: ['a'] as [string],
-    description: '.',
-  };
-  const sessionId = store.open({
-    session_id: randomUUID(),
-    question,
-    user_ids: [randomUUID(), randomUUID()],
-  }).session_id;
+  const { store } = scratch;
+  const sessionId = openSession(store).session_id;
   const rooms = new SessionRooms();
   const relay = new EditRelay(store, rooms);
   const sent: string[] = [];

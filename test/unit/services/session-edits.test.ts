@@ -4,58 +4,38 @@
  * in its budget, oldest first).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../../services/common/errors.js';
-import { openDatabase, type Db } from '../../../services/common/sqlite.js';
 import {
   MAX_SESSION_HISTORY_BYTES,
-  SESSIONS_SCHEMA,
-  SessionStore,
   type Edit,
+  type SessionStore,
 } from '../../../services/collaboration-service/sessions.js';
 import { MAX_CODE_DELTA } from '../../../services/collaboration-service/protocol.js';
 import { HISTORY_BYTES, MAX_UNSENT_BYTES } from '../../../services/collaboration-service/participant.js';
+import {
+  editOf,
+  openSession as openIn,
+  scratchSessionStore,
+  type ScratchSessionStore,
+} from '../../support/session-store.js';
 
-const question = {
-  question_id: randomUUID(),
-  title: 'Two Sum',
-  difficulty: 'easy' as const,
-  topics: ['arrays'] as [string],
-  description: '.',
-};
-const editOf = (size: number): Edit => ({
-  edit_id: randomUUID(),
-  user_id: randomUUID(),
-  code_delta: 'x'.repeat(size),
-  timestamp: new Date().toISOString(),
-});
 const largestEdit = () => editOf(MAX_CODE_DELTA);
 const editBytes = Buffer.byteLength(JSON.stringify(largestEdit()));
 /** How many of the largest edits fit in a session's limit. */
 const fitting = Math.floor(MAX_SESSION_HISTORY_BYTES / editBytes);
 
 describe('a session’s stored edits', () => {
-  let dir: string;
-  let db: Db;
+  let scratch: ScratchSessionStore;
   let store: SessionStore;
-  const openSession = () =>
-    store.open({ session_id: randomUUID(), question, user_ids: [randomUUID(), randomUUID()] }).session_id;
+  const openSession = () => openIn(store).session_id;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'session-history-'));
-    db = openDatabase(dir, 'collaboration.db', SESSIONS_SCHEMA);
-    // Durability is not under test: without a sync per commit the hundreds of 64 KiB edits are written quickly.
-    db.exec('PRAGMA synchronous = OFF');
-    store = new SessionStore(db);
+    scratch = scratchSessionStore();
+    store = scratch.store;
   });
 
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => scratch.remove());
 
   const everyEdit = (sessionId: string) => store.latestEdits(sessionId, Number.POSITIVE_INFINITY).edits;
 
